@@ -1,0 +1,6 @@
+//! All kernel side effects: namespaces, rtnetlink, nf_tables, sysctl, ping.
+//!
+//! Backends receive typed requests and return model values; they never see
+//! script text, the AST or pest.
+
+pub mod netns;

@@ -1,0 +1,39 @@
+//! Per-process state of the native commands.
+
+use crate::backend::netns::NetnsRef;
+
+/// State shared by all native commands of one nsh process: the namespace
+/// that natives currently act in, and the lazily opened kernel connections.
+///
+/// Creating it is free: no socket, runtime or thread exists until a command
+/// needs one (nsh's start-up must stay as cheap as bash's).
+#[derive(Default)]
+pub struct NetCtx {
+    /// The network namespace natives act in (`ip netns exec NS …`), or
+    /// `None` for the namespace of the nsh process itself.
+    pub netns: Option<NetnsRef>,
+    /// `set -o native` / `nsh --native`: refuse forms that are not native
+    /// instead of running the real tool.
+    pub native_only: bool,
+}
+
+impl NetCtx {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Commit whatever native commands have queued (iptables transactions).
+    /// The interpreter calls this before any command that is not itself a
+    /// queueing native command, before forking, and at exit. Returns a
+    /// non-zero status if a deferred commit failed (its error already
+    /// printed on `stderr`).
+    pub fn barrier(&mut self, stderr: &mut dyn std::io::Write) -> i32 {
+        let _ = stderr;
+        0
+    }
+
+    /// Called first thing in a forked child: forget (never close or
+    /// deregister: the parent still uses them) connections and runtimes
+    /// inherited from the parent, so the child opens its own on demand.
+    pub fn after_fork(&mut self) {}
+}

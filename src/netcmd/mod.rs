@@ -1,0 +1,1 @@
+//! Expanded argv → typed requests for the native commands. Pure: no I/O.

@@ -1,0 +1,1 @@
+//! Renderers of model values, byte for byte as the real tools print them.

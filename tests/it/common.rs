@@ -1,0 +1,159 @@
+//! Shared helpers: sandboxes, running bash and nsh, comparing them.
+#![allow(dead_code)]
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+
+/// The nsh binary under test.
+pub fn nsh_bin() -> &'static Path {
+    Path::new(env!("CARGO_BIN_EXE_nsh"))
+}
+
+/// A directory holding links `ip`, `iptables`, `sysctl`, … to the nsh binary,
+/// so that `$NSHBIN/ip link` runs nsh's native `ip` (busybox style).
+pub fn links_dir() -> &'static Path {
+    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = tempfile::Builder::new()
+            .prefix("nsh-links")
+            .tempdir()
+            .expect("tempdir");
+        for name in nsh::native::NATIVE_NAMES {
+            std::os::unix::fs::symlink(nsh_bin(), dir.path().join(name)).expect("symlink");
+        }
+        dir
+    })
+    .path()
+}
+
+/// True when the caller may go on with a test that needs root. When not
+/// root, prints why the test is skipped and returns false, or fails the test
+/// when `NSH_REQUIRE_ROOT` is set (CI sets it).
+pub fn need_root(test: &str) -> bool {
+    if nix::unistd::geteuid().is_root() {
+        return true;
+    }
+    if std::env::var_os("NSH_REQUIRE_ROOT").is_some() {
+        panic!("{test}: needs root, and NSH_REQUIRE_ROOT is set");
+    }
+    eprintln!("skipped {test}: needs root (for network namespaces)");
+    false
+}
+
+/// What a command did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Run {
+    pub stdout: String,
+    pub stderr: String,
+    pub status: i32,
+}
+
+fn to_run(out: std::process::Output) -> Run {
+    use std::os::unix::process::ExitStatusExt;
+    let status = out
+        .status
+        .code()
+        .unwrap_or_else(|| 128 + out.status.signal().unwrap_or(0));
+    Run {
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        status,
+    }
+}
+
+/// Run `argv` with `stdin` as its input and the test environment
+/// (`NSH` = the nsh binary, `NSHBIN` = the links directory).
+pub fn run(argv: &[&str], stdin: &str) -> Run {
+    let mut child = Command::new(argv[0])
+        .args(&argv[1..])
+        .env("NSH", nsh_bin())
+        .env("NSHBIN", links_dir())
+        .env("LC_ALL", "C")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("spawn {argv:?}: {e}"));
+    let mut input = child.stdin.take().expect("stdin");
+    let data = stdin.as_bytes().to_vec();
+    let writer = std::thread::spawn(move || {
+        let _ = input.write_all(&data);
+    });
+    let out = child.wait_with_output().expect("wait");
+    let _ = writer.join();
+    to_run(out)
+}
+
+/// The set-up of every sandbox: a private /run (so /run/netns is new and
+/// empty), /sys showing the sandbox's own devices, loopback up.
+const SANDBOX_PRELUDE: &str = r#"set -e
+mount -t tmpfs -o mode=755 nsh-sandbox /run
+mkdir -p /run/netns
+umount -l /sys 2>/dev/null || true
+mount -t sysfs sysfs /sys
+ip link set lo up
+set +e
+exec "$@""#;
+
+/// Run `argv` inside a throwaway network + mount namespace. Nothing it
+/// creates (links, namespaces, rules, sysctls, mounts) outlives it.
+pub fn sandbox(argv: &[&str], stdin: &str) -> Run {
+    let mut full = vec![
+        "unshare",
+        "--net",
+        "--mount",
+        "--propagation",
+        "private",
+        "--fork",
+        "--",
+        "sh",
+        "-c",
+        SANDBOX_PRELUDE,
+        "sandbox",
+    ];
+    full.extend_from_slice(argv);
+    run(&full, stdin)
+}
+
+/// Run a bash script in its own sandbox. `$NSHBIN/ip` etc. reach nsh's
+/// native commands, plain `ip` the real tool: the way to compare both on
+/// the same kernel state.
+pub fn sandbox_bash(script: &str) -> Run {
+    sandbox(&["bash", "-c", script, "bash"], "")
+}
+
+/// Write `script` to a fresh file and run it as `INTERP FILE ARGS…`, so that
+/// bash and nsh name the script the same way in their messages.
+pub fn run_script_with(interp: &[&str], script: &str, args: &[&str], in_sandbox: bool) -> Run {
+    let dir = tempfile::Builder::new()
+        .prefix("nsh-test")
+        .tempdir()
+        .expect("tempdir");
+    let path: PathBuf = dir.path().join("t.sh");
+    std::fs::write(&path, script).expect("write script");
+    let path = path.to_str().expect("utf-8 path").to_string();
+    let mut argv: Vec<&str> = interp.to_vec();
+    argv.push(&path);
+    argv.extend_from_slice(args);
+    let out = if in_sandbox {
+        sandbox(&argv, "")
+    } else {
+        run(&argv, "")
+    };
+    // Messages name the script by its path: make it the same for both.
+    Run {
+        stdout: out.stdout.replace(&path, "t.sh"),
+        stderr: out.stderr.replace(&path, "t.sh"),
+        status: out.status,
+    }
+}
+
+/// The same script through `/bin/bash` and through `nsh --native`, compared:
+/// stdout, stderr and exit status must be equal.
+pub fn assert_same_as_bash(script: &str) {
+    let bash = run_script_with(&["bash"], script, &[], false);
+    let nsh = run_script_with(&[nsh_bin().to_str().expect("path")], script, &[], false);
+    assert_eq!(nsh, bash, "script:\n{script}");
+}

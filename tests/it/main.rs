@@ -1,0 +1,8 @@
+//! nsh's integration tests: one test binary, one module per area.
+//!
+//! Every test that touches the network runs in its own sandbox (a fresh
+//! network + mount namespace, see `common::sandbox`); tests that need root
+//! skip with a printed reason when not root, unless `NSH_REQUIRE_ROOT=1`
+//! (set by CI) turns the skip into a failure.
+
+mod common;
