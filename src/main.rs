@@ -1,7 +1,6 @@
 //! The `nsh` binary: command line, and the only place that turns errors into
 //! exit codes and reports.
 
-
 use nsh::native::{self, Io, NetCtx, Outcome, Word};
 use nsh::span::Span;
 
