@@ -17,9 +17,14 @@
 //! - [`netcmd`]: expanded argv → typed requests; pure, no I/O.
 //! - [`backend`]: every kernel side effect.
 //! - [`output`]: renders model values exactly as iproute2/iptables/sysctl do.
+//! - [`repl`]: the interactive line editor.
 
+pub mod ast;
 pub mod backend;
+pub mod interp;
 pub mod native;
 pub mod netcmd;
 pub mod output;
+pub mod repl;
 pub mod span;
+pub mod syntax;
