@@ -245,11 +245,8 @@ impl Shell {
     }
 
     fn set_line(&mut self, span: Span) {
-        if let Some((_, starts)) = self.sources.last() {
-            self.line = match starts.binary_search(&span.start) {
-                Ok(i) => i + 1,
-                Err(i) => i,
-            };
+        if !self.sources.is_empty() {
+            self.line = self.line_of(span);
         }
     }
 
@@ -263,19 +260,40 @@ impl Shell {
         r
     }
 
+    /// Run top-level commands. An aborted command (bash's jump to top
+    /// level: assignment to a readonly variable, arithmetic error) skips
+    /// the rest of its line, as bash reads and runs a line at a time.
     fn run_toplevel(&mut self, list: &List) -> Res {
         let mut status = 0;
+        let mut skip_line = None;
         for item in &list.items {
+            if let Some(line) = skip_line {
+                if self.line_of(item.span) == line {
+                    continue;
+                }
+                skip_line = None;
+            }
             match self.run_item(item) {
                 Ok(s) => status = s,
                 Err(Flow::Abort(s)) => {
                     status = s;
                     self.last_status = s;
+                    skip_line = Some(self.line_of(item.span));
                 }
                 Err(f) => return Err(f),
             }
         }
         Ok(status)
+    }
+
+    fn line_of(&self, span: Span) -> usize {
+        match self.sources.last() {
+            Some((_, starts)) => match starts.binary_search(&span.start) {
+                Ok(i) => i + 1,
+                Err(i) => i,
+            },
+            None => 0,
+        }
     }
 
     pub fn run_list(&mut self, list: &List) -> Res {

@@ -114,7 +114,7 @@ impl Shell {
                 flags | OFlag::O_CLOEXEC,
                 Mode::from_bits_truncate(0o666),
             ) {
-                Ok(fd) => Ok(fd.into_raw_fd()),
+                Ok(fd) => Ok(high_fd(fd.into_raw_fd())),
                 Err(e) => {
                     let shown = if path.is_empty() { "" } else { path };
                     if path.is_empty() {
@@ -257,6 +257,23 @@ impl Shell {
     }
 }
 
+/// Move a descriptor to 10 or above (close-on-exec).
+fn high_fd(fd: RawFd) -> RawFd {
+    if fd >= 10 {
+        return fd;
+    }
+    match fcntl(unsafe_borrow(fd), FcntlArg::F_DUPFD_CLOEXEC(10)) {
+        Ok(h) => {
+            // SAFETY: closing the low descriptor we just duplicated.
+            unsafe {
+                libc::close(fd);
+            }
+            h
+        }
+        Err(_) => fd,
+    }
+}
+
 /// A readable descriptor holding `data`: a pipe when it fits its buffer,
 /// else an unlinked temporary file.
 fn here_fd(data: &[u8]) -> std::io::Result<RawFd> {
@@ -265,7 +282,7 @@ fn here_fd(data: &[u8]) -> std::io::Result<RawFd> {
         let mut f = std::fs::File::from(w);
         f.write_all(data)?;
         drop(f);
-        return Ok(r.into_raw_fd());
+        return Ok(high_fd(r.into_raw_fd()));
     }
     let dir = std::env::temp_dir();
     let path = dir.join(format!("nsh-heredoc-{}-{}", std::process::id(), data.len()));
@@ -278,5 +295,5 @@ fn here_fd(data: &[u8]) -> std::io::Result<RawFd> {
     let _ = std::fs::remove_file(&path);
     f.write_all(data)?;
     let r = std::fs::File::open(format!("/proc/self/fd/{}", f.as_raw_fd()))?;
-    Ok(r.into_raw_fd())
+    Ok(high_fd(r.into_raw_fd()))
 }

@@ -7,3 +7,4 @@
 
 mod common;
 mod scripts;
+mod shell_corpus;

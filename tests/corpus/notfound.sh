@@ -1,0 +1,7 @@
+nosuchcommand arg
+echo st=$?
+./nosuchfile
+echo st=$?
+/etc/passwd
+echo st=$?
+echo ok
