@@ -8,3 +8,4 @@
 mod common;
 mod scripts;
 mod shell_corpus;
+mod bench;
