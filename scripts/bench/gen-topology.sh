@@ -6,6 +6,7 @@
 #                        FORWARD accepts with -i/-o, -p tcp --dport -m state),
 #                        then teardown of everything
 #   OUTDIR/ip.batch      the same ip work as one `ip -batch` file (setup)
+#   OUTDIR/ns/nI         the work inside namespace nI, for ip -n nI -batch
 #   OUTDIR/ip-down.batch teardown for ip -batch
 #   OUTDIR/rules.txt     the same rules as one `iptables-restore` input
 #   OUTDIR/netns.sh      `ip netns add` for each namespace (ip -batch cannot
@@ -81,14 +82,16 @@ addr() { # index -> 10.a.b.c host address in 10.200.0.0/16
     echo "link set v$i up"
   done
 } > "$OUT/ip.batch"
-{
-  for i in $(seq 1 "$N"); do
-    echo "-n n$i addr add $(addr "$i")/16 dev e$i"
-    echo "-n n$i link set e$i up"
-    echo "-n n$i link set lo up"
-    echo "-n n$i route add default via 10.200.0.1"
-  done
-} > "$OUT/ip-ns.batch"
+# ip -batch takes no -n per line: one batch file per namespace.
+mkdir -p "$OUT/ns"
+for i in $(seq 1 "$N"); do
+  {
+    echo "addr add $(addr "$i")/16 dev e$i"
+    echo "link set e$i up"
+    echo "link set lo up"
+    echo "route add default via 10.200.0.1"
+  } > "$OUT/ns/n$i"
+done
 {
   echo "*nat"
   grep '^-t nat ' "$OUT/rules.part" | sed 's/^-t nat //'

@@ -67,7 +67,7 @@ def measure(argv):
 
 
 def runners(nsh, d):
-    batch = ("set -e; sh {d}/netns.sh; ip -batch {d}/ip.batch; ip -batch {d}/ip-ns.batch; "
+    batch = ("set -e; sh {d}/netns.sh; ip -batch {d}/ip.batch; for f in {d}/ns/*; do ip -n $(basename $f) -batch $f; done; "
              "sysctl -qw net.ipv4.ip_forward=1; iptables-restore {d}/rules.txt; "
              "iptables -F; iptables -t nat -F; ip -batch {d}/ip-down.batch; ip -all netns del").format(d=d)
     return {
