@@ -165,7 +165,7 @@ fn run_shell(args: &[String]) -> i32 {
     let list = match nsh::syntax::parse_program(&src) {
         Ok(l) => l,
         Err(e) => {
-            report_parse_error(&sh.arg0, &e);
+            report_parse_error(&sh.arg0, &src, &e);
             return 2;
         }
     };
@@ -181,9 +181,15 @@ fn run_shell(args: &[String]) -> i32 {
 }
 
 /// bash's one-line message, then the located diagnostic.
-pub fn report_parse_error(arg0: &str, e: &nsh::syntax::ParseError) {
+pub fn report_parse_error(arg0: &str, src: &SourceFile, e: &nsh::syntax::ParseError) {
     let mut err = std::io::stderr().lock();
     let _ = writeln!(err, "{arg0}: line {}: {e}", e.line());
+    if let nsh::syntax::ParseError::Unexpected { line, .. } = e {
+        // bash shows the offending line too.
+        if let Some(text) = src.text.lines().nth(line.saturating_sub(1)) {
+            let _ = writeln!(err, "{arg0}: line {line}: `{text}'");
+        }
+    }
     let theme = if std::io::stderr().is_terminal() {
         miette::GraphicalTheme::unicode()
     } else {

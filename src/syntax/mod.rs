@@ -185,11 +185,15 @@ fn describe(rules: &[Rule]) -> String {
             Rule::newline => "a newline",
             Rule::EOI => "end of input",
             Rule::redirect => "a redirection",
-            _ => "something else",
+            _ => "",
         })
+        .filter(|n| !n.is_empty())
         .collect();
     names.sort();
     names.dedup();
+    if names.is_empty() {
+        return "unexpected here".to_string();
+    }
     format!("expected {}", names.join(" or "))
 }
 
@@ -331,7 +335,16 @@ impl Builder<'_> {
         let mut inner = p.into_inner();
         let first = inner.next().expect("command has content");
         match first.as_rule() {
-            Rule::unsupported => Err(self.unsupported(first.as_str().trim(), self.span(&first))),
+            Rule::unsupported => {
+                let text = first.as_str();
+                let what = ["((", "[[", "select", "coproc", "time", "for"]
+                    .into_iter()
+                    .find(|w| text.starts_with(w))
+                    .map(|w| if w == "for" { "for ((" } else { w })
+                    .unwrap_or(text);
+                let span = self.span(&first);
+                Err(self.unsupported(what, Span::new(span.start, span.start + what.len())))
+            }
             Rule::function_def => self.function_def(first),
             Rule::compound_command => {
                 let body = self.compound(first)?;

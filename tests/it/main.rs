@@ -5,7 +5,8 @@
 //! skip with a printed reason when not root, unless `NSH_REQUIRE_ROOT=1`
 //! (set by CI) turns the skip into a failure.
 
+mod bench;
 mod common;
 mod scripts;
 mod shell_corpus;
-mod bench;
+mod shell_errors;

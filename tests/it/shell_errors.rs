@@ -1,0 +1,123 @@
+//! Syntax errors: bash's one-line message (file, line, token), then the
+//! located diagnostic with the line and a caret, status 2, and nothing of
+//! the script has run.
+
+use crate::common::{nsh_bin, run_script_with};
+
+fn nsh(script: &str) -> crate::common::Run {
+    run_script_with(&[nsh_bin().to_str().expect("path")], script, &[], false)
+}
+
+#[test]
+fn unexpected_token_names_line_and_token() {
+    let r = nsh("echo ran\nif true; then\n  echo x\nfi fi\n");
+    assert_eq!(r.status, 2);
+    assert_eq!(r.stdout, "", "nothing may run before the whole file parsed");
+    let lines: Vec<&str> = r.stderr.lines().collect();
+    // bash's own two lines first
+    assert_eq!(
+        lines[0],
+        "t.sh: line 4: syntax error near unexpected token `fi'"
+    );
+    assert_eq!(lines[1], "t.sh: line 4: `fi fi'");
+    // then the located diagnostic: file:line:col, the line, the caret
+    assert!(r.stderr.contains("[t.sh:4:4]"), "{}", r.stderr);
+    assert!(r.stderr.contains(" 4 | fi fi"), "{}", r.stderr);
+    assert!(r.stderr.contains(":    ^"), "{}", r.stderr);
+}
+
+#[test]
+fn missing_do_points_at_the_word() {
+    let r = nsh("for i in a b\n  echo $i\ndone\n");
+    assert_eq!(r.status, 2);
+    assert!(
+        r.stderr
+            .starts_with("t.sh: line 2: syntax error near unexpected token `echo'\n"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("[t.sh:2:3]"), "{}", r.stderr);
+    assert!(r.stderr.contains("expected `do'"), "{}", r.stderr);
+}
+
+#[test]
+fn unterminated_quote_is_end_of_file() {
+    let r = nsh("echo \"unterminated\n");
+    assert_eq!(r.status, 2);
+    assert!(
+        r.stderr
+            .starts_with("t.sh: line 1: syntax error: unexpected end of file\n"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn unsupported_constructs_are_refused_not_misparsed() {
+    for (src, what, col) in [
+        ("x=1\n[[ $x == 1 ]] && echo y\n", "[[", "[t.sh:2:1]"),
+        ("((i++))\n", "((", "[t.sh:1:1]"),
+        (
+            "for ((i=0;i<3;i++)); do echo; done\n",
+            "for ((",
+            "[t.sh:1:1]",
+        ),
+    ] {
+        let r = nsh(src);
+        assert_eq!(r.status, 2, "{src}");
+        assert!(
+            r.stderr
+                .contains(&format!("syntax error: `{what}' is not supported by nsh")),
+            "{src}: {}",
+            r.stderr
+        );
+        assert!(r.stderr.contains(col), "{src}: {}", r.stderr);
+    }
+}
+
+#[test]
+fn check_only_runs_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let marker = dir.path().join("ran");
+    let script = dir.path().join("s.sh");
+    std::fs::write(&script, format!("touch {}\n", marker.display())).expect("write");
+    let r = crate::common::run(
+        &[
+            nsh_bin().to_str().expect("path"),
+            "-n",
+            script.to_str().expect("path"),
+        ],
+        "",
+    );
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert!(!marker.exists());
+    std::fs::write(&script, "if true; then\n").expect("write");
+    let r = crate::common::run(
+        &[
+            nsh_bin().to_str().expect("path"),
+            "-n",
+            script.to_str().expect("path"),
+        ],
+        "",
+    );
+    assert_eq!(r.status, 2);
+}
+
+#[test]
+fn tutorial_scripts_parse() {
+    let dir = format!("{}/scripts", env!("CARGO_MANIFEST_DIR"));
+    for entry in std::fs::read_dir(&dir).expect("scripts") {
+        let p = entry.expect("entry").path();
+        if p.extension().is_some_and(|e| e == "sh") {
+            let r = crate::common::run(
+                &[
+                    nsh_bin().to_str().expect("path"),
+                    "-n",
+                    p.to_str().expect("path"),
+                ],
+                "",
+            );
+            assert_eq!(r.status, 0, "{}: {}", p.display(), r.stderr);
+        }
+    }
+}
