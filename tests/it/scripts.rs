@@ -14,7 +14,8 @@ dump() {
   ip -4 route show table all
   # link-local routes appear when DAD ends: timing, not state
   ip -6 route show table all | grep -v fe80 | sort
-  ip neigh show | grep -v -e FAILED -e INCOMPLETE | sort
+  # dynamic neighbour entries come and go with timing: only permanent ones
+  ip neigh show nud permanent
   iptables-save | grep -v '^#'
   nft list ruleset
   sysctl net.ipv4.ip_forward
