@@ -83,6 +83,6 @@ impl SourceFile {
 
     /// A miette source for diagnostics that label spans of this file.
     pub fn named_source(&self) -> miette::NamedSource<String> {
-        miette::NamedSource::new(self.name.to_string(), self.text.to_string())
+        miette::NamedSource::new(&self.name, self.text.to_string())
     }
 }

@@ -77,10 +77,7 @@ fn lex(s: &str) -> R<Vec<(Tok, usize)>> {
         if c.is_ascii_digit() {
             let start = i;
             while i < b.len()
-                && (b[i].is_ascii_alphanumeric()
-                    || b[i] == '#' as u8
-                    || b[i] == b'_'
-                    || b[i] == b'@')
+                && (b[i].is_ascii_alphanumeric() || b[i] == b'#' || b[i] == b'_' || b[i] == b'@')
             {
                 i += 1;
             }

@@ -1031,9 +1031,9 @@ fn read(sh: &mut Shell, argv: &[String]) -> Res {
     let mut eof = true;
     let mut r = FdReader(0);
     let mut b = [0u8; 1];
-    loop {
-        match std::io::Read::read(&mut r, &mut b) {
-            Ok(1) => {
+    while let Ok(1) = std::io::Read::read(&mut r, &mut b) {
+        {
+            {
                 if b[0] == delim {
                     eof = false;
                     break;
@@ -1051,7 +1051,6 @@ fn read(sh: &mut Shell, argv: &[String]) -> Res {
                 }
                 line.push(b[0]);
             }
-            _ => break,
         }
     }
     let text = String::from_utf8_lossy(&line).into_owned();

@@ -535,9 +535,8 @@ impl Shell {
             if let Some(cmd) = self.traps.remove(&0) {
                 self.in_exit_trap = true;
                 self.last_status = status;
-                match self.eval_string(&cmd, "trap") {
-                    Err(Flow::Exit(s)) => status = s,
-                    _ => {}
+                if let Err(Flow::Exit(s)) = self.eval_string(&cmd, "trap") {
+                    status = s;
                 }
             }
         }

@@ -277,7 +277,7 @@ pub fn glob(pat: &str) -> Vec<String> {
         for base in &results {
             if comp.is_empty() {
                 // `a//b` or trailing slash
-                next.push(format!("{base}{}", if idx == last { "" } else { "" }));
+                next.push(base.clone());
                 continue;
             }
             if !has_glob(comp) {

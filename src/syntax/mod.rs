@@ -7,6 +7,10 @@
 //! the newline that ends the line holding the `<<`) and attached to their
 //! redirections here, in document order.
 
+// ParseError carries its source text for the diagnostic; it is built once,
+// on the cold path, so its size does not matter.
+#![allow(clippy::result_large_err)]
+
 use std::collections::{HashMap, VecDeque};
 use std::rc::Rc;
 
@@ -226,13 +230,12 @@ impl Builder<'_> {
         let mut pending: VecDeque<usize> = VecDeque::new();
         for p in program.into_inner().flatten() {
             match p.as_rule() {
-                Rule::redirect => {
+                Rule::redirect
                     if p.clone()
                         .into_inner()
-                        .any(|c| c.as_rule() == Rule::heredoc_op)
-                    {
-                        pending.push_back(p.as_span().start());
-                    }
+                        .any(|c| c.as_rule() == Rule::heredoc_op) =>
+                {
+                    pending.push_back(p.as_span().start());
                 }
                 Rule::heredoc_body => {
                     if let Some(at) = pending.pop_front() {
