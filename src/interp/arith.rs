@@ -169,7 +169,11 @@ impl P<'_> {
         matches!(self.peek(), Tok::Op(o) if *o == op)
     }
     fn err(&self, msg: &str) -> ArithError {
-        let at = self.toks[self.pos].1;
+        // At the end of input bash names the last token it read.
+        let at = match self.toks[self.pos].0 {
+            Tok::End if self.pos > 0 => self.toks[self.pos - 1].1,
+            _ => self.toks[self.pos].1,
+        };
         ArithError {
             expr: self.src.to_string(),
             msg: msg.to_string(),
