@@ -18,8 +18,12 @@
 //! - [`backend`]: every kernel side effect.
 //! - [`output`]: renders model values exactly as iproute2/iptables/sysctl do.
 
+pub mod ast;
 pub mod backend;
+pub mod interp;
 pub mod native;
 pub mod netcmd;
 pub mod output;
+pub mod repl;
 pub mod span;
+pub mod syntax;

@@ -1,8 +1,30 @@
 //! The `nsh` binary: command line, and the only place that turns errors into
 //! exit codes and reports.
 
+use std::rc::Rc;
+
+use nsh::interp::{Shell, Source};
 use nsh::native::{self, Io, NetCtx, Outcome, Word};
 use nsh::span::Span;
+
+const USAGE: &str = "\
+Usage: nsh [OPTIONS] [FILE [ARGS...]]
+       nsh [OPTIONS] -c COMMANDS [NAME [ARGS...]]
+
+A bash-compatible script interpreter whose ip, iptables, sysctl, ping and
+`ip netns exec` run natively over netlink.
+
+Options:
+  -c COMMANDS          run COMMANDS instead of a file
+  -n                   parse only; exit 0 when the script is valid
+  -e, -u, -x           as `set -e`, `set -u`, `set -x`
+  -o OPTION            as `set -o OPTION`
+  --native             refuse forms that are not native (`set -o native`)
+  --sandbox            run in a fresh network and mount namespace
+  --install-links DIR  symlink ip, iptables, ... in DIR to this binary
+  --version            print the version
+  --help               print this help
+";
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -12,8 +34,199 @@ fn main() {
     if let Some(f) = native::lookup(base) {
         std::process::exit(run_standalone(f, &args[1..]));
     }
-    eprintln!("nsh: the shell is not built yet");
-    std::process::exit(2);
+    std::process::exit(run_shell(&args[1..]));
+}
+
+fn run_shell(args: &[String]) -> i32 {
+    let mut i = 0;
+    let mut command: Option<String> = None;
+    let mut parse_only = false;
+    let mut sets: Vec<(String, bool)> = Vec::new();
+    let mut native_only = false;
+    while i < args.len() {
+        let a = args[i].as_str();
+        match a {
+            "--version" => {
+                println!("nsh {}", env!("CARGO_PKG_VERSION"));
+                return 0;
+            }
+            "--help" => {
+                print!("{USAGE}");
+                return 0;
+            }
+            "--native" => native_only = true,
+            "--sandbox" => {
+                if let Err(e) = nsh::backend::netns::enter_sandbox() {
+                    eprintln!("nsh: --sandbox: {e}");
+                    return 1;
+                }
+            }
+            "--install-links" => {
+                let Some(dir) = args.get(i + 1) else {
+                    eprintln!("nsh: --install-links: a directory is required");
+                    return 2;
+                };
+                return install_links(dir);
+            }
+            "-c" => {
+                let Some(c) = args.get(i + 1) else {
+                    eprintln!("nsh: -c: option requires an argument");
+                    return 2;
+                };
+                command = Some(c.clone());
+                i += 2;
+                break;
+            }
+            "-o" | "+o" => {
+                let Some(o) = args.get(i + 1) else {
+                    eprintln!("nsh: {a}: option requires an argument");
+                    return 2;
+                };
+                sets.push((o.clone(), a == "-o"));
+                i += 1;
+            }
+            "--" => {
+                i += 1;
+                break;
+            }
+            _ if (a.starts_with('-') || a.starts_with('+')) && a.len() > 1 && !a.starts_with("--") => {
+                let on = a.starts_with('-');
+                for c in a[1..].chars() {
+                    let name = match c {
+                        'e' => "errexit",
+                        'u' => "nounset",
+                        'x' => "xtrace",
+                        'f' => "noglob",
+                        'n' => {
+                            parse_only = on;
+                            continue;
+                        }
+                        'c' => {
+                            let Some(cmd) = args.get(i + 1) else {
+                                eprintln!("nsh: -c: option requires an argument");
+                                return 2;
+                            };
+                            command = Some(cmd.clone());
+                            i += 1;
+                            continue;
+                        }
+                        _ => {
+                            eprintln!("nsh: {a}: invalid option");
+                            eprint!("{USAGE}");
+                            return 2;
+                        }
+                    };
+                    sets.push((name.to_string(), on));
+                }
+                if command.is_some() {
+                    i += 1;
+                    break;
+                }
+            }
+            _ if a.starts_with("--") => {
+                eprintln!("nsh: {a}: invalid option");
+                eprint!("{USAGE}");
+                return 2;
+            }
+            _ => break,
+        }
+        i += 1;
+    }
+    let rest = &args[i.min(args.len())..];
+    let (arg0, params, text, src_name) = if let Some(c) = command {
+        let arg0 = rest.first().cloned().unwrap_or_else(|| "nsh".into());
+        let params = rest.get(1..).map(<[String]>::to_vec).unwrap_or_default();
+        (arg0.clone(), params, c, arg0)
+    } else if let Some(file) = rest.first() {
+        match std::fs::read(file) {
+            Ok(b) => {
+                let t = String::from_utf8(b)
+                    .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+                (file.clone(), rest[1..].to_vec(), t, file.clone())
+            }
+            Err(e) => {
+                eprintln!("nsh: {file}: {}", nsh::backend::netns::strerror(&e));
+                return if e.kind() == std::io::ErrorKind::NotFound {
+                    127
+                } else {
+                    126
+                };
+            }
+        }
+    } else if nix::unistd::isatty(std::io::stdin()).unwrap_or(false) {
+        let mut sh = Shell::new("nsh", Vec::new());
+        sh.ctx.native_only = native_only;
+        return nsh::repl::run(&mut sh);
+    } else {
+        let mut t = String::new();
+        if let Err(e) = std::io::Read::read_to_string(&mut std::io::stdin(), &mut t) {
+            eprintln!("nsh: stdin: {e}");
+            return 1;
+        }
+        ("nsh".to_string(), Vec::new(), t, "nsh".to_string())
+    };
+    let list = match nsh::syntax::parse(&text) {
+        Ok(l) => l,
+        Err(e) => {
+            report_syntax_error(&src_name, &text, e);
+            return 2;
+        }
+    };
+    if parse_only {
+        return 0;
+    }
+    let mut sh = Shell::new(&arg0, params);
+    sh.ctx.native_only = native_only;
+    for (o, on) in sets {
+        let mut argv = vec![if on { "-o" } else { "+o" }.to_string(), o];
+        let st = nsh::interp::builtins::set_args(&mut sh, &mut argv);
+        if st != 0 {
+            return 2;
+        }
+    }
+    let src = Rc::new(Source::new(&src_name, &text));
+    sh.run_program(&list, src)
+}
+
+/// bash's one-line message, then the miette rendering with a caret.
+fn report_syntax_error(name: &str, text: &str, e: nsh::syntax::SyntaxError) {
+    let src = Source::new(name, text);
+    let line = src.line_of(e.offset);
+    eprintln!("{name}: line {line}: {}", e.message);
+    let tty = nix::unistd::isatty(std::io::stderr()).unwrap_or(false);
+    let report = miette::Report::new(e).with_source_code(miette::NamedSource::new(
+        name.to_string(),
+        text.to_string(),
+    ));
+    let handler = if tty {
+        miette::GraphicalReportHandler::new()
+    } else {
+        miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::none())
+    };
+    let mut out = String::new();
+    if handler.render_report(&mut out, report.as_ref()).is_ok() {
+        eprint!("{out}");
+    }
+}
+
+fn install_links(dir: &str) -> i32 {
+    let exe = match std::env::current_exe() {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("nsh: --install-links: {e}");
+            return 1;
+        }
+    };
+    let mut st = 0;
+    for name in native::NATIVE_NAMES {
+        let link = std::path::Path::new(dir).join(name);
+        let _ = std::fs::remove_file(&link);
+        if let Err(e) = std::os::unix::fs::symlink(&exe, &link) {
+            eprintln!("nsh: {}: {e}", link.display());
+            st = 1;
+        }
+    }
+    st
 }
 
 fn run_standalone(f: native::NativeFn, args: &[String]) -> i32 {

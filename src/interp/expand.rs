@@ -1,0 +1,490 @@
+//! Word expansion in POSIX order: tilde, parameter, command substitution,
+//! arithmetic, field splitting on IFS (unquoted results only), pathname
+//! globbing, quote removal. `"$@"` keeps one field per parameter.
+//!
+//! A word is expanded into fields; each field keeps its text and, for
+//! globbing, a pattern in which quoted characters are backslash-escaped
+//! (the convention of `interp::pattern`).
+
+use super::arith::{self, ArithVars};
+use super::pattern;
+use super::{Ctl, Shell};
+use crate::ast::{ParamExp, ParamOp, Word, WordPart};
+
+#[derive(Default)]
+struct Field {
+    text: String,
+    pat: String,
+    glob: bool,
+    started: bool,
+}
+
+#[derive(PartialEq, Eq, Clone, Copy)]
+enum SplitState {
+    None,
+    Ws,
+    NonWs,
+}
+
+struct Exp {
+    fields: Vec<Field>,
+    cur: Field,
+    state: SplitState,
+    /// Split unquoted expansion results (false for assignments, case words).
+    split: bool,
+    ifs: String,
+}
+
+impl Exp {
+    fn new(split: bool, ifs: String) -> Self {
+        Exp {
+            fields: Vec::new(),
+            cur: Field::default(),
+            state: SplitState::None,
+            split,
+            ifs,
+        }
+    }
+
+    /// Text that is not subject to splitting: literal or quoted.
+    fn push_text(&mut self, s: &str, quoted: bool) {
+        self.cur.started = true;
+        self.state = SplitState::None;
+        self.cur.text.push_str(s);
+        if quoted {
+            escape_into(&mut self.cur.pat, s);
+        } else {
+            self.cur.pat.push_str(s);
+            if pattern::has_glob(s) {
+                self.cur.glob = true;
+            }
+        }
+    }
+
+    /// The result of an unquoted expansion: split on IFS, globbed.
+    fn push_expansion(&mut self, s: &str) {
+        if !self.split {
+            self.push_text(s, false);
+            return;
+        }
+        let ifs = std::mem::take(&mut self.ifs);
+        for c in s.chars() {
+            if ifs.contains(c) {
+                let ws = matches!(c, ' ' | '\t' | '\n');
+                if ws {
+                    if self.cur.started {
+                        self.finish();
+                        self.state = SplitState::Ws;
+                    }
+                } else if self.cur.started {
+                    self.finish();
+                    self.state = SplitState::NonWs;
+                } else if self.state == SplitState::Ws {
+                    self.state = SplitState::NonWs;
+                } else {
+                    self.cur.started = true;
+                    self.finish();
+                    self.state = SplitState::NonWs;
+                }
+            } else {
+                let mut b = [0u8; 4];
+                let cs: &str = c.encode_utf8(&mut b);
+                self.cur.started = true;
+                self.state = SplitState::None;
+                self.cur.text.push_str(cs);
+                if matches!(c, '\\') {
+                    self.cur.pat.push('\\');
+                }
+                self.cur.pat.push_str(cs);
+                if matches!(c, '*' | '?' | '[') {
+                    self.cur.glob = true;
+                }
+            }
+        }
+        self.ifs = ifs;
+    }
+
+    fn finish(&mut self) {
+        let f = std::mem::take(&mut self.cur);
+        self.fields.push(f);
+    }
+}
+
+fn escape_into(out: &mut String, s: &str) {
+    for c in s.chars() {
+        if matches!(c, '\\' | '*' | '?' | '[' | ']') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+}
+
+/// Escape a string so that pattern matching treats it literally.
+pub fn escape_pattern(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    escape_into(&mut o, s);
+    o
+}
+
+fn ifs(sh: &Shell) -> String {
+    sh.get_var("IFS").map(str::to_string).unwrap_or_default()
+}
+
+/// Expand a word into fields (splitting and globbing).
+pub fn expand_word(sh: &mut Shell, w: &Word) -> Result<Vec<String>, Ctl> {
+    // Fast path: a plain literal word.
+    if let [WordPart::Lit(s)] = w.parts.as_slice() {
+        if !s.starts_with('~') && (sh.opts.noglob || !pattern::has_glob(s)) {
+            return Ok(vec![s.clone()]);
+        }
+    }
+    let mut e = Exp::new(true, ifs(sh));
+    parts(sh, &w.parts, &mut e, false, true)?;
+    if e.cur.started {
+        e.finish();
+    }
+    let mut out = Vec::with_capacity(e.fields.len());
+    for f in e.fields {
+        if f.glob && !sh.opts.noglob {
+            let m = pattern::glob(&f.pat);
+            if !m.is_empty() {
+                out.extend(m);
+                continue;
+            }
+        }
+        out.push(f.text);
+    }
+    Ok(out)
+}
+
+/// Expand a word to one string: no splitting, no globbing (assignment
+/// values, `case` words, here-documents, redirection targets).
+pub fn expand_single(sh: &mut Shell, w: &Word) -> Result<String, Ctl> {
+    if let [WordPart::Lit(s)] = w.parts.as_slice() {
+        if !s.starts_with('~') {
+            return Ok(s.clone());
+        }
+    }
+    let mut e = Exp::new(false, ifs(sh));
+    parts(sh, &w.parts, &mut e, false, true)?;
+    Ok(e.cur.text)
+}
+
+/// Expand a word into a pattern for `case` and `${X#pat}`: quoted parts
+/// are escaped, unquoted ones keep their pattern meaning.
+pub fn expand_pattern(sh: &mut Shell, w: &Word) -> Result<String, Ctl> {
+    let mut e = Exp::new(false, ifs(sh));
+    parts(sh, &w.parts, &mut e, false, true)?;
+    Ok(e.cur.pat)
+}
+
+fn parts(
+    sh: &mut Shell,
+    ps: &[WordPart],
+    e: &mut Exp,
+    quoted: bool,
+    word_start: bool,
+) -> Result<(), Ctl> {
+    for (i, p) in ps.iter().enumerate() {
+        match p {
+            WordPart::Lit(s) => {
+                if i == 0 && word_start && !quoted && s.starts_with('~') {
+                    let end = s.find('/').unwrap_or(s.len());
+                    let user = &s[1..end];
+                    let home = if user.is_empty() {
+                        sh.get_var("HOME").map(str::to_string)
+                    } else {
+                        nix::unistd::User::from_name(user)
+                            .ok()
+                            .flatten()
+                            .map(|u| u.dir.to_string_lossy().into_owned())
+                    };
+                    match home {
+                        Some(h) => {
+                            e.push_text(&h, true);
+                            e.push_text(&s[end..], false);
+                        }
+                        None => e.push_text(s, false),
+                    }
+                } else {
+                    e.push_text(s, quoted);
+                }
+            }
+            WordPart::Quoted(s) => e.push_text(s, true),
+            WordPart::Dq(inner) => {
+                let at_only = inner.iter().any(|p| is_at(p));
+                if !at_only {
+                    e.push_text("", true);
+                }
+                parts(sh, inner, e, true, false)?;
+            }
+            WordPart::Param(pe) => param(sh, pe, e, quoted)?,
+            WordPart::CmdSub(list) => {
+                let out = super::proc::command_subst(sh, list)?;
+                if quoted {
+                    e.push_text(&out, true);
+                } else {
+                    e.push_expansion(&out);
+                }
+            }
+            WordPart::Arith(inner) => {
+                let mut sub = Exp::new(false, String::new());
+                parts(sh, inner, &mut sub, true, false)?;
+                let v = arith_eval(sh, &sub.cur.text)?;
+                let s = v.to_string();
+                if quoted {
+                    e.push_text(&s, true);
+                } else {
+                    e.push_expansion(&s);
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn is_at(p: &WordPart) -> bool {
+    matches!(p, WordPart::Param(pe) if pe.name == "@" && pe.op == ParamOp::Plain)
+}
+
+struct Vars<'a>(&'a mut Shell);
+
+impl ArithVars for Vars<'_> {
+    fn get_var(&self, name: &str) -> Option<String> {
+        lookup(self.0, name)
+    }
+    fn set_var(&mut self, name: &str, value: String) -> Result<(), String> {
+        self.0.set_var(name, value)
+    }
+}
+
+/// Evaluate an arithmetic expression; an error aborts the command (bash).
+pub fn arith_eval(sh: &mut Shell, expr: &str) -> Result<i64, Ctl> {
+    match arith::eval(expr, &mut Vars(sh)) {
+        Ok(v) => Ok(v),
+        Err(err) => {
+            sh.error(&err.to_string());
+            Err(Ctl::Abort(1))
+        }
+    }
+}
+
+/// The value of a parameter, `None` when unset.
+pub fn lookup(sh: &Shell, name: &str) -> Option<String> {
+    match name {
+        "?" => Some(sh.status.to_string()),
+        "$" => Some(sh.shell_pid.to_string()),
+        "!" => sh.last_bg.map(|p| p.to_string()),
+        "#" => Some(sh.params.len().to_string()),
+        "0" => Some(sh.arg0.clone()),
+        "-" => {
+            let mut f = String::new();
+            if sh.opts.errexit {
+                f.push('e');
+            }
+            if sh.opts.noglob {
+                f.push('f');
+            }
+            f.push('h');
+            if sh.opts.noexec {
+                f.push('n');
+            }
+            if sh.opts.nounset {
+                f.push('u');
+            }
+            if sh.opts.xtrace {
+                f.push('x');
+            }
+            f.push('B');
+            Some(f)
+        }
+        "@" | "*" => {
+            if sh.params.is_empty() {
+                None
+            } else {
+                let sep = sh
+                    .get_var("IFS")
+                    .map(|s| s.chars().next().map(String::from).unwrap_or_default())
+                    .unwrap_or_else(|| " ".into());
+                Some(sh.params.join(&sep))
+            }
+        }
+        "LINENO" => Some(sh.lineno.to_string()),
+        "RANDOM" => Some((rand16() & 0x7fff).to_string()),
+        _ => {
+            if let Ok(n) = name.parse::<usize>() {
+                return sh.params.get(n.wrapping_sub(1)).cloned();
+            }
+            sh.vars.get(name).map(|v| v.value.clone())
+        }
+    }
+}
+
+fn rand16() -> u32 {
+    use std::time::{SystemTime, UNIX_EPOCH};
+    let n = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    n ^ (n >> 16)
+}
+
+fn param(sh: &mut Shell, pe: &ParamExp, e: &mut Exp, quoted: bool) -> Result<(), Ctl> {
+    let name = pe.name.as_str();
+    // "$@" and unquoted $@ / $*: one field per parameter.
+    if (name == "@" || (name == "*" && !quoted)) && pe.op == ParamOp::Plain {
+        let params = sh.params.clone();
+        for (i, p) in params.iter().enumerate() {
+            if i > 0 {
+                if quoted {
+                    e.finish();
+                    e.cur.started = true;
+                } else {
+                    // Unquoted: parameters are separate fields, then split.
+                    if e.cur.started {
+                        e.finish();
+                    }
+                    e.state = SplitState::None;
+                }
+            }
+            if quoted {
+                e.push_text(p, true);
+            } else {
+                e.push_expansion(p);
+            }
+        }
+        if params.is_empty() && sh.opts.nounset && false {
+            return Ok(());
+        }
+        return Ok(());
+    }
+    let val = lookup(sh, name);
+    let set_nonnull = |v: &Option<String>, colon: bool| match v {
+        None => false,
+        Some(s) => !(colon && s.is_empty()),
+    };
+    let out: String = match pe.op {
+        ParamOp::Plain => match val {
+            Some(v) => v,
+            None => {
+                unbound(sh, name)?;
+                String::new()
+            }
+        },
+        ParamOp::Length => match val {
+            Some(v) => v.chars().count().to_string(),
+            None => {
+                unbound(sh, name)?;
+                "0".into()
+            }
+        },
+        ParamOp::Default { colon } => {
+            if set_nonnull(&val, colon) {
+                val.unwrap_or_default()
+            } else {
+                return word_into(sh, pe, e, quoted);
+            }
+        }
+        ParamOp::Alt { colon } => {
+            if set_nonnull(&val, colon) {
+                return word_into(sh, pe, e, quoted);
+            } else {
+                String::new()
+            }
+        }
+        ParamOp::Assign { colon } => {
+            if set_nonnull(&val, colon) {
+                val.unwrap_or_default()
+            } else {
+                let w = match &pe.word {
+                    Some(w) => expand_single(sh, w)?,
+                    None => String::new(),
+                };
+                if name.parse::<usize>().is_ok() || !is_name(name) {
+                    sh.error(&format!("${name}: cannot assign in this way"));
+                    return Err(Ctl::Abort(1));
+                }
+                if let Err(m) = sh.set_var(name, w.clone()) {
+                    sh.error(&m);
+                    return Err(Ctl::Abort(1));
+                }
+                w
+            }
+        }
+        ParamOp::Error { colon } => {
+            if set_nonnull(&val, colon) {
+                val.unwrap_or_default()
+            } else {
+                let msg = match &pe.word {
+                    Some(w) => expand_single(sh, w)?,
+                    None => String::new(),
+                };
+                let msg = if msg.is_empty() {
+                    if colon {
+                        "parameter null or not set".to_string()
+                    } else {
+                        "parameter not set".to_string()
+                    }
+                } else {
+                    msg
+                };
+                sh.error(&format!("{name}: {msg}"));
+                return Err(Ctl::Exit(1));
+            }
+        }
+        ParamOp::StripPrefix { longest } | ParamOp::StripSuffix { longest } => {
+            let v = match val {
+                Some(v) => v,
+                None => {
+                    unbound(sh, name)?;
+                    String::new()
+                }
+            };
+            let pat = match &pe.word {
+                Some(w) => expand_pattern(sh, w)?,
+                None => String::new(),
+            };
+            if matches!(pe.op, ParamOp::StripPrefix { .. }) {
+                pattern::strip_prefix(&pat, &v, longest)
+            } else {
+                pattern::strip_suffix(&pat, &v, longest)
+            }
+        }
+    };
+    if quoted {
+        e.push_text(&out, true);
+    } else {
+        e.push_expansion(&out);
+    }
+    Ok(())
+}
+
+fn word_into(sh: &mut Shell, pe: &ParamExp, e: &mut Exp, quoted: bool) -> Result<(), Ctl> {
+    if let Some(w) = &pe.word {
+        if quoted {
+            // Inside "…" the word is expanded as if double-quoted.
+            let mut sub = Exp::new(false, String::new());
+            parts(sh, &w.parts, &mut sub, true, false)?;
+            e.push_text(&sub.cur.text, true);
+        } else {
+            parts(sh, &w.parts, e, false, false)?;
+        }
+    } else if quoted {
+        e.push_text("", true);
+    }
+    Ok(())
+}
+
+fn unbound(sh: &mut Shell, name: &str) -> Result<(), Ctl> {
+    if sh.opts.nounset && name != "@" && name != "*" {
+        sh.error(&format!("{name}: unbound variable"));
+        return Err(Ctl::Exit(1));
+    }
+    Ok(())
+}
+
+pub fn is_name(s: &str) -> bool {
+    let mut c = s.chars();
+    matches!(c.next(), Some(ch) if ch == '_' || ch.is_ascii_alphabetic())
+        && c.all(|ch| ch == '_' || ch.is_ascii_alphanumeric())
+}

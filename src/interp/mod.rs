@@ -1,0 +1,758 @@
+//! The interpreter: evaluation of the AST, expansion, builtins,
+//! redirections, processes and dispatch to native commands.
+//!
+//! nsh is single-threaded and forks as bash does: every pipeline element,
+//! subshell, command substitution, background job and external program runs
+//! in a child process. Builtins, functions and native commands run in the
+//! shell process itself; their redirections are applied to the process's
+//! file descriptors with `dup2` and undone afterwards (bash's
+//! `execute_builtin_or_function`).
+//!
+//! Control flow (`break`, `continue`, `return`, `exit`, fatal errors) travels
+//! up the Rust stack as [`Ctl`] in the `Err` side of [`Ex`].
+
+pub mod builtins;
+pub mod expand;
+pub mod proc;
+mod shlib_stub;
+pub use shlib_stub::{arith, pattern, printf, test_cmd};
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use crate::ast::*;
+use crate::native::NetCtx;
+use crate::span::Span;
+
+/// Non-local control flow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ctl {
+    Break(u32),
+    Continue(u32),
+    Return(i32),
+    /// Leave the shell (or the subshell) with this status.
+    Exit(i32),
+    /// Abandon the current top-level command with this status (bash's
+    /// behaviour after an arithmetic or redirection expansion error).
+    Abort(i32),
+}
+
+/// The result of executing something: its exit status, or control flow.
+pub type Ex = Result<i32, Ctl>;
+
+#[derive(Clone, Debug, Default)]
+pub struct Var {
+    pub value: String,
+    pub exported: bool,
+    pub readonly: bool,
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Opts {
+    pub errexit: bool,
+    pub nounset: bool,
+    pub xtrace: bool,
+    pub pipefail: bool,
+    pub noglob: bool,
+    pub noclobber: bool,
+    pub noexec: bool,
+}
+
+/// A named source text with its line table, for `FILE: line N:` messages.
+#[derive(Debug)]
+pub struct Source {
+    pub name: String,
+    line_starts: Vec<usize>,
+    /// Every command is reported at this line (`eval`, traps).
+    pub fixed: Option<usize>,
+}
+
+impl Source {
+    pub fn new(name: &str, text: &str) -> Self {
+        let mut line_starts = vec![0];
+        for (i, b) in text.bytes().enumerate() {
+            if b == b'\n' {
+                line_starts.push(i + 1);
+            }
+        }
+        Source {
+            name: name.to_string(),
+            line_starts,
+            fixed: None,
+        }
+    }
+
+    pub fn line_of(&self, offset: usize) -> usize {
+        if let Some(l) = self.fixed {
+            return l;
+        }
+        match self.line_starts.binary_search(&offset) {
+            Ok(i) => i + 1,
+            Err(i) => i,
+        }
+    }
+}
+
+/// A background job started with `&`.
+#[derive(Debug, Clone)]
+pub struct Job {
+    pub pid: i32,
+    pub text: String,
+    pub status: Option<i32>,
+}
+
+/// The state of one shell process.
+pub struct Shell {
+    pub vars: HashMap<String, Var>,
+    pub funcs: HashMap<String, Rc<Command>>,
+    /// `$1`…
+    pub params: Vec<String>,
+    /// `$0`
+    pub arg0: String,
+    /// `$?`
+    pub status: i32,
+    pub opts: Opts,
+    /// Saved variables of each active function call (`local`).
+    pub locals: Vec<Vec<(String, Option<Var>)>>,
+    pub ctx: NetCtx,
+    /// The source whose spans are being executed (line numbers).
+    pub sources: Vec<Rc<Source>>,
+    /// The line of the command being executed (`$LINENO`, messages).
+    pub lineno: usize,
+    pub traps: HashMap<String, String>,
+    pub last_bg: Option<i32>,
+    pub jobs: Vec<Job>,
+    /// > 0 while in a context where `set -e` does not apply.
+    pub errexit_suppressed: u32,
+    /// This process is a forked subshell: leave with `_exit`.
+    pub in_child: bool,
+    pub loop_depth: u32,
+    pub func_depth: u32,
+    /// `$$`
+    pub shell_pid: i32,
+    /// Cached `NAME=value` strings of exported variables.
+    env_cache: Option<Rc<Vec<std::ffi::CString>>>,
+    /// PATH lookups (bash's command hash table).
+    pub hash: HashMap<String, String>,
+    /// Running the EXIT trap (it runs once).
+    pub exiting: bool,
+    /// Status of the last command substitution of the current command.
+    pub status_from_subst: Option<i32>,
+    /// Depth of `source` / `.` (where `return` is allowed).
+    pub source_depth: u32,
+}
+
+impl Shell {
+    pub fn new(arg0: &str, params: Vec<String>) -> Self {
+        let mut sh = Shell {
+            vars: HashMap::new(),
+            funcs: HashMap::new(),
+            params,
+            arg0: arg0.to_string(),
+            status: 0,
+            opts: Opts::default(),
+            locals: Vec::new(),
+            ctx: NetCtx::new(),
+            sources: Vec::new(),
+            lineno: 0,
+            traps: HashMap::new(),
+            last_bg: None,
+            jobs: Vec::new(),
+            errexit_suppressed: 0,
+            in_child: false,
+            loop_depth: 0,
+            func_depth: 0,
+            shell_pid: std::process::id() as i32,
+            env_cache: None,
+            hash: HashMap::new(),
+            exiting: false,
+            status_from_subst: None,
+            source_depth: 0,
+        };
+        for (k, v) in std::env::vars_os() {
+            if let (Ok(k), Ok(v)) = (k.into_string(), v.into_string()) {
+                sh.vars.insert(
+                    k,
+                    Var {
+                        value: v,
+                        exported: true,
+                        readonly: false,
+                    },
+                );
+            }
+        }
+        if !sh.vars.contains_key("IFS") {
+            sh.vars.insert(
+                "IFS".into(),
+                Var {
+                    value: " \t\n".into(),
+                    ..Var::default()
+                },
+            );
+        }
+        if !sh.vars.contains_key("PS4") {
+            sh.vars.insert(
+                "PS4".into(),
+                Var {
+                    value: "+ ".into(),
+                    ..Var::default()
+                },
+            );
+        }
+        if let Ok(cwd) = std::env::current_dir() {
+            let cwd = cwd.to_string_lossy().into_owned();
+            let keep = sh
+                .vars
+                .get("PWD")
+                .map(|v| same_dir(&v.value, &cwd))
+                .unwrap_or(false);
+            if !keep {
+                sh.set_var("PWD", cwd).ok();
+                sh.export("PWD");
+            }
+        }
+        sh
+    }
+
+    // ---- variables -------------------------------------------------------
+
+    pub fn get_var(&self, name: &str) -> Option<&str> {
+        self.vars.get(name).map(|v| v.value.as_str())
+    }
+
+    /// Assign a variable; `Err` carries bash's message for a readonly one.
+    pub fn set_var(&mut self, name: &str, value: String) -> Result<(), String> {
+        if let Some(v) = self.vars.get_mut(name) {
+            if v.readonly {
+                return Err(format!("{name}: readonly variable"));
+            }
+            if v.exported {
+                self.env_cache = None;
+            }
+            v.value = value;
+        } else {
+            self.vars.insert(
+                name.to_string(),
+                Var {
+                    value,
+                    ..Var::default()
+                },
+            );
+        }
+        if name == "PATH" {
+            self.hash.clear();
+        }
+        Ok(())
+    }
+
+    pub fn export(&mut self, name: &str) {
+        self.env_cache = None;
+        self.vars.entry(name.to_string()).or_default().exported = true;
+    }
+
+    pub fn unexport(&mut self, name: &str) {
+        self.env_cache = None;
+        if let Some(v) = self.vars.get_mut(name) {
+            v.exported = false;
+        }
+    }
+
+    pub fn unset_var(&mut self, name: &str) -> Result<(), String> {
+        if let Some(v) = self.vars.get(name) {
+            if v.readonly {
+                return Err(format!("{name}: cannot unset: readonly variable"));
+            }
+            if v.exported {
+                self.env_cache = None;
+            }
+        }
+        self.vars.remove(name);
+        if name == "PATH" {
+            self.hash.clear();
+        }
+        Ok(())
+    }
+
+    /// The environment of a child process (cached between commands).
+    pub fn environ(&mut self) -> Rc<Vec<std::ffi::CString>> {
+        if let Some(e) = &self.env_cache {
+            return e.clone();
+        }
+        let mut env: Vec<std::ffi::CString> = self
+            .vars
+            .iter()
+            .filter(|(_, v)| v.exported)
+            .filter_map(|(k, v)| std::ffi::CString::new(format!("{k}={}", v.value)).ok())
+            .collect();
+        env.sort();
+        let env = Rc::new(env);
+        self.env_cache = Some(env.clone());
+        env
+    }
+
+    pub fn invalidate_env(&mut self) {
+        self.env_cache = None;
+    }
+
+    // ---- messages --------------------------------------------------------
+
+    /// The `NAME: line N: ` prefix of bash's messages.
+    pub fn prefix(&self) -> String {
+        format!("{}: line {}: ", self.src_name(), self.lineno)
+    }
+
+    /// Print `NAME: line N: msg` on fd 2.
+    pub fn error(&self, msg: &str) {
+        let s = format!("{}{msg}\n", self.prefix());
+        proc::write_fd(2, s.as_bytes());
+    }
+
+    fn set_line(&mut self, span: Span) {
+        if let Some(src) = self.sources.last() {
+            self.lineno = src.line_of(span.start);
+        }
+    }
+
+    // ---- running programs ------------------------------------------------
+
+    /// Run a whole parsed program from `source` (the script, `-c` text).
+    /// Returns the exit status; runs the EXIT trap.
+    pub fn run_program(&mut self, list: &List, source: Rc<Source>) -> i32 {
+        self.sources.push(source);
+        let r = self.run_toplevel(list);
+        self.sources.pop();
+        let st = match r {
+            Ok(s) => s,
+            Err(Ctl::Exit(s)) => s,
+            Err(Ctl::Return(s)) | Err(Ctl::Abort(s)) => s,
+            Err(_) => self.status,
+        };
+        self.exit_shell(st)
+    }
+
+    /// Run one REPL entry; `exit` comes back as `Err(Ctl::Exit)`.
+    pub fn run_interactive(&mut self, list: &List, source: Rc<Source>) -> Ex {
+        self.sources.push(source);
+        let r = self.run_toplevel(list);
+        self.sources.pop();
+        match r {
+            Err(Ctl::Exit(s)) => Err(Ctl::Exit(s)),
+            Ok(s) | Err(Ctl::Return(s)) | Err(Ctl::Abort(s)) => {
+                self.status = s;
+                Ok(s)
+            }
+            Err(_) => Ok(self.status),
+        }
+    }
+
+    /// Top-level items run one after another; an `Abort` abandons the rest
+    /// of its line, as bash (which reads a script line by line) does.
+    fn run_toplevel(&mut self, list: &List) -> Ex {
+        let mut skip_line: Option<usize> = None;
+        let mut st = self.status;
+        for item in &list.items {
+            if let Some(l) = skip_line {
+                let line = self
+                    .sources
+                    .last()
+                    .map(|s| s.line_of(item.span.start))
+                    .unwrap_or(0);
+                if line == l {
+                    continue;
+                }
+                skip_line = None;
+            }
+            match self.run_item(item) {
+                Ok(s) => st = s,
+                Err(Ctl::Abort(s)) => {
+                    self.status = s;
+                    st = s;
+                    skip_line = self.sources.last().map(|src| src.line_of(item.span.end));
+                }
+                Err(Ctl::Break(_)) | Err(Ctl::Continue(_)) => st = self.status,
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(st)
+    }
+
+    /// Finish: barrier, EXIT trap, and the final status.
+    pub fn exit_shell(&mut self, status: i32) -> i32 {
+        let mut status = status;
+        if !self.exiting {
+            self.exiting = true;
+            if let Some(t) = self.traps.remove("EXIT") {
+                self.status = status;
+                match self.eval_string(&t, "trap") {
+                    Err(Ctl::Exit(s)) => status = s,
+                    _ => {}
+                }
+            }
+        }
+        let mut err = proc::FdWriter(2);
+        let b = self.ctx.barrier(&mut err);
+        if status == 0 && b != 0 {
+            status = b;
+        }
+        status
+    }
+
+    /// Parse and run `text` (eval, trap actions): messages keep the line
+    /// of the command that evals.
+    pub fn eval_string(&mut self, text: &str, _what: &str) -> Ex {
+        match crate::syntax::parse(text) {
+            Ok(list) => {
+                let line = self.lineno;
+                let name = self.src_name();
+                self.sources.push(Rc::new(Source {
+                    name,
+                    line_starts: Vec::new(),
+                    fixed: Some(line),
+                }));
+                let r = self.run_list(&list);
+                self.sources.pop();
+                self.lineno = line;
+                r
+            }
+            Err(e) => {
+                self.error(&e.message);
+                Ok(2)
+            }
+        }
+    }
+
+    pub fn src_name(&self) -> String {
+        self.sources
+            .last()
+            .map(|s| s.name.clone())
+            .unwrap_or_else(|| self.arg0.clone())
+    }
+
+    pub fn run_list(&mut self, list: &List) -> Ex {
+        let mut st = 0;
+        for item in &list.items {
+            st = self.run_item(item)?;
+        }
+        Ok(st)
+    }
+
+    fn run_item(&mut self, item: &ListItem) -> Ex {
+        if item.background {
+            self.set_line(item.span);
+            return self.run_background(item);
+        }
+        let st = self.run_and_or(&item.and_or)?;
+        self.status = st;
+        self.check_traps()?;
+        Ok(st)
+    }
+
+    fn run_background(&mut self, item: &ListItem) -> Ex {
+        self.barrier();
+        let pid = proc::fork_child(self, |sh| {
+            // bash: an asynchronous command's stdin is /dev/null when job
+            // control is off (execute_cmd.c: `asynchronous` redirection).
+            proc::stdin_devnull();
+            sh.run_and_or(&item.and_or)
+        })?;
+        self.last_bg = Some(pid);
+        self.jobs.push(Job {
+            pid,
+            text: format!("{}", item.and_or),
+            status: None,
+        });
+        self.status = 0;
+        Ok(0)
+    }
+
+    fn run_and_or(&mut self, ao: &AndOr) -> Ex {
+        if ao.rest.is_empty() {
+            return self.run_pipeline(&ao.first);
+        }
+        self.errexit_suppressed += 1;
+        let r = self.run_pipeline(&ao.first);
+        self.errexit_suppressed -= 1;
+        let mut st = r?;
+        let n = ao.rest.len();
+        for (i, (op, p)) in ao.rest.iter().enumerate() {
+            self.status = st;
+            let run = match op {
+                AndOrOp::And => st == 0,
+                AndOrOp::Or => st != 0,
+            };
+            if !run {
+                continue;
+            }
+            if i + 1 < n {
+                self.errexit_suppressed += 1;
+                let r = self.run_pipeline(p);
+                self.errexit_suppressed -= 1;
+                st = r?;
+            } else {
+                st = self.run_pipeline(p)?;
+            }
+        }
+        Ok(st)
+    }
+
+    fn run_pipeline(&mut self, p: &Pipeline) -> Ex {
+        if p.bang {
+            self.errexit_suppressed += 1;
+        }
+        let r = if p.cmds.len() == 1 {
+            self.run_command(&p.cmds[0])
+        } else {
+            proc::run_pipeline(self, &p.cmds)
+        };
+        if p.bang {
+            self.errexit_suppressed -= 1;
+        }
+        let st = r?;
+        let st = if p.bang { i32::from(st == 0) } else { st };
+        self.status = st;
+        if st != 0 && !p.bang && self.errexit_applies(p) {
+            return Err(Ctl::Exit(st));
+        }
+        Ok(st)
+    }
+
+    /// bash 5.2: `set -e` exits on the failure of a simple command, a
+    /// subshell or a pipeline, not of a brace group / loop / if / case whose
+    /// own status came from an ignored failure.
+    fn errexit_applies(&self, p: &Pipeline) -> bool {
+        if !self.opts.errexit || self.errexit_suppressed > 0 {
+            return false;
+        }
+        if p.cmds.len() > 1 {
+            return true;
+        }
+        matches!(
+            p.cmds.last().map(|c| &c.kind),
+            Some(CommandKind::Simple(_)) | Some(CommandKind::Subshell(_))
+        )
+    }
+
+    pub fn barrier(&mut self) {
+        let mut err = proc::FdWriter(2);
+        let _ = self.ctx.barrier(&mut err);
+    }
+
+    pub fn run_command(&mut self, c: &Command) -> Ex {
+        match &c.kind {
+            CommandKind::Simple(s) => {
+                self.set_line(c.span);
+                builtins::run_simple(self, s, c.span, false)
+            }
+            CommandKind::FuncDef { name, body } => {
+                self.funcs.insert(name.clone(), body.clone());
+                Ok(0)
+            }
+            _ => {
+                if c.redirs.is_empty() {
+                    self.run_compound(c)
+                } else {
+                    self.set_line(c.span);
+                    let saved = match proc::apply_redirs(self, &c.redirs, true) {
+                        Ok(s) => s,
+                        Err(st) => return Ok(st),
+                    };
+                    let r = self.run_compound(c);
+                    proc::restore_redirs(saved);
+                    r
+                }
+            }
+        }
+    }
+
+    fn run_compound(&mut self, c: &Command) -> Ex {
+        match &c.kind {
+            CommandKind::Brace(l) => self.run_list(l),
+            CommandKind::Subshell(l) => {
+                self.barrier();
+                let pid = proc::fork_child(self, |sh| sh.run_list(l))?;
+                Ok(proc::wait_pid(self, pid))
+            }
+            CommandKind::If { branches, else_ } => {
+                for (cond, body) in branches {
+                    self.errexit_suppressed += 1;
+                    let r = self.run_list(cond);
+                    self.errexit_suppressed -= 1;
+                    if r? == 0 {
+                        return self.run_list(body);
+                    }
+                }
+                match else_ {
+                    Some(e) => self.run_list(e),
+                    None => Ok(0),
+                }
+            }
+            CommandKind::For { var, words, body } => {
+                self.set_line(c.span);
+                let items: Vec<String> = match words {
+                    Some(ws) => {
+                        let mut v = Vec::new();
+                        for w in ws {
+                            v.extend(expand::expand_word(self, w)?);
+                        }
+                        v
+                    }
+                    None => self.params.clone(),
+                };
+                let mut st = 0;
+                self.loop_depth += 1;
+                let r = (|| {
+                    for it in items {
+                        if let Err(e) = self.set_var(var, it) {
+                            self.error(&e);
+                            return Ok(1);
+                        }
+                        match self.run_list(body) {
+                            Ok(s) => st = s,
+                            Err(Ctl::Break(n)) => {
+                                if n > 1 {
+                                    return Err(Ctl::Break(n - 1));
+                                }
+                                break;
+                            }
+                            Err(Ctl::Continue(n)) => {
+                                if n > 1 {
+                                    return Err(Ctl::Continue(n - 1));
+                                }
+                                st = self.status;
+                            }
+                            Err(e) => return Err(e),
+                        }
+                    }
+                    Ok(st)
+                })();
+                self.loop_depth -= 1;
+                r
+            }
+            CommandKind::While { cond, body, until } => {
+                let mut st = 0;
+                self.loop_depth += 1;
+                let r = (|| loop {
+                    self.errexit_suppressed += 1;
+                    let c = self.run_list(cond);
+                    self.errexit_suppressed -= 1;
+                    let c = match c {
+                        Ok(c) => c,
+                        Err(Ctl::Break(n)) => {
+                            if n > 1 {
+                                return Err(Ctl::Break(n - 1));
+                            }
+                            return Ok(st);
+                        }
+                        Err(Ctl::Continue(n)) => {
+                            if n > 1 {
+                                return Err(Ctl::Continue(n - 1));
+                            }
+                            continue;
+                        }
+                        Err(e) => return Err(e),
+                    };
+                    if (c == 0) == *until {
+                        return Ok(st);
+                    }
+                    match self.run_list(body) {
+                        Ok(s) => st = s,
+                        Err(Ctl::Break(n)) => {
+                            if n > 1 {
+                                return Err(Ctl::Break(n - 1));
+                            }
+                            return Ok(st);
+                        }
+                        Err(Ctl::Continue(n)) => {
+                            if n > 1 {
+                                return Err(Ctl::Continue(n - 1));
+                            }
+                        }
+                        Err(e) => return Err(e),
+                    }
+                })();
+                self.loop_depth -= 1;
+                r
+            }
+            CommandKind::Case { word, arms } => {
+                self.set_line(c.span);
+                let w = expand::expand_single(self, word)?;
+                let mut i = 0;
+                while i < arms.len() {
+                    let arm = &arms[i];
+                    let mut hit = false;
+                    for p in &arm.patterns {
+                        let pat = expand::expand_pattern(self, p)?;
+                        if crate::interp::pattern::fnmatch(&pat, &w) {
+                            hit = true;
+                            break;
+                        }
+                    }
+                    if hit {
+                        let mut st = self.run_list(&arm.body)?;
+                        let mut j = i;
+                        while arms[j].fallthrough && j + 1 < arms.len() {
+                            j += 1;
+                            st = self.run_list(&arms[j].body)?;
+                        }
+                        return Ok(st);
+                    }
+                    i += 1;
+                }
+                Ok(0)
+            }
+            CommandKind::Simple(_) | CommandKind::FuncDef { .. } => self.run_command(c),
+        }
+    }
+
+    /// Call a shell function with `args` as its positional parameters.
+    pub fn call_function(&mut self, body: &Rc<Command>, args: Vec<String>) -> Ex {
+        let saved = std::mem::replace(&mut self.params, args);
+        self.locals.push(Vec::new());
+        self.func_depth += 1;
+        let saved_loop = std::mem::replace(&mut self.loop_depth, 0);
+        let r = self.run_command(body);
+        self.loop_depth = saved_loop;
+        self.func_depth -= 1;
+        if let Some(frame) = self.locals.pop() {
+            for (name, old) in frame.into_iter().rev() {
+                match old {
+                    Some(v) => {
+                        self.vars.insert(name, v);
+                    }
+                    None => {
+                        self.vars.remove(&name);
+                    }
+                }
+            }
+            self.env_cache = None;
+        }
+        self.params = saved;
+        match r {
+            Err(Ctl::Return(s)) => Ok(s),
+            other => other,
+        }
+    }
+
+    /// Run pending signal traps.
+    pub fn check_traps(&mut self) -> Result<(), Ctl> {
+        for sig in proc::take_pending_signals() {
+            let name = proc::signal_name(sig);
+            if let Some(t) = self.traps.get(name).cloned() {
+                let st = self.status;
+                self.eval_string(&t, "trap")?;
+                self.status = st;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn same_dir(a: &str, b: &str) -> bool {
+    match (std::fs::metadata(a), std::fs::metadata(b)) {
+        (Ok(x), Ok(y)) => {
+            use std::os::unix::fs::MetadataExt;
+            a.starts_with('/') && x.dev() == y.dev() && x.ino() == y.ino()
+        }
+        _ => false,
+    }
+}

@@ -1,0 +1,785 @@
+//! Source text → AST. The only module that names pest's `Rule`, `Pair` and
+//! `Pairs`: the grammar is `grammar/shell.pest`; this module turns its parse
+//! tree into the owned [`crate::ast`] and its failures into [`SyntaxError`].
+
+use std::rc::Rc;
+
+use pest::iterators::Pair;
+use pest::Parser as _;
+
+use crate::ast::*;
+use crate::span::Span;
+
+#[derive(pest_derive::Parser)]
+#[grammar = "../grammar/shell.pest"]
+struct ShellParser;
+
+/// A syntax error: where, and what bash would name as the unexpected token.
+#[derive(Debug, Clone, thiserror::Error, miette::Diagnostic)]
+#[error("{message}")]
+#[diagnostic(code(nsh::syntax::error))]
+pub struct SyntaxError {
+    /// What is wrong (`syntax error near unexpected token `fi'`).
+    pub message: String,
+    /// Byte offset of the offending token.
+    pub offset: usize,
+    #[label("{label}")]
+    pub span: miette::SourceSpan,
+    pub label: String,
+    #[help]
+    pub help: Option<String>,
+}
+
+impl SyntaxError {
+    fn new(message: String, span: Span, label: &str, help: Option<String>) -> Self {
+        SyntaxError {
+            message,
+            offset: span.start,
+            span: span.into(),
+            label: label.to_string(),
+            help,
+        }
+    }
+
+    fn unsupported(what: &str, span: Span) -> Self {
+        SyntaxError::new(
+            format!("syntax error: {what} is not supported by nsh"),
+            span,
+            "not supported",
+            Some("nsh runs a POSIX-sh subset of bash; see README".into()),
+        )
+    }
+}
+
+/// Parse a whole program.
+pub fn parse(text: &str) -> Result<List, SyntaxError> {
+    parse_at(text, 0, Rule::program)
+}
+
+/// Parse `text` whose first byte is at `base` in the enclosing source
+/// (backtick contents).
+fn parse_at(text: &str, base: usize, rule: Rule) -> Result<List, SyntaxError> {
+    let mut pairs = match ShellParser::parse(rule, text) {
+        Ok(p) => p,
+        Err(e) => return Err(convert_error(text, base, &e)),
+    };
+    let prog = pairs.next().ok_or_else(|| {
+        SyntaxError::new("syntax error".into(), Span::new(base, base), "here", None)
+    })?;
+    // Here-document bodies, in source order (see the top of the grammar).
+    let mut bodies = std::collections::VecDeque::new();
+    for b in prog.clone().into_inner().flatten() {
+        if b.as_rule() == Rule::heredoc_body {
+            let mut text = String::new();
+            let mut start = None;
+            for l in b.into_inner() {
+                start.get_or_insert(l.as_span().start());
+                text.push_str(l.as_str());
+            }
+            bodies.push_back((text, base + start.unwrap_or(0)));
+        }
+    }
+    let b = Builder {
+        base,
+        bodies: std::cell::RefCell::new(bodies),
+    };
+    let list = prog
+        .into_inner()
+        .find(|p| p.as_rule() == Rule::cmd_list)
+        .ok_or_else(|| {
+            SyntaxError::new("syntax error".into(), Span::new(base, base), "here", None)
+        })?;
+    b.cmd_list(list)
+}
+
+/// The token bash would report at a failure offset.
+fn token_at(text: &str, pos: usize) -> Option<String> {
+    let rest = &text[pos.min(text.len())..];
+    let rest = rest.trim_start_matches([' ', '\t']);
+    if rest.is_empty() {
+        return None;
+    }
+    if rest.starts_with('\n') {
+        return Some("newline".into());
+    }
+    for op in [
+        ";;&", ";;", ";&", "&&", "||", "&>>", "&>", ">>", "<<<", "<<-", "<<", ">&", "<&", "<>",
+        ">|", "|&", "|", "&", ";", "(", ")", "<", ">",
+    ] {
+        if rest.starts_with(op) {
+            return Some(op.to_string());
+        }
+    }
+    let end = rest
+        .find(|c: char| " \t\n;&|()<>".contains(c))
+        .unwrap_or(rest.len());
+    Some(rest[..end].to_string())
+}
+
+fn convert_error(text: &str, base: usize, e: &pest::error::Error<Rule>) -> SyntaxError {
+    let pos = match e.location {
+        pest::error::InputLocation::Pos(p) => p,
+        pest::error::InputLocation::Span((s, _)) => s,
+    };
+    // Skip blanks to the token itself.
+    let skip = text[pos.min(text.len())..]
+        .find(|c: char| c != ' ' && c != '\t')
+        .unwrap_or(text.len() - pos.min(text.len()));
+    let at = pos + skip;
+    let tok = token_at(text, pos);
+    let expected = match &e.variant {
+        pest::error::ErrorVariant::ParsingError { positives, .. } => {
+            let names: Vec<String> = positives.iter().map(|r| rule_name(*r)).collect();
+            let mut names: Vec<String> = names.into_iter().filter(|n| !n.is_empty()).collect();
+            names.dedup();
+            if names.is_empty() {
+                None
+            } else {
+                Some(format!("expected {}", names.join(", ")))
+            }
+        }
+        _ => None,
+    };
+    match tok {
+        None => SyntaxError::new(
+            "syntax error: unexpected end of file".into(),
+            Span::new(base + at, base + at),
+            "unexpected end of file",
+            expected,
+        ),
+        Some(t) => {
+            let len = if t == "newline" { 1 } else { t.len() };
+            SyntaxError::new(
+                format!("syntax error near unexpected token `{t}'"),
+                Span::new(base + at, base + at + len),
+                "unexpected token",
+                expected,
+            )
+        }
+    }
+}
+
+fn rule_name(r: Rule) -> String {
+    let s = match r {
+        Rule::k_then => "`then'",
+        Rule::k_fi => "`fi'",
+        Rule::k_do => "`do'",
+        Rule::k_done => "`done'",
+        Rule::k_esac => "`esac'",
+        Rule::k_in => "`in'",
+        Rule::k_rbrace => "`}'",
+        Rule::k_elif => "`elif'",
+        Rule::k_else => "`else'",
+        Rule::word | Rule::cmd_word => "a word",
+        Rule::command | Rule::pipeline | Rule::and_or | Rule::list_item => "a command",
+        Rule::name => "a name",
+        _ => "",
+    };
+    s.to_string()
+}
+
+struct Builder {
+    base: usize,
+    bodies: std::cell::RefCell<std::collections::VecDeque<(String, usize)>>,
+}
+
+type R<T> = Result<T, SyntaxError>;
+
+impl Builder {
+    fn span(&self, p: &Pair<Rule>) -> Span {
+        let s = p.as_span();
+        Span::new(self.base + s.start(), self.base + s.end())
+    }
+
+    fn cmd_list(&self, p: Pair<Rule>) -> R<List> {
+        let span = self.span(&p);
+        let mut items = Vec::new();
+        for item in p.into_inner() {
+            if item.as_rule() != Rule::list_item {
+                continue;
+            }
+            let ispan = self.span(&item);
+            let mut and_or = None;
+            let mut background = false;
+            for c in item.into_inner() {
+                match c.as_rule() {
+                    Rule::and_or => and_or = Some(self.and_or(c)?),
+                    Rule::amp => background = true,
+                    _ => {}
+                }
+            }
+            if let Some(and_or) = and_or {
+                items.push(ListItem {
+                    and_or,
+                    background,
+                    span: ispan,
+                });
+            }
+        }
+        Ok(List { items, span })
+    }
+
+    fn and_or(&self, p: Pair<Rule>) -> R<AndOr> {
+        let span = self.span(&p);
+        let mut first = None;
+        let mut rest = Vec::new();
+        let mut op = AndOrOp::And;
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::pipeline => {
+                    let pl = self.pipeline(c)?;
+                    if first.is_none() {
+                        first = Some(pl);
+                    } else {
+                        rest.push((op, pl));
+                    }
+                }
+                Rule::and_or_op => {
+                    op = if c.as_str() == "&&" {
+                        AndOrOp::And
+                    } else {
+                        AndOrOp::Or
+                    }
+                }
+                _ => {}
+            }
+        }
+        let first = first.ok_or_else(|| {
+            SyntaxError::new("syntax error".into(), span, "here", None)
+        })?;
+        Ok(AndOr { first, rest, span })
+    }
+
+    fn pipeline(&self, p: Pair<Rule>) -> R<Pipeline> {
+        let span = self.span(&p);
+        let mut bang = false;
+        let mut cmds = Vec::new();
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::bang => bang = true,
+                Rule::command => cmds.push(self.command(c)?),
+                _ => {}
+            }
+        }
+        Ok(Pipeline { bang, cmds, span })
+    }
+
+    fn command(&self, p: Pair<Rule>) -> R<Command> {
+        let span = self.span(&p);
+        let mut kind = None;
+        let mut redirs = Vec::new();
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::unsupported_cmd => {
+                    return Err(SyntaxError::unsupported(
+                        &format!("`{}'", c.as_str()),
+                        self.span(&c),
+                    ))
+                }
+                Rule::redirect => redirs.push(self.redirect(c)?),
+                Rule::simple_cmd => kind = Some(CommandKind::Simple(self.simple(c)?)),
+                Rule::func_def => kind = Some(self.func_def(c)?),
+                _ => kind = Some(self.compound(c)?),
+            }
+        }
+        let kind =
+            kind.ok_or_else(|| SyntaxError::new("syntax error".into(), span, "here", None))?;
+        Ok(Command { kind, redirs, span })
+    }
+
+    fn func_def(&self, p: Pair<Rule>) -> R<CommandKind> {
+        let span = self.span(&p);
+        let mut name = String::new();
+        let mut body = None;
+        let mut redirs = Vec::new();
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::fname => name = c.as_str().to_string(),
+                Rule::k_function => {}
+                Rule::redirect => redirs.push(self.redirect(c)?),
+                _ => {
+                    let cs = self.span(&c);
+                    body = Some(Command {
+                        kind: self.compound(c)?,
+                        redirs: Vec::new(),
+                        span: cs,
+                    })
+                }
+            }
+        }
+        let mut body =
+            body.ok_or_else(|| SyntaxError::new("syntax error".into(), span, "here", None))?;
+        body.redirs = redirs;
+        Ok(CommandKind::FuncDef {
+            name,
+            body: Rc::new(body),
+        })
+    }
+
+    fn compound(&self, p: Pair<Rule>) -> R<CommandKind> {
+        let rule = p.as_rule();
+        let span = self.span(&p);
+        let inner: Vec<Pair<Rule>> = p.into_inner().collect();
+        let lists = |v: &[Pair<Rule>]| -> R<Vec<List>> {
+            v.iter()
+                .filter(|c| c.as_rule() == Rule::cmd_list)
+                .map(|c| self.cmd_list(c.clone()))
+                .collect()
+        };
+        Ok(match rule {
+            Rule::brace_group => {
+                CommandKind::Brace(lists(&inner)?.into_iter().next().unwrap_or_default())
+            }
+            Rule::subshell => {
+                CommandKind::Subshell(lists(&inner)?.into_iter().next().unwrap_or_default())
+            }
+            Rule::if_cmd => {
+                let mut branches = Vec::new();
+                let mut else_ = None;
+                let mut top = lists(&inner)?.into_iter();
+                if let (Some(c), Some(b)) = (top.next(), top.next()) {
+                    branches.push((c, b));
+                }
+                for c in &inner {
+                    match c.as_rule() {
+                        Rule::elif_part => {
+                            let v: Vec<Pair<Rule>> = c.clone().into_inner().collect();
+                            let mut l = lists(&v)?.into_iter();
+                            if let (Some(c), Some(b)) = (l.next(), l.next()) {
+                                branches.push((c, b));
+                            }
+                        }
+                        Rule::else_part => {
+                            let v: Vec<Pair<Rule>> = c.clone().into_inner().collect();
+                            else_ = lists(&v)?.into_iter().next();
+                        }
+                        _ => {}
+                    }
+                }
+                CommandKind::If { branches, else_ }
+            }
+            Rule::for_cmd => {
+                let mut var = String::new();
+                let mut words = None;
+                for c in &inner {
+                    match c.as_rule() {
+                        Rule::name => var = c.as_str().to_string(),
+                        Rule::k_in => words = Some(Vec::new()),
+                        Rule::word => {
+                            if let Some(w) = words.as_mut() {
+                                w.push(self.word(c.clone())?)
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                let body = lists(&inner)?.into_iter().next().unwrap_or_default();
+                CommandKind::For { var, words, body }
+            }
+            Rule::while_cmd | Rule::until_cmd => {
+                let mut l = lists(&inner)?.into_iter();
+                let cond = l.next().unwrap_or_default();
+                let body = l.next().unwrap_or_default();
+                CommandKind::While {
+                    cond,
+                    body,
+                    until: rule == Rule::until_cmd,
+                }
+            }
+            Rule::case_cmd => {
+                let mut word = None;
+                let mut arms = Vec::new();
+                for c in &inner {
+                    match c.as_rule() {
+                        Rule::word => word = Some(self.word(c.clone())?),
+                        Rule::case_arm => {
+                            let aspan = self.span(c);
+                            let mut patterns = Vec::new();
+                            let mut body = List::default();
+                            let mut fallthrough = false;
+                            for a in c.clone().into_inner() {
+                                match a.as_rule() {
+                                    Rule::word => patterns.push(self.word(a)?),
+                                    Rule::cmd_list => body = self.cmd_list(a)?,
+                                    Rule::case_end => match a.as_str() {
+                                        ";&" => fallthrough = true,
+                                        ";;&" => {
+                                            return Err(SyntaxError::unsupported(
+                                                "`;;&'",
+                                                self.span(&a),
+                                            ))
+                                        }
+                                        _ => {}
+                                    },
+                                    _ => {}
+                                }
+                            }
+                            arms.push(CaseArm {
+                                patterns,
+                                body,
+                                fallthrough,
+                                span: aspan,
+                            });
+                        }
+                        _ => {}
+                    }
+                }
+                let word = word
+                    .ok_or_else(|| SyntaxError::new("syntax error".into(), span, "here", None))?;
+                CommandKind::Case { word, arms }
+            }
+            _ => return Err(SyntaxError::new("syntax error".into(), span, "here", None)),
+        })
+    }
+
+    fn simple(&self, p: Pair<Rule>) -> R<SimpleCmd> {
+        let mut s = SimpleCmd::default();
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::assignment => {
+                    let span = self.span(&c);
+                    let mut name = String::new();
+                    let mut append = false;
+                    let mut value = None;
+                    for a in c.into_inner() {
+                        match a.as_rule() {
+                            Rule::name => name = a.as_str().to_string(),
+                            Rule::assign_op => append = a.as_str() == "+=",
+                            Rule::array_value => {
+                                return Err(SyntaxError::unsupported(
+                                    "an array assignment",
+                                    self.span(&a),
+                                ))
+                            }
+                            Rule::word => value = Some(self.word(a)?),
+                            _ => {}
+                        }
+                    }
+                    s.assigns.push(Assign {
+                        name,
+                        append,
+                        value,
+                        span,
+                    });
+                }
+                Rule::redirect => s.redirs.push(self.redirect(c)?),
+                Rule::cmd_word => {
+                    if let Some(w) = c.into_inner().next() {
+                        s.words.push(self.word(w)?);
+                    }
+                }
+                Rule::word => s.words.push(self.word(c)?),
+                _ => {}
+            }
+        }
+        Ok(s)
+    }
+
+    fn redirect(&self, p: Pair<Rule>) -> R<Redir> {
+        let span = self.span(&p);
+        let mut fd = None;
+        let mut op = RedirOp::Out;
+        let mut target = None;
+        let mut delim = None;
+        let mut heredoc: Option<(bool, bool, String)> = None; // strip, quoted, delimiter
+        let mut stack = vec![p];
+        while let Some(c) = stack.pop() {
+            match c.as_rule() {
+                Rule::redirect | Rule::heredoc | Rule::herestring | Rule::heredoc_delim => {
+                    if c.as_rule() == Rule::herestring {
+                        op = RedirOp::HereString;
+                    }
+                    if c.as_rule() == Rule::heredoc_delim {
+                        let t = c.as_str();
+                        let quoted = t.starts_with(['\'', '"', '\\']);
+                        if let Some(h) = heredoc.as_mut() {
+                            h.1 = quoted;
+                        }
+                        delim = Some(t.to_string());
+                    }
+                    let mut kids: Vec<Pair<Rule>> = c.into_inner().collect();
+                    kids.reverse();
+                    stack.extend(kids);
+                }
+                Rule::io_number => {
+                    fd = Some(c.as_str().parse::<i32>().map_err(|_| {
+                        SyntaxError::new(
+                            "bad file descriptor".into(),
+                            self.span(&c),
+                            "here",
+                            None,
+                        )
+                    })?)
+                }
+                Rule::redir_op => {
+                    op = match c.as_str() {
+                        "<" => RedirOp::In,
+                        ">" => RedirOp::Out,
+                        ">|" => RedirOp::Clobber,
+                        ">>" => RedirOp::Append,
+                        "<>" => RedirOp::ReadWrite,
+                        ">&" => RedirOp::DupOut,
+                        "<&" => RedirOp::DupIn,
+                        "&>" => RedirOp::OutErr,
+                        _ => RedirOp::AppendOutErr,
+                    }
+                }
+                Rule::heredoc_op => {
+                    let strip = c.as_str() == "<<-";
+                    op = RedirOp::HereDoc { strip_tabs: strip };
+                    heredoc = Some((strip, false, String::new()));
+                }
+                Rule::hd_sq | Rule::hd_dq | Rule::hd_plain => {
+                    if let Some(h) = heredoc.as_mut() {
+                        h.2 = c.as_str().to_string();
+                    }
+                }
+                Rule::proc_subst => {
+                    return Err(SyntaxError::unsupported(
+                        "process substitution",
+                        self.span(&c),
+                    ))
+                }
+                Rule::word => target = Some(self.word(c)?),
+                _ => {}
+            }
+        }
+        if let Some((strip, quoted, _)) = heredoc {
+            let (mut text, at) = self
+                .bodies
+                .borrow_mut()
+                .pop_front()
+                .unwrap_or((String::new(), span.end));
+            if strip {
+                text = text
+                    .split_inclusive('\n')
+                    .map(|l| l.trim_start_matches('\t'))
+                    .collect();
+            }
+            let parts = if quoted {
+                vec![WordPart::Quoted(text.clone())]
+            } else {
+                self.heredoc_parts(&text, at)?
+            };
+            target = Some(Word {
+                parts,
+                span: Span::new(at, at + text.len()),
+            });
+        }
+        let target =
+            target.ok_or_else(|| SyntaxError::new("syntax error".into(), span, "here", None))?;
+        Ok(Redir {
+            fd,
+            op,
+            target,
+            delim,
+            span,
+        })
+    }
+
+    fn word(&self, p: Pair<Rule>) -> R<Word> {
+        let span = self.span(&p);
+        let mut parts = Vec::new();
+        for c in p.into_inner() {
+            self.part(c, &mut parts)?;
+        }
+        Ok(Word { parts, span })
+    }
+
+    fn part(&self, c: Pair<Rule>, parts: &mut Vec<WordPart>) -> R<()> {
+        match c.as_rule() {
+            Rule::line_cont => {}
+            Rule::lit | Rule::brace_lit | Rule::arith_lit => push_lit(parts, c.as_str()),
+            Rule::dollar_lit => push_lit(parts, "$"),
+            Rule::sq => {
+                let t = c.into_inner().next().map(|t| t.as_str()).unwrap_or("");
+                parts.push(WordPart::Quoted(t.to_string()));
+            }
+            Rule::ansi => {
+                let t = c.into_inner().next().map(|t| t.as_str()).unwrap_or("");
+                parts.push(WordPart::Quoted(ansi_c(t)));
+            }
+            Rule::escape => {
+                let t = &c.as_str()[1..];
+                if t != "\n" {
+                    parts.push(WordPart::Quoted(t.to_string()));
+                }
+            }
+            Rule::dq => {
+                let mut inner = Vec::new();
+                for d in c.into_inner() {
+                    self.part(d, &mut inner)?;
+                }
+                parts.push(WordPart::Dq(inner));
+            }
+            Rule::dq_lit | Rule::hd_lit => push_quoted(parts, c.as_str()),
+            Rule::dq_escape | Rule::hd_escape => {
+                let t = &c.as_str()[1..];
+                if t != "\n" {
+                    push_quoted(parts, t);
+                }
+            }
+            Rule::unsupported_word => {
+                return Err(SyntaxError::unsupported(
+                    "process substitution",
+                    self.span(&c),
+                ))
+            }
+            Rule::cmdsub => {
+                let list = match c.into_inner().next() {
+                    Some(l) => self.cmd_list(l)?,
+                    None => List::default(),
+                };
+                parts.push(WordPart::CmdSub(Rc::new(list)));
+            }
+            Rule::backtick => {
+                let Some(t) = c.into_inner().next() else {
+                    return Ok(());
+                };
+                let start = self.base + t.as_span().start();
+                let raw = t.as_str();
+                // Inside backticks a backslash quotes only $ ` and \.
+                let mut text = String::with_capacity(raw.len());
+                let mut it = raw.chars().peekable();
+                while let Some(ch) = it.next() {
+                    if ch == '\\' {
+                        if let Some(&n) = it.peek() {
+                            if matches!(n, '$' | '`' | '\\') {
+                                text.push(n);
+                                it.next();
+                                continue;
+                            }
+                        }
+                    }
+                    text.push(ch);
+                }
+                let list = parse_at(&text, start, Rule::backtick_program)?;
+                parts.push(WordPart::CmdSub(Rc::new(list)));
+            }
+            Rule::arith => {
+                let mut inner = Vec::new();
+                if let Some(body) = c.into_inner().next() {
+                    self.arith_body(body, &mut inner)?;
+                }
+                parts.push(WordPart::Arith(inner));
+            }
+            Rule::param => {
+                let braced = c.as_str().starts_with("${");
+                let mut name = String::new();
+                let mut op = ParamOp::Plain;
+                let mut word = None;
+                let cspan = self.span(&c);
+                for k in c.into_inner() {
+                    match k.as_rule() {
+                        Rule::special_param | Rule::name => name = k.as_str().to_string(),
+                        Rule::brace_param => {
+                            for b in k.into_inner() {
+                                match b.as_rule() {
+                                    Rule::param_len => {
+                                        op = ParamOp::Length;
+                                        if let Some(n) = b.into_inner().next() {
+                                            name = n.as_str().to_string();
+                                        }
+                                    }
+                                    Rule::param_name => name = b.as_str().to_string(),
+                                    Rule::param_op => {
+                                        let s = b.as_str();
+                                        let colon = s.starts_with(':');
+                                        op = match s.trim_start_matches(':') {
+                                            "-" => ParamOp::Default { colon },
+                                            "=" => ParamOp::Assign { colon },
+                                            "+" => ParamOp::Alt { colon },
+                                            "?" => ParamOp::Error { colon },
+                                            "#" => ParamOp::StripPrefix { longest: false },
+                                            "##" => ParamOp::StripPrefix { longest: true },
+                                            "%" => ParamOp::StripSuffix { longest: false },
+                                            _ => ParamOp::StripSuffix { longest: true },
+                                        };
+                                    }
+                                    Rule::param_word => word = Some(self.word(b)?),
+                                    Rule::param_bad => {
+                                        return Err(SyntaxError::unsupported(
+                                            &format!("`{}'", c_text(&cspan, b.as_str())),
+                                            cspan,
+                                        ))
+                                    }
+                                    _ => {}
+                                }
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                parts.push(WordPart::Param(Box::new(ParamExp {
+                    name,
+                    op,
+                    word,
+                    braced,
+                })));
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn heredoc_parts(&self, text: &str, at: usize) -> R<Vec<WordPart>> {
+        let mut pairs = match ShellParser::parse(Rule::heredoc_text, text) {
+            Ok(p) => p,
+            Err(e) => return Err(convert_error(text, at, &e)),
+        };
+        let sub = Builder {
+            base: at,
+            bodies: Default::default(),
+        };
+        let mut parts = Vec::new();
+        if let Some(top) = pairs.next() {
+            for c in top.into_inner() {
+                sub.part(c, &mut parts)?;
+            }
+        }
+        Ok(parts)
+    }
+
+    fn arith_body(&self, p: Pair<Rule>, out: &mut Vec<WordPart>) -> R<()> {
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::arith_paren => {
+                    push_lit(out, "(");
+                    if let Some(b) = c.into_inner().next() {
+                        self.arith_body(b, out)?;
+                    }
+                    push_lit(out, ")");
+                }
+                Rule::escape => push_lit(out, c.as_str()),
+                _ => self.part(c, out)?,
+            }
+        }
+        Ok(())
+    }
+}
+
+fn c_text(_span: &Span, inner: &str) -> String {
+    format!("${{{inner}}}")
+}
+
+fn push_lit(parts: &mut Vec<WordPart>, s: &str) {
+    if let Some(WordPart::Lit(l)) = parts.last_mut() {
+        l.push_str(s);
+    } else {
+        parts.push(WordPart::Lit(s.to_string()));
+    }
+}
+
+fn push_quoted(parts: &mut Vec<WordPart>, s: &str) {
+    if let Some(WordPart::Quoted(l)) = parts.last_mut() {
+        l.push_str(s);
+    } else {
+        parts.push(WordPart::Quoted(s.to_string()));
+    }
+}
+
+/// `$'…'` decoding; provided by the interpreter's printf module.
+fn ansi_c(s: &str) -> String {
+    // TODO(shlib): crate::interp::printf::ansi_c once it lands.
+    s.to_string()
+}
