@@ -133,6 +133,7 @@ fn run_shell(args: &[String]) -> i32 {
         i += 1;
     }
     let rest = &args[i.min(args.len())..];
+    let from_c = command.is_some();
     let (arg0, params, text, src_name) = if let Some(c) = command {
         let arg0 = rest.first().cloned().unwrap_or_else(|| "nsh".into());
         let params = rest.get(1..).map(<[String]>::to_vec).unwrap_or_default();
@@ -168,7 +169,12 @@ fn run_shell(args: &[String]) -> i32 {
     let list = match nsh::syntax::parse(&text) {
         Ok(l) => l,
         Err(e) => {
-            report_syntax_error(&src_name, &text, e);
+            let name = if from_c {
+                format!("{src_name}: -c")
+            } else {
+                src_name.clone()
+            };
+            report_syntax_error(&name, &text, e);
             return 2;
         }
     };
@@ -191,8 +197,21 @@ fn run_shell(args: &[String]) -> i32 {
 /// bash's one-line message, then the miette rendering with a caret.
 fn report_syntax_error(name: &str, text: &str, e: nsh::syntax::SyntaxError) {
     let src = Source::new(name, text);
-    let line = src.line_of(e.offset);
+    let mut line = src.line_of(e.offset);
+    if e.message.contains("end of file") && !text.ends_with('\n') {
+        // bash reads one more (empty) line before it sees the end.
+        line += 1;
+    }
     eprintln!("{name}: line {line}: {}", e.message);
+    if e.message.contains("near unexpected token") {
+        let start = text[..e.offset.min(text.len())]
+            .rfind('\n')
+            .map(|i| i + 1)
+            .unwrap_or(0);
+        let end = text[start..].find('\n').map(|i| start + i).unwrap_or(text.len());
+        eprintln!("{name}: line {line}: `{}'", &text[start..end]);
+    }
+    let name = name.strip_suffix(": -c").unwrap_or(name);
     let tty = nix::unistd::isatty(std::io::stderr()).unwrap_or(false);
     let report = miette::Report::new(e).with_source_code(miette::NamedSource::new(
         name.to_string(),

@@ -293,7 +293,7 @@ pub fn run_builtin(sh: &mut Shell, argv: &[Word]) -> Ex {
             };
             if sh.func_depth == 0 && sh.source_depth == 0 {
                 sh.error("return: can only `return' from a function or sourced script");
-                return Ok(1);
+                return Ok(2);
             }
             Err(Ctl::Return(st))
         }

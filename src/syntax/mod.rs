@@ -439,12 +439,14 @@ impl Builder {
                 Rule::assignment => {
                     let span = self.span(&c);
                     let mut name = String::new();
-                    let mut append = false;
+                    let append = c
+                        .as_str()
+                        .split_once('=')
+                        .is_some_and(|(n, _)| n.ends_with('+'));
                     let mut value = None;
                     for a in c.into_inner() {
                         match a.as_rule() {
                             Rule::name => name = a.as_str().to_string(),
-                            Rule::assign_op => append = a.as_str() == "+=",
                             Rule::array_value => {
                                 return Err(SyntaxError::unsupported(
                                     "an array assignment",
