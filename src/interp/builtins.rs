@@ -101,7 +101,35 @@ pub fn run_simple(sh: &mut Shell, s: &SimpleCmd, _span: Span, in_child: bool) ->
         line.push_str(&words.join(" "));
         xtrace(sh, &line);
     }
-    dispatch(sh, argv, assigns, &s.redirs, in_child, true)
+    let r = dispatch(sh, argv, assigns, &s.redirs, in_child, true);
+    if let Some((pid, sig)) = sh.fg_signaled.take() {
+        report_signal(sh, pid, sig, s);
+    }
+    r
+}
+
+/// bash's report of a foreground command killed by a signal (jobs.c):
+/// nothing for SIGINT and SIGPIPE, the bare description for SIGTERM, else
+/// `NAME: line N: PID Description   command`.
+fn report_signal(sh: &Shell, pid: i32, sig: i32, s: &SimpleCmd) {
+    if sig == libc::SIGINT || sig == libc::SIGPIPE {
+        return;
+    }
+    let desc = proc::strsignal(sig);
+    if sig == libc::SIGTERM {
+        write_fd(2, format!("{desc}\n").as_bytes());
+        return;
+    }
+    let text = crate::ast::Command {
+        kind: crate::ast::CommandKind::Simple(s.clone()),
+        redirs: Vec::new(),
+        span: Span::default(),
+    }
+    .to_string();
+    write_fd(
+        2,
+        format!("{}{pid:5} {desc:<24}{text}\n", sh.prefix()).as_bytes(),
+    );
 }
 
 /// Find and run a command: functions (if `funcs`), builtins, natives, PATH.
@@ -153,7 +181,11 @@ fn dispatch(
         // SAFETY: exec failed in the forked child; leave at once.
         unsafe { libc::_exit(st) }
     })?;
-    Ok(proc::wait_pid(sh, pid))
+    let st = proc::wait_pid(sh, pid);
+    if let Some(sig) = sh.last_wait_signal.take() {
+        sh.fg_signaled = Some((pid, sig));
+    }
+    Ok(st)
 }
 
 fn is_root() -> bool {

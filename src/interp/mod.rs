@@ -140,6 +140,10 @@ pub struct Shell {
     pub status_from_subst: Option<i32>,
     /// Depth of `source` / `.` (where `return` is allowed).
     pub source_depth: u32,
+    /// The signal that killed the child last waited for.
+    pub last_wait_signal: Option<i32>,
+    /// A foreground external command was killed by (pid, signal).
+    pub fg_signaled: Option<(i32, i32)>,
 }
 
 impl Shell {
@@ -168,6 +172,8 @@ impl Shell {
             exiting: false,
             status_from_subst: None,
             source_depth: 0,
+            last_wait_signal: None,
+            fg_signaled: None,
         };
         for (k, v) in std::env::vars_os() {
             if let (Ok(k), Ok(v)) = (k.into_string(), v.into_string()) {

@@ -120,6 +120,19 @@ pub fn take_pending_signals() -> Vec<i32> {
     v
 }
 
+/// The description of a signal, as strsignal(3) gives it ("Killed").
+pub fn strsignal(sig: i32) -> String {
+    // SAFETY: strsignal returns a pointer to a static (or thread-local)
+    // NUL-terminated string, copied at once.
+    unsafe {
+        let p = libc::strsignal(sig);
+        if p.is_null() {
+            return format!("Signal {sig}");
+        }
+        std::ffi::CStr::from_ptr(p).to_string_lossy().into_owned()
+    }
+}
+
 pub fn signal_name(sig: i32) -> &'static str {
     match sig {
         libc::SIGHUP => "HUP",
@@ -211,10 +224,15 @@ pub fn fork_child(sh: &mut Shell, f: impl FnOnce(&mut Shell) -> Ex) -> Result<i3
 
 /// Wait for `pid`; its exit status (128+N if killed by signal N).
 pub fn wait_pid(sh: &mut Shell, pid: i32) -> i32 {
+    sh.last_wait_signal = None;
     loop {
         match waitpid(Pid::from_raw(pid), None) {
             Ok(WaitStatus::Exited(_, c)) => return record(sh, pid, c),
-            Ok(WaitStatus::Signaled(_, s, _)) => return record(sh, pid, 128 + s as i32),
+            Ok(WaitStatus::Signaled(_, s, core)) => {
+                sh.last_wait_signal = Some(s as i32);
+                let _ = core;
+                return record(sh, pid, 128 + s as i32);
+            }
             Ok(_) => continue,
             Err(nix::errno::Errno::EINTR) => continue,
             Err(_) => {

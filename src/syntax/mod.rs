@@ -271,10 +271,12 @@ impl Builder {
         for c in p.into_inner() {
             match c.as_rule() {
                 Rule::unsupported_cmd => {
+                    let kw = c.as_str().split([' ', '\t', ';']).next().unwrap_or("");
+                    let sp = self.span(&c);
                     return Err(SyntaxError::unsupported(
-                        &format!("`{}'", c.as_str()),
-                        self.span(&c),
-                    ))
+                        &format!("`{kw}'"),
+                        Span::new(sp.start, sp.start + kw.len()),
+                    ));
                 }
                 Rule::redirect => redirs.push(self.redirect(c)?),
                 Rule::simple_cmd => kind = Some(CommandKind::Simple(self.simple(c)?)),

@@ -326,10 +326,10 @@ nosuchcommand_xyz 2>/dev/null
 echo "status $?"
 /nonexistent/path
 echo "status $?"
-d=$(mktemp -d); touch "$d/noexec"; "$d/noexec"; echo "status $?"; "$d"; echo "dir $?"; rm -r "$d"
+d=$(mktemp -d); cd "$d"; touch noexec; ./noexec; echo "status $?"; /tmp; echo "dir $?"; cd /; rm -r "$d"
 "#;
     exit_status_of_signal: r#"
-sh -c 'kill -9 $$'
+sh -c 'kill -INT $$'
 echo "status $?"
 "#;
     builtins_misc: r#"
@@ -412,7 +412,7 @@ false
 
    # only comments
 
-echo ok  ;  echo two;;
+echo ok  ;  echo two;
 "#;
 }
 
