@@ -41,9 +41,20 @@ pub fn shell_quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', "'\\''"))
 }
 
-fn xtrace(sh: &Shell, line: &str) {
+/// A `set -x` line: PS4, its first character repeated once per level of
+/// command substitution / eval (bash's `indirection_level_string`).
+pub fn xtrace(sh: &Shell, line: &str) {
     let ps4 = sh.get_var("PS4").unwrap_or("+ ");
-    write_fd(2, format!("{ps4}{line}\n").as_bytes());
+    let mut s = String::new();
+    if let Some(c) = ps4.chars().next() {
+        for _ in 1..sh.xtrace_level.max(1) {
+            s.push(c);
+        }
+    }
+    s.push_str(ps4);
+    s.push_str(line);
+    s.push('\n');
+    write_fd(2, s.as_bytes());
 }
 
 /// Run a simple command. `in_child`: this process is a forked pipeline
@@ -377,7 +388,10 @@ pub fn run_builtin(sh: &mut Shell, argv: &[Word]) -> Ex {
         "source" | "." => source(sh, name, &args),
         "eval" => {
             let text = args.join(" ");
-            sh.eval_string(&text, "eval")
+            sh.xtrace_level += 1;
+            let r = sh.eval_string(&text, "eval");
+            sh.xtrace_level -= 1;
+            r
         }
         "command" => command(sh, &argv[1..]),
         "sudo" => {

@@ -467,7 +467,13 @@ fn word_into(sh: &mut Shell, pe: &ParamExp, e: &mut Exp, quoted: bool) -> Result
             parts(sh, &w.parts, &mut sub, true, false)?;
             e.push_text(&sub.cur.text, true);
         } else {
-            parts(sh, &w.parts, e, false, false)?;
+            // Unquoted, the word's own text is split as well.
+            for p in &w.parts {
+                match p {
+                    WordPart::Lit(s) => e.push_expansion(s),
+                    other => parts(sh, std::slice::from_ref(other), e, false, false)?,
+                }
+            }
         }
     } else if quoted {
         e.push_text("", true);

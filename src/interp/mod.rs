@@ -140,6 +140,8 @@ pub struct Shell {
     pub status_from_subst: Option<i32>,
     /// Depth of `source` / `.` (where `return` is allowed).
     pub source_depth: u32,
+    /// Nesting of command substitutions and evals (`set -x` prefix).
+    pub xtrace_level: u32,
     /// The signal that killed the child last waited for.
     pub last_wait_signal: Option<i32>,
     /// A foreground external command was killed by (pid, signal).
@@ -174,6 +176,7 @@ impl Shell {
             source_depth: 0,
             last_wait_signal: None,
             fg_signaled: None,
+            xtrace_level: 1,
         };
         for (k, v) in std::env::vars_os() {
             if let (Ok(k), Ok(v)) = (k.into_string(), v.into_string()) {
@@ -606,8 +609,23 @@ impl Shell {
                 };
                 let mut st = 0;
                 self.loop_depth += 1;
+                let head = if self.opts.xtrace {
+                    let mut h = format!("for {var}");
+                    if let Some(ws) = words {
+                        h.push_str(" in");
+                        for w in ws {
+                            h.push_str(&format!(" {w}"));
+                        }
+                    }
+                    Some(h)
+                } else {
+                    None
+                };
                 let r = (|| {
                     for it in items {
+                        if let Some(h) = &head {
+                            builtins::xtrace(self, h);
+                        }
                         if let Err(e) = self.set_var(var, it) {
                             self.error(&e);
                             return Ok(1);
@@ -681,6 +699,9 @@ impl Shell {
             }
             CommandKind::Case { word, arms } => {
                 self.set_line(c.span);
+                if self.opts.xtrace {
+                    builtins::xtrace(self, &format!("case {word} in"));
+                }
                 let w = expand::expand_single(self, word)?;
                 let mut i = 0;
                 while i < arms.len() {

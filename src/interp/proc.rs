@@ -327,6 +327,7 @@ pub fn command_subst(sh: &mut Shell, list: &List) -> Result<String, Ctl> {
         move_fd(w, 1);
         // bash (not in posix mode) clears -e in command substitutions.
         sh.opts.errexit = false;
+        sh.xtrace_level += 1;
         sh.run_list(list)
     });
     close(w);
