@@ -134,10 +134,134 @@ fn ifs(sh: &Shell) -> String {
 pub fn expand_word(sh: &mut Shell, w: &Word) -> Result<Vec<String>, Ctl> {
     // Fast path: a plain literal word.
     if let [WordPart::Lit(s)] = w.parts.as_slice() {
-        if !s.starts_with('~') && (sh.opts.noglob || !pattern::has_glob(s)) {
+        if !s.starts_with('~') && !s.contains('{') && (sh.opts.noglob || !pattern::has_glob(s)) {
             return Ok(vec![s.clone()]);
         }
     }
+    if w
+        .parts
+        .iter()
+        .any(|p| matches!(p, WordPart::Lit(s) if s.contains('{')))
+    {
+        if let Some(words) = brace_expand(w) {
+            let mut out = Vec::new();
+            for w in &words {
+                out.extend(expand_fields(sh, w)?);
+            }
+            return Ok(out);
+        }
+    }
+    expand_fields(sh, w)
+}
+
+/// Brace expansion (`a{b,c}d`, `{1..5}`, `{a..e}`), bash's first expansion,
+/// for braces written within one unquoted literal part of the word.
+fn brace_expand(w: &Word) -> Option<Vec<Word>> {
+    for (k, p) in w.parts.iter().enumerate() {
+        let WordPart::Lit(s) = p else { continue };
+        let Some((i, j, alts)) = find_brace(s) else {
+            continue;
+        };
+        let mut out = Vec::new();
+        for alt in alts {
+            let mut parts = w.parts.clone();
+            parts[k] = WordPart::Lit(format!("{}{alt}{}", &s[..i], &s[j + 1..]));
+            let nw = Word {
+                parts,
+                span: w.span,
+            };
+            match brace_expand(&nw) {
+                Some(more) => out.extend(more),
+                None => out.push(nw),
+            }
+        }
+        return Some(out);
+    }
+    None
+}
+
+/// The first `{…}` of `s` that expands: (open, close, alternatives).
+fn find_brace(s: &str) -> Option<(usize, usize, Vec<String>)> {
+    let b = s.as_bytes();
+    let mut start = 0;
+    while let Some(off) = s[start..].find('{') {
+        let i = start + off;
+        let mut depth = 0;
+        let mut commas = Vec::new();
+        let mut close = None;
+        for (j, &c) in b.iter().enumerate().skip(i) {
+            match c {
+                b'{' => depth += 1,
+                b'}' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        close = Some(j);
+                        break;
+                    }
+                }
+                b',' if depth == 1 => commas.push(j),
+                _ => {}
+            }
+        }
+        let Some(j) = close else {
+            return None;
+        };
+        if !commas.is_empty() {
+            let mut alts = Vec::new();
+            let mut from = i + 1;
+            for c in commas {
+                alts.push(s[from..c].to_string());
+                from = c + 1;
+            }
+            alts.push(s[from..j].to_string());
+            return Some((i, j, alts));
+        }
+        if let Some(seq) = sequence(&s[i + 1..j]) {
+            return Some((i, j, seq));
+        }
+        start = i + 1;
+    }
+    None
+}
+
+/// `{1..5}`, `{5..1}`, `{1..10..2}`, `{a..e}`.
+fn sequence(body: &str) -> Option<Vec<String>> {
+    let f: Vec<&str> = body.split("..").collect();
+    if f.len() < 2 || f.len() > 3 {
+        return None;
+    }
+    let step: i64 = match f.get(2) {
+        Some(s) => s.parse::<i64>().ok()?.abs().max(1),
+        None => 1,
+    };
+    if let (Ok(a), Ok(b)) = (f[0].parse::<i64>(), f[1].parse::<i64>()) {
+        let mut v = Vec::new();
+        let mut x = a;
+        while (a <= b && x <= b) || (a > b && x >= b) {
+            v.push(x.to_string());
+            x += if a <= b { step } else { -step };
+            if v.len() > 1_000_000 {
+                break;
+            }
+        }
+        return Some(v);
+    }
+    let (ca, cb) = (f[0].chars().collect::<Vec<_>>(), f[1].chars().collect::<Vec<_>>());
+    if ca.len() == 1 && cb.len() == 1 && ca[0].is_ascii_alphabetic() && cb[0].is_ascii_alphabetic()
+    {
+        let (a, b) = (ca[0] as i64, cb[0] as i64);
+        let mut v = Vec::new();
+        let mut x = a;
+        while (a <= b && x <= b) || (a > b && x >= b) {
+            v.push(char::from(x as u8).to_string());
+            x += if a <= b { step } else { -step };
+        }
+        return Some(v);
+    }
+    None
+}
+
+fn expand_fields(sh: &mut Shell, w: &Word) -> Result<Vec<String>, Ctl> {
     let mut e = Exp::new(true, ifs(sh));
     parts(sh, &w.parts, &mut e, false, true)?;
     if e.cur.started {
