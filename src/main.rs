@@ -89,7 +89,10 @@ fn run_shell(args: &[String]) -> i32 {
                 i += 1;
                 break;
             }
-            _ if (a.starts_with('-') || a.starts_with('+')) && a.len() > 1 && !a.starts_with("--") => {
+            _ if (a.starts_with('-') || a.starts_with('+'))
+                && a.len() > 1
+                && !a.starts_with("--") =>
+            {
                 let on = a.starts_with('-');
                 for c in a[1..].chars() {
                     let name = match c {
@@ -208,15 +211,16 @@ fn report_syntax_error(name: &str, text: &str, e: nsh::syntax::SyntaxError) {
             .rfind('\n')
             .map(|i| i + 1)
             .unwrap_or(0);
-        let end = text[start..].find('\n').map(|i| start + i).unwrap_or(text.len());
+        let end = text[start..]
+            .find('\n')
+            .map(|i| start + i)
+            .unwrap_or(text.len());
         eprintln!("{name}: line {line}: `{}'", &text[start..end]);
     }
     let name = name.strip_suffix(": -c").unwrap_or(name);
     let tty = nix::unistd::isatty(std::io::stderr()).unwrap_or(false);
-    let report = miette::Report::new(e).with_source_code(miette::NamedSource::new(
-        name.to_string(),
-        text.to_string(),
-    ));
+    let report = miette::Report::new(e)
+        .with_source_code(miette::NamedSource::new(name.to_string(), text.to_string()));
     let handler = if tty {
         miette::GraphicalReportHandler::new()
     } else {

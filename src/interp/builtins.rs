@@ -13,9 +13,9 @@ use crate::span::Span;
 
 /// The builtins nsh implements (for `type` and dispatch).
 pub const BUILTINS: &[&str] = &[
-    ":", ".", "[", "break", "cd", "command", "continue", "echo", "eval", "exec", "exit",
-    "export", "false", "jobs", "kill", "local", "printf", "pwd", "read", "readonly", "return",
-    "set", "shift", "source", "test", "trap", "true", "type", "umask", "unset", "wait",
+    ":", ".", "[", "break", "cd", "command", "continue", "echo", "eval", "exec", "exit", "export",
+    "false", "jobs", "kill", "local", "printf", "pwd", "read", "readonly", "return", "set",
+    "shift", "source", "test", "trap", "true", "type", "umask", "unset", "wait",
 ];
 
 const KEYWORDS: &[&str] = &[
@@ -32,9 +32,7 @@ pub fn shell_quote(s: &str) -> String {
     if s.is_empty() {
         return "''".into();
     }
-    let special = |c: char| {
-        !(c.is_ascii_alphanumeric() || "_-./:=+@%,^".contains(c)) || c == '\''
-    };
+    let special = |c: char| !(c.is_ascii_alphanumeric() || "_-./:=+@%,^".contains(c)) || c == '\'';
     if !s.chars().any(special) && !s.starts_with('~') && !s.starts_with('=') {
         return s.to_string();
     }
@@ -675,7 +673,13 @@ fn export(sh: &mut Shell, name: &str, args: &[String]) -> i32 {
         let mut list: Vec<(&String, &super::Var)> = sh
             .vars
             .iter()
-            .filter(|(_, v)| if name == "export" { v.exported } else { v.readonly })
+            .filter(|(_, v)| {
+                if name == "export" {
+                    v.exported
+                } else {
+                    v.readonly
+                }
+            })
             .collect();
         list.sort_by(|a, b| a.0.cmp(b.0));
         let mut s = String::new();
@@ -796,9 +800,9 @@ fn local(sh: &mut Shell, args: &[String]) -> i32 {
                 let _ = sh.set_var(n, v);
             }
             None => {
-                if old.is_none() {
-                    // Declared but unset until assigned (bash).
-                }
+                // `local x`: unset inside the function until assigned.
+                sh.vars.remove(n);
+                sh.invalidate_env();
             }
         }
     }
@@ -808,7 +812,10 @@ fn local(sh: &mut Shell, args: &[String]) -> i32 {
 fn source(sh: &mut Shell, name: &str, args: &[String]) -> Ex {
     let Some(file) = args.first() else {
         sh.error(&format!("{name}: filename argument required"));
-        write_fd(2, format!("{name}: usage: {name} filename [arguments]\n").as_bytes());
+        write_fd(
+            2,
+            format!("{name}: usage: {name} filename [arguments]\n").as_bytes(),
+        );
         return Ok(2);
     };
     let path = if file.contains('/') {
@@ -823,10 +830,7 @@ fn source(sh: &mut Shell, name: &str, args: &[String]) -> Ex {
     let text = match std::fs::read_to_string(&path) {
         Ok(t) => t,
         Err(e) => {
-            sh.error(&format!(
-                "{file}: {}",
-                crate::backend::netns::strerror(&e)
-            ));
+            sh.error(&format!("{file}: {}", crate::backend::netns::strerror(&e)));
             return Ok(1);
         }
     };
@@ -835,7 +839,10 @@ fn source(sh: &mut Shell, name: &str, args: &[String]) -> Ex {
         Err(e) => {
             let src = super::Source::new(file, &text);
             let line = src.line_of(e.offset);
-            write_fd(2, format!("{file}: line {line}: {}\n", e.message).as_bytes());
+            write_fd(
+                2,
+                format!("{file}: line {line}: {}\n", e.message).as_bytes(),
+            );
             return Ok(2);
         }
     };
@@ -992,7 +999,11 @@ fn wait(sh: &mut Shell, args: &[String]) -> i32 {
     let mut st = 0;
     for a in args {
         let pid = if let Some(n) = a.strip_prefix('%') {
-            match n.parse::<usize>().ok().and_then(|i| sh.jobs.get(i.wrapping_sub(1))) {
+            match n
+                .parse::<usize>()
+                .ok()
+                .and_then(|i| sh.jobs.get(i.wrapping_sub(1)))
+            {
                 Some(j) => j.pid,
                 None => {
                     sh.error(&format!("wait: {a}: no such job"));
@@ -1132,7 +1143,11 @@ fn kill(sh: &mut Shell, args: &[String]) -> i32 {
     let mut st = 0;
     for a in &args[i..] {
         let pid = if let Some(n) = a.strip_prefix('%') {
-            match n.parse::<usize>().ok().and_then(|i| sh.jobs.get(i.wrapping_sub(1))) {
+            match n
+                .parse::<usize>()
+                .ok()
+                .and_then(|i| sh.jobs.get(i.wrapping_sub(1)))
+            {
                 Some(j) => j.pid,
                 None => {
                     sh.error(&format!("kill: {a}: no such job"));
@@ -1144,9 +1159,7 @@ fn kill(sh: &mut Shell, args: &[String]) -> i32 {
             match a.parse::<i32>() {
                 Ok(p) => p,
                 Err(_) => {
-                    sh.error(&format!(
-                        "kill: {a}: arguments must be process or job IDs"
-                    ));
+                    sh.error(&format!("kill: {a}: arguments must be process or job IDs"));
                     st = 1;
                     continue;
                 }
@@ -1301,7 +1314,10 @@ fn read(sh: &mut Shell, args: &[String]) -> i32 {
             while end > pos && is_ws(chars[end - 1]) && (end < 2 || chars[end - 2] != '\0') {
                 end -= 1;
             }
-            val = chars[pos.min(end)..end].iter().filter(|&&c| c != '\0').collect();
+            val = chars[pos.min(end)..end]
+                .iter()
+                .filter(|&&c| c != '\0')
+                .collect();
         } else {
             while pos < chars.len() {
                 let c = chars[pos];

@@ -138,8 +138,7 @@ pub fn expand_word(sh: &mut Shell, w: &Word) -> Result<Vec<String>, Ctl> {
             return Ok(vec![s.clone()]);
         }
     }
-    if w
-        .parts
+    if w.parts
         .iter()
         .any(|p| matches!(p, WordPart::Lit(s) if s.contains('{')))
     {
@@ -203,9 +202,7 @@ fn find_brace(s: &str) -> Option<(usize, usize, Vec<String>)> {
                 _ => {}
             }
         }
-        let Some(j) = close else {
-            return None;
-        };
+        let j = close?;
         if !commas.is_empty() {
             let mut alts = Vec::new();
             let mut from = i + 1;
@@ -246,7 +243,10 @@ fn sequence(body: &str) -> Option<Vec<String>> {
         }
         return Some(v);
     }
-    let (ca, cb) = (f[0].chars().collect::<Vec<_>>(), f[1].chars().collect::<Vec<_>>());
+    let (ca, cb) = (
+        f[0].chars().collect::<Vec<_>>(),
+        f[1].chars().collect::<Vec<_>>(),
+    );
     if ca.len() == 1 && cb.len() == 1 && ca[0].is_ascii_alphabetic() && cb[0].is_ascii_alphabetic()
     {
         let (a, b) = (ca[0] as i64, cb[0] as i64);
@@ -336,7 +336,7 @@ fn parts(
             }
             WordPart::Quoted(s) => e.push_text(s, true),
             WordPart::Dq(inner) => {
-                let at_only = inner.iter().any(|p| is_at(p));
+                let at_only = inner.iter().any(is_at);
                 if !at_only {
                     e.push_text("", true);
                 }
@@ -476,9 +476,6 @@ fn param(sh: &mut Shell, pe: &ParamExp, e: &mut Exp, quoted: bool) -> Result<(),
             } else {
                 e.push_expansion(p);
             }
-        }
-        if params.is_empty() && sh.opts.nounset && false {
-            return Ok(());
         }
         return Ok(());
     }

@@ -392,9 +392,8 @@ impl Shell {
             self.exiting = true;
             if let Some(t) = self.traps.remove("EXIT") {
                 self.status = status;
-                match self.eval_string(&t, "trap") {
-                    Err(Ctl::Exit(s)) => status = s,
-                    _ => {}
+                if let Err(Ctl::Exit(s)) = self.eval_string(&t, "trap") {
+                    status = s;
                 }
             }
         }

@@ -294,7 +294,12 @@ pub fn run_pipeline(sh: &mut Shell, cmds: &[Command]) -> Ex {
     }
     let last = statuses.last().copied().unwrap_or(0);
     if sh.opts.pipefail {
-        Ok(statuses.iter().rev().find(|&&s| s != 0).copied().unwrap_or(0))
+        Ok(statuses
+            .iter()
+            .rev()
+            .find(|&&s| s != 0)
+            .copied()
+            .unwrap_or(0))
     } else {
         Ok(last)
     }
@@ -347,7 +352,8 @@ pub fn command_subst(sh: &mut Shell, list: &List) -> Result<String, Ctl> {
     while out.last() == Some(&b'\n') {
         out.pop();
     }
-    Ok(String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+    Ok(String::from_utf8(out)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
 }
 
 // ---- exec ---------------------------------------------------------------------
@@ -446,7 +452,9 @@ pub fn exec_external(sh: &mut Shell, argv: &[String], extra_env: &[(String, Stri
             127
         }
         e => {
-            let is_dir = std::fs::metadata(&path).map(|m| m.is_dir()).unwrap_or(false);
+            let is_dir = std::fs::metadata(&path)
+                .map(|m| m.is_dir())
+                .unwrap_or(false);
             if is_dir {
                 sh.error(&format!("{name}: Is a directory"));
             } else {
@@ -541,10 +549,7 @@ fn apply_one(sh: &mut Shell, r: &Redir, mut saved: Option<&mut Saved>) -> Result
         move_fd(rfd, fd);
         return Ok(());
     }
-    let target = match expand_target(sh, r) {
-        Ok(t) => t,
-        Err(st) => return Err(st),
-    };
+    let target = expand_target(sh, r)?;
     let (fd, flags) = match r.op {
         RedirOp::In => (r.fd.unwrap_or(0), libc::O_RDONLY),
         RedirOp::Out | RedirOp::Clobber => (
@@ -571,9 +576,7 @@ fn apply_one(sh: &mut Shell, r: &Redir, mut saved: Option<&mut Saved>) -> Result
             return Ok(());
         }
         RedirOp::DupOut | RedirOp::DupIn => {
-            let fd = r
-                .fd
-                .unwrap_or(if r.op == RedirOp::DupOut { 1 } else { 0 });
+            let fd = r.fd.unwrap_or(if r.op == RedirOp::DupOut { 1 } else { 0 });
             if target == "-" {
                 save(fd);
                 close(fd);
@@ -601,11 +604,8 @@ fn apply_one(sh: &mut Shell, r: &Redir, mut saved: Option<&mut Saved>) -> Result
                 }
                 Err(_) if r.op == RedirOp::DupOut && r.fd.is_none() => {
                     // `>&file` is `&>file`.
-                    let f = open_file(
-                        &target,
-                        libc::O_WRONLY | libc::O_CREAT | libc::O_TRUNC,
-                    )
-                    .map_err(|e| redir_error(sh, &target, &e))?;
+                    let f = open_file(&target, libc::O_WRONLY | libc::O_CREAT | libc::O_TRUNC)
+                        .map_err(|e| redir_error(sh, &target, &e))?;
                     save(1);
                     save(2);
                     dup2(f, 1);
@@ -627,10 +627,7 @@ fn apply_one(sh: &mut Shell, r: &Redir, mut saved: Option<&mut Saved>) -> Result
 }
 
 fn redir_error(sh: &Shell, target: &str, e: &std::io::Error) -> i32 {
-    sh.error(&format!(
-        "{target}: {}",
-        crate::backend::netns::strerror(e)
-    ));
+    sh.error(&format!("{target}: {}", crate::backend::netns::strerror(e)));
     1
 }
 

@@ -244,9 +244,8 @@ impl Builder {
                 _ => {}
             }
         }
-        let first = first.ok_or_else(|| {
-            SyntaxError::new("syntax error".into(), span, "here", None)
-        })?;
+        let first =
+            first.ok_or_else(|| SyntaxError::new("syntax error".into(), span, "here", None))?;
         Ok(AndOr { first, rest, span })
     }
 
@@ -507,12 +506,7 @@ impl Builder {
                 }
                 Rule::io_number => {
                     fd = Some(c.as_str().parse::<i32>().map_err(|_| {
-                        SyntaxError::new(
-                            "bad file descriptor".into(),
-                            self.span(&c),
-                            "here",
-                            None,
-                        )
+                        SyntaxError::new("bad file descriptor".into(), self.span(&c), "here", None)
                     })?)
                 }
                 Rule::redir_op => {

@@ -2,7 +2,7 @@
 //! same stdout, stderr and exit status; syntax errors are reported with the
 //! line, column and a caret, and nothing runs.
 
-use crate::common::{assert_same_as_bash, run_script_with, nsh_bin, need_root};
+use crate::common::{assert_same_as_bash, need_root, nsh_bin, run_script_with};
 
 /// One differential test per snippet.
 macro_rules! same_as_bash {
@@ -419,7 +419,12 @@ echo ok  ;  echo two;
 #[test]
 fn syntax_error_reports_line_column_and_caret() {
     let nsh = nsh_bin().to_str().expect("path").to_string();
-    let r = run_script_with(&[&nsh], "echo never\nif true; then\n  echo x\nfi fi\n", &[], false);
+    let r = run_script_with(
+        &[&nsh],
+        "echo never\nif true; then\n  echo x\nfi fi\n",
+        &[],
+        false,
+    );
     assert_eq!(r.status, 2);
     assert_eq!(r.stdout, "", "nothing of the script may run");
     let mut lines = r.stderr.lines();
@@ -436,7 +441,11 @@ fn syntax_error_reports_line_column_and_caret() {
         .lines()
         .find(|l| l.contains('^'))
         .expect("a caret line");
-    let bar = r.stderr.lines().find(|l| l.contains(" 4 | ")).expect("source line");
+    let bar = r
+        .stderr
+        .lines()
+        .find(|l| l.contains(" 4 | "))
+        .expect("source line");
     assert_eq!(caret.find('^'), bar.find("| ").map(|i| i + 2 + 3));
 }
 
@@ -485,7 +494,10 @@ fn parse_only_flag() {
 fn dash_c_with_name_and_args() {
     let nsh = nsh_bin().to_str().expect("path");
     let out = crate::common::run(&[nsh, "-c", "echo $0 $1 $#; foo", "myname", "a", "b"], "");
-    let bash = crate::common::run(&["bash", "-c", "echo $0 $1 $#; foo", "myname", "a", "b"], "");
+    let bash = crate::common::run(
+        &["bash", "-c", "echo $0 $1 $#; foo", "myname", "a", "b"],
+        "",
+    );
     assert_eq!(out, bash);
 }
 
