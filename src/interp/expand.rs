@@ -126,8 +126,9 @@ pub fn escape_pattern(s: &str) -> String {
     o
 }
 
+/// IFS; unset means the default <space><tab><newline>.
 fn ifs(sh: &Shell) -> String {
-    sh.get_var("IFS").map(str::to_string).unwrap_or_default()
+    sh.get_var("IFS").unwrap_or(" \t\n").to_string()
 }
 
 /// Expand a word into fields (splitting and globbing).
