@@ -201,7 +201,11 @@ fn run_shell(args: &[String]) -> i32 {
 fn report_syntax_error(name: &str, text: &str, e: nsh::syntax::SyntaxError) {
     let src = Source::new(name, text);
     let mut line = src.line_of(e.offset);
-    if e.message.contains("end of file") && !text.ends_with('\n') {
+    if e.message.contains("EOF while looking") {
+        // bash reports the line where it met the end of the file.
+        line = text.matches('\n').count() + usize::from(!text.ends_with('\n'));
+    }
+    if e.message.contains("end of file") && !text.ends_with('\n') && !e.message.contains("EOF") {
         // bash reads one more (empty) line before it sees the end.
         line += 1;
     }

@@ -1070,6 +1070,8 @@ fn trap(sh: &mut Shell, args: &[String]) -> i32 {
         };
         let key = if n == 0 {
             "EXIT".to_string()
+        } else if n < 0 {
+            "ERR".to_string()
         } else {
             proc::signal_name(n).to_string()
         };
@@ -1092,7 +1094,7 @@ fn trap(sh: &mut Shell, args: &[String]) -> i32 {
 }
 
 fn sig_display(n: &str) -> String {
-    if n == "EXIT" {
+    if n == "EXIT" || n == "ERR" {
         n.to_string()
     } else {
         format!("SIG{n}")

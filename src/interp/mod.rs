@@ -199,6 +199,20 @@ impl Shell {
                 },
             );
         }
+        // bash's own read-only and informational variables.
+        let uid = nix::unistd::getuid().as_raw().to_string();
+        let euid = nix::unistd::geteuid().as_raw().to_string();
+        let ppid = nix::unistd::getppid().as_raw().to_string();
+        for (k, v, ro) in [("UID", uid, true), ("EUID", euid, true), ("PPID", ppid, true)] {
+            sh.vars.insert(
+                k.to_string(),
+                Var {
+                    value: v,
+                    exported: false,
+                    readonly: ro,
+                },
+            );
+        }
         if !sh.vars.contains_key("PS4") {
             sh.vars.insert(
                 "PS4".into(),
@@ -518,6 +532,12 @@ impl Shell {
         let st = r?;
         let st = if p.bang { i32::from(st == 0) } else { st };
         self.status = st;
+        if st != 0 && !p.bang && self.errexit_suppressed == 0 && self.traps.contains_key("ERR") {
+            if let Some(t) = self.traps.get("ERR").cloned() {
+                self.eval_string(&t, "trap")?;
+                self.status = st;
+            }
+        }
         if st != 0 && !p.bang && self.errexit_applies(p) {
             return Err(Ctl::Exit(st));
         }

@@ -161,6 +161,9 @@ pub fn signal_number(name: &str) -> Option<i32> {
     if n == "EXIT" {
         return Some(0);
     }
+    if n == "ERR" {
+        return Some(-1);
+    }
     (1..32).find(|&s| signal_name(s) == n)
 }
 

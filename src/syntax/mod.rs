@@ -140,6 +140,14 @@ fn convert_error(text: &str, base: usize, e: &pest::error::Error<Rule>) -> Synta
         }
         _ => None,
     };
+    if let Some((q, at)) = unclosed(text) {
+        return SyntaxError::new(
+            format!("unexpected EOF while looking for matching `{q}'"),
+            Span::new(base + at, base + at + 1),
+            "not closed",
+            None,
+        );
+    }
     match tok {
         None => SyntaxError::new(
             "syntax error: unexpected end of file".into(),
@@ -157,6 +165,74 @@ fn convert_error(text: &str, base: usize, e: &pest::error::Error<Rule>) -> Synta
             )
         }
     }
+}
+
+/// The quote or parenthesis left open at the end of `text` (approximate
+/// scan: quotes, `$(`, `${`, backticks, comments), as bash reports it.
+fn unclosed(text: &str) -> Option<(char, usize)> {
+    let b = text.as_bytes();
+    // Stack of (closing char, offset of the opener).
+    let mut st: Vec<(u8, usize)> = Vec::new();
+    let mut i = 0;
+    let mut word_start = true;
+    while i < b.len() {
+        let c = b[i];
+        let top = st.last().map(|t| t.0);
+        match top {
+            Some(b'\'') => {
+                if c == b'\'' {
+                    st.pop();
+                }
+            }
+            Some(b'"') => match c {
+                b'\\' => i += 1,
+                b'"' => {
+                    st.pop();
+                }
+                b'$' if b.get(i + 1) == Some(&b'(') => {
+                    st.push((b')', i + 1));
+                    i += 1;
+                }
+                b'$' if b.get(i + 1) == Some(&b'{') => {
+                    st.push((b'}', i + 1));
+                    i += 1;
+                }
+                b'`' => st.push((b'`', i)),
+                _ => {}
+            },
+            _ => match c {
+                b'\\' => i += 1,
+                b'#' if word_start => {
+                    while i < b.len() && b[i] != b'\n' {
+                        i += 1;
+                    }
+                    continue;
+                }
+                b'\'' => st.push((b'\'', i)),
+                b'"' => st.push((b'"', i)),
+                b'`' if top == Some(b'`') => {
+                    st.pop();
+                }
+                b'`' => st.push((b'`', i)),
+                b'$' if b.get(i + 1) == Some(&b'(') => {
+                    st.push((b')', i + 1));
+                    i += 1;
+                }
+                b'$' if b.get(i + 1) == Some(&b'{') => {
+                    st.push((b'}', i + 1));
+                    i += 1;
+                }
+                b'(' if top == Some(b')') => st.push((b')', i)),
+                b')' | b'}' if top == Some(c) => {
+                    st.pop();
+                }
+                _ => {}
+            },
+        }
+        word_start = matches!(c, b' ' | b'\t' | b'\n' | b';' | b'&' | b'|' | b'(');
+        i += 1;
+    }
+    st.last().map(|&(c, at)| (c as char, at))
 }
 
 fn rule_name(r: Rule) -> String {
