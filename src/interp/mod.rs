@@ -11,11 +11,13 @@
 //! Control flow (`break`, `continue`, `return`, `exit`, fatal errors) travels
 //! up the Rust stack as [`Ctl`] in the `Err` side of [`Ex`].
 
+pub mod arith;
 pub mod builtins;
 pub mod expand;
+pub mod pattern;
+pub mod printf;
 pub mod proc;
-mod shlib_stub;
-pub use shlib_stub::{arith, pattern, printf, test_cmd};
+pub mod test_cmd;
 
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -203,7 +205,11 @@ impl Shell {
         let uid = nix::unistd::getuid().as_raw().to_string();
         let euid = nix::unistd::geteuid().as_raw().to_string();
         let ppid = nix::unistd::getppid().as_raw().to_string();
-        for (k, v, ro) in [("UID", uid, true), ("EUID", euid, true), ("PPID", ppid, true)] {
+        for (k, v, ro) in [
+            ("UID", uid, true),
+            ("EUID", euid, true),
+            ("PPID", ppid, true),
+        ] {
             sh.vars.insert(
                 k.to_string(),
                 Var {

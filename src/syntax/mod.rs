@@ -852,8 +852,4 @@ fn push_quoted(parts: &mut Vec<WordPart>, s: &str) {
     }
 }
 
-/// `$'…'` decoding; provided by the interpreter's printf module.
-fn ansi_c(s: &str) -> String {
-    // TODO(shlib): crate::interp::printf::ansi_c once it lands.
-    s.to_string()
-}
+use crate::interp::printf::ansi_c;

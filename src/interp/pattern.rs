@@ -1,0 +1,350 @@
+//! bash pattern matching: `case` patterns, `${X#p}` / `${X%p}`, and
+//! pathname expansion.
+//!
+//! A pattern is a string in which a backslash makes the next character
+//! literal; the expander escapes quoted text before calling in here.
+
+/// One element of a compiled pattern.
+#[derive(Debug, Clone)]
+enum Tok {
+    Char(char),
+    Any,
+    Star,
+    /// A bracket expression: negated?, items.
+    Class(bool, Vec<ClassItem>),
+}
+
+#[derive(Debug, Clone)]
+enum ClassItem {
+    Char(char),
+    Range(char, char),
+    Named(String),
+}
+
+fn compile(pat: &str) -> Vec<Tok> {
+    let chars: Vec<char> = pat.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        match chars[i] {
+            '\\' if i + 1 < chars.len() => {
+                out.push(Tok::Char(chars[i + 1]));
+                i += 2;
+            }
+            '*' => {
+                if !matches!(out.last(), Some(Tok::Star)) {
+                    out.push(Tok::Star);
+                }
+                i += 1;
+            }
+            '?' => {
+                out.push(Tok::Any);
+                i += 1;
+            }
+            '[' => match parse_class(&chars, i) {
+                Some((tok, next)) => {
+                    out.push(tok);
+                    i = next;
+                }
+                None => {
+                    out.push(Tok::Char('['));
+                    i += 1;
+                }
+            },
+            c => {
+                out.push(Tok::Char(c));
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+/// Parse `[...]` starting at `start`; None if it is not a complete bracket
+/// expression (then `[` is literal).
+fn parse_class(chars: &[char], start: usize) -> Option<(Tok, usize)> {
+    let mut i = start + 1;
+    let mut neg = false;
+    if i < chars.len() && (chars[i] == '!' || chars[i] == '^') {
+        neg = true;
+        i += 1;
+    }
+    let mut items = Vec::new();
+    let mut first = true;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == ']' && !first {
+            return Some((Tok::Class(neg, items), i + 1));
+        }
+        first = false;
+        if c == '[' && i + 1 < chars.len() && chars[i + 1] == ':' {
+            let rest: String = chars[i + 2..].iter().collect();
+            if let Some(end) = rest.find(":]") {
+                items.push(ClassItem::Named(rest[..end].to_string()));
+                i += 2 + end + 2;
+                continue;
+            }
+        }
+        let lo = if c == '\\' && i + 1 < chars.len() {
+            i += 1;
+            chars[i]
+        } else {
+            c
+        };
+        if i + 2 < chars.len() && chars[i + 1] == '-' && chars[i + 2] != ']' {
+            let mut hi = chars[i + 2];
+            let mut adv = 3;
+            if hi == '\\' && i + 3 < chars.len() {
+                hi = chars[i + 3];
+                adv = 4;
+            }
+            items.push(ClassItem::Range(lo, hi));
+            i += adv;
+        } else {
+            items.push(ClassItem::Char(lo));
+            i += 1;
+        }
+    }
+    None
+}
+
+fn class_matches(neg: bool, items: &[ClassItem], c: char) -> bool {
+    let hit = items.iter().any(|it| match it {
+        ClassItem::Char(x) => *x == c,
+        ClassItem::Range(a, b) => *a <= c && c <= *b,
+        ClassItem::Named(n) => match n.as_str() {
+            "alpha" => c.is_ascii_alphabetic(),
+            "digit" => c.is_ascii_digit(),
+            "alnum" => c.is_ascii_alphanumeric(),
+            "upper" => c.is_ascii_uppercase(),
+            "lower" => c.is_ascii_lowercase(),
+            "space" => c.is_ascii_whitespace(),
+            "blank" => c == ' ' || c == '\t',
+            "punct" => c.is_ascii_punctuation(),
+            "xdigit" => c.is_ascii_hexdigit(),
+            "cntrl" => c.is_ascii_control(),
+            "print" => !c.is_ascii_control(),
+            "graph" => c.is_ascii_graphic(),
+            "word" => c.is_ascii_alphanumeric() || c == '_',
+            _ => false,
+        },
+    });
+    hit != neg
+}
+
+fn match_toks(toks: &[Tok], text: &[char]) -> bool {
+    // Iterative matcher with single-star backtracking (classic wildcard).
+    let (mut t, mut s) = (0usize, 0usize);
+    let mut star: Option<(usize, usize)> = None;
+    while s < text.len() {
+        if t < toks.len() {
+            let ok = match &toks[t] {
+                Tok::Char(c) => *c == text[s],
+                Tok::Any => true,
+                Tok::Class(neg, items) => class_matches(*neg, items, text[s]),
+                Tok::Star => {
+                    star = Some((t, s));
+                    t += 1;
+                    continue;
+                }
+            };
+            if ok {
+                t += 1;
+                s += 1;
+                continue;
+            }
+        }
+        match star {
+            Some((st, ss)) => {
+                t = st + 1;
+                s = ss + 1;
+                star = Some((st, ss + 1));
+            }
+            None => return false,
+        }
+    }
+    while t < toks.len() && matches!(toks[t], Tok::Star) {
+        t += 1;
+    }
+    t == toks.len()
+}
+
+/// Does the whole of `text` match `pat`?
+pub fn fnmatch(pat: &str, text: &str) -> bool {
+    let toks = compile(pat);
+    let chars: Vec<char> = text.chars().collect();
+    match_toks(&toks, &chars)
+}
+
+/// `${X#pat}` (shortest) / `${X##pat}` (longest).
+pub fn strip_prefix(pat: &str, text: &str, longest: bool) -> String {
+    let toks = compile(pat);
+    let chars: Vec<char> = text.chars().collect();
+    let mut lens: Vec<usize> = (0..=chars.len()).collect();
+    if longest {
+        lens.reverse();
+    }
+    for n in lens {
+        if match_toks(&toks, &chars[..n]) {
+            return chars[n..].iter().collect();
+        }
+    }
+    text.to_string()
+}
+
+/// `${X%pat}` (shortest) / `${X%%pat}` (longest).
+pub fn strip_suffix(pat: &str, text: &str, longest: bool) -> String {
+    let toks = compile(pat);
+    let chars: Vec<char> = text.chars().collect();
+    let mut starts: Vec<usize> = (0..=chars.len()).collect();
+    if !longest {
+        starts.reverse();
+    }
+    for n in starts {
+        if match_toks(&toks, &chars[n..]) {
+            return chars[..n].iter().collect();
+        }
+    }
+    text.to_string()
+}
+
+/// Does `pat` contain an unescaped glob character?
+pub fn has_glob(pat: &str) -> bool {
+    let chars: Vec<char> = pat.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        match chars[i] {
+            '\\' => i += 2,
+            '*' | '?' => return true,
+            '[' => {
+                if parse_class(&chars, i).is_some() {
+                    return true;
+                }
+                i += 1;
+            }
+            _ => i += 1,
+        }
+    }
+    false
+}
+
+/// Remove pattern escapes: the literal text of a pattern.
+pub fn unescape(pat: &str) -> String {
+    let mut out = String::new();
+    let mut chars = pat.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            if let Some(n) = chars.next() {
+                out.push(n);
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Pathname expansion of `pat`, sorted as bash sorts in the C locale; empty
+/// when nothing matches.
+pub fn glob(pat: &str) -> Vec<String> {
+    // Split on unescaped '/'.
+    let mut comps: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    let mut chars = pat.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                cur.push('\\');
+                if let Some(n) = chars.next() {
+                    cur.push(n);
+                }
+            }
+            '/' => comps.push(std::mem::take(&mut cur)),
+            c => cur.push(c),
+        }
+    }
+    comps.push(cur);
+    let absolute = pat.starts_with('/');
+    let mut results: Vec<String> = vec![if absolute {
+        "/".to_string()
+    } else {
+        String::new()
+    }];
+    let comps: Vec<String> = if absolute { comps[1..].to_vec() } else { comps };
+    let last = comps.len().saturating_sub(1);
+    for (idx, comp) in comps.iter().enumerate() {
+        let mut next = Vec::new();
+        for base in &results {
+            if comp.is_empty() {
+                // `a//b` or trailing slash
+                next.push(format!("{base}{}", if idx == last { "" } else { "" }));
+                continue;
+            }
+            if !has_glob(comp) {
+                let p = format!("{base}{}", unescape(comp));
+                if idx == last {
+                    if std::fs::symlink_metadata(&p).is_ok() {
+                        next.push(p);
+                    }
+                } else {
+                    next.push(format!("{p}/"));
+                }
+                continue;
+            }
+            let dir = if base.is_empty() {
+                ".".to_string()
+            } else {
+                base.clone()
+            };
+            let Ok(rd) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            let mut names: Vec<String> = rd
+                .flatten()
+                .filter_map(|e| e.file_name().into_string().ok())
+                .filter(|n| !n.starts_with('.') || comp.starts_with('.') || comp.starts_with("\\."))
+                .filter(|n| fnmatch(comp, n))
+                .collect();
+            names.sort();
+            for n in names {
+                let p = format!("{base}{n}");
+                if idx == last {
+                    next.push(p);
+                } else if std::path::Path::new(&p).is_dir() {
+                    next.push(format!("{p}/"));
+                }
+            }
+        }
+        results = next;
+    }
+    if pat.ends_with('/') {
+        results.retain(|r| std::path::Path::new(r).is_dir());
+    }
+    results.sort();
+    results
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn basic_matching() {
+        assert!(fnmatch("*.sh", "a.sh"));
+        assert!(!fnmatch("*.sh", "a.py"));
+        assert!(fnmatch("veth[0-9]", "veth3"));
+        assert!(fnmatch("[!a]*", "bcd"));
+        assert!(fnmatch("a\\*", "a*"));
+        assert!(!fnmatch("a\\*", "ab"));
+        assert!(fnmatch("ns?-*", "ns1-ext"));
+        assert!(fnmatch("[[:digit:]]x", "5x"));
+    }
+
+    #[test]
+    fn strip() {
+        assert_eq!(strip_prefix("*/", "a/b/c", false), "b/c");
+        assert_eq!(strip_prefix("*/", "a/b/c", true), "c");
+        assert_eq!(strip_suffix(".*", "f.tar.gz", false), "f.tar");
+        assert_eq!(strip_suffix(".*", "f.tar.gz", true), "f");
+    }
+}
