@@ -276,10 +276,7 @@ impl P<'_> {
                         index = Some(String::from_utf8_lossy(&self.s[cp + 1..end]).into_owned());
                         cp = end + 1;
                     }
-                    None => {
-                        let name = String::from_utf8_lossy(&self.s[start..]).into_owned();
-                        return Err(self.err(&format!("{name}: bad array subscript")));
-                    }
+                    None => return Err(self.err("bad array subscript")),
                 }
             } else {
                 name_end = cp;
