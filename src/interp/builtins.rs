@@ -14,7 +14,7 @@ use crate::span::Span;
 /// The builtins nsh implements (for `type` and dispatch).
 pub const BUILTINS: &[&str] = &[
     ":", ".", "[", "break", "cd", "command", "continue", "echo", "eval", "exec", "exit", "export",
-    "false", "jobs", "kill", "local", "printf", "pwd", "read", "readonly", "return", "set",
+    "false", "jobs", "kill", "let", "local", "printf", "pwd", "read", "readonly", "return", "set",
     "shift", "source", "test", "trap", "true", "type", "umask", "unset", "wait",
 ];
 
@@ -407,6 +407,17 @@ pub fn run_builtin(sh: &mut Shell, argv: &[Word]) -> Ex {
         "jobs" => Ok(jobs(sh)),
         "umask" => Ok(umask(sh, &args)),
         "read" => Ok(read(sh, &args)),
+        "let" => {
+            if args.is_empty() {
+                sh.error("let: expression expected");
+                return Ok(1);
+            }
+            let mut v = 0;
+            for a in &args {
+                v = expand::arith_eval(sh, a)?;
+            }
+            Ok(i32::from(v == 0))
+        }
         _ => {
             sh.error(&format!("{name}: not a builtin"));
             Ok(1)

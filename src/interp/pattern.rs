@@ -245,80 +245,89 @@ pub fn unescape(pat: &str) -> String {
 }
 
 /// Pathname expansion of `pat`, sorted as bash sorts in the C locale; empty
-/// when nothing matches.
+/// when nothing matches. The text of the pattern outside the matched names
+/// (`./`, `//`) is kept as written.
 pub fn glob(pat: &str) -> Vec<String> {
-    // Split on unescaped '/'.
-    let mut comps: Vec<String> = Vec::new();
+    let utf8 = super::printf::utf8_locale();
+    // Leading slashes, then (component, following slashes) pairs.
+    let lead = pat.len() - pat.trim_start_matches('/').len();
+    let prefix = &pat[..lead];
+    let mut comps: Vec<(String, String)> = Vec::new();
     let mut cur = String::new();
-    let mut chars = pat.chars();
+    let mut sep = String::new();
+    let mut chars = pat[lead..].chars();
     while let Some(c) = chars.next() {
         match c {
-            '\\' => {
-                cur.push('\\');
-                if let Some(n) = chars.next() {
-                    cur.push(n);
+            '/' => sep.push('/'),
+            _ => {
+                if !sep.is_empty() {
+                    comps.push((std::mem::take(&mut cur), std::mem::take(&mut sep)));
+                }
+                cur.push(c);
+                if c == '\\' {
+                    if let Some(n) = chars.next() {
+                        cur.push(n);
+                    }
                 }
             }
-            '/' => comps.push(std::mem::take(&mut cur)),
-            c => cur.push(c),
         }
     }
-    comps.push(cur);
-    let absolute = pat.starts_with('/');
-    let mut results: Vec<String> = vec![if absolute {
-        "/".to_string()
-    } else {
-        String::new()
-    }];
-    let comps: Vec<String> = if absolute { comps[1..].to_vec() } else { comps };
-    let last = comps.len().saturating_sub(1);
-    for (idx, comp) in comps.iter().enumerate() {
+    if !cur.is_empty() || !sep.is_empty() {
+        comps.push((cur, sep));
+    }
+    let mut results: Vec<String> = vec![prefix.to_string()];
+    let n = comps.len();
+    for (idx, (comp, sep)) in comps.iter().enumerate() {
+        let last = idx + 1 == n;
+        // A name followed by a slash must be a directory.
+        let need_dir = !last || !sep.is_empty();
         let mut next = Vec::new();
-        for base in &results {
-            if comp.is_empty() {
-                // `a//b` or trailing slash
-                next.push(format!("{base}{}", if idx == last { "" } else { "" }));
-                continue;
-            }
-            if !has_glob(comp) {
-                let p = format!("{base}{}", unescape(comp));
-                if idx == last {
-                    if std::fs::symlink_metadata(&p).is_ok() {
-                        next.push(p);
+        if !has_glob(comp) {
+            let lit = unescape(comp);
+            for base in &results {
+                let p = format!("{base}{lit}");
+                if !last {
+                    next.push(format!("{p}{sep}"));
+                } else if need_dir {
+                    if std::path::Path::new(&p).is_dir() {
+                        next.push(format!("{p}{sep}"));
                     }
-                } else {
-                    next.push(format!("{p}/"));
+                } else if std::fs::symlink_metadata(&p).is_ok() {
+                    next.push(p);
                 }
-                continue;
             }
-            let dir = if base.is_empty() {
-                ".".to_string()
-            } else {
-                base.clone()
-            };
-            let Ok(rd) = std::fs::read_dir(&dir) else {
+            results = next;
+            continue;
+        }
+        let toks = compile(comp, utf8);
+        let explicit_dot = comp.starts_with('.') || comp.starts_with("\\.");
+        for base in &results {
+            let dir = if base.is_empty() { "." } else { base.as_str() };
+            let Ok(rd) = std::fs::read_dir(dir) else {
                 continue;
             };
             let mut names: Vec<String> = rd
                 .flatten()
                 .filter_map(|e| e.file_name().into_string().ok())
-                .filter(|n| !n.starts_with('.') || comp.starts_with('.') || comp.starts_with("\\."))
-                .filter(|n| fnmatch(comp, n))
+                .filter(|n| !n.starts_with('.') || explicit_dot)
+                .filter(|n| match_toks(&toks, &units(n, utf8), utf8))
                 .collect();
             names.sort();
-            for n in names {
-                let p = format!("{base}{n}");
-                if idx == last {
+            for name in names {
+                let p = format!("{base}{name}");
+                if need_dir {
+                    if std::path::Path::new(&p).is_dir() {
+                        next.push(format!("{p}{sep}"));
+                    }
+                } else {
                     next.push(p);
-                } else if std::path::Path::new(&p).is_dir() {
-                    next.push(format!("{p}/"));
                 }
             }
         }
         results = next;
     }
-    if pat.ends_with('/') {
-        results.retain(|r| std::path::Path::new(r).is_dir());
+    if results.len() == 1 && results[0] == prefix && comps.is_empty() {
+        return Vec::new();
     }
     results.sort();
     results

@@ -521,7 +521,11 @@ fn strtofloat(s: &[u8]) -> (f64, usize) {
         }
         return (sign(f64::NAN), j);
     }
-    if lower.starts_with(b"0x") && lower.get(2).is_some_and(|c| c.is_ascii_hexdigit() || *c == b'.') {
+    if lower.starts_with(b"0x")
+        && lower
+            .get(2)
+            .is_some_and(|c| c.is_ascii_hexdigit() || *c == b'.')
+    {
         let mut j = 2;
         let mut v = 0f64;
         let mut any = false;
@@ -973,7 +977,11 @@ pub fn printf(fmt: &str, args: &[String]) -> (Vec<u8>, Vec<String>, i32) {
                         p = p.saturating_mul(10).saturating_add((at(i) - b'0') as usize);
                         i += 1;
                     }
-                    sp.prec = if neg { None } else { Some(p.min(i32::MAX as usize)) };
+                    sp.prec = if neg {
+                        None
+                    } else {
+                        Some(p.min(i32::MAX as usize))
+                    };
                 }
             }
             while i < f.len() && b"hjlLtz".contains(&f[i]) {
@@ -990,7 +998,10 @@ pub fn printf(fmt: &str, args: &[String]) -> (Vec<u8>, Vec<String>, i32) {
             i += 1;
             match conv {
                 b'c' => {
-                    let ch = a.take().map(|w| w.first().copied().unwrap_or(0)).unwrap_or(0);
+                    let ch = a
+                        .take()
+                        .map(|w| w.first().copied().unwrap_or(0))
+                        .unwrap_or(0);
                     pad_bytes(&mut out, &[ch], &sp);
                 }
                 b's' => {
@@ -1026,8 +1037,10 @@ pub fn printf(fmt: &str, args: &[String]) -> (Vec<u8>, Vec<String>, i32) {
                     fmt_float(&mut out, v, conv, &sp);
                 }
                 _ => {
-                    a.errs
-                        .push(format!("printf: `{}': invalid format character", conv as char));
+                    a.errs.push(format!(
+                        "printf: `{}': invalid format character",
+                        conv as char
+                    ));
                     return (out, a.errs, 1);
                 }
             }

@@ -167,7 +167,11 @@ impl<'a> T<'a> {
             self.pos = self.argc();
         } else if matches!(self.arg(p + 1), "-a" | "-o") {
             let (l, r) = (one_arg(self.arg(p)), one_arg(self.arg(p + 2)));
-            v = if self.arg(p + 1) == "-a" { l && r } else { l || r };
+            v = if self.arg(p + 1) == "-a" {
+                l && r
+            } else {
+                l || r
+            };
             self.pos = self.argc();
         } else if self.arg(p) == "!" {
             self.advance(true)?;
@@ -314,9 +318,7 @@ fn unary_test(op: &str, x: &str) -> bool {
         "-x" => eaccess(x, libc::X_OK),
         "-O" => meta().is_some_and(|m| m.uid() == nix::unistd::geteuid().as_raw()),
         "-G" => meta().is_some_and(|m| m.gid() == nix::unistd::getegid().as_raw()),
-        "-N" => meta().is_some_and(|m| {
-            (m.mtime(), m.mtime_nsec()) > (m.atime(), m.atime_nsec())
-        }),
+        "-N" => meta().is_some_and(|m| (m.mtime(), m.mtime_nsec()) > (m.atime(), m.atime_nsec())),
         "-f" => mode().is_some_and(|m| {
             let fmt = m & libc::S_IFMT;
             fmt == libc::S_IFREG || fmt == 0
@@ -328,8 +330,7 @@ fn unary_test(op: &str, x: &str) -> bool {
         "-b" => meta().is_some_and(|m| m.file_type().is_block_device()),
         "-p" => meta().is_some_and(|m| m.file_type().is_fifo()),
         "-L" | "-h" => {
-            !x.is_empty()
-                && std::fs::symlink_metadata(x).is_ok_and(|m| m.file_type().is_symlink())
+            !x.is_empty() && std::fs::symlink_metadata(x).is_ok_and(|m| m.file_type().is_symlink())
         }
         "-u" => mode().is_some_and(|m| m & libc::S_ISUID != 0),
         "-g" => mode().is_some_and(|m| m & libc::S_ISGID != 0),

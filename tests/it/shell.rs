@@ -311,7 +311,7 @@ echo "waited all $?"
 "#;
     background_server_then_kill: r#"
 d=$(mktemp -d)
-( while :; do sleep 0.05; done ) &
+sleep 30 &
 server=$!
 echo "server started"
 kill $server
@@ -403,6 +403,11 @@ fi
 cleanup() { echo "cleanup $1"; }
 trap 'cleanup done' EXIT
 echo end
+"#;
+    let_builtin: r#"
+let x=3+4 "y=x*2"; echo $x $y
+let 0; echo "let zero $?"
+let 'z = 5 % 3'; echo $z
 "#;
     last_status_is_exit_status: r#"
 echo hi

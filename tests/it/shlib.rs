@@ -247,9 +247,8 @@ fn arith_matches_bash() {
         .map(|(k, v)| format!("{k}='{v}'; "))
         .collect();
     for ex in exprs {
-        let script = format!(
-            "{setup}readonly ro\nr=$(($1)) && echo \"r=$r\"\necho \"x=$x a=$a b=$b i=$i\""
-        );
+        let script =
+            format!("{setup}readonly ro\nr=$(($1)) && echo \"r=$r\"\necho \"x=$x a=$a b=$b i=$i\"");
         let (out, err, _) = bash(&script, &[ex], None);
         let bash_out = String::from_utf8_lossy(&out).into_owned();
         let bash_err = strip_prefix(&err);
@@ -421,9 +420,29 @@ fn glob_matches_bash() {
     let dir = tempfile::tempdir().expect("tempdir");
     let d = dir.path();
     for f in [
-        "a", "b", "ab", "a.sh", "b.sh", ".hidden", ".h.sh", "A", "B", "_u", "1", "10", "2",
-        "x y", "c*", "sub/f1", "sub/f2", "sub/.dot", "sub/deep/g", "sub2/f1", "emp/.keep",
-        "Z-z", "a[1]",
+        "a",
+        "b",
+        "ab",
+        "a.sh",
+        "b.sh",
+        ".hidden",
+        ".h.sh",
+        "A",
+        "B",
+        "_u",
+        "1",
+        "10",
+        "2",
+        "x y",
+        "c*",
+        "sub/f1",
+        "sub/f2",
+        "sub/.dot",
+        "sub/deep/g",
+        "sub2/f1",
+        "emp/.keep",
+        "Z-z",
+        "a[1]",
     ] {
         let p = d.join(f);
         std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
@@ -551,8 +570,11 @@ fn test_builtin_matches_bash() {
     std::os::unix::fs::symlink(&f, d.join("link")).expect("symlink");
     std::os::unix::fs::symlink("nowhere", d.join("dangling")).expect("symlink");
     std::fs::hard_link(&f, d.join("hard")).expect("link");
-    nix::unistd::mkfifo(&d.join("fifo"), nix::sys::stat::Mode::from_bits_truncate(0o644))
-        .expect("mkfifo");
+    nix::unistd::mkfifo(
+        &d.join("fifo"),
+        nix::sys::stat::Mode::from_bits_truncate(0o644),
+    )
+    .expect("mkfifo");
     let _sock = std::os::unix::net::UnixListener::bind(d.join("sock")).expect("bind");
     // An older file for -nt / -ot.
     let old = d.join("old");
@@ -799,9 +821,15 @@ fn printf_matches_bash() {
         ("%*s|%-*s|%.*s|", &["4", "a", "4", "b", "1", "cde"]),
         ("%*s|", &["-4", "a"]),
         ("%d %i %u", &["42", "-7", "3"]),
-        ("%5d|%-5d|%05d|%+d|% d|%+5d|%-+5d|", &["42", "42", "42", "42", "42", "42", "42"]),
+        (
+            "%5d|%-5d|%05d|%+d|% d|%+5d|%-+5d|",
+            &["42", "42", "42", "42", "42", "42", "42"],
+        ),
         ("%.3d|%8.3d|%-8.3d|%08.3d|", &["5", "5", "5", "5"]),
-        ("%x %X %o %#x %#X %#o", &["255", "255", "8", "255", "255", "8"]),
+        (
+            "%x %X %o %#x %#X %#o",
+            &["255", "255", "8", "255", "255", "8"],
+        ),
         ("%#x %#o", &["0", "0"]),
         ("%u", &["-1"]),
         ("%x", &["-1"]),
@@ -827,9 +855,15 @@ fn printf_matches_bash() {
         ("%u", &["18446744073709551616"]),
         ("%d %d\\n", &["1", "x", "3"]),
         ("%f", &["3.14159"]),
-        ("%.2f|%8.3f|%-8.1f|%08.2f|%+.1f", &["3.14159", "2.5", "1.25", "-1.5", "2"]),
+        (
+            "%.2f|%8.3f|%-8.1f|%08.2f|%+.1f",
+            &["3.14159", "2.5", "1.25", "-1.5", "2"],
+        ),
         ("%e|%E|%.2e", &["12345.678", "0.000123", "0"]),
-        ("%g|%g|%g|%g|%g", &["100000", "1000000", "0.0001", "0.00001", "123.456"]),
+        (
+            "%g|%g|%g|%g|%g",
+            &["100000", "1000000", "0.0001", "0.00001", "123.456"],
+        ),
         ("%G|%#g|%.3g|%.0g", &["1e-10", "1.5", "3.14159", "7"]),
         ("%f", &["x"]),
         ("%f", &["1e3"]),
@@ -873,7 +907,10 @@ fn printf_matches_bash() {
         ("%z", &["x"]),
         ("%k", &["x"]),
         ("a%yb", &["x"]),
-        ("%ld %lld %hd %hhd %jd %zd %td", &["1", "2", "3", "4", "5", "6", "7"]),
+        (
+            "%ld %lld %hd %hhd %jd %zd %td",
+            &["1", "2", "3", "4", "5", "6", "7"],
+        ),
         ("%Lf", &["1.5"]),
         ("%s %s", &["a"]),
         ("%1$s", &["a"]),
@@ -944,7 +981,9 @@ fn echo_e_matches_bash() {
         let (m, stop) = printf::echo_escapes(c);
         let b = String::from_utf8_lossy(&out).into_owned();
         if b != m {
-            failures.push(format!("echo -e {c:?}: bash {b:?}, nsh {m:?} (stop {stop})"));
+            failures.push(format!(
+                "echo -e {c:?}: bash {b:?}, nsh {m:?} (stop {stop})"
+            ));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
