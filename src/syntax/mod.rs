@@ -346,11 +346,18 @@ impl Builder {
         for c in p.into_inner() {
             match c.as_rule() {
                 Rule::unsupported_cmd => {
-                    let kw = c.as_str().split([' ', '\t', ';']).next().unwrap_or("");
+                    let t = c.as_str();
+                    let kw = if t.starts_with("((") {
+                        "(("
+                    } else if t.starts_with("for") {
+                        "for (("
+                    } else {
+                        t.split([' ', '\t', ';']).next().unwrap_or("")
+                    };
                     let sp = self.span(&c);
                     return Err(SyntaxError::unsupported(
                         &format!("`{kw}'"),
-                        Span::new(sp.start, sp.start + kw.len()),
+                        Span::new(sp.start, sp.start + kw.len().min(t.len())),
                     ));
                 }
                 Rule::redirect => redirs.push(self.redirect(c)?),
