@@ -151,10 +151,8 @@ impl<'a> T<'a> {
             return Ok(self.arg(self.pos + 1).is_empty());
         }
         let b = a.as_bytes();
-        if b.len() == 2 && b[0] == b'-' {
-            if test_unop(a) {
-                return self.unary_operator();
-            }
+        if b.len() == 2 && b[0] == b'-' && test_unop(a) {
+            return self.unary_operator();
         }
         Err(format!("{a}: unary operator expected"))
     }
