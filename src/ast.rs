@@ -1,146 +1,171 @@
-//! The owned AST of a shell program. Every node carries the span of the
-//! source text it came from, so runtime errors can point at it.
-//!
-//! Built by [`crate::syntax`] from pest's pairs; evaluated by
-//! [`crate::interp`]. `Display` on [`Word`] prints its source form back.
+//! The owned AST of a shell program. Every node carries the byte [`Span`] of
+//! the text it came from; `Display` prints shell text back (normalised
+//! spacing, as `type f` shows a function).
 
 use std::fmt;
 use std::rc::Rc;
 
 use crate::span::Span;
 
-/// A sequence of and-or lists, each run in the foreground or (`&`) in the
-/// background. Equivalent to a POSIX `list` / `compound_list`.
-#[derive(Debug, Clone, Default)]
+/// A sequence of and-or lists (`a; b & c`), the body of a program, a brace
+/// group, a subshell, a branch, a loop body.
+#[derive(Clone, Debug, Default)]
 pub struct List {
     pub items: Vec<ListItem>,
+    pub span: Span,
 }
 
-#[derive(Debug, Clone)]
+/// One and-or list and whether it runs in the background (`&`).
+#[derive(Clone, Debug)]
 pub struct ListItem {
     pub and_or: AndOr,
     pub background: bool,
     pub span: Span,
 }
 
-/// `p1 && p2 || p3`.
-#[derive(Debug, Clone)]
-pub struct AndOr {
-    pub first: Pipeline,
-    pub rest: Vec<(AndOrOp, Pipeline)>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AndOrOp {
     And,
     Or,
 }
 
+/// `p1 && p2 || p3`.
+#[derive(Clone, Debug)]
+pub struct AndOr {
+    pub first: Pipeline,
+    pub rest: Vec<(AndOrOp, Pipeline)>,
+    pub span: Span,
+}
+
 /// `[!] c1 | c2 | …`.
-#[derive(Debug, Clone)]
+#[derive(Clone, Debug)]
 pub struct Pipeline {
     pub bang: bool,
-    pub commands: Vec<Command>,
+    pub cmds: Vec<Command>,
     pub span: Span,
 }
 
-#[derive(Debug, Clone)]
-pub enum Command {
-    Simple(SimpleCommand),
-    Compound(Compound, Vec<Redirect>, Span),
-    FunctionDef(Rc<FunctionDef>),
-}
-
-impl Command {
-    pub fn span(&self) -> Span {
-        match self {
-            Command::Simple(s) => s.span,
-            Command::Compound(_, _, s) => *s,
-            Command::FunctionDef(f) => f.span,
-        }
-    }
-}
-
-/// `[NAME=VALUE…] [WORD…] [REDIRECT…]` in any order (assignments first).
-#[derive(Debug, Clone)]
-pub struct SimpleCommand {
-    pub assigns: Vec<Assign>,
-    pub words: Vec<Word>,
-    pub redirects: Vec<Redirect>,
+#[derive(Clone, Debug)]
+pub struct Command {
+    pub kind: CommandKind,
+    /// Redirections of a compound command (`{ …; } > f`); a simple
+    /// command keeps its own in [`SimpleCmd::redirs`].
+    pub redirs: Vec<Redir>,
     pub span: Span,
 }
 
-#[derive(Debug, Clone)]
-pub struct Assign {
-    pub name: String,
-    pub value: Word,
-    pub span: Span,
-}
-
-#[derive(Debug, Clone)]
-pub enum Compound {
-    /// `{ list; }`
+#[derive(Clone, Debug)]
+pub enum CommandKind {
+    Simple(SimpleCmd),
     Brace(List),
-    /// `( list )`
     Subshell(List),
-    /// `if c; then b; elif c; then b; else b; fi`
     If {
         branches: Vec<(List, List)>,
-        otherwise: Option<List>,
+        else_: Option<List>,
     },
-    /// `for NAME [in WORDS]; do body; done` (`None`: iterate over "$@")
     For {
         var: String,
         words: Option<Vec<Word>>,
         body: List,
     },
-    /// `while c; do b; done` / `until c; do b; done`
-    While { cond: List, body: List, until: bool },
-    /// `case WORD in pat|pat) list ;; … esac`
-    Case { word: Word, items: Vec<CaseItem> },
+    While {
+        cond: List,
+        body: List,
+        until: bool,
+    },
+    Case {
+        word: Word,
+        arms: Vec<CaseArm>,
+    },
+    FuncDef {
+        name: String,
+        body: Rc<Command>,
+    },
 }
 
-#[derive(Debug, Clone)]
-pub struct CaseItem {
+#[derive(Clone, Debug)]
+pub struct CaseArm {
     pub patterns: Vec<Word>,
     pub body: List,
-    pub end: CaseEnd,
+    /// `;;` (false) or `;&` (true: fall through into the next body).
+    pub fallthrough: bool,
+    pub span: Span,
 }
 
-/// How a case item ends: `;;`, `;&` (fall through), `;;&` (test next).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CaseEnd {
-    Break,
-    FallThrough,
-    TestNext,
+#[derive(Clone, Debug, Default)]
+pub struct SimpleCmd {
+    pub assigns: Vec<Assign>,
+    pub words: Vec<Word>,
+    pub redirs: Vec<Redir>,
 }
 
-/// `name() compound` / `function name compound`.
-#[derive(Debug)]
-pub struct FunctionDef {
+/// `NAME=value` or `NAME+=value`.
+#[derive(Clone, Debug)]
+pub struct Assign {
     pub name: String,
-    pub body: Compound,
-    pub redirects: Vec<Redirect>,
-    /// The definition's source text, for `type NAME`.
-    pub source: String,
+    pub append: bool,
+    pub value: Option<Word>,
     pub span: Span,
 }
 
-#[derive(Debug, Clone)]
-pub struct Redirect {
-    /// The explicit file descriptor (`2>`), if any.
-    pub fd: Option<i32>,
-    pub op: RedirOp,
-    pub target: RedirTarget,
+#[derive(Clone, Debug)]
+pub struct Word {
+    pub parts: Vec<WordPart>,
     pub span: Span,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Debug)]
+pub enum WordPart {
+    /// Unquoted text (subject to tilde expansion, splitting, globbing).
+    Lit(String),
+    /// Quoted text: `'…'`, `$'…'` (decoded), `\c`, literal parts of `"…"`.
+    Quoted(String),
+    /// `"…"`.
+    Dq(Vec<WordPart>),
+    Param(Box<ParamExp>),
+    /// `$(…)` or backticks.
+    CmdSub(Rc<List>),
+    /// `$((…))`: its parts expand to the expression text.
+    Arith(Vec<WordPart>),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ParamOp {
+    /// `$X`, `${X}`
+    Plain,
+    /// `${#X}`
+    Length,
+    /// `${X-w}` / `${X:-w}`
+    Default { colon: bool },
+    /// `${X=w}` / `${X:=w}`
+    Assign { colon: bool },
+    /// `${X+w}` / `${X:+w}`
+    Alt { colon: bool },
+    /// `${X?w}` / `${X:?w}`
+    Error { colon: bool },
+    /// `${X#p}` / `${X##p}`
+    StripPrefix { longest: bool },
+    /// `${X%p}` / `${X%%p}`
+    StripSuffix { longest: bool },
+}
+
+#[derive(Clone, Debug)]
+pub struct ParamExp {
+    pub name: String,
+    pub op: ParamOp,
+    pub word: Option<Word>,
+    /// Written as `${…}` (for Display).
+    pub braced: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RedirOp {
     /// `<`
     In,
-    /// `>` and `>|`
+    /// `>`
     Out,
+    /// `>|`
+    Clobber,
     /// `>>`
     Append,
     /// `<>`
@@ -152,85 +177,290 @@ pub enum RedirOp {
     /// `&>`
     OutErr,
     /// `&>>`
-    AppendErr,
-    /// `<<` / `<<-`
-    HereDoc,
+    AppendOutErr,
     /// `<<<`
     HereString,
+    /// `<<` / `<<-`
+    HereDoc { strip_tabs: bool },
 }
 
-#[derive(Debug, Clone)]
-pub enum RedirTarget {
-    Word(Word),
-    /// A here-document body: expanded (unquoted delimiter) or literal.
-    HereDoc {
-        body: Word,
-        expand: bool,
-    },
-}
-
-/// A shell word: its parts before expansion.
-#[derive(Debug, Clone)]
-pub struct Word {
-    pub parts: Vec<WordPart>,
+#[derive(Clone, Debug)]
+pub struct Redir {
+    pub fd: Option<i32>,
+    pub op: RedirOp,
+    /// The target word; for a here-document, its body (a single quoted
+    /// part when the delimiter was quoted).
+    pub target: Word,
+    /// The here-document delimiter as written (for Display).
+    pub delim: Option<String>,
     pub span: Span,
-    /// The source text, as written.
-    pub text: String,
 }
 
-impl Word {
-    /// The word's text if it has no quoting and no expansion.
-    pub fn as_literal(&self) -> Option<&str> {
-        match self.parts.as_slice() {
-            [WordPart::Lit(s)] => Some(s),
-            _ => None,
+impl RedirOp {
+    fn text(self) -> &'static str {
+        match self {
+            RedirOp::In => "<",
+            RedirOp::Out => ">",
+            RedirOp::Clobber => ">|",
+            RedirOp::Append => ">>",
+            RedirOp::ReadWrite => "<>",
+            RedirOp::DupOut => ">&",
+            RedirOp::DupIn => "<&",
+            RedirOp::OutErr => "&>",
+            RedirOp::AppendOutErr => "&>>",
+            RedirOp::HereString => "<<<",
+            RedirOp::HereDoc { strip_tabs: false } => "<<",
+            RedirOp::HereDoc { strip_tabs: true } => "<<-",
         }
+    }
+}
+
+impl fmt::Display for List {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, item) in self.items.iter().enumerate() {
+            if i > 0 {
+                f.write_str(" ")?;
+            }
+            write!(f, "{}", item.and_or)?;
+            f.write_str(if item.background { " &" } else { ";" })?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for AndOr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.first)?;
+        for (op, p) in &self.rest {
+            let o = if *op == AndOrOp::And { "&&" } else { "||" };
+            write!(f, " {o} {p}")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for Pipeline {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.bang {
+            f.write_str("! ")?;
+        }
+        for (i, c) in self.cmds.iter().enumerate() {
+            if i > 0 {
+                f.write_str(" | ")?;
+            }
+            write!(f, "{c}")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for Command {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.kind {
+            CommandKind::Simple(s) => {
+                let mut first = true;
+                let mut sep = |f: &mut fmt::Formatter<'_>| {
+                    if !first {
+                        f.write_str(" ")?;
+                    }
+                    first = false;
+                    Ok::<(), fmt::Error>(())
+                };
+                for a in &s.assigns {
+                    sep(f)?;
+                    write!(f, "{}{}=", a.name, if a.append { "+" } else { "" })?;
+                    if let Some(v) = &a.value {
+                        write!(f, "{v}")?;
+                    }
+                }
+                for w in &s.words {
+                    sep(f)?;
+                    write!(f, "{w}")?;
+                }
+                for r in &s.redirs {
+                    sep(f)?;
+                    write!(f, "{r}")?;
+                }
+                return Ok(());
+            }
+            CommandKind::Brace(l) => write!(f, "{{ {l} }}")?,
+            CommandKind::Subshell(l) => write!(f, "( {l} )")?,
+            CommandKind::If { branches, else_ } => {
+                for (i, (c, b)) in branches.iter().enumerate() {
+                    let kw = if i == 0 { "if" } else { " elif" };
+                    write!(f, "{kw} {c} then {b}")?;
+                }
+                if let Some(e) = else_ {
+                    write!(f, " else {e}")?;
+                }
+                f.write_str(" fi")?;
+            }
+            CommandKind::For { var, words, body } => {
+                write!(f, "for {var}")?;
+                if let Some(ws) = words {
+                    f.write_str(" in")?;
+                    for w in ws {
+                        write!(f, " {w}")?;
+                    }
+                }
+                write!(f, "; do {body} done")?;
+            }
+            CommandKind::While { cond, body, until } => {
+                let kw = if *until { "until" } else { "while" };
+                write!(f, "{kw} {cond} do {body} done")?;
+            }
+            CommandKind::Case { word, arms } => {
+                write!(f, "case {word} in")?;
+                for a in arms {
+                    f.write_str(" ")?;
+                    for (i, p) in a.patterns.iter().enumerate() {
+                        if i > 0 {
+                            f.write_str("|")?;
+                        }
+                        write!(f, "{p}")?;
+                    }
+                    let end = if a.fallthrough { ";&" } else { ";;" };
+                    write!(f, ") {} {end}", a.body)?;
+                }
+                f.write_str(" esac")?;
+            }
+            CommandKind::FuncDef { name, body } => write!(f, "{name} () {body}")?,
+        }
+        for r in &self.redirs {
+            write!(f, " {r}")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for Redir {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(fd) = self.fd {
+            write!(f, "{fd}")?;
+        }
+        f.write_str(self.op.text())?;
+        match &self.delim {
+            Some(d) => write!(f, "{d}\n{}{d}\n", WordBody(&self.target)),
+            None => write!(f, "{}", self.target),
+        }
+    }
+}
+
+/// A here-document body printed raw.
+struct WordBody<'a>(&'a Word);
+
+impl fmt::Display for WordBody<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for p in &self.0.parts {
+            match p {
+                WordPart::Quoted(s) | WordPart::Lit(s) => f.write_str(s)?,
+                other => write_part(f, other, true)?,
+            }
+        }
+        Ok(())
     }
 }
 
 impl fmt::Display for Word {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.text)
+        for p in &self.parts {
+            write_part(f, p, false)?;
+        }
+        Ok(())
     }
 }
 
-#[derive(Debug, Clone)]
-pub enum WordPart {
-    /// Unquoted literal text (subject to globbing, not to splitting).
-    Lit(String),
-    /// Quoted literal text: `'…'`, `$'…'`, `\c`, literal parts of `"…"`.
-    Quoted(String),
-    /// `"…"`: its parts are not split or globbed.
-    DQuoted(Vec<WordPart>),
-    /// `$NAME`, `${NAME…}`.
-    Param(Box<ParamExp>),
-    /// `$(…)` or `` `…` ``.
-    CmdSub(Rc<List>, Span),
-    /// `$((…))`: the expression text is expanded, then evaluated.
-    Arith(Vec<WordPart>, Span),
-}
-
-#[derive(Debug, Clone)]
-pub struct ParamExp {
-    pub name: String,
-    /// `${#NAME}`
-    pub length: bool,
-    pub op: Option<(ParamOp, Word)>,
-    pub span: Span,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ParamOp {
-    /// `-` / `:-` (colon: also when empty)
-    Default { colon: bool },
-    /// `=` / `:=`
-    Assign { colon: bool },
-    /// `+` / `:+`
-    Alt { colon: bool },
-    /// `?` / `:?`
-    Error { colon: bool },
-    /// `#` / `##`
-    StripPrefix { longest: bool },
-    /// `%` / `%%`
-    StripSuffix { longest: bool },
+fn write_part(f: &mut fmt::Formatter<'_>, p: &WordPart, in_dq: bool) -> fmt::Result {
+    match p {
+        WordPart::Lit(s) => f.write_str(s),
+        WordPart::Quoted(s) => {
+            if in_dq {
+                for c in s.chars() {
+                    if matches!(c, '$' | '`' | '"' | '\\') {
+                        f.write_str("\\")?;
+                    }
+                    write!(f, "{c}")?;
+                }
+                Ok(())
+            } else if s.contains('\'') {
+                write!(f, "'{}'", s.replace('\'', "'\\''"))
+            } else {
+                write!(f, "'{s}'")
+            }
+        }
+        WordPart::Dq(parts) => {
+            f.write_str("\"")?;
+            for p in parts {
+                write_part(f, p, true)?;
+            }
+            f.write_str("\"")
+        }
+        WordPart::Param(p) => {
+            if !p.braced {
+                return write!(f, "${}", p.name);
+            }
+            let op = match p.op {
+                ParamOp::Plain => "",
+                ParamOp::Length => return write!(f, "${{#{}}}", p.name),
+                ParamOp::Default { colon } => {
+                    if colon {
+                        ":-"
+                    } else {
+                        "-"
+                    }
+                }
+                ParamOp::Assign { colon } => {
+                    if colon {
+                        ":="
+                    } else {
+                        "="
+                    }
+                }
+                ParamOp::Alt { colon } => {
+                    if colon {
+                        ":+"
+                    } else {
+                        "+"
+                    }
+                }
+                ParamOp::Error { colon } => {
+                    if colon {
+                        ":?"
+                    } else {
+                        "?"
+                    }
+                }
+                ParamOp::StripPrefix { longest } => {
+                    if longest {
+                        "##"
+                    } else {
+                        "#"
+                    }
+                }
+                ParamOp::StripSuffix { longest } => {
+                    if longest {
+                        "%%"
+                    } else {
+                        "%"
+                    }
+                }
+            };
+            write!(f, "${{{}{op}", p.name)?;
+            if let Some(w) = &p.word {
+                write!(f, "{w}")?;
+            }
+            f.write_str("}")
+        }
+        WordPart::CmdSub(l) => write!(f, "$({l})"),
+        WordPart::Arith(parts) => {
+            f.write_str("$((")?;
+            for p in parts {
+                match p {
+                    WordPart::Lit(s) => f.write_str(s)?,
+                    other => write_part(f, other, true)?,
+                }
+            }
+            f.write_str("))")
+        }
+    }
 }

@@ -17,7 +17,6 @@
 //! - [`netcmd`]: expanded argv → typed requests; pure, no I/O.
 //! - [`backend`]: every kernel side effect.
 //! - [`output`]: renders model values exactly as iproute2/iptables/sysctl do.
-//! - [`repl`]: the interactive line editor.
 
 pub mod ast;
 pub mod backend;

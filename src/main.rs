@@ -1,36 +1,32 @@
 //! The `nsh` binary: command line, and the only place that turns errors into
 //! exit codes and reports.
 
-use std::io::{IsTerminal, Read, Write};
+use std::rc::Rc;
 
-use nsh::interp::{Flow, Shell};
+use nsh::interp::{Shell, Source};
 use nsh::native::{self, Io, NetCtx, Outcome, Word};
-use nsh::span::{SourceFile, Span};
+use nsh::span::Span;
 
 const USAGE: &str = "\
 Usage: nsh [OPTIONS] [FILE [ARGS...]]
        nsh [OPTIONS] -c COMMANDS [NAME [ARGS...]]
 
-A shell-compatible script interpreter whose ip, iptables, sysctl, ping,
-brctl and ip netns exec run natively, in-process, over netlink.
+A bash-compatible script interpreter whose ip, iptables, sysctl, ping and
+`ip netns exec` run natively over netlink.
 
 Options:
-  -c COMMANDS           run COMMANDS instead of a file
-  -n                    parse and check only, run nothing
-  -e, -u, -x            as set -e, set -u, set -x
-  -o OPTION             as set -o OPTION
-  --native              never run the real ip/iptables for forms nsh lacks
-  --sandbox             run in a throwaway network + mount namespace
-  --install-links DIR   link ip, iptables, sysctl, ... in DIR to nsh
-  --version, --help
+  -c COMMANDS          run COMMANDS instead of a file
+  -n                   parse only; exit 0 when the script is valid
+  -e, -u, -x           as `set -e`, `set -u`, `set -x`
+  -o OPTION            as `set -o OPTION`
+  --native             refuse forms that are not native (`set -o native`)
+  --sandbox            run in a fresh network and mount namespace
+  --install-links DIR  symlink ip, iptables, ... in DIR to this binary
+  --version            print the version
+  --help               print this help
 ";
 
 fn main() {
-    // Rust ignores SIGPIPE; a shell and the programs it starts must not.
-    // SAFETY: restoring a default signal disposition at start-up.
-    unsafe {
-        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
-    }
     let args: Vec<String> = std::env::args().collect();
     let argv0 = args.first().map(String::as_str).unwrap_or("nsh");
     let base = argv0.rsplit('/').next().unwrap_or(argv0);
@@ -38,28 +34,33 @@ fn main() {
     if let Some(f) = native::lookup(base) {
         std::process::exit(run_standalone(f, &args[1..]));
     }
-    std::process::exit(run_shell(&args));
+    std::process::exit(run_shell(&args[1..]));
 }
 
 fn run_shell(args: &[String]) -> i32 {
-    let mut sh_opts: Vec<(String, bool)> = Vec::new();
+    let mut i = 0;
     let mut command: Option<String> = None;
-    let mut check_only = false;
-    let mut sandbox = false;
-    let mut i = 1;
+    let mut parse_only = false;
+    let mut sets: Vec<(String, bool)> = Vec::new();
+    let mut native_only = false;
     while i < args.len() {
         let a = args[i].as_str();
         match a {
-            "--help" | "-h" => {
-                print!("{USAGE}");
-                return 0;
-            }
             "--version" => {
                 println!("nsh {}", env!("CARGO_PKG_VERSION"));
                 return 0;
             }
-            "--native" => sh_opts.push(("native".into(), true)),
-            "--sandbox" => sandbox = true,
+            "--help" => {
+                print!("{USAGE}");
+                return 0;
+            }
+            "--native" => native_only = true,
+            "--sandbox" => {
+                if let Err(e) = nsh::backend::netns::enter_sandbox() {
+                    eprintln!("nsh: --sandbox: {e}");
+                    return 1;
+                }
+            }
             "--install-links" => {
                 let Some(dir) = args.get(i + 1) else {
                     eprintln!("nsh: --install-links: a directory is required");
@@ -81,7 +82,7 @@ fn run_shell(args: &[String]) -> i32 {
                     eprintln!("nsh: {a}: option requires an argument");
                     return 2;
                 };
-                sh_opts.push((o.clone(), a == "-o"));
+                sets.push((o.clone(), a == "-o"));
                 i += 1;
             }
             "--" => {
@@ -94,8 +95,15 @@ fn run_shell(args: &[String]) -> i32 {
             {
                 let on = a.starts_with('-');
                 for c in a[1..].chars() {
-                    match c {
-                        'n' => check_only = on,
+                    let name = match c {
+                        'e' => "errexit",
+                        'u' => "nounset",
+                        'x' => "xtrace",
+                        'f' => "noglob",
+                        'n' => {
+                            parse_only = on;
+                            continue;
+                        }
                         'c' => {
                             let Some(cmd) = args.get(i + 1) else {
                                 eprintln!("nsh: -c: option requires an argument");
@@ -103,10 +111,15 @@ fn run_shell(args: &[String]) -> i32 {
                             };
                             command = Some(cmd.clone());
                             i += 1;
+                            continue;
                         }
-                        's' | 'i' | 'l' => {}
-                        c => sh_opts.push((c.to_string(), on)),
-                    }
+                        _ => {
+                            eprintln!("nsh: {a}: invalid option");
+                            eprint!("{USAGE}");
+                            return 2;
+                        }
+                    };
+                    sets.push((name.to_string(), on));
                 }
                 if command.is_some() {
                     i += 1;
@@ -122,104 +135,125 @@ fn run_shell(args: &[String]) -> i32 {
         }
         i += 1;
     }
-    if sandbox {
-        if let Err(e) = nsh::backend::netns::enter_sandbox() {
-            eprintln!("nsh: --sandbox: {e}");
-            return 1;
-        }
-    }
-    let mut sh = Shell::new();
-    for (o, on) in &sh_opts {
-        if !nsh::interp::set_option(&mut sh, o, *on) {
-            eprintln!("nsh: -{o}: invalid option");
-            return 2;
-        }
-    }
     let rest = &args[i.min(args.len())..];
-    let (name, text) = if let Some(c) = command {
-        sh.arg0 = rest.first().cloned().unwrap_or_else(|| "nsh".into());
-        sh.positional = rest.iter().skip(1).cloned().collect();
-        ("nsh".to_string(), c)
+    let from_c = command.is_some();
+    let (arg0, params, text, src_name) = if let Some(c) = command {
+        let arg0 = rest.first().cloned().unwrap_or_else(|| "nsh".into());
+        let params = rest.get(1..).map(<[String]>::to_vec).unwrap_or_default();
+        (arg0.clone(), params, c, arg0)
     } else if let Some(file) = rest.first() {
-        sh.arg0 = file.clone();
-        sh.positional = rest[1..].to_vec();
         match std::fs::read(file) {
-            Ok(b) => (file.clone(), String::from_utf8_lossy(&b).into_owned()),
+            Ok(b) => {
+                let t = String::from_utf8(b)
+                    .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+                (file.clone(), rest[1..].to_vec(), t, file.clone())
+            }
             Err(e) => {
                 eprintln!("nsh: {file}: {}", nsh::backend::netns::strerror(&e));
-                return 127;
+                return if e.kind() == std::io::ErrorKind::NotFound {
+                    127
+                } else {
+                    126
+                };
             }
         }
-    } else if std::io::stdin().is_terminal() && !check_only {
+    } else if nix::unistd::isatty(std::io::stdin()).unwrap_or(false) {
+        let mut sh = Shell::new("nsh", Vec::new());
+        sh.ctx.native_only = native_only;
         return nsh::repl::run(&mut sh);
     } else {
-        sh.arg0 = "nsh".into();
-        let mut text = String::new();
-        if let Err(e) = std::io::stdin().read_to_string(&mut text) {
+        let mut t = String::new();
+        if let Err(e) = std::io::Read::read_to_string(&mut std::io::stdin(), &mut t) {
             eprintln!("nsh: stdin: {e}");
-            return 2;
+            return 1;
         }
-        ("nsh".to_string(), text)
+        ("nsh".to_string(), Vec::new(), t, "nsh".to_string())
     };
-    let src = SourceFile::new(name.clone(), text);
-    let list = match nsh::syntax::parse_program(&src) {
+    let list = match nsh::syntax::parse(&text) {
         Ok(l) => l,
         Err(e) => {
-            report_parse_error(&sh.arg0, &src, &e);
+            let name = if from_c {
+                format!("{src_name}: -c")
+            } else {
+                src_name.clone()
+            };
+            report_syntax_error(&name, &text, e);
             return 2;
         }
     };
-    if check_only {
+    if parse_only {
         return 0;
     }
-    let status = match sh.run_source(&src, &list) {
-        Ok(s) => s,
-        Err(Flow::Exit(s)) | Err(Flow::Return(s)) | Err(Flow::Abort(s)) => s,
-        Err(_) => sh.last_status,
-    };
-    sh.finish(status)
-}
-
-/// bash's one-line message, then the located diagnostic.
-pub fn report_parse_error(arg0: &str, src: &SourceFile, e: &nsh::syntax::ParseError) {
-    let mut err = std::io::stderr().lock();
-    let _ = writeln!(err, "{arg0}: line {}: {e}", e.line());
-    if let nsh::syntax::ParseError::Unexpected { line, .. } = e {
-        // bash shows the offending line too.
-        if let Some(text) = src.text.lines().nth(line.saturating_sub(1)) {
-            let _ = writeln!(err, "{arg0}: line {line}: `{text}'");
+    let mut sh = Shell::new(&arg0, params);
+    sh.ctx.native_only = native_only;
+    for (o, on) in sets {
+        let mut argv = vec![if on { "-o" } else { "+o" }.to_string(), o];
+        let st = nsh::interp::builtins::set_args(&mut sh, &mut argv);
+        if st != 0 {
+            return 2;
         }
     }
-    let theme = if std::io::stderr().is_terminal() {
-        miette::GraphicalTheme::unicode()
+    let src = Rc::new(Source::new(&src_name, &text));
+    sh.run_program(&list, src)
+}
+
+/// bash's one-line message, then the miette rendering with a caret.
+fn report_syntax_error(name: &str, text: &str, e: nsh::syntax::SyntaxError) {
+    let src = Source::new(name, text);
+    let mut line = src.line_of(e.offset);
+    if e.message.contains("EOF while looking") {
+        // bash reports the line where it met the end of the file.
+        line = text.matches('\n').count() + usize::from(!text.ends_with('\n'));
+    }
+    if e.message.contains("end of file") && !text.ends_with('\n') && !e.message.contains("EOF") {
+        // bash reads one more (empty) line before it sees the end.
+        line += 1;
+    }
+    eprintln!("{name}: line {line}: {}", e.message);
+    if e.message.contains("near unexpected token") {
+        let start = text[..e.offset.min(text.len())]
+            .rfind('\n')
+            .map(|i| i + 1)
+            .unwrap_or(0);
+        let end = text[start..]
+            .find('\n')
+            .map(|i| start + i)
+            .unwrap_or(text.len());
+        eprintln!("{name}: line {line}: `{}'", &text[start..end]);
+    }
+    let name = name.strip_suffix(": -c").unwrap_or(name);
+    let tty = nix::unistd::isatty(std::io::stderr()).unwrap_or(false);
+    let report = miette::Report::new(e)
+        .with_source_code(miette::NamedSource::new(name.to_string(), text.to_string()));
+    let handler = if tty {
+        miette::GraphicalReportHandler::new()
     } else {
-        miette::GraphicalTheme::none()
+        miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::none())
     };
-    let handler = miette::GraphicalReportHandler::new_themed(theme);
     let mut out = String::new();
-    if handler.render_report(&mut out, e).is_ok() {
-        let _ = write!(err, "{out}");
+    if handler.render_report(&mut out, report.as_ref()).is_ok() {
+        eprint!("{out}");
     }
 }
 
 fn install_links(dir: &str) -> i32 {
     let exe = match std::env::current_exe() {
-        Ok(p) => p,
+        Ok(e) => e,
         Err(e) => {
             eprintln!("nsh: --install-links: {e}");
             return 1;
         }
     };
-    let mut status = 0;
+    let mut st = 0;
     for name in native::NATIVE_NAMES {
         let link = std::path::Path::new(dir).join(name);
         let _ = std::fs::remove_file(&link);
         if let Err(e) = std::os::unix::fs::symlink(&exe, &link) {
             eprintln!("nsh: {}: {e}", link.display());
-            status = 1;
+            st = 1;
         }
     }
-    status
+    st
 }
 
 fn run_standalone(f: native::NativeFn, args: &[String]) -> i32 {
@@ -241,26 +275,10 @@ fn run_standalone(f: native::NativeFn, args: &[String]) -> i32 {
     };
     let status = match f(&mut ctx, &words, &mut io) {
         Outcome::Status(s) => s,
-        Outcome::ExecIn { netns, argv } => {
-            let _ = io.stdout.flush();
-            // Standalone `ip netns exec NS CMD…`: a shell of one command.
-            let mut sh = Shell::new();
-            sh.net.netns = Some(netns);
-            let argv: Vec<String> = argv.into_iter().map(|w| w.node).collect();
-            if argv.is_empty() {
-                0
-            } else {
-                let spans = vec![Span::default(); argv.len()];
-                match sh.run_argv(argv, spans, Vec::new(), &[], false) {
-                    Ok(s) => s,
-                    Err(Flow::Exit(s)) | Err(Flow::Return(s)) | Err(Flow::Abort(s)) => s,
-                    Err(_) => 0,
-                }
-            }
-        }
+        Outcome::ExecIn { .. } => 1,
     };
     let bs = ctx.barrier(io.stderr);
-    let _ = io.stdout.flush();
+    let _ = std::io::Write::flush(io.stdout);
     if status == 0 {
         bs
     } else {

@@ -1,5 +1,11 @@
-//! Shell arithmetic (`$((…))`): bash's operators, precedence, 64-bit
-//! wrap-around, and its error wording.
+//! Shell arithmetic (`$((…))`, `((…))`, `let`): bash 5.2's evaluator.
+//!
+//! The structure follows bash's `expr.c` closely because its quirks are
+//! observable: variables are evaluated while the lexer reads them (a
+//! variable whose value is an expression is evaluated recursively), the
+//! error token is the text from the start of the last token read, and a few
+//! operators (`++`, `--`) are recognised by looking at their neighbours.
+//! Arithmetic is on `i64` with two's-complement wrap-around.
 
 /// Variable access for arithmetic.
 pub trait ArithVars {
@@ -7,427 +13,853 @@ pub trait ArithVars {
     fn set_var(&mut self, name: &str, value: String) -> Result<(), String>;
 }
 
-/// An arithmetic error; `Display` is bash's text after `FILE: line N: `.
+/// An arithmetic error; `Display` is bash's text after `FILE: line N: `
+/// (and after `let: ` / `((: ` which the caller adds for those commands).
 #[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
-#[error("{expr}: {msg} (error token is \"{token}\")")]
-pub struct ArithError {
-    pub expr: String,
-    pub msg: String,
-    pub token: String,
+pub enum ArithError {
+    /// bash's `evalerror`: `EXPR: MSG (error token is "TOKEN")`.
+    #[error("{expr}: {msg} (error token is \"{token}\")")]
+    Eval {
+        expr: String,
+        msg: String,
+        token: String,
+    },
+    /// An assignment the shell refused (e.g. `r: readonly variable`).
+    #[error("{0}")]
+    Assign(String),
 }
 
-#[derive(Debug, Clone, PartialEq)]
-enum Tok {
-    Num(i64),
-    Ident(String),
-    Op(&'static str),
-    End,
-}
+/// bash's limit on nested evaluation of variables holding expressions.
+const MAX_EXPR_RECURSION_LEVEL: usize = 1024;
 
-const OPS: &[&str] = &[
-    "<<=", ">>=", "**", "++", "--", "<<", ">>", "<=", ">=", "==", "!=", "&&", "||", "*=", "/=",
-    "%=", "+=", "-=", "&=", "^=", "|=", "+", "-", "*", "/", "%", "<", ">", "&", "^", "|", "!", "~",
-    "?", ":", "=", "(", ")", ",",
-];
-
-struct P<'a> {
-    src: &'a str,
-    toks: Vec<(Tok, usize)>,
-    pos: usize,
-    vars: &'a mut dyn ArithVars,
-    depth: usize,
-}
+// Token codes (expr.c).
+const EOF: i32 = 0;
+const EQEQ: i32 = 1;
+const NEQ: i32 = 2;
+const LEQ: i32 = 3;
+const GEQ: i32 = 4;
+const STR: i32 = 5;
+const NUM: i32 = 6;
+const LAND: i32 = 7;
+const LOR: i32 = 8;
+const LSH: i32 = 9;
+const RSH: i32 = 10;
+const OP_ASSIGN: i32 = 11;
+const COND: i32 = 12;
+const POWER: i32 = 13;
+const PREINC: i32 = 14;
+const PREDEC: i32 = 15;
+const POSTINC: i32 = 16;
+const POSTDEC: i32 = 17;
+const EQ: i32 = b'=' as i32;
+const GT: i32 = b'>' as i32;
+const LT: i32 = b'<' as i32;
+const PLUS: i32 = b'+' as i32;
+const MINUS: i32 = b'-' as i32;
+const MUL: i32 = b'*' as i32;
+const DIV: i32 = b'/' as i32;
+const MOD: i32 = b'%' as i32;
+const NOT: i32 = b'!' as i32;
+const LPAR: i32 = b'(' as i32;
+const RPAR: i32 = b')' as i32;
+const BAND: i32 = b'&' as i32;
+const BOR: i32 = b'|' as i32;
+const BXOR: i32 = b'^' as i32;
+const BNOT: i32 = b'~' as i32;
+const QUES: i32 = b'?' as i32;
+const COL: i32 = b':' as i32;
+const COMMA: i32 = b',' as i32;
 
 type R<T> = Result<T, ArithError>;
 
 /// Evaluate `expr` as bash does `$((expr))`.
 pub fn eval(expr: &str, vars: &mut dyn ArithVars) -> Result<i64, ArithError> {
-    eval_depth(expr, vars, 0)
+    subexpr(expr, vars, 0)
 }
 
-fn eval_depth(expr: &str, vars: &mut dyn ArithVars, depth: usize) -> R<i64> {
-    let toks = lex(expr)?;
-    let mut p = P {
-        src: expr,
-        toks,
-        pos: 0,
-        vars,
-        depth,
-    };
-    if matches!(p.peek(), Tok::End) {
+fn cr_whitespace(c: u8) -> bool {
+    c == b' ' || c == b'\t' || c == b'\n'
+}
+
+fn var_starter(c: u8) -> bool {
+    c.is_ascii_alphabetic() || c == b'_'
+}
+
+fn var_char(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'_'
+}
+
+fn is_arithop(c: i32) -> bool {
+    matches!(
+        c,
+        EQ | GT
+            | LT
+            | PLUS
+            | MINUS
+            | MUL
+            | DIV
+            | MOD
+            | NOT
+            | LPAR
+            | RPAR
+            | BAND
+            | BOR
+            | BXOR
+            | BNOT
+            | QUES
+            | COL
+            | COMMA
+    )
+}
+
+fn is_multiop(c: i32) -> bool {
+    matches!(
+        c,
+        EQEQ | NEQ
+            | LEQ
+            | GEQ
+            | LAND
+            | LOR
+            | LSH
+            | RSH
+            | OP_ASSIGN
+            | COND
+            | POWER
+            | PREINC
+            | PREDEC
+            | POSTINC
+            | POSTDEC
+    )
+}
+
+/// bash's `subexpr`: evaluate one (sub)expression at nesting `depth`.
+fn subexpr(expr: &str, vars: &mut dyn ArithVars, depth: usize) -> R<i64> {
+    if expr.bytes().all(cr_whitespace) {
         return Ok(0);
     }
-    let v = p.comma(true)?;
-    if !matches!(p.peek(), Tok::End) {
+    let mut p = P {
+        s: expr.as_bytes(),
+        src: expr,
+        tp: 0,
+        lasttp: None,
+        curtok: EOF,
+        lasttok: EOF,
+        assigntok: 0,
+        tokval: 0,
+        tokstr: None,
+        noeval: 0,
+        vars,
+        depth: depth + 1,
+    };
+    p.readtok()?;
+    let v = p.expcomma()?;
+    if p.curtok != EOF {
         return Err(p.err("syntax error in expression"));
     }
     Ok(v)
 }
 
-fn lex(s: &str) -> R<Vec<(Tok, usize)>> {
-    let b = s.as_bytes();
-    let mut i = 0;
-    let mut out = Vec::new();
-    while i < b.len() {
-        let c = b[i];
-        if c.is_ascii_whitespace() {
-            i += 1;
-            continue;
-        }
-        if c.is_ascii_digit() {
-            let start = i;
-            while i < b.len()
-                && (b[i].is_ascii_alphanumeric() || b[i] == b'#' || b[i] == b'_' || b[i] == b'@')
-            {
-                i += 1;
-            }
-            let text = &s[start..i];
-            let n = parse_num(text).ok_or_else(|| ArithError {
-                expr: s.to_string(),
-                msg: if text.contains('#') {
-                    "invalid arithmetic base".into()
-                } else {
-                    "value too great for base".into()
-                },
-                token: text.to_string(),
-            })?;
-            out.push((Tok::Num(n), start));
-            continue;
-        }
-        if c.is_ascii_alphabetic() || c == b'_' {
-            let start = i;
-            while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
-                i += 1;
-            }
-            out.push((Tok::Ident(s[start..i].to_string()), start));
-            continue;
-        }
-        let rest = &s[i..];
-        match OPS.iter().find(|op| rest.starts_with(**op)) {
-            Some(op) => {
-                out.push((Tok::Op(op), i));
-                i += op.len();
-            }
-            None => {
-                return Err(ArithError {
-                    expr: s.to_string(),
-                    msg: "syntax error: invalid arithmetic operator".into(),
-                    token: rest.to_string(),
-                })
-            }
-        }
-    }
-    out.push((Tok::End, s.len()));
-    Ok(out)
+/// The lexer/evaluator state of one expression (bash's EXPR_CONTEXT).
+struct P<'a> {
+    s: &'a [u8],
+    src: &'a str,
+    tp: usize,
+    lasttp: Option<usize>,
+    curtok: i32,
+    lasttok: i32,
+    assigntok: i32,
+    tokval: i64,
+    tokstr: Option<String>,
+    noeval: u32,
+    vars: &'a mut dyn ArithVars,
+    depth: usize,
 }
 
-fn parse_num(t: &str) -> Option<i64> {
-    if let Some((base, digits)) = t.split_once('#') {
-        let base: u32 = base.parse().ok()?;
-        if !(2..=64).contains(&base) {
-            return None;
-        }
-        let mut v: i64 = 0;
-        for ch in digits.chars() {
-            let d = match ch {
-                '0'..='9' => ch as u32 - '0' as u32,
-                'a'..='z' => ch as u32 - 'a' as u32 + 10,
-                'A'..='Z' if base <= 36 => ch as u32 - 'A' as u32 + 10,
-                'A'..='Z' => ch as u32 - 'A' as u32 + 36,
-                '@' => 62,
-                '_' => 63,
-                _ => return None,
-            };
-            if d >= base {
-                return None;
-            }
-            v = v.wrapping_mul(base as i64).wrapping_add(d as i64);
-        }
-        return Some(v);
-    }
-    if let Some(h) = t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
-        return u64::from_str_radix(h, 16).ok().map(|v| v as i64);
-    }
-    if t.len() > 1 && t.starts_with('0') {
-        return u64::from_str_radix(&t[1..], 8).ok().map(|v| v as i64);
-    }
-    t.parse::<u64>().ok().map(|v| v as i64)
+/// Saved token state (SAVETOK / RESTORETOK).
+struct Saved {
+    curtok: i32,
+    lasttok: i32,
+    tp: usize,
+    lasttp: Option<usize>,
+    tokval: i64,
+    tokstr: Option<String>,
+    noeval: u32,
 }
 
 impl P<'_> {
-    fn peek(&self) -> &Tok {
-        &self.toks[self.pos].0
+    fn at(&self, i: usize) -> u8 {
+        self.s.get(i).copied().unwrap_or(0)
     }
-    fn next(&mut self) -> Tok {
-        let t = self.toks[self.pos].0.clone();
-        if self.pos + 1 < self.toks.len() {
-            self.pos += 1;
-        }
-        t
-    }
-    fn is_op(&self, op: &str) -> bool {
-        matches!(self.peek(), Tok::Op(o) if *o == op)
-    }
+
     fn err(&self, msg: &str) -> ArithError {
-        // At the end of input bash names the last token it read.
-        let at = match self.toks[self.pos].0 {
-            Tok::End if self.pos > 0 => self.toks[self.pos - 1].1,
-            _ => self.toks[self.pos].1,
+        let expr = self.src.trim_start_matches([' ', '\t']).to_string();
+        let token = match self.lasttp {
+            Some(i) if i < self.s.len() => String::from_utf8_lossy(&self.s[i..]).into_owned(),
+            _ => String::new(),
         };
-        ArithError {
-            expr: self.src.to_string(),
+        ArithError::Eval {
+            expr,
             msg: msg.to_string(),
-            token: self.src[at..].to_string(),
-        }
-    }
-    fn err_at(&self, msg: &str, at: usize) -> ArithError {
-        ArithError {
-            expr: self.src.to_string(),
-            msg: msg.to_string(),
-            token: self.src[at..].to_string(),
+            token,
         }
     }
 
-    fn var_value(&mut self, name: &str) -> R<i64> {
-        let v = self.vars.get_var(name).unwrap_or_default();
-        let t = v.trim();
-        if t.is_empty() {
-            return Ok(0);
+    fn save(&self) -> Saved {
+        Saved {
+            curtok: self.curtok,
+            lasttok: self.lasttok,
+            tp: self.tp,
+            lasttp: self.lasttp,
+            tokval: self.tokval,
+            tokstr: self.tokstr.clone(),
+            noeval: self.noeval,
         }
-        if let Some(n) = parse_num(t) {
-            return Ok(n);
-        }
-        if self.depth > 64 {
-            return Err(self.err("expression recursion level exceeded"));
-        }
-        eval_depth(t, self.vars, self.depth + 1)
     }
 
-    fn set(&mut self, name: &str, v: i64) -> R<()> {
+    fn restore(&mut self, s: Saved) {
+        self.curtok = s.curtok;
+        self.lasttok = s.lasttok;
+        self.tp = s.tp;
+        self.lasttp = s.lasttp;
+        self.tokval = s.tokval;
+        self.tokstr = s.tokstr;
+        self.noeval = s.noeval;
+    }
+
+    fn bind(&mut self, name: &str, v: i64) -> R<()> {
         self.vars
             .set_var(name, v.to_string())
-            .map_err(|m| ArithError {
-                expr: self.src.to_string(),
-                msg: m,
-                token: name.to_string(),
-            })
+            .map_err(ArithError::Assign)
     }
 
-    fn comma(&mut self, ev: bool) -> R<i64> {
-        let mut v = self.assign(ev)?;
-        while self.is_op(",") {
-            self.next();
-            v = self.assign(ev)?;
+    /// bash's `expr_streval`: the value of variable `name`.
+    fn streval(&mut self, name: &str) -> R<i64> {
+        if self.noeval > 0 {
+            return Ok(0);
+        }
+        let value = self.vars.get_var(name).unwrap_or_default();
+        if value.is_empty() {
+            return Ok(0);
+        }
+        if self.depth >= MAX_EXPR_RECURSION_LEVEL {
+            return Err(self.err("expression recursion level exceeded"));
+        }
+        subexpr(&value, self.vars, self.depth)
+    }
+
+    /// bash's `readtok`.
+    fn readtok(&mut self) -> R<()> {
+        let mut cp = self.tp;
+        while cp < self.s.len() && cr_whitespace(self.s[cp]) {
+            cp += 1;
+        }
+        if cp >= self.s.len() {
+            self.lasttok = self.curtok;
+            self.curtok = EOF;
+            self.tp = cp;
+            return Ok(());
+        }
+        let c = self.s[cp];
+        self.tp = cp;
+        self.lasttp = Some(cp);
+        let start = cp;
+        cp += 1;
+        if var_starter(c) {
+            while cp < self.s.len() && var_char(self.s[cp]) {
+                cp += 1;
+            }
+            let mut name_end = cp;
+            let mut index: Option<String> = None;
+            if self.at(cp) == b'[' {
+                match skip_subscript(self.s, cp) {
+                    Some(end) => {
+                        index = Some(String::from_utf8_lossy(&self.s[cp + 1..end]).into_owned());
+                        cp = end + 1;
+                    }
+                    None => return Err(self.err("bad array subscript")),
+                }
+            } else {
+                name_end = cp;
+            }
+            let tok = String::from_utf8_lossy(&self.s[start..cp]).into_owned();
+            let name = String::from_utf8_lossy(&self.s[start..name_end]).into_owned();
+            self.tokstr = Some(tok);
+            // Peek at the next token without evaluating anything.
+            let saved = self.save();
+            self.tp = cp;
+            self.noeval = 1;
+            self.curtok = STR;
+            self.readtok()?;
+            let peektok = self.curtok;
+            self.restore(saved);
+            self.tp = cp;
+            if self.lasttok == PREINC || self.lasttok == PREDEC || peektok != EQ {
+                self.tokval = match index {
+                    None => self.streval(&name)?,
+                    Some(ix) => {
+                        // No arrays in nsh: NAME[0] is NAME, others unset.
+                        let i = if self.noeval > 0 {
+                            0
+                        } else {
+                            subexpr(&ix, self.vars, self.depth)?
+                        };
+                        if i == 0 {
+                            self.streval(&name)?
+                        } else {
+                            0
+                        }
+                    }
+                };
+            } else {
+                self.tokval = 0;
+            }
+            self.lasttok = self.curtok;
+            self.curtok = STR;
+        } else if c.is_ascii_digit() {
+            while cp < self.s.len() {
+                let d = self.s[cp];
+                if d.is_ascii_alphanumeric() || d == b'#' || d == b'@' || d == b'_' {
+                    cp += 1;
+                } else {
+                    break;
+                }
+            }
+            self.tokval = self.strlong(start, cp)?;
+            self.tp = cp;
+            self.lasttok = self.curtok;
+            self.curtok = NUM;
+        } else {
+            let c = c as i32;
+            let c1 = self.at(cp) as i32;
+            cp += 1;
+            let tok;
+            if c == EQ && c1 == EQ {
+                tok = EQEQ;
+            } else if c == NOT && c1 == EQ {
+                tok = NEQ;
+            } else if c == GT && c1 == EQ {
+                tok = GEQ;
+            } else if c == LT && c1 == EQ {
+                tok = LEQ;
+            } else if c == LT && c1 == LT {
+                if self.at(cp) == b'=' {
+                    self.assigntok = LSH;
+                    tok = OP_ASSIGN;
+                    cp += 1;
+                } else {
+                    tok = LSH;
+                }
+            } else if c == GT && c1 == GT {
+                if self.at(cp) == b'=' {
+                    self.assigntok = RSH;
+                    tok = OP_ASSIGN;
+                    cp += 1;
+                } else {
+                    tok = RSH;
+                }
+            } else if c == BAND && c1 == BAND {
+                tok = LAND;
+            } else if c == BOR && c1 == BOR {
+                tok = LOR;
+            } else if c == MUL && c1 == MUL {
+                tok = POWER;
+            } else if (c == MINUS || c == PLUS) && c1 == c && self.curtok == STR {
+                tok = if c == MINUS { POSTDEC } else { POSTINC };
+            } else if (c == MINUS || c == PLUS)
+                && c1 == c
+                && self.curtok == NUM
+                && (self.lasttok == PREINC || self.lasttok == PREDEC)
+            {
+                return Err(self.err(if c == MINUS {
+                    "--: assignment requires lvalue"
+                } else {
+                    "++: assignment requires lvalue"
+                }));
+            } else if (c == MINUS || c == PLUS) && c1 == c {
+                let mut xp = cp;
+                while xp < self.s.len() && cr_whitespace(self.s[xp]) {
+                    xp += 1;
+                }
+                if var_starter(self.at(xp)) {
+                    tok = if c == MINUS { PREDEC } else { PREINC };
+                } else {
+                    cp -= 1;
+                    tok = c;
+                }
+            } else if c1 == EQ && b"*/%+-&^|".contains(&(c as u8)) {
+                self.assigntok = c;
+                tok = OP_ASSIGN;
+            } else if !is_arithop(c) {
+                if self.curtok == EOF || is_arithop(self.curtok) || is_multiop(self.curtok) {
+                    return Err(self.err("syntax error: operand expected"));
+                }
+                return Err(self.err("syntax error: invalid arithmetic operator"));
+            } else {
+                cp -= 1;
+                tok = c;
+            }
+            self.lasttok = self.curtok;
+            self.curtok = tok;
+            self.tp = cp;
+        }
+        Ok(())
+    }
+
+    /// bash's `strlong`: a number token `s[a..b]`.
+    fn strlong(&self, a: usize, b: usize) -> R<i64> {
+        let s = &self.s[a..b];
+        let mut i = 0;
+        let mut base: i64 = 10;
+        let mut foundbase = 0;
+        if s[0] == b'0' {
+            i = 1;
+            if s.len() == 1 {
+                return Ok(0);
+            }
+            if s[1] == b'x' || s[1] == b'X' {
+                base = 16;
+                i = 2;
+            } else {
+                base = 8;
+            }
+            foundbase += 1;
+        }
+        let valid = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c == b'@';
+        let mut val: i64 = 0;
+        while i < s.len() {
+            let c = s[i];
+            i += 1;
+            if c == b'#' {
+                if foundbase > 0 {
+                    return Err(self.err("invalid number"));
+                }
+                if !(2..=64).contains(&val) {
+                    return Err(self.err("invalid arithmetic base"));
+                }
+                base = val;
+                val = 0;
+                foundbase += 1;
+                if !valid(s.get(i).copied().unwrap_or(0)) {
+                    return Err(self.err("invalid integer constant"));
+                }
+            } else if valid(c) {
+                let d: i64 = if c.is_ascii_digit() {
+                    (c - b'0') as i64
+                } else if c.is_ascii_lowercase() {
+                    (c - b'a') as i64 + 10
+                } else if c.is_ascii_uppercase() {
+                    (c - b'A') as i64 + if base <= 36 { 10 } else { 36 }
+                } else if c == b'@' {
+                    62
+                } else {
+                    63
+                };
+                if d >= base {
+                    return Err(self.err("value too great for base"));
+                }
+                val = val.wrapping_mul(base).wrapping_add(d);
+            } else {
+                break;
+            }
+        }
+        Ok(val)
+    }
+
+    fn expcomma(&mut self) -> R<i64> {
+        let mut v = self.expassign()?;
+        while self.curtok == COMMA {
+            self.readtok()?;
+            v = self.expassign()?;
         }
         Ok(v)
     }
 
-    fn assign(&mut self, ev: bool) -> R<i64> {
-        if let Tok::Ident(name) = self.peek().clone() {
-            if let Tok::Op(op) = self.toks[self.pos + 1].0.clone() {
-                if matches!(
-                    op,
-                    "=" | "*=" | "/=" | "%=" | "+=" | "-=" | "<<=" | ">>=" | "&=" | "^=" | "|="
-                ) {
-                    self.next();
-                    let op_at = self.toks[self.pos].1;
-                    self.next();
-                    let rhs = self.assign(ev)?;
-                    if !ev {
-                        return Ok(0);
-                    }
-                    let v = if op == "=" {
-                        rhs
-                    } else {
-                        let cur = self.var_value(&name)?;
-                        binop(&op[..op.len() - 1], cur, rhs)
-                            .map_err(|m| self.err_at(m, op_at + op.len()))?
-                    };
-                    self.set(&name, v)?;
-                    return Ok(v);
-                }
+    fn expassign(&mut self) -> R<i64> {
+        let mut value = self.expcond()?;
+        if self.curtok == EQ || self.curtok == OP_ASSIGN {
+            let special = self.curtok == OP_ASSIGN;
+            if self.lasttok != STR {
+                return Err(self.err("attempted assignment to non-variable"));
             }
+            let op = self.assigntok;
+            let lvalue = value;
+            let Some(lhs) = self.tokstr.clone() else {
+                return Err(self.err("syntax error in variable assignment"));
+            };
+            self.readtok()?;
+            value = self.expassign()?;
+            if special {
+                if (op == DIV || op == MOD) && value == 0 {
+                    if self.noeval == 0 {
+                        return Err(self.err("division by 0"));
+                    }
+                    value = 1;
+                }
+                value = match op {
+                    MUL => lvalue.wrapping_mul(value),
+                    DIV => lvalue.wrapping_div(value),
+                    MOD => lvalue.wrapping_rem(value),
+                    PLUS => lvalue.wrapping_add(value),
+                    MINUS => lvalue.wrapping_sub(value),
+                    LSH => lvalue.wrapping_shl(value as u32),
+                    RSH => lvalue.wrapping_shr(value as u32),
+                    BAND => lvalue & value,
+                    BOR => lvalue | value,
+                    BXOR => lvalue ^ value,
+                    _ => return Err(self.err("bug: bad expassign token")),
+                };
+            }
+            if self.noeval == 0 {
+                let name = match lhs.find('[') {
+                    Some(i) => lhs[..i].to_string(),
+                    None => lhs,
+                };
+                self.bind(&name, value)?;
+            }
+            self.tokstr = None;
         }
-        self.ternary(ev)
+        Ok(value)
     }
 
-    fn ternary(&mut self, ev: bool) -> R<i64> {
-        let c = self.binary(0, ev)?;
-        if self.is_op("?") {
-            self.next();
-            let a = self.comma(ev && c != 0)?;
-            if !self.is_op(":") {
+    fn expcond(&mut self) -> R<i64> {
+        let cval = self.explor()?;
+        let mut rval = cval;
+        if self.curtok == QUES {
+            let mut set_noeval = false;
+            if cval == 0 {
+                set_noeval = true;
+                self.noeval += 1;
+            }
+            self.readtok()?;
+            if self.curtok == EOF || self.curtok == COL {
+                return Err(self.err("expression expected"));
+            }
+            let val1 = self.expcomma()?;
+            if set_noeval {
+                self.noeval -= 1;
+            }
+            if self.curtok != COL {
                 return Err(self.err("`:' expected for conditional expression"));
             }
-            self.next();
-            let b = self.assign(ev && c == 0)?;
-            return Ok(if c != 0 { a } else { b });
+            set_noeval = false;
+            if cval != 0 {
+                set_noeval = true;
+                self.noeval += 1;
+            }
+            self.readtok()?;
+            if self.curtok == EOF {
+                return Err(self.err("expression expected"));
+            }
+            let val2 = self.expcond()?;
+            if set_noeval {
+                self.noeval -= 1;
+            }
+            rval = if cval != 0 { val1 } else { val2 };
+            self.lasttok = COND;
         }
-        Ok(c)
+        Ok(rval)
     }
 
-    fn binary(&mut self, level: usize, ev: bool) -> R<i64> {
-        const LEVELS: &[&[&str]] = &[
-            &["||"],
-            &["&&"],
-            &["|"],
-            &["^"],
-            &["&"],
-            &["==", "!="],
-            &["<=", ">=", "<", ">"],
-            &["<<", ">>"],
-            &["+", "-"],
-            &["*", "/", "%"],
-        ];
-        if level == LEVELS.len() {
-            return self.power(ev);
+    fn explor(&mut self) -> R<i64> {
+        let mut v1 = self.expland()?;
+        while self.curtok == LOR {
+            let set = v1 != 0;
+            if set {
+                self.noeval += 1;
+            }
+            self.readtok()?;
+            let v2 = self.expland()?;
+            if set {
+                self.noeval -= 1;
+            }
+            v1 = (v1 != 0 || v2 != 0) as i64;
+            self.lasttok = LOR;
         }
-        let mut lhs = self.binary(level + 1, ev)?;
-        loop {
-            let op = match self.peek() {
-                Tok::Op(o) if LEVELS[level].contains(o) => *o,
-                _ => break,
+        Ok(v1)
+    }
+
+    fn expland(&mut self) -> R<i64> {
+        let mut v1 = self.expbor()?;
+        while self.curtok == LAND {
+            let set = v1 == 0;
+            if set {
+                self.noeval += 1;
+            }
+            self.readtok()?;
+            let v2 = self.expbor()?;
+            if set {
+                self.noeval -= 1;
+            }
+            v1 = (v1 != 0 && v2 != 0) as i64;
+            self.lasttok = LAND;
+        }
+        Ok(v1)
+    }
+
+    fn expbor(&mut self) -> R<i64> {
+        let mut v1 = self.expbxor()?;
+        while self.curtok == BOR {
+            self.readtok()?;
+            let v2 = self.expbxor()?;
+            v1 |= v2;
+            self.lasttok = NUM;
+        }
+        Ok(v1)
+    }
+
+    fn expbxor(&mut self) -> R<i64> {
+        let mut v1 = self.expband()?;
+        while self.curtok == BXOR {
+            self.readtok()?;
+            let v2 = self.expband()?;
+            v1 ^= v2;
+            self.lasttok = NUM;
+        }
+        Ok(v1)
+    }
+
+    fn expband(&mut self) -> R<i64> {
+        let mut v1 = self.exp5()?;
+        while self.curtok == BAND {
+            self.readtok()?;
+            let v2 = self.exp5()?;
+            v1 &= v2;
+            self.lasttok = NUM;
+        }
+        Ok(v1)
+    }
+
+    fn exp5(&mut self) -> R<i64> {
+        let mut v1 = self.exp4()?;
+        while self.curtok == EQEQ || self.curtok == NEQ {
+            let op = self.curtok;
+            self.readtok()?;
+            let v2 = self.exp4()?;
+            v1 = if op == EQEQ { v1 == v2 } else { v1 != v2 } as i64;
+            self.lasttok = NUM;
+        }
+        Ok(v1)
+    }
+
+    fn exp4(&mut self) -> R<i64> {
+        let mut v1 = self.expshift()?;
+        while matches!(self.curtok, LEQ | GEQ | LT | GT) {
+            let op = self.curtok;
+            self.readtok()?;
+            let v2 = self.expshift()?;
+            v1 = match op {
+                LEQ => v1 <= v2,
+                GEQ => v1 >= v2,
+                LT => v1 < v2,
+                _ => v1 > v2,
+            } as i64;
+            self.lasttok = NUM;
+        }
+        Ok(v1)
+    }
+
+    fn expshift(&mut self) -> R<i64> {
+        let mut v1 = self.exp3()?;
+        while self.curtok == LSH || self.curtok == RSH {
+            let op = self.curtok;
+            self.readtok()?;
+            let v2 = self.exp3()?;
+            v1 = if op == LSH {
+                v1.wrapping_shl(v2 as u32)
+            } else {
+                v1.wrapping_shr(v2 as u32)
             };
-            let op_at = self.toks[self.pos].1;
-            self.next();
-            if op == "&&" {
-                let rhs = self.binary(level + 1, ev && lhs != 0)?;
-                lhs = (lhs != 0 && rhs != 0) as i64;
-                continue;
-            }
-            if op == "||" {
-                let rhs = self.binary(level + 1, ev && lhs == 0)?;
-                lhs = (lhs != 0 || rhs != 0) as i64;
-                continue;
-            }
-            let rhs = self.binary(level + 1, ev)?;
-            if ev {
-                lhs = binop(op, lhs, rhs).map_err(|m| self.err_at(m, op_at + op.len()))?;
-            }
+            self.lasttok = NUM;
         }
-        Ok(lhs)
+        Ok(v1)
     }
 
-    fn power(&mut self, ev: bool) -> R<i64> {
-        let base = self.unary(ev)?;
-        if self.is_op("**") {
-            let at = self.toks[self.pos].1;
-            self.next();
-            let exp = self.power(ev)?;
-            if !ev {
-                return Ok(0);
-            }
-            if exp < 0 {
-                return Err(self.err_at("exponent less than 0", at + 2));
-            }
-            return Ok(base.wrapping_pow(exp.min(u32::MAX as i64) as u32));
+    fn exp3(&mut self) -> R<i64> {
+        let mut v1 = self.expmuldiv()?;
+        while self.curtok == PLUS || self.curtok == MINUS {
+            let op = self.curtok;
+            self.readtok()?;
+            let v2 = self.expmuldiv()?;
+            v1 = if op == PLUS {
+                v1.wrapping_add(v2)
+            } else {
+                v1.wrapping_sub(v2)
+            };
+            self.lasttok = NUM;
         }
-        Ok(base)
+        Ok(v1)
     }
 
-    fn unary(&mut self, ev: bool) -> R<i64> {
-        match self.peek().clone() {
-            Tok::Op("-") => {
-                self.next();
-                Ok(self.unary(ev)?.wrapping_neg())
-            }
-            Tok::Op("+") => {
-                self.next();
-                self.unary(ev)
-            }
-            Tok::Op("!") => {
-                self.next();
-                Ok((self.unary(ev)? == 0) as i64)
-            }
-            Tok::Op("~") => {
-                self.next();
-                Ok(!self.unary(ev)?)
-            }
-            Tok::Op(op @ ("++" | "--")) => {
-                self.next();
-                match self.next() {
-                    Tok::Ident(name) => {
-                        if !ev {
-                            return Ok(0);
-                        }
-                        let v = self.var_value(&name)?;
-                        let nv = if op == "++" {
-                            v.wrapping_add(1)
-                        } else {
-                            v.wrapping_sub(1)
-                        };
-                        self.set(&name, nv)?;
-                        Ok(nv)
+    fn expmuldiv(&mut self) -> R<i64> {
+        let mut v1 = self.exppower()?;
+        while matches!(self.curtok, MUL | DIV | MOD) {
+            let op = self.curtok;
+            let stp = self.tp;
+            self.readtok()?;
+            let mut v2 = self.exppower()?;
+            if (op == DIV || op == MOD) && v2 == 0 {
+                if self.noeval == 0 {
+                    let mut at = stp;
+                    while at < self.s.len() && (self.s[at] == b' ' || self.s[at] == b'\t') {
+                        at += 1;
                     }
-                    _ => Err(self.err("syntax error: operand expected")),
+                    self.lasttp = Some(at);
+                    return Err(self.err("division by 0"));
                 }
+                v2 = 1;
             }
-            _ => self.postfix(ev),
+            v1 = match op {
+                MUL => v1.wrapping_mul(v2),
+                DIV => v1.wrapping_div(v2),
+                _ => v1.wrapping_rem(v2),
+            };
+            self.lasttok = NUM;
         }
+        Ok(v1)
     }
 
-    fn postfix(&mut self, ev: bool) -> R<i64> {
-        match self.peek().clone() {
-            Tok::Num(n) => {
-                self.next();
-                Ok(n)
+    fn exppower(&mut self) -> R<i64> {
+        let mut v1 = self.exp1()?;
+        while self.curtok == POWER {
+            self.readtok()?;
+            let v2 = self.exppower()?;
+            self.lasttok = NUM;
+            if v2 == 0 {
+                return Ok(1);
             }
-            Tok::Ident(name) => {
-                self.next();
-                if let Tok::Op(op @ ("++" | "--")) = self.peek().clone() {
-                    self.next();
-                    if !ev {
-                        return Ok(0);
-                    }
-                    let v = self.var_value(&name)?;
-                    let nv = if op == "++" {
-                        v.wrapping_add(1)
-                    } else {
-                        v.wrapping_sub(1)
+            if v2 < 0 {
+                return Err(self.err("exponent less than 0"));
+            }
+            v1 = ipow(v1, v2);
+        }
+        Ok(v1)
+    }
+
+    fn exp1(&mut self) -> R<i64> {
+        let v = match self.curtok {
+            NOT => {
+                self.readtok()?;
+                let v = (self.exp1()? == 0) as i64;
+                self.lasttok = NUM;
+                v
+            }
+            BNOT => {
+                self.readtok()?;
+                let v = !self.exp1()?;
+                self.lasttok = NUM;
+                v
+            }
+            MINUS => {
+                self.readtok()?;
+                let v = self.exp1()?.wrapping_neg();
+                self.lasttok = NUM;
+                v
+            }
+            PLUS => {
+                self.readtok()?;
+                let v = self.exp1()?;
+                self.lasttok = NUM;
+                v
+            }
+            _ => self.exp0()?,
+        };
+        Ok(v)
+    }
+
+    fn exp0(&mut self) -> R<i64> {
+        let val;
+        if self.curtok == PREINC || self.curtok == PREDEC {
+            let stok = self.curtok;
+            self.lasttok = stok;
+            self.readtok()?;
+            if self.curtok != STR {
+                return Err(self.err("identifier expected after pre-increment or pre-decrement"));
+            }
+            let v2 = self
+                .tokval
+                .wrapping_add(if stok == PREINC { 1 } else { -1 });
+            if self.noeval == 0 {
+                if let Some(name) = self.tokstr.clone() {
+                    let name = match name.find('[') {
+                        Some(i) => name[..i].to_string(),
+                        None => name,
                     };
-                    self.set(&name, nv)?;
-                    return Ok(v);
+                    self.bind(&name, v2)?;
                 }
-                if !ev {
-                    return Ok(0);
-                }
-                self.var_value(&name)
             }
-            Tok::Op("(") => {
-                self.next();
-                let v = self.comma(ev)?;
-                if !self.is_op(")") {
-                    return Err(self.err("missing `)'"));
-                }
-                self.next();
-                Ok(v)
+            val = v2;
+            self.curtok = NUM;
+            self.readtok()?;
+        } else if self.curtok == LPAR {
+            self.readtok()?;
+            val = self.expcomma()?;
+            if self.curtok != RPAR {
+                return Err(self.err("missing `)'"));
             }
-            _ => Err(self.err("syntax error: operand expected")),
+            self.readtok()?;
+        } else if self.curtok == NUM || self.curtok == STR {
+            val = self.tokval;
+            if self.curtok == STR {
+                let ec = self.save();
+                self.tokstr = None;
+                self.noeval = 1;
+                self.readtok()?;
+                let stok = self.curtok;
+                if stok == POSTINC || stok == POSTDEC {
+                    self.tokstr = ec.tokstr;
+                    self.noeval = ec.noeval;
+                    self.lasttok = STR;
+                    let v2 = val.wrapping_add(if stok == POSTINC { 1 } else { -1 });
+                    if self.noeval == 0 {
+                        if let Some(name) = self.tokstr.clone() {
+                            let name = match name.find('[') {
+                                Some(i) => name[..i].to_string(),
+                                None => name,
+                            };
+                            self.bind(&name, v2)?;
+                        }
+                    }
+                    self.curtok = NUM;
+                } else {
+                    self.restore(ec);
+                }
+            }
+            self.readtok()?;
+        } else {
+            return Err(self.err("syntax error: operand expected"));
         }
+        Ok(val)
     }
 }
 
-fn binop(op: &str, a: i64, b: i64) -> Result<i64, &'static str> {
-    Ok(match op {
-        "+" => a.wrapping_add(b),
-        "-" => a.wrapping_sub(b),
-        "*" => a.wrapping_mul(b),
-        "/" | "%" if b == 0 => return Err("division by 0"),
-        "/" => a.wrapping_div(b),
-        "%" => a.wrapping_rem(b),
-        "<<" => a.wrapping_shl(b as u32),
-        ">>" => a.wrapping_shr(b as u32),
-        "<" => (a < b) as i64,
-        ">" => (a > b) as i64,
-        "<=" => (a <= b) as i64,
-        ">=" => (a >= b) as i64,
-        "==" => (a == b) as i64,
-        "!=" => (a != b) as i64,
-        "&" => a & b,
-        "^" => a ^ b,
-        "|" => a | b,
-        _ => return Err("syntax error in expression"),
-    })
+/// The index of the `]` closing the subscript that opens at `s[open]`.
+fn skip_subscript(s: &[u8], open: usize) -> Option<usize> {
+    let mut depth = 0;
+    for (i, &c) in s.iter().enumerate().skip(open) {
+        match c {
+            b'[' => depth += 1,
+            b']' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(i);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+fn ipow(mut base: i64, mut exp: i64) -> i64 {
+    let mut result: i64 = 1;
+    while exp != 0 {
+        if exp & 1 != 0 {
+            result = result.wrapping_mul(base);
+        }
+        exp >>= 1;
+        base = base.wrapping_mul(base);
+    }
+    result
 }
 
 #[cfg(test)]
@@ -441,6 +873,9 @@ mod tests {
             self.0.get(n).cloned()
         }
         fn set_var(&mut self, n: &str, v: String) -> Result<(), String> {
+            if n == "ro" {
+                return Err(format!("{n}: readonly variable"));
+            }
             self.0.insert(n.into(), v);
             Ok(())
         }
@@ -450,6 +885,7 @@ mod tests {
         let mut v = V(HashMap::new());
         v.0.insert("x".into(), "5".into());
         v.0.insert("y".into(), "x*2".into());
+        v.0.insert("r".into(), "r+1".into());
         eval(s, &mut v).map_err(|e| e.to_string())
     }
 
@@ -464,10 +900,14 @@ mod tests {
         assert_eq!(e("x==5 ? 10 : 20"), Ok(10));
         assert_eq!(e("0x10 + 010"), Ok(24));
         assert_eq!(e("2#101"), Ok(5));
+        assert_eq!(e("64#@_"), Ok(4031));
         assert_eq!(e("-3/2"), Ok(-1));
         assert_eq!(e("7%3"), Ok(1));
         assert_eq!(e(""), Ok(0));
         assert_eq!(e("0 && 1/0"), Ok(0));
+        assert_eq!(e("x++ + x"), Ok(11));
+        assert_eq!(e("1<<64"), Ok(1));
+        assert_eq!(e("-9223372036854775808/-1"), Ok(i64::MIN));
     }
 
     #[test]
@@ -477,8 +917,30 @@ mod tests {
             Err("1/0: division by 0 (error token is \"0\")".into())
         );
         assert_eq!(
+            e("1 / 0 + 3"),
+            Err("1 / 0 + 3: division by 0 (error token is \"0 + 3\")".into())
+        );
+        assert_eq!(
             e("1+"),
             Err("1+: syntax error: operand expected (error token is \"+\")".into())
+        );
+        assert_eq!(
+            e("--x--"),
+            Err("--x--: --: assignment requires lvalue (error token is \"--\")".into())
+        );
+        assert_eq!(e("ro=1"), Err("ro: readonly variable".into()));
+    }
+
+    #[test]
+    fn recursion_limit() {
+        // Deep recursion needs more than a test thread's default stack.
+        let h = std::thread::Builder::new()
+            .stack_size(64 << 20)
+            .spawn(|| e("r"))
+            .expect("thread");
+        assert_eq!(
+            h.join().expect("join"),
+            Err("r+1: expression recursion level exceeded (error token is \"r+1\")".into())
         );
     }
 }

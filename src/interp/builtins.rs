@@ -1,60 +1,436 @@
-//! Shell builtins, with bash's messages and statuses.
+//! Simple commands: expansion, assignments, `set -x` tracing, and dispatch
+//! (functions, builtins, native commands, then PATH), plus the builtins.
 
 use std::io::Write;
+use std::rc::Rc;
 
-use nix::sys::signal::Signal;
-use nix::unistd::Pid;
+use super::expand::{self, is_name};
+use super::proc::{self, write_fd, FdReader, FdWriter};
+use super::{Ctl, Ex, Shell};
+use crate::ast::SimpleCmd;
+use crate::native::{self, Io, Outcome, Word};
+use crate::span::Span;
 
-use super::{printf, test_cmd, xtrace_quote, FdReader, FdWriter, Flow, Res, Shell, Var};
+/// The builtins nsh implements (for `type` and dispatch).
+pub const BUILTINS: &[&str] = &[
+    ":", ".", "[", "break", "cd", "command", "continue", "echo", "eval", "exec", "exit", "export",
+    "false", "jobs", "kill", "let", "local", "printf", "pwd", "read", "readonly", "return", "set",
+    "shift", "source", "test", "trap", "true", "type", "umask", "unset", "wait",
+];
 
-pub type Builtin = fn(&mut Shell, &[String]) -> Res;
+const KEYWORDS: &[&str] = &[
+    "if", "then", "else", "elif", "fi", "case", "esac", "for", "while", "until", "do", "done",
+    "in", "function", "{", "}", "!", "[[", "]]", "select", "time",
+];
 
-pub fn lookup(name: &str) -> Option<Builtin> {
-    Some(match name {
-        ":" | "true" => |_, _| Ok(0),
-        "false" => |_, _| Ok(1),
-        "echo" => echo,
-        "printf" => printf_b,
-        "test" | "[" => test,
-        "cd" => cd,
-        "pwd" => pwd,
-        "exit" => exit,
-        "return" => return_b,
-        "break" => break_b,
-        "continue" => continue_b,
-        "set" => set,
-        "shift" => shift,
-        "export" => export,
-        "unset" => unset,
-        "local" => local,
-        "readonly" => readonly,
-        "source" | "." => source,
-        "eval" => eval,
-        "exec" => exec,
-        "command" => command,
-        "type" => type_b,
-        "wait" => wait,
-        "trap" => trap,
-        "kill" => kill,
-        "jobs" => jobs,
-        "umask" => umask,
-        "read" => read,
-        "let" => let_b,
-        "sudo" => sudo,
-        _ => return None,
-    })
+pub fn is_builtin(name: &str) -> bool {
+    BUILTINS.contains(&name)
 }
 
-fn out(s: &str) {
-    let _ = FdWriter(1).write_all(s.as_bytes());
+/// bash's quoting of a word in `set -x` output and `export -p`-like lists.
+pub fn shell_quote(s: &str) -> String {
+    if s.is_empty() {
+        return "''".into();
+    }
+    let special = |c: char| !(c.is_ascii_alphanumeric() || "_-./:=+@%,^".contains(c)) || c == '\'';
+    if !s.chars().any(special) && !s.starts_with('~') && !s.starts_with('=') {
+        return s.to_string();
+    }
+    format!("'{}'", s.replace('\'', "'\\''"))
 }
 
-fn echo(_: &mut Shell, argv: &[String]) -> Res {
+/// A `set -x` line: PS4, its first character repeated once per level of
+/// command substitution / eval (bash's `indirection_level_string`).
+pub fn xtrace(sh: &Shell, line: &str) {
+    let ps4 = sh.get_var("PS4").unwrap_or("+ ");
+    let mut s = String::new();
+    if let Some(c) = ps4.chars().next() {
+        for _ in 1..sh.xtrace_level.max(1) {
+            s.push(c);
+        }
+    }
+    s.push_str(ps4);
+    s.push_str(line);
+    s.push('\n');
+    write_fd(2, s.as_bytes());
+}
+
+/// Run a simple command. `in_child`: this process is a forked pipeline
+/// element, so an external program is exec'd without another fork.
+pub fn run_simple(sh: &mut Shell, s: &SimpleCmd, _span: Span, in_child: bool) -> Ex {
+    let mut argv: Vec<Word> = Vec::with_capacity(s.words.len());
+    sh.status_from_subst = None;
+    for w in &s.words {
+        for f in expand::expand_word(sh, w)? {
+            argv.push(Word::new(f, w.span));
+        }
+    }
+    let mut assigns: Vec<(String, String)> = Vec::with_capacity(s.assigns.len());
+    for a in &s.assigns {
+        let mut v = match &a.value {
+            Some(w) => expand::expand_single(sh, w)?,
+            None => String::new(),
+        };
+        if a.append {
+            if let Some(old) = sh.get_var(&a.name) {
+                v = format!("{old}{v}");
+            }
+        }
+        assigns.push((a.name.clone(), v));
+    }
+    if argv.is_empty() {
+        // Assignments only (and redirections, applied then undone).
+        let mut st = sh.status_from_subst.take().unwrap_or(0);
+        for (name, v) in assigns {
+            if sh.opts.xtrace {
+                xtrace(sh, &format!("{name}={}", shell_quote(&v)));
+            }
+            if let Err(m) = sh.set_var(&name, v) {
+                sh.error(&m);
+                st = 1;
+                if !sh.in_child {
+                    return Err(Ctl::Abort(1));
+                }
+            }
+        }
+        if !s.redirs.is_empty() {
+            match proc::apply_redirs(sh, &s.redirs, true) {
+                Ok(saved) => proc::restore_redirs(saved),
+                Err(e) => return Ok(e),
+            }
+        }
+        return Ok(st);
+    }
+    if sh.opts.xtrace {
+        let mut line = String::new();
+        for (n, v) in &assigns {
+            line.push_str(&format!("{n}={} ", shell_quote(v)));
+        }
+        let words: Vec<String> = argv.iter().map(|w| shell_quote(&w.node)).collect();
+        line.push_str(&words.join(" "));
+        xtrace(sh, &line);
+    }
+    let r = dispatch(sh, argv, assigns, &s.redirs, in_child, true);
+    if let Some((pid, sig)) = sh.fg_signaled.take() {
+        report_signal(sh, pid, sig, s);
+    }
+    r
+}
+
+/// bash's report of a foreground command killed by a signal (jobs.c):
+/// nothing for SIGINT and SIGPIPE, the bare description for SIGTERM, else
+/// `NAME: line N: PID Description   command`.
+fn report_signal(sh: &Shell, pid: i32, sig: i32, s: &SimpleCmd) {
+    if sig == libc::SIGINT || sig == libc::SIGPIPE {
+        return;
+    }
+    let desc = proc::strsignal(sig);
+    if sig == libc::SIGTERM {
+        write_fd(2, format!("{desc}\n").as_bytes());
+        return;
+    }
+    let text = crate::ast::Command {
+        kind: crate::ast::CommandKind::Simple(s.clone()),
+        redirs: Vec::new(),
+        span: Span::default(),
+    }
+    .to_string();
+    write_fd(
+        2,
+        format!("{}{pid:5} {desc:<24}{text}\n", sh.prefix()).as_bytes(),
+    );
+}
+
+/// Find and run a command: functions (if `funcs`), builtins, natives, PATH.
+fn dispatch(
+    sh: &mut Shell,
+    argv: Vec<Word>,
+    assigns: Vec<(String, String)>,
+    redirs: &[crate::ast::Redir],
+    in_child: bool,
+    funcs: bool,
+) -> Ex {
+    let name = argv[0].node.clone();
+    let native = native::lookup(&name);
+    if !(native.is_some() && name == "iptables") {
+        sh.barrier();
+    }
+    if funcs {
+        if let Some(body) = sh.funcs.get(&name).cloned() {
+            return with_redirs(sh, redirs, &assigns, |sh| {
+                let args = argv[1..].iter().map(|w| w.node.clone()).collect();
+                sh.call_function(&body, args)
+            });
+        }
+    }
+    if name == "exec" {
+        return builtin_exec(sh, &argv[1..], &assigns, redirs);
+    }
+    if is_builtin(&name) || name == "sudo" && is_root() {
+        return with_redirs(sh, redirs, &assigns, |sh| run_builtin(sh, &argv));
+    }
+    if let Some(f) = native {
+        return with_redirs(sh, redirs, &assigns, |sh| run_native(sh, f, &argv[1..]));
+    }
+    let args: Vec<String> = argv.into_iter().map(|w| w.node).collect();
+    if in_child {
+        if let Err(st) = proc::apply_redirs(sh, redirs, false) {
+            return Err(Ctl::Exit(st));
+        }
+        let st = proc::exec_external(sh, &args, &assigns);
+        return Err(Ctl::Exit(st));
+    }
+    sh.barrier();
+    let redirs = redirs.to_vec();
+    let pid = proc::fork_child(sh, |sh| {
+        if let Err(st) = proc::apply_redirs(sh, &redirs, false) {
+            return Err(Ctl::Exit(st));
+        }
+        let st = proc::exec_external(sh, &args, &assigns);
+        // SAFETY: exec failed in the forked child; leave at once.
+        unsafe { libc::_exit(st) }
+    })?;
+    let st = proc::wait_pid(sh, pid);
+    if let Some(sig) = sh.last_wait_signal.take() {
+        sh.fg_signaled = Some((pid, sig));
+    }
+    Ok(st)
+}
+
+fn is_root() -> bool {
+    nix::unistd::geteuid().is_root()
+}
+
+/// Run `f` with redirections applied to the shell's fds and prefix
+/// assignments set as (exported) variables, both undone afterwards.
+fn with_redirs(
+    sh: &mut Shell,
+    redirs: &[crate::ast::Redir],
+    assigns: &[(String, String)],
+    f: impl FnOnce(&mut Shell) -> Ex,
+) -> Ex {
+    let saved = if redirs.is_empty() {
+        Vec::new()
+    } else {
+        match proc::apply_redirs(sh, redirs, true) {
+            Ok(s) => s,
+            Err(st) => return Ok(st),
+        }
+    };
+    let mut old_vars = Vec::new();
+    for (n, v) in assigns {
+        old_vars.push((n.clone(), sh.vars.get(n).cloned()));
+        if let Err(m) = sh.set_var(n, v.clone()) {
+            sh.error(&m);
+        }
+        sh.export(n);
+    }
+    let r = f(sh);
+    for (n, old) in old_vars.into_iter().rev() {
+        match old {
+            Some(v) => {
+                sh.vars.insert(n, v);
+            }
+            None => {
+                sh.vars.remove(&n);
+            }
+        }
+        sh.invalidate_env();
+    }
+    proc::restore_redirs(saved);
+    r
+}
+
+fn run_native(sh: &mut Shell, f: native::NativeFn, args: &[Word]) -> Ex {
+    let mut stdin = FdReader(0);
+    let mut stdout = std::io::BufWriter::with_capacity(8192, FdWriter(1));
+    let mut stderr = FdWriter(2);
+    let outcome = {
+        let mut io = Io {
+            stdin: &mut stdin,
+            stdout: &mut stdout,
+            stderr: &mut stderr,
+        };
+        f(&mut sh.ctx, args, &mut io)
+    };
+    let _ = stdout.flush();
+    drop(stdout);
+    match outcome {
+        Outcome::Status(s) => Ok(s),
+        Outcome::ExecIn { netns, argv } => {
+            if argv.is_empty() {
+                return Ok(0);
+            }
+            let saved = sh.ctx.netns.replace(netns);
+            // iproute2 execvp's: functions are not found, only PATH.
+            let r = dispatch(sh, argv, Vec::new(), &[], false, false);
+            sh.ctx.netns = saved;
+            r
+        }
+    }
+}
+
+fn out(s: &str) -> i32 {
+    if write_fd(1, s.as_bytes()) {
+        0
+    } else {
+        1
+    }
+}
+
+fn strs(argv: &[Word]) -> Vec<String> {
+    argv.iter().map(|w| w.node.clone()).collect()
+}
+
+/// Run a builtin; `argv[0]` is its name.
+pub fn run_builtin(sh: &mut Shell, argv: &[Word]) -> Ex {
+    let name = argv[0].node.as_str();
+    let args = strs(&argv[1..]);
+    match name {
+        ":" | "true" => Ok(0),
+        "false" => Ok(1),
+        "echo" => Ok(echo(&args)),
+        "printf" => Ok(printf(sh, &args)),
+        "test" | "[" => {
+            let (st, msg) = super::test_cmd::run(name, &args);
+            if let Some(m) = msg {
+                sh.error(&m);
+            }
+            Ok(st)
+        }
+        "cd" => Ok(cd(sh, &args)),
+        "pwd" => {
+            let p = match sh.get_var("PWD") {
+                Some(p) if p.starts_with('/') => p.to_string(),
+                _ => std::env::current_dir()
+                    .map(|p| p.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+            };
+            Ok(out(&format!("{p}\n")))
+        }
+        "exit" => {
+            let st = match args.first() {
+                None => sh.status,
+                Some(a) => match a.parse::<i64>() {
+                    Ok(n) => (n & 0xff) as i32,
+                    Err(_) => {
+                        sh.error(&format!("exit: {a}: numeric argument required"));
+                        2
+                    }
+                },
+            };
+            Err(Ctl::Exit(st))
+        }
+        "return" => {
+            let st = match args.first() {
+                None => sh.status,
+                Some(a) => match a.parse::<i64>() {
+                    Ok(n) => (n & 0xff) as i32,
+                    Err(_) => {
+                        sh.error(&format!("return: {a}: numeric argument required"));
+                        2
+                    }
+                },
+            };
+            if sh.func_depth == 0 && sh.source_depth == 0 {
+                sh.error("return: can only `return' from a function or sourced script");
+                return Ok(2);
+            }
+            Err(Ctl::Return(st))
+        }
+        "break" | "continue" => {
+            let n = match args.first() {
+                None => 1,
+                Some(a) => match a.parse::<u32>() {
+                    Ok(n) if n > 0 => n,
+                    _ => {
+                        sh.error(&format!("{name}: {a}: loop count out of range"));
+                        return Ok(1);
+                    }
+                },
+            };
+            if sh.loop_depth == 0 {
+                sh.error(&format!(
+                    "{name}: only meaningful in a `for', `while', or `until' loop"
+                ));
+                return Ok(0);
+            }
+            let n = n.min(sh.loop_depth);
+            if name == "break" {
+                Err(Ctl::Break(n))
+            } else {
+                Err(Ctl::Continue(n))
+            }
+        }
+        "set" => Ok(set(sh, &args)),
+        "shift" => {
+            let n = match args.first() {
+                None => 1,
+                Some(a) => match a.parse::<usize>() {
+                    Ok(n) => n,
+                    Err(_) => {
+                        sh.error(&format!("shift: {a}: numeric argument required"));
+                        return Ok(1);
+                    }
+                },
+            };
+            if n > sh.params.len() {
+                return Ok(1);
+            }
+            sh.params.drain(..n);
+            Ok(0)
+        }
+        "export" | "readonly" => Ok(export(sh, name, &args)),
+        "unset" => Ok(unset(sh, &args)),
+        "local" => Ok(local(sh, &args)),
+        "source" | "." => source(sh, name, &args),
+        "eval" => {
+            let text = args.join(" ");
+            sh.xtrace_level += 1;
+            let r = sh.eval_string(&text, "eval");
+            sh.xtrace_level -= 1;
+            r
+        }
+        "command" => command(sh, &argv[1..]),
+        "sudo" => {
+            // Already root: run the command in place (natives stay native).
+            if argv.len() < 2 || argv[1].node.starts_with('-') {
+                let args: Vec<String> = strs(argv);
+                return proc::spawn_external(sh, &args, &[]);
+            }
+            dispatch(sh, argv[1..].to_vec(), Vec::new(), &[], false, false)
+        }
+        "type" => Ok(type_cmd(sh, &args)),
+        "wait" => Ok(wait(sh, &args)),
+        "trap" => Ok(trap(sh, &args)),
+        "kill" => Ok(kill(sh, &args)),
+        "jobs" => Ok(jobs(sh)),
+        "umask" => Ok(umask(sh, &args)),
+        "read" => Ok(read(sh, &args)),
+        "let" => {
+            if args.is_empty() {
+                sh.error("let: expression expected");
+                return Ok(1);
+            }
+            let mut v = 0;
+            for a in &args {
+                v = expand::arith_eval(sh, a)?;
+            }
+            Ok(i32::from(v == 0))
+        }
+        _ => {
+            sh.error(&format!("{name}: not a builtin"));
+            Ok(1)
+        }
+    }
+}
+
+fn echo(args: &[String]) -> i32 {
     let mut newline = true;
     let mut escapes = false;
-    let mut i = 1;
-    while i < argv.len() {
-        let a = &argv[i];
+    let mut i = 0;
+    while i < args.len() {
+        let a = &args[i];
         if a.len() > 1 && a.starts_with('-') && a[1..].chars().all(|c| "neE".contains(c)) {
             for c in a[1..].chars() {
                 match c {
@@ -69,16 +445,15 @@ fn echo(_: &mut Shell, argv: &[String]) -> Res {
         }
     }
     let mut s = String::new();
-    for (j, a) in argv[i..].iter().enumerate() {
-        if j > 0 {
+    for (k, a) in args[i..].iter().enumerate() {
+        if k > 0 {
             s.push(' ');
         }
         if escapes {
-            let (t, stop) = printf::echo_escapes(a);
+            let (t, stop) = super::printf::echo_escapes(a);
             s.push_str(&t);
             if stop {
-                out(&s);
-                return Ok(0);
+                return out(&s);
             }
         } else {
             s.push_str(a);
@@ -87,24 +462,17 @@ fn echo(_: &mut Shell, argv: &[String]) -> Res {
     if newline {
         s.push('\n');
     }
-    match FdWriter(1).write_all(s.as_bytes()) {
-        Ok(()) => Ok(0),
-        Err(e) => {
-            let msg = format!("echo: write error: {}", crate::backend::netns::strerror(&e));
-            Err(Flow::Return(write_error(msg)))
-        }
-    }
+    out(&s)
 }
 
-fn write_error(msg: String) -> i32 {
-    let _ = FdWriter(2).write_all(format!("{msg}\n").as_bytes());
-    1
-}
-
-fn printf_b(sh: &mut Shell, argv: &[String]) -> Res {
-    let mut args = &argv[1..];
+fn printf(sh: &mut Shell, args: &[String]) -> i32 {
+    let mut args = args;
     let mut var = None;
-    if args.first().map(String::as_str) == Some("-v") && args.len() > 1 {
+    if args.first().map(String::as_str) == Some("-v") {
+        if args.len() < 2 {
+            sh.error("printf: -v: option requires an argument");
+            return 2;
+        }
         var = Some(args[1].clone());
         args = &args[2..];
     }
@@ -113,89 +481,29 @@ fn printf_b(sh: &mut Shell, argv: &[String]) -> Res {
     }
     let Some(fmt) = args.first() else {
         sh.error("printf: usage: printf [-v var] format [arguments]");
-        return Ok(2);
+        return 2;
     };
-    let (bytes, errs, status) = printf::printf(fmt, &args[1..]);
+    let (bytes, errs, st) = super::printf::printf(fmt, &args[1..]);
     for e in errs {
         sh.error(&e);
     }
     match var {
         Some(v) => {
-            if let Err(e) = sh.set_var(&v, String::from_utf8_lossy(&bytes).into_owned()) {
-                sh.error(&e);
-                return Ok(1);
+            if let Err(m) = sh.set_var(&v, String::from_utf8_lossy(&bytes).into_owned()) {
+                sh.error(&m);
+                return 1;
             }
         }
         None => {
-            let _ = FdWriter(1).write_all(&bytes);
+            write_fd(1, &bytes);
         }
     }
-    Ok(status)
+    st
 }
 
-fn test(sh: &mut Shell, argv: &[String]) -> Res {
-    let (status, err) = test_cmd::run(&argv[0], &argv[1..]);
-    if let Some(e) = err {
-        sh.error(&e);
-    }
-    Ok(status)
-}
-
-fn cd(sh: &mut Shell, argv: &[String]) -> Res {
-    let args: Vec<&String> = argv[1..]
-        .iter()
-        .filter(|a| !matches!(a.as_str(), "-L" | "-P" | "--"))
-        .collect();
-    if args.len() > 1 {
-        sh.error("cd: too many arguments");
-        return Ok(1);
-    }
-    let mut print = false;
-    let dir = match args.first() {
-        None => match sh.get_var("HOME") {
-            Some(h) => h,
-            None => {
-                sh.error("cd: HOME not set");
-                return Ok(1);
-            }
-        },
-        Some(d) if d.as_str() == "-" => match sh.get_var("OLDPWD") {
-            Some(o) => {
-                print = true;
-                o
-            }
-            None => {
-                sh.error("cd: OLDPWD not set");
-                return Ok(1);
-            }
-        },
-        Some(d) => d.to_string(),
-    };
-    let old = sh.get_var("PWD").unwrap_or_default();
-    if let Err(e) = std::env::set_current_dir(&dir) {
-        sh.error(&format!(
-            "cd: {dir}: {}",
-            crate::backend::netns::strerror(&e)
-        ));
-        return Ok(1);
-    }
-    let new = if dir.starts_with('/') {
-        normalize(&dir)
-    } else {
-        normalize(&format!("{old}/{dir}"))
-    };
-    let _ = sh.set_var("OLDPWD", old);
-    let _ = sh.set_var("PWD", new.clone());
-    if print {
-        out(&format!("{new}\n"));
-    }
-    Ok(0)
-}
-
-/// Lexical normalisation of a path (`cd` without -P).
-fn normalize(p: &str) -> String {
+fn normalize(path: &str) -> String {
     let mut parts: Vec<&str> = Vec::new();
-    for c in p.split('/') {
+    for c in path.split('/') {
         match c {
             "" | "." => {}
             ".." => {
@@ -207,381 +515,327 @@ fn normalize(p: &str) -> String {
     format!("/{}", parts.join("/"))
 }
 
-fn pwd(sh: &mut Shell, _: &[String]) -> Res {
-    let p = sh
-        .get_var("PWD")
-        .filter(|p| std::fs::canonicalize(p).ok() == std::env::current_dir().ok())
-        .or_else(|| {
-            std::env::current_dir()
-                .ok()
-                .map(|p| p.to_string_lossy().into_owned())
-        })
-        .unwrap_or_default();
-    out(&format!("{p}\n"));
-    Ok(0)
-}
-
-fn numeric_arg(sh: &Shell, name: &str, a: Option<&String>, default: i32) -> Result<i32, i32> {
-    match a {
-        None => Ok(default),
-        Some(s) => match s.trim().parse::<i64>() {
-            Ok(n) => Ok((n & 0xff) as i32),
-            Err(_) => {
-                sh.error(&format!("{name}: {s}: numeric argument required"));
-                Err(2)
+fn cd(sh: &mut Shell, args: &[String]) -> i32 {
+    let args: Vec<&String> = args.iter().filter(|a| a.as_str() != "-L").collect();
+    let mut print = false;
+    let dir = match args.first() {
+        None => match sh.get_var("HOME") {
+            Some(h) => h.to_string(),
+            None => {
+                sh.error("cd: HOME not set");
+                return 1;
             }
         },
-    }
-}
-
-fn exit(sh: &mut Shell, argv: &[String]) -> Res {
-    let s = match numeric_arg(sh, "exit", argv.get(1), sh.last_status) {
-        Ok(s) => s,
-        Err(s) => s,
+        Some(a) if a.as_str() == "-" => match sh.get_var("OLDPWD") {
+            Some(o) => {
+                print = true;
+                o.to_string()
+            }
+            None => {
+                sh.error("cd: OLDPWD not set");
+                return 1;
+            }
+        },
+        Some(a) => a.to_string(),
     };
-    Err(Flow::Exit(s))
-}
-
-fn return_b(sh: &mut Shell, argv: &[String]) -> Res {
-    if sh.func_depth == 0 && sh.sourcing == 0 {
-        sh.error("return: can only `return' from a function or sourced script");
-        return Ok(1);
+    if args.len() > 1 {
+        sh.error("cd: too many arguments");
+        return 1;
     }
-    let s = numeric_arg(sh, "return", argv.get(1), sh.last_status).unwrap_or(2);
-    Err(Flow::Return(s))
+    let old = sh.get_var("PWD").map(str::to_string).unwrap_or_default();
+    let target = if dir.starts_with('/') {
+        normalize(&dir)
+    } else {
+        normalize(&format!("{old}/{dir}"))
+    };
+    if let Err(e) = std::env::set_current_dir(&target) {
+        if std::env::set_current_dir(&dir).is_err() {
+            sh.error(&format!(
+                "cd: {dir}: {}",
+                crate::backend::netns::strerror(&e)
+            ));
+            return 1;
+        }
+    }
+    let _ = sh.set_var("OLDPWD", old);
+    let _ = sh.set_var("PWD", target.clone());
+    if print {
+        out(&format!("{target}\n"));
+    }
+    0
 }
 
-fn loop_count(sh: &Shell, name: &str, argv: &[String]) -> Result<usize, i32> {
-    match argv.get(1) {
-        None => Ok(1),
-        Some(s) => match s.parse::<usize>() {
-            Ok(n) if n >= 1 => Ok(n),
-            Ok(_) => {
-                sh.error(&format!("{name}: {s}: loop count out of range"));
-                Err(1)
+/// `set ARGS…` (also used for the command line's `-o` options).
+pub fn set_args(sh: &mut Shell, args: &mut [String]) -> i32 {
+    set(sh, args)
+}
+
+fn set(sh: &mut Shell, args: &[String]) -> i32 {
+    if args.is_empty() {
+        let mut names: Vec<&String> = sh.vars.keys().collect();
+        names.sort();
+        let mut s = String::new();
+        for n in names {
+            s.push_str(&format!("{n}={}\n", shell_quote(&sh.vars[n].value)));
+        }
+        return out(&s);
+    }
+    let mut i = 0;
+    while i < args.len() {
+        let a = &args[i];
+        if a == "--" {
+            sh.params = args[i + 1..].to_vec();
+            return 0;
+        }
+        let on = a.starts_with('-');
+        if !(on || a.starts_with('+')) || a.len() < 2 {
+            if a == "-" {
+                sh.opts.xtrace = false;
+                i += 1;
+                sh.params = args[i..].to_vec();
+                return 0;
             }
-            Err(_) => {
-                sh.error(&format!("{name}: {s}: numeric argument required"));
-                Err(1)
+            sh.params = args[i..].to_vec();
+            return 0;
+        }
+        for c in a[1..].chars() {
+            match c {
+                'e' => sh.opts.errexit = on,
+                'u' => sh.opts.nounset = on,
+                'x' => sh.opts.xtrace = on,
+                'f' => sh.opts.noglob = on,
+                'n' => sh.opts.noexec = on,
+                'C' => sh.opts.noclobber = on,
+                'o' => {
+                    i += 1;
+                    let Some(o) = args.get(i) else {
+                        return print_opts(sh, on);
+                    };
+                    if !set_option(sh, o, on) {
+                        sh.error(&format!("set: {o}: invalid option name"));
+                        return 1;
+                    }
+                }
+                'h' | 'B' | 'H' | 'm' | 'b' | 'a' | 'v' => {}
+                _ => {
+                    sh.error(&format!("set: {}{c}: invalid option", &a[..1]));
+                    write_fd(2, b"set: usage: set [-abefhkmnptuvxBCEHPT] [-o option-name] [--] [-] [arg ...]\n");
+                    return 2;
+                }
             }
-        },
+        }
+        i += 1;
     }
+    0
 }
 
-fn break_b(sh: &mut Shell, argv: &[String]) -> Res {
-    if sh.loop_depth == 0 {
-        return Ok(0);
-    }
-    match loop_count(sh, "break", argv) {
-        Ok(n) => Err(Flow::Break(n.min(sh.loop_depth))),
-        Err(s) => Ok(s),
-    }
-}
-
-fn continue_b(sh: &mut Shell, argv: &[String]) -> Res {
-    if sh.loop_depth == 0 {
-        return Ok(0);
-    }
-    match loop_count(sh, "continue", argv) {
-        Ok(n) => Err(Flow::Continue(n.min(sh.loop_depth))),
-        Err(s) => Ok(s),
-    }
-}
-
-/// Set or clear a `set -o` option by name; false if unknown.
-pub fn set_option(sh: &mut Shell, name: &str, on: bool) -> bool {
-    match name {
-        "errexit" | "e" => sh.opts.errexit = on,
-        "nounset" | "u" => sh.opts.nounset = on,
-        "xtrace" | "x" => sh.opts.xtrace = on,
+fn set_option(sh: &mut Shell, o: &str, on: bool) -> bool {
+    match o {
+        "errexit" => sh.opts.errexit = on,
+        "nounset" => sh.opts.nounset = on,
+        "xtrace" => sh.opts.xtrace = on,
         "pipefail" => sh.opts.pipefail = on,
-        "noglob" | "f" => sh.opts.noglob = on,
-        "noexec" | "n" => sh.opts.noexec = on,
-        "allexport" | "a" => sh.opts.allexport = on,
-        "native" => sh.net.native_only = on,
-        "verbose"
-        | "v"
-        | "hashall"
-        | "h"
-        | "braceexpand"
-        | "B"
-        | "posix"
-        | "monitor"
-        | "m"
-        | "notify"
-        | "b"
-        | "noclobber"
-        | "C"
-        | "ignoreeof"
-        | "interactive-comments"
-        | "physical"
-        | "P"
-        | "emacs"
-        | "vi"
-        | "histexpand"
-        | "H"
-        | "history"
-        | "errtrace"
-        | "E"
-        | "functrace"
-        | "T"
-        | "keyword"
-        | "k"
-        | "onecmd"
-        | "t"
-        | "privileged"
-        | "p" => {}
+        "noglob" => sh.opts.noglob = on,
+        "noclobber" => sh.opts.noclobber = on,
+        "noexec" => sh.opts.noexec = on,
+        "native" => sh.ctx.native_only = on,
+        "posix" | "braceexpand" | "hashall" | "interactive-comments" | "monitor" => {}
         _ => return false,
     }
     true
 }
 
-fn set(sh: &mut Shell, argv: &[String]) -> Res {
-    let mut i = 1;
-    if argv.len() == 1 {
-        let mut names: Vec<&String> = sh.vars.keys().collect();
-        names.sort();
-        let mut s = String::new();
-        for n in names {
-            s.push_str(&format!("{n}={}\n", xtrace_quote(&sh.vars[n].value)));
-        }
-        out(&s);
-        return Ok(0);
-    }
-    while i < argv.len() {
-        let a = &argv[i];
-        if a == "--" {
-            sh.positional = argv[i + 1..].to_vec();
-            return Ok(0);
-        }
-        if a == "-" {
-            sh.opts.xtrace = false;
-            sh.positional = argv[i + 1..].to_vec();
-            return Ok(0);
-        }
-        let (on, flags) = if let Some(f) = a.strip_prefix('-') {
-            (true, f)
-        } else if let Some(f) = a.strip_prefix('+') {
-            (false, f)
+fn print_opts(sh: &Shell, human: bool) -> i32 {
+    let o = sh.opts;
+    let list = [
+        ("errexit", o.errexit),
+        ("noclobber", o.noclobber),
+        ("noexec", o.noexec),
+        ("noglob", o.noglob),
+        ("nounset", o.nounset),
+        ("pipefail", o.pipefail),
+        ("xtrace", o.xtrace),
+    ];
+    let mut s = String::new();
+    for (n, v) in list {
+        if human {
+            s.push_str(&format!("{n:<15}\t{}\n", if v { "on" } else { "off" }));
         } else {
-            sh.positional = argv[i..].to_vec();
-            return Ok(0);
-        };
-        if flags == "o" {
-            match argv.get(i + 1) {
-                Some(name) => {
-                    if !set_option(sh, name, on) {
-                        sh.error(&format!("set: {name}: invalid option name"));
-                        return Ok(1);
-                    }
-                    i += 2;
-                    continue;
-                }
-                None => {
-                    let o = &sh.opts;
-                    let list = [
-                        ("allexport", o.allexport),
-                        ("errexit", o.errexit),
-                        ("noexec", o.noexec),
-                        ("noglob", o.noglob),
-                        ("nounset", o.nounset),
-                        ("pipefail", o.pipefail),
-                        ("xtrace", o.xtrace),
-                    ];
-                    let mut s = String::new();
-                    for (n, v) in list {
-                        if on {
-                            s.push_str(&format!("{n:<15}\t{}\n", if v { "on" } else { "off" }));
-                        } else {
-                            s.push_str(&format!("set {}o {n}\n", if v { '-' } else { '+' }));
-                        }
-                    }
-                    out(&s);
-                    return Ok(0);
-                }
-            }
+            s.push_str(&format!("set {}o {n}\n", if v { "-" } else { "+" }));
         }
-        for c in flags.chars() {
-            if !set_option(sh, &c.to_string(), on) {
-                sh.error(&format!(
-                    "set: {}{c}: invalid option",
-                    if on { '-' } else { '+' }
-                ));
-                sh.error(
-                    "set: usage: set [-abefhkmnptuvxBCEHPT] [-o option-name] [--] [-] [arg ...]",
-                );
-                return Ok(2);
-            }
-        }
-        i += 1;
     }
-    Ok(0)
+    out(&s)
 }
 
-fn shift(sh: &mut Shell, argv: &[String]) -> Res {
-    let n = match argv.get(1) {
-        None => 1,
-        Some(s) => match s.parse::<usize>() {
-            Ok(n) => n,
-            Err(_) => {
-                sh.error(&format!("shift: {s}: numeric argument required"));
-                return Ok(1);
-            }
-        },
-    };
-    if n > sh.positional.len() {
-        return Ok(1);
-    }
-    sh.positional.drain(..n);
-    Ok(0)
-}
-
-fn valid_name(n: &str) -> bool {
-    let mut c = n.chars();
-    matches!(c.next(), Some(ch) if ch.is_ascii_alphabetic() || ch == '_')
-        && c.all(|ch| ch.is_ascii_alphanumeric() || ch == '_')
-}
-
-/// Shared by export/readonly/local: NAME or NAME=VALUE.
-fn declare_each(
-    sh: &mut Shell,
-    cmd: &str,
-    args: &[String],
-    f: impl Fn(&mut Shell, &str, &mut Var),
-) -> i32 {
-    let mut status = 0;
+fn export(sh: &mut Shell, name: &str, args: &[String]) -> i32 {
+    let mut unexport = false;
+    let mut print = false;
+    let mut names = Vec::new();
     for a in args {
-        let (name, value) = match a.split_once('=') {
+        match a.as_str() {
+            "-n" if name == "export" => unexport = true,
+            "-p" => print = true,
+            "-f" | "--" => {}
+            _ => names.push(a),
+        }
+    }
+    if names.is_empty() {
+        let _ = print;
+        let mut list: Vec<(&String, &super::Var)> = sh
+            .vars
+            .iter()
+            .filter(|(_, v)| {
+                if name == "export" {
+                    v.exported
+                } else {
+                    v.readonly
+                }
+            })
+            .collect();
+        list.sort_by(|a, b| a.0.cmp(b.0));
+        let mut s = String::new();
+        for (n, v) in list {
+            let flag = match (v.exported, v.readonly) {
+                (true, true) => "-rx",
+                (true, false) => "-x",
+                (false, true) => "-r",
+                _ => "--",
+            };
+            let val = v
+                .value
+                .replace('\\', "\\\\")
+                .replace('"', "\\\"")
+                .replace('$', "\\$")
+                .replace('`', "\\`");
+            s.push_str(&format!("declare {flag} {n}=\"{val}\"\n"));
+        }
+        return out(&s);
+    }
+    let mut st = 0;
+    for a in names {
+        let (n, v) = match a.split_once('=') {
             Some((n, v)) => (n, Some(v.to_string())),
             None => (a.as_str(), None),
         };
-        if !valid_name(name) {
-            sh.error(&format!("{cmd}: `{a}': not a valid identifier"));
-            status = 1;
+        if !is_name(n) {
+            sh.error(&format!("{name}: `{a}': not a valid identifier"));
+            st = 1;
             continue;
         }
-        if cmd == "local" && !sh.make_local(name) {
-            sh.error("local: can only be used in a function");
-            return 1;
-        }
-        if let Some(v) = &value {
-            if let Err(e) = sh.set_var(name, v.clone()) {
-                sh.error(&e);
-                status = 1;
+        if let Some(v) = v {
+            if let Err(m) = sh.set_var(n, v) {
+                sh.error(&m);
+                st = 1;
                 continue;
             }
         }
-        let mut var = sh.vars.remove(name).unwrap_or_default();
-        if cmd == "local" && value.is_none() {
-            var.value.clear();
-        }
-        f(sh, name, &mut var);
-        sh.vars.insert(name.to_string(), var);
-    }
-    status
-}
-
-fn export(sh: &mut Shell, argv: &[String]) -> Res {
-    let mut args = &argv[1..];
-    let mut unexport = false;
-    while let Some(a) = args.first() {
-        match a.as_str() {
-            "-n" => unexport = true,
-            "-p" | "-f" => {}
-            "--" => {
-                args = &args[1..];
-                break;
+        if name == "export" {
+            if unexport {
+                sh.unexport(n);
+            } else {
+                sh.export(n);
             }
-            _ => break,
+        } else {
+            sh.vars.entry(n.to_string()).or_default().readonly = true;
         }
-        args = &args[1..];
     }
-    if args.is_empty() {
-        let mut names: Vec<&String> = sh
-            .vars
-            .iter()
-            .filter(|(_, v)| v.exported)
-            .map(|(k, _)| k)
-            .collect();
-        names.sort();
-        let mut s = String::new();
-        for n in names {
-            s.push_str(&format!(
-                "declare -x {n}=\"{}\"\n",
-                sh.vars[n].value.replace('\\', "\\\\").replace('"', "\\\"")
-            ));
-        }
-        out(&s);
-        return Ok(0);
-    }
-    Ok(declare_each(sh, "export", args, |_, _, v| {
-        v.exported = !unexport
-    }))
+    st
 }
 
-fn readonly(sh: &mut Shell, argv: &[String]) -> Res {
-    let args: Vec<String> = argv[1..]
-        .iter()
-        .filter(|a| !a.starts_with('-'))
-        .cloned()
-        .collect();
-    Ok(declare_each(sh, "readonly", &args, |_, _, v| {
-        v.readonly = true
-    }))
-}
-
-fn local(sh: &mut Shell, argv: &[String]) -> Res {
-    let args: Vec<String> = argv[1..]
-        .iter()
-        .filter(|a| !a.starts_with('-'))
-        .cloned()
-        .collect();
-    if sh.func_depth == 0 {
-        sh.error("local: can only be used in a function");
-        return Ok(1);
-    }
-    Ok(declare_each(sh, "local", &args, |_, _, _| {}))
-}
-
-fn unset(sh: &mut Shell, argv: &[String]) -> Res {
+fn unset(sh: &mut Shell, args: &[String]) -> i32 {
     let mut funcs = false;
-    let mut status = 0;
-    for a in &argv[1..] {
+    let mut vars_only = false;
+    let mut st = 0;
+    for a in args {
         match a.as_str() {
             "-f" => funcs = true,
-            "-v" => funcs = false,
-            _ => {
+            "-v" => vars_only = true,
+            n => {
                 if funcs {
-                    sh.functions.remove(a);
-                } else if sh.vars.get(a).map(|v| v.readonly).unwrap_or(false) {
-                    sh.error(&format!("unset: {a}: cannot unset: readonly variable"));
-                    status = 1;
-                } else if sh.vars.remove(a).is_none() {
-                    sh.functions.remove(a);
+                    sh.funcs.remove(n);
+                    continue;
                 }
-                if a == "PATH" {
-                    sh.hash.clear();
+                if !is_name(n) {
+                    sh.error(&format!("unset: `{n}': not a valid identifier"));
+                    st = 1;
+                    continue;
+                }
+                if sh.vars.contains_key(n) || vars_only {
+                    if let Err(m) = sh.unset_var(n) {
+                        sh.error(&format!("unset: {m}"));
+                        st = 1;
+                    }
+                } else {
+                    sh.funcs.remove(n);
                 }
             }
         }
     }
-    Ok(status)
+    st
 }
 
-fn source(sh: &mut Shell, argv: &[String]) -> Res {
-    let Some(file) = argv.get(1) else {
-        sh.error(&format!("{}: filename argument required", argv[0]));
-        sh.error(&format!(
-            "{}: usage: {} filename [arguments]",
-            argv[0], argv[0]
-        ));
+fn local(sh: &mut Shell, args: &[String]) -> i32 {
+    if sh.locals.is_empty() {
+        sh.error("local: can only be used in a function");
+        return 1;
+    }
+    let mut st = 0;
+    for a in args {
+        if a.starts_with('-') {
+            continue;
+        }
+        let (n, v) = match a.split_once('=') {
+            Some((n, v)) => (n, Some(v.to_string())),
+            None => (a.as_str(), None),
+        };
+        if !is_name(n) {
+            sh.error(&format!("local: `{a}': not a valid identifier"));
+            st = 1;
+            continue;
+        }
+        let old = sh.vars.get(n).cloned();
+        if let Some(frame) = sh.locals.last_mut() {
+            if !frame.iter().any(|(k, _)| k == n) {
+                frame.push((n.to_string(), old.clone()));
+            }
+        }
+        if let Some(o) = &old {
+            if o.readonly {
+                sh.error(&format!("local: {n}: readonly variable"));
+                st = 1;
+                continue;
+            }
+        }
+        match v {
+            Some(v) => {
+                let _ = sh.set_var(n, v);
+            }
+            None => {
+                // `local x`: unset inside the function until assigned.
+                sh.vars.remove(n);
+                sh.invalidate_env();
+            }
+        }
+    }
+    st
+}
+
+fn source(sh: &mut Shell, name: &str, args: &[String]) -> Ex {
+    let Some(file) = args.first() else {
+        sh.error(&format!("{name}: filename argument required"));
+        write_fd(
+            2,
+            format!("{name}: usage: {name} filename [arguments]\n").as_bytes(),
+        );
         return Ok(2);
     };
     let path = if file.contains('/') {
         file.clone()
     } else {
-        sh.find_in_path(file)
-            .filter(|p| std::path::Path::new(p).is_file())
+        let path = sh.get_var("PATH").unwrap_or("").to_string();
+        path.split(':')
+            .map(|d| format!("{d}/{file}"))
+            .find(|p| std::path::Path::new(p).is_file())
             .unwrap_or_else(|| file.clone())
     };
     let text = match std::fs::read_to_string(&path) {
@@ -591,559 +845,518 @@ fn source(sh: &mut Shell, argv: &[String]) -> Res {
             return Ok(1);
         }
     };
-    let src = crate::span::SourceFile::new(path.clone(), text);
-    let list = match crate::syntax::parse_program(&src) {
+    let list = match crate::syntax::parse(&text) {
         Ok(l) => l,
         Err(e) => {
-            let _ = FdWriter(2).write_all(format!("{path}: line {}: {e}\n", e.line()).as_bytes());
+            let src = super::Source::new(file, &text);
+            let line = src.line_of(e.offset);
+            write_fd(
+                2,
+                format!("{file}: line {line}: {}\n", e.message).as_bytes(),
+            );
             return Ok(2);
         }
     };
-    let saved_pos = if argv.len() > 2 {
-        Some(std::mem::replace(&mut sh.positional, argv[2..].to_vec()))
+    let saved_params = if args.len() > 1 {
+        Some(std::mem::replace(&mut sh.params, args[1..].to_vec()))
     } else {
         None
     };
-    let saved_arg0_line = sh.line;
-    let saved_arg0 = std::mem::replace(&mut sh.arg0, path);
-    sh.sourcing += 1;
-    let r = sh.run_source(&src, &list);
-    sh.sourcing -= 1;
-    sh.arg0 = saved_arg0;
-    sh.line = saved_arg0_line;
-    if let Some(p) = saved_pos {
-        sh.positional = p;
+    let line = sh.lineno;
+    sh.sources.push(Rc::new(super::Source::new(file, &text)));
+    sh.source_depth += 1;
+    let r = sh.run_list(&list);
+    sh.source_depth -= 1;
+    sh.sources.pop();
+    sh.lineno = line;
+    if let Some(p) = saved_params {
+        sh.params = p;
     }
     match r {
-        Err(Flow::Return(s)) => Ok(s),
-        r => r,
+        Err(Ctl::Return(s)) => Ok(s),
+        other => other,
     }
 }
 
-fn eval(sh: &mut Shell, argv: &[String]) -> Res {
-    let text = argv[1..].join(" ");
-    if text.trim().is_empty() {
+fn builtin_exec(
+    sh: &mut Shell,
+    args: &[Word],
+    assigns: &[(String, String)],
+    redirs: &[crate::ast::Redir],
+) -> Ex {
+    if let Err(st) = proc::apply_redirs(sh, redirs, false) {
+        return Ok(st);
+    }
+    if args.is_empty() {
         return Ok(0);
     }
-    sh.eval_string(&text, "eval")
-}
-
-fn exec(sh: &mut Shell, argv: &[String]) -> Res {
-    // `exec` with redirections only: they were applied by the caller and
-    // must stay; we signal that by clearing the saved list there.
-    if argv.len() == 1 {
-        sh.keep_redirects = true;
-        return Ok(0);
+    sh.barrier();
+    let argv: Vec<String> = strs(args);
+    let st = proc::exec_external(sh, &argv, assigns);
+    if sh.in_child {
+        return Err(Ctl::Exit(st));
     }
-    let args = &argv[1..];
-    let Some(path) = sh.find_in_path(&args[0]) else {
-        sh.error(&format!("{}: not found", args[0]));
-        return Err(Flow::Exit(127));
-    };
-    sh.net.barrier(&mut FdWriter(2));
-    let s = sh.exec_now(&path, args, &[]);
-    Err(Flow::Exit(s))
+    Err(Ctl::Exit(st))
 }
 
-fn command(sh: &mut Shell, argv: &[String]) -> Res {
-    let mut args = &argv[1..];
-    let mut mode = None;
-    while let Some(a) = args.first() {
-        match a.as_str() {
-            "-v" => mode = Some('v'),
-            "-V" => mode = Some('V'),
+fn command(sh: &mut Shell, argv: &[Word]) -> Ex {
+    let mut i = 0;
+    let mut verbose = None;
+    while i < argv.len() && argv[i].node.starts_with('-') {
+        match argv[i].node.as_str() {
+            "-v" => verbose = Some(false),
+            "-V" => verbose = Some(true),
             "-p" => {}
             "--" => {
-                args = &args[1..];
+                i += 1;
                 break;
             }
             _ => break,
         }
-        args = &args[1..];
+        i += 1;
     }
-    if args.is_empty() {
+    let rest = &argv[i..];
+    if rest.is_empty() {
         return Ok(0);
     }
-    match mode {
-        Some(m) => {
-            let mut status = 0;
-            for n in args {
-                match describe(sh, n) {
-                    Some((kind, path)) => {
-                        if m == 'v' {
-                            out(&format!(
-                                "{}\n",
-                                if kind == "file" { path } else { n.clone() }
-                            ));
-                        } else {
-                            out(&format!("{}\n", type_line(n, kind, &path)));
-                        }
-                    }
-                    None => {
-                        if m == 'V' {
-                            sh.error(&format!("command: {n}: not found"));
-                        }
-                        status = 1;
-                    }
-                }
+    if let Some(v) = verbose {
+        let mut st = 0;
+        for w in rest {
+            let n = w.node.as_str();
+            if v {
+                st |= type_one(sh, n);
+                continue;
             }
-            Ok(status)
-        }
-        None => {
-            let spans = vec![crate::span::Span::default(); args.len()];
-            sh.run_argv(args.to_vec(), spans, Vec::new(), &[], false)
-        }
-    }
-}
-
-/// What a name is: ("keyword"|"function"|"builtin"|"file", path).
-fn describe(sh: &mut Shell, n: &str) -> Option<(&'static str, String)> {
-    const KEYWORDS: &[&str] = &[
-        "if", "then", "else", "elif", "fi", "case", "esac", "for", "while", "until", "do", "done",
-        "in", "function", "{", "}", "!",
-    ];
-    if KEYWORDS.contains(&n) {
-        return Some(("keyword", String::new()));
-    }
-    if sh.functions.contains_key(n) {
-        return Some(("function", String::new()));
-    }
-    if lookup(n).is_some() || crate::native::lookup(n).is_some() {
-        return Some(("builtin", String::new()));
-    }
-    sh.find_in_path(n)
-        .filter(|p| std::path::Path::new(p).exists())
-        .map(|p| ("file", p))
-}
-
-fn type_line(n: &str, kind: &str, path: &str) -> String {
-    match kind {
-        "keyword" => format!("{n} is a shell keyword"),
-        "function" => format!("{n} is a function"),
-        "builtin" => format!("{n} is a shell builtin"),
-        _ => format!("{n} is {path}"),
-    }
-}
-
-fn type_b(sh: &mut Shell, argv: &[String]) -> Res {
-    let mut status = 0;
-    let mut terse = false;
-    for n in &argv[1..] {
-        if n == "-t" {
-            terse = true;
-            continue;
-        }
-        match describe(sh, n) {
-            Some((kind, path)) => {
-                if terse {
-                    out(&format!("{kind}\n"));
+            if sh.funcs.contains_key(n) || is_builtin(n) || KEYWORDS.contains(&n) {
+                out(&format!("{n}\n"));
+            } else if let Some(p) = proc::find_in_path(sh, n) {
+                if native::lookup(n).is_some() || std::path::Path::new(&p).exists() {
+                    out(&format!("{p}\n"));
                 } else {
-                    out(&format!("{}\n", type_line(n, kind, &path)));
-                    if kind == "function" {
-                        if let Some(f) = sh.functions.get(n) {
-                            out(&format!("{}\n", f.source));
-                        }
-                    }
+                    st = 1;
                 }
-            }
-            None => {
-                if !terse {
-                    sh.error(&format!("type: {n}: not found"));
-                }
-                status = 1;
+            } else {
+                st = 1;
             }
         }
+        return Ok(st);
     }
-    Ok(status)
+    dispatch(sh, rest.to_vec(), Vec::new(), &[], false, false)
 }
 
-fn wait(sh: &mut Shell, argv: &[String]) -> Res {
-    if argv.len() == 1 {
-        let jobs = std::mem::take(&mut sh.jobs);
-        for j in jobs {
-            if j.status.is_none() {
-                sh.wait_pid(j.pid);
-            }
-        }
-        return Ok(0);
+fn type_one(sh: &mut Shell, n: &str) -> i32 {
+    if KEYWORDS.contains(&n) {
+        return out(&format!("{n} is a shell keyword\n"));
     }
-    let mut status = 0;
-    for a in &argv[1..] {
-        if a == "-n" || a == "-f" {
+    if let Some(f) = sh.funcs.get(n) {
+        return out(&format!("{n} is a function\n{n} () \n{f}\n"));
+    }
+    if is_builtin(n) {
+        return out(&format!("{n} is a shell builtin\n"));
+    }
+    match proc::find_in_path(sh, n) {
+        Some(p) => out(&format!("{n} is {p}\n")),
+        None => {
+            sh.error(&format!("type: {n}: not found"));
+            1
+        }
+    }
+}
+
+fn type_cmd(sh: &mut Shell, args: &[String]) -> i32 {
+    let mut st = 0;
+    let mut names_only = false;
+    for a in args {
+        if a == "-t" {
+            names_only = true;
             continue;
         }
-        let Ok(pid) = a.trim_start_matches('%').parse::<i32>() else {
-            sh.error(&format!("wait: `{a}': not a pid or valid job spec"));
-            status = 2;
-            continue;
+        if names_only {
+            let t = if KEYWORDS.contains(&a.as_str()) {
+                "keyword"
+            } else if sh.funcs.contains_key(a) {
+                "function"
+            } else if is_builtin(a) {
+                "builtin"
+            } else if proc::find_in_path(sh, a).is_some() {
+                "file"
+            } else {
+                st = 1;
+                continue;
+            };
+            out(&format!("{t}\n"));
+        } else if type_one(sh, a) != 0 {
+            st = 1;
+        }
+    }
+    st
+}
+
+fn wait(sh: &mut Shell, args: &[String]) -> i32 {
+    sh.barrier();
+    if args.is_empty() {
+        let pids: Vec<i32> = sh
+            .jobs
+            .iter()
+            .filter(|j| j.status.is_none())
+            .map(|j| j.pid)
+            .collect();
+        for p in pids {
+            proc::wait_pid(sh, p);
+        }
+        sh.jobs.clear();
+        return 0;
+    }
+    let mut st = 0;
+    for a in args {
+        let pid = if let Some(n) = a.strip_prefix('%') {
+            match n
+                .parse::<usize>()
+                .ok()
+                .and_then(|i| sh.jobs.get(i.wrapping_sub(1)))
+            {
+                Some(j) => j.pid,
+                None => {
+                    sh.error(&format!("wait: {a}: no such job"));
+                    st = 127;
+                    continue;
+                }
+            }
+        } else {
+            match a.parse::<i32>() {
+                Ok(p) => p,
+                Err(_) => {
+                    sh.error(&format!("wait: `{a}': not a pid or valid job spec"));
+                    st = 2;
+                    continue;
+                }
+            }
         };
-        match sh.jobs.iter().position(|j| j.pid.as_raw() == pid) {
-            Some(i) => {
-                let j = sh.jobs.remove(i);
-                status = match j.status {
+        match sh.jobs.iter().find(|j| j.pid == pid) {
+            Some(j) => {
+                st = match j.status {
                     Some(s) => s,
-                    None => sh.wait_pid(j.pid),
+                    None => proc::wait_pid(sh, pid),
                 };
+                sh.jobs.retain(|j| j.pid != pid);
             }
             None => {
                 sh.error(&format!("wait: pid {pid} is not a child of this shell"));
-                status = 127;
+                st = 127;
             }
         }
     }
-    Ok(status)
+    st
 }
 
-/// Signal number for a name or number (`TERM`, `SIGTERM`, `15`); 0 = EXIT.
-fn signal_number(s: &str) -> Option<i32> {
-    if let Ok(n) = s.parse::<i32>() {
-        return Some(n);
-    }
-    let up = s.to_ascii_uppercase();
-    let name = up.strip_prefix("SIG").unwrap_or(&up);
-    if name == "EXIT" {
-        return Some(0);
-    }
-    format!("SIG{name}")
-        .parse::<Signal>()
-        .ok()
-        .map(|s| s as i32)
-}
-
-fn trap(sh: &mut Shell, argv: &[String]) -> Res {
-    let args = &argv[1..];
+fn trap(sh: &mut Shell, args: &[String]) -> i32 {
     if args.is_empty() || args[0] == "-p" {
-        let mut keys: Vec<&i32> = sh.traps.keys().collect();
-        keys.sort();
+        let mut names: Vec<(&String, &String)> = sh.traps.iter().collect();
+        names.sort();
         let mut s = String::new();
-        for k in keys {
-            let name = if *k == 0 {
-                "EXIT".to_string()
-            } else {
-                Signal::try_from(*k)
-                    .map(|s| s.as_str().to_string())
-                    .unwrap_or_else(|_| k.to_string())
-            };
-            s.push_str(&format!(
-                "trap -- {} {name}\n",
-                shell_single_quote(&sh.traps[k])
-            ));
+        for (n, a) in names {
+            s.push_str(&format!("trap -- {} {}\n", shell_quote(a), sig_display(n)));
         }
-        out(&s);
-        return Ok(0);
+        return out(&s);
     }
     if args[0] == "-l" {
-        out(" 1) SIGHUP\t 2) SIGINT\t 3) SIGQUIT\t 4) SIGILL\t 5) SIGTRAP\n");
-        return Ok(0);
+        return out(" 1) SIGHUP\t 2) SIGINT\t 3) SIGQUIT\t 4) SIGILL\t 5) SIGTRAP\n");
     }
-    let (action, sigs) =
-        if args.len() == 1 || signal_number(&args[0]).is_some() && args[0].parse::<i32>().is_ok() {
-            (None, args)
-        } else {
-            (Some(args[0].clone()), &args[1..])
-        };
-    let action = action.filter(|a| a != "-");
-    let mut status = 0;
+    let (action, sigs): (Option<&str>, &[String]) = if args.len() == 1 {
+        (None, args)
+    } else if args[0] == "-" {
+        (None, &args[1..])
+    } else if args[0].parse::<i32>().is_ok() {
+        (None, args)
+    } else {
+        let a = if args[0] == "--" { &args[1..] } else { args };
+        (Some(a[0].as_str()), &a[1..])
+    };
+    let mut st = 0;
     for s in sigs {
-        let Some(n) = signal_number(s) else {
+        let Some(n) = proc::signal_number(s) else {
             sh.error(&format!("trap: {s}: invalid signal specification"));
-            status = 1;
+            st = 1;
             continue;
         };
-        match &action {
+        let key = if n == 0 {
+            "EXIT".to_string()
+        } else if n < 0 {
+            "ERR".to_string()
+        } else {
+            proc::signal_name(n).to_string()
+        };
+        match action {
             None => {
-                sh.traps.remove(&n);
+                sh.traps.remove(&key);
                 if n > 0 {
-                    // SAFETY: restoring the default disposition.
-                    unsafe {
-                        libc::signal(n, libc::SIG_DFL);
-                    }
+                    proc::set_signal(n, None);
                 }
             }
             Some(a) => {
-                sh.traps.insert(n, a.clone());
+                sh.traps.insert(key, a.to_string());
                 if n > 0 {
-                    if a.is_empty() {
-                        // SAFETY: ignoring a signal.
-                        unsafe {
-                            libc::signal(n, libc::SIG_IGN);
-                        }
-                    } else {
-                        sh.catch_signal(n);
-                    }
-                } else {
-                    // An EXIT trap also runs when INT/TERM/HUP end the shell.
-                    for sig in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
-                        if !sh.traps.contains_key(&sig) {
-                            sh.catch_signal(sig);
-                        }
-                    }
+                    proc::set_signal(n, Some(!a.is_empty()));
                 }
             }
         }
     }
-    Ok(status)
+    st
 }
 
-fn shell_single_quote(s: &str) -> String {
-    format!("'{}'", s.replace('\'', "'\\''"))
+fn sig_display(n: &str) -> String {
+    if n == "EXIT" || n == "ERR" {
+        n.to_string()
+    } else {
+        format!("SIG{n}")
+    }
 }
 
-fn kill(sh: &mut Shell, argv: &[String]) -> Res {
-    let mut args = &argv[1..];
-    let mut sig = Some(Signal::SIGTERM);
+fn kill(sh: &mut Shell, args: &[String]) -> i32 {
+    let mut sig = libc::SIGTERM;
+    let mut i = 0;
     if let Some(a) = args.first() {
-        if a == "-l" || a == "-L" {
-            out("HUP INT QUIT ILL TRAP ABRT BUS FPE KILL USR1 SEGV USR2 PIPE ALRM TERM\n");
-            return Ok(0);
+        if a == "-l" {
+            let mut s = String::new();
+            for n in 1..32 {
+                let name = proc::signal_name(n);
+                if !name.is_empty() {
+                    s.push_str(&format!("{n}) SIG{name}\n"));
+                }
+            }
+            return out(&s);
         }
         if a == "-s" || a == "-n" {
-            let Some(n) = args.get(1) else {
-                sh.error(&format!("kill: {a}: option requires an argument"));
-                return Ok(2);
-            };
-            sig = signal_number(n).and_then(|n| {
-                if n == 0 {
-                    None
-                } else {
-                    Signal::try_from(n).ok()
+            match args.get(1).and_then(|s| proc::signal_number(s)) {
+                Some(n) => sig = n,
+                None => {
+                    sh.error(&format!(
+                        "kill: {}: invalid signal specification",
+                        args.get(1).map(String::as_str).unwrap_or("")
+                    ));
+                    return 1;
                 }
-            });
-            args = &args[2..];
+            }
+            i = 2;
         } else if let Some(s) = a.strip_prefix('-') {
-            if s != "-" {
-                match signal_number(s) {
-                    Some(0) => sig = None,
-                    Some(n) => match Signal::try_from(n) {
-                        Ok(x) => sig = Some(x),
-                        Err(_) => {
-                            sh.error(&format!("kill: {s}: invalid signal specification"));
-                            return Ok(1);
-                        }
-                    },
-                    None => {
-                        sh.error(&format!("kill: {s}: invalid signal specification"));
-                        return Ok(1);
+            match proc::signal_number(s) {
+                Some(n) => sig = n,
+                None => {
+                    sh.error(&format!("kill: {s}: invalid signal specification"));
+                    return 1;
+                }
+            }
+            i = 1;
+        }
+    }
+    if i >= args.len() {
+        sh.error("kill: usage: kill [-s sigspec | -n signum | -sigspec] pid | jobspec ... or kill -l [sigspec]");
+        return 2;
+    }
+    let mut st = 0;
+    for a in &args[i..] {
+        let pid = if let Some(n) = a.strip_prefix('%') {
+            match n
+                .parse::<usize>()
+                .ok()
+                .and_then(|i| sh.jobs.get(i.wrapping_sub(1)))
+            {
+                Some(j) => j.pid,
+                None => {
+                    sh.error(&format!("kill: {a}: no such job"));
+                    st = 1;
+                    continue;
+                }
+            }
+        } else {
+            match a.parse::<i32>() {
+                Ok(p) => p,
+                Err(_) => {
+                    sh.error(&format!("kill: {a}: arguments must be process or job IDs"));
+                    st = 1;
+                    continue;
+                }
+            }
+        };
+        // SAFETY: kill(2) has no memory-safety preconditions.
+        if unsafe { libc::kill(pid, sig) } != 0 {
+            let e = std::io::Error::last_os_error();
+            sh.error(&format!(
+                "kill: ({pid}) - {}",
+                crate::backend::netns::strerror(&e)
+            ));
+            st = 1;
+        }
+    }
+    st
+}
+
+fn jobs(sh: &mut Shell) -> i32 {
+    let n = sh.jobs.len();
+    let mut s = String::new();
+    for (i, j) in sh.jobs.iter_mut().enumerate() {
+        if j.status.is_none() {
+            if let Ok(nix::sys::wait::WaitStatus::Exited(_, c)) = nix::sys::wait::waitpid(
+                nix::unistd::Pid::from_raw(j.pid),
+                Some(nix::sys::wait::WaitPidFlag::WNOHANG),
+            ) {
+                j.status = Some(c);
+            }
+        }
+        let mark = if i + 1 == n {
+            '+'
+        } else if i + 2 == n {
+            '-'
+        } else {
+            ' '
+        };
+        let state = match j.status {
+            None => "Running".to_string(),
+            Some(0) => "Done".to_string(),
+            Some(c) => format!("Exit {c}"),
+        };
+        s.push_str(&format!("[{}]{mark}  {state:<24}{} &\n", i + 1, j.text));
+    }
+    out(&s)
+}
+
+fn umask(sh: &mut Shell, args: &[String]) -> i32 {
+    // SAFETY: umask(2) is always safe; read and restore.
+    let cur = unsafe {
+        let m = libc::umask(0);
+        libc::umask(m);
+        m
+    };
+    match args.first() {
+        None => out(&format!("{:04o}\n", cur)),
+        Some(a) => match u32::from_str_radix(a, 8) {
+            Ok(m) if m <= 0o777 => {
+                // SAFETY: as above.
+                unsafe {
+                    libc::umask(m as libc::mode_t);
+                }
+                0
+            }
+            _ => {
+                sh.error(&format!("umask: {a}: octal number out of range"));
+                1
+            }
+        },
+    }
+}
+
+fn read(sh: &mut Shell, args: &[String]) -> i32 {
+    let mut raw = false;
+    let mut names = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        let a = &args[i];
+        match a.as_str() {
+            "-r" => raw = true,
+            "-p" => {
+                i += 1;
+                if let Some(p) = args.get(i) {
+                    if nix::unistd::isatty(std::io::stdin()).unwrap_or(false) {
+                        write_fd(2, p.as_bytes());
                     }
                 }
             }
-            args = &args[1..];
-        }
-    }
-    if args.is_empty() {
-        sh.error("kill: usage: kill [-s sigspec | -n signum | -sigspec] pid | jobspec ... or kill -l [sigspec]");
-        return Ok(2);
-    }
-    let mut status = 0;
-    for a in args {
-        let target = if let Some(j) = a.strip_prefix('%') {
-            let idx: usize = j.parse().unwrap_or(1);
-            sh.jobs.get(idx.wrapping_sub(1)).map(|j| j.pid.as_raw())
-        } else {
-            a.parse::<i32>().ok()
-        };
-        let Some(pid) = target else {
-            sh.error(&format!("kill: {a}: arguments must be process or job IDs"));
-            status = 1;
-            continue;
-        };
-        if let Err(e) = nix::sys::signal::kill(Pid::from_raw(pid), sig) {
-            sh.error(&format!("kill: ({pid}) - {}", e.desc()));
-            status = 1;
-        }
-    }
-    Ok(status)
-}
-
-fn jobs(sh: &mut Shell, argv: &[String]) -> Res {
-    let pids_only = argv.iter().any(|a| a == "-p");
-    let mut s = String::new();
-    for (i, j) in sh.jobs.iter().enumerate() {
-        if pids_only {
-            s.push_str(&format!("{}\n", j.pid));
-        } else {
-            s.push_str(&format!(
-                "[{}]  Running                 {}\n",
-                i + 1,
-                j.text
-            ));
-        }
-    }
-    out(&s);
-    Ok(0)
-}
-
-fn umask(sh: &mut Shell, argv: &[String]) -> Res {
-    use nix::sys::stat::{umask as sys_umask, Mode};
-    match argv.get(1) {
-        None | Some(_) if argv.len() == 1 => {
-            let m = sys_umask(Mode::empty());
-            sys_umask(m);
-            out(&format!("{:04o}\n", m.bits()));
-            Ok(0)
-        }
-        Some(v) => match u32::from_str_radix(v, 8) {
-            Ok(m) => {
-                sys_umask(Mode::from_bits_truncate(m));
-                Ok(0)
-            }
-            Err(_) => {
-                sh.error(&format!("umask: {v}: octal number out of range"));
-                Ok(1)
-            }
-        },
-        None => Ok(0),
-    }
-}
-
-fn read(sh: &mut Shell, argv: &[String]) -> Res {
-    let mut raw = false;
-    let mut names = Vec::new();
-    let mut prompt = None;
-    let mut delim = b'\n';
-    let mut i = 1;
-    while i < argv.len() {
-        match argv[i].as_str() {
-            "-r" => raw = true,
-            "-p" => {
-                prompt = argv.get(i + 1).cloned();
-                i += 1;
-            }
-            "-d" => {
-                delim = argv.get(i + 1).and_then(|d| d.bytes().next()).unwrap_or(0);
-                i += 1;
-            }
-            "-s" | "-e" => {}
-            a => names.push(a.to_string()),
+            "-s" => {}
+            _ => names.push(a.clone()),
         }
         i += 1;
     }
-    if let Some(p) = prompt {
-        if nix::unistd::isatty(unsafe_fd0()).unwrap_or(false) {
-            let _ = FdWriter(2).write_all(p.as_bytes());
-        }
-    }
-    if names.is_empty() {
-        names.push("REPLY".into());
-    }
-    // Byte by byte, so that the rest of the input stays for later readers.
+    // One byte at a time, so that no input beyond the line is consumed.
     let mut line = Vec::new();
-    let mut eof = true;
-    let mut r = FdReader(0);
-    let mut b = [0u8; 1];
-    while let Ok(1) = std::io::Read::read(&mut r, &mut b) {
-        {
-            {
-                if b[0] == delim {
-                    eof = false;
+    let mut eof = false;
+    loop {
+        let mut b = [0u8; 1];
+        match std::io::Read::read(&mut FdReader(0), &mut b) {
+            Ok(1) => {
+                if b[0] == b'\n' {
                     break;
                 }
                 if b[0] == b'\\' && !raw {
-                    match std::io::Read::read(&mut r, &mut b) {
-                        Ok(1) if b[0] == b'\n' => continue,
+                    let mut c = [0u8; 1];
+                    match std::io::Read::read(&mut FdReader(0), &mut c) {
                         Ok(1) => {
-                            line.push(0x01);
-                            line.push(b[0]);
-                            continue;
+                            if c[0] != b'\n' {
+                                line.push(0); // marker: escaped char follows
+                                line.push(c[0]);
+                            }
                         }
-                        _ => break,
+                        _ => {
+                            eof = true;
+                            break;
+                        }
                     }
+                    continue;
                 }
                 line.push(b[0]);
+            }
+            _ => {
+                eof = true;
+                break;
             }
         }
     }
     let text = String::from_utf8_lossy(&line).into_owned();
-    let ifs = sh.get_var("IFS").unwrap_or_else(|| " \t\n".into());
-    let fields = split_read(&text, &ifs, names.len());
-    for (k, n) in names.iter().enumerate() {
-        let v = fields
-            .get(k)
-            .cloned()
-            .unwrap_or_default()
-            .replace('\u{1}', "");
-        if let Err(e) = sh.set_var(n, v) {
-            sh.error(&e);
-            return Ok(1);
-        }
+    if names.is_empty() {
+        let v: String = text.replace('\0', "");
+        let _ = sh.set_var("REPLY", v);
+        return i32::from(eof);
     }
-    Ok(if eof { 1 } else { 0 })
-}
-
-fn unsafe_fd0() -> std::os::fd::BorrowedFd<'static> {
-    // SAFETY: descriptor 0 number used only for isatty.
-    unsafe { std::os::fd::BorrowedFd::borrow_raw(0) }
-}
-
-/// Split a line for `read`: the last name gets the rest of the line.
-fn split_read(text: &str, ifs: &str, n: usize) -> Vec<String> {
-    let ws: String = ifs.chars().filter(|c| " \t\n".contains(*c)).collect();
-    let is_ifs = |c: char, prev_esc: bool| !prev_esc && ifs.contains(c);
+    let ifs = sh.get_var("IFS").unwrap_or(" \t\n").to_string();
+    let is_ws = |c: char| ifs.contains(c) && matches!(c, ' ' | '\t' | '\n');
+    let is_ifs = |c: char| ifs.contains(c);
+    // Split into fields; escaped characters (after \0) never split.
     let chars: Vec<char> = text.chars().collect();
-    let mut i = 0;
-    // leading IFS whitespace
-    while i < chars.len() && ws.contains(chars[i]) {
-        i += 1;
-    }
-    let mut out = Vec::new();
-    while i < chars.len() && out.len() + 1 < n {
-        let mut field = String::new();
-        let mut esc = false;
-        while i < chars.len() && !is_ifs(chars[i], esc) {
-            esc = chars[i] == '\u{1}';
-            field.push(chars[i]);
-            i += 1;
+    let mut pos = 0;
+    let skip_ws = |pos: &mut usize| {
+        while *pos < chars.len() && is_ws(chars[*pos]) {
+            *pos += 1;
         }
-        out.push(field);
-        // skip the separator: whitespace, at most one non-ws IFS char, whitespace
-        while i < chars.len() && ws.contains(chars[i]) {
-            i += 1;
-        }
-        if i < chars.len() && ifs.contains(chars[i]) && !ws.contains(chars[i]) {
-            i += 1;
-            while i < chars.len() && ws.contains(chars[i]) {
-                i += 1;
+    };
+    skip_ws(&mut pos);
+    for (k, name) in names.iter().enumerate() {
+        let last = k + 1 == names.len();
+        let mut val = String::new();
+        if last {
+            // The rest of the line, minus trailing IFS whitespace.
+            let mut end = chars.len();
+            while end > pos && is_ws(chars[end - 1]) && (end < 2 || chars[end - 2] != '\0') {
+                end -= 1;
+            }
+            val = chars[pos.min(end)..end]
+                .iter()
+                .filter(|&&c| c != '\0')
+                .collect();
+        } else {
+            while pos < chars.len() {
+                let c = chars[pos];
+                if c == '\0' {
+                    if let Some(&n) = chars.get(pos + 1) {
+                        val.push(n);
+                    }
+                    pos += 2;
+                    continue;
+                }
+                if is_ifs(c) {
+                    break;
+                }
+                val.push(c);
+                pos += 1;
+            }
+            skip_ws(&mut pos);
+            if pos < chars.len() && is_ifs(chars[pos]) && !is_ws(chars[pos]) {
+                pos += 1;
+                skip_ws(&mut pos);
             }
         }
-    }
-    if i < chars.len() {
-        let mut rest: String = chars[i..].iter().collect();
-        // trailing IFS whitespace is removed
-        while rest.ends_with(|c: char| ws.contains(c)) && !rest.ends_with("\u{1} ") {
-            rest.pop();
-        }
-        out.push(rest);
-    }
-    out
-}
-
-fn let_b(sh: &mut Shell, argv: &[String]) -> Res {
-    if argv.len() < 2 {
-        sh.error("let: expression expected");
-        return Ok(1);
-    }
-    let mut v = 0;
-    for e in &argv[1..] {
-        v = sh.arith(e)?;
-    }
-    Ok((v == 0) as i32)
-}
-
-fn sudo(sh: &mut Shell, argv: &[String]) -> Res {
-    let args = &argv[1..];
-    if nix::unistd::geteuid().is_root() && !args.is_empty() && !args[0].starts_with('-') {
-        let spans = vec![crate::span::Span::default(); args.len()];
-        return sh.run_argv(args.to_vec(), spans, Vec::new(), &[], false);
-    }
-    let spans = vec![crate::span::Span::default(); argv.len()];
-    match sh.find_in_path("sudo") {
-        Some(_) => {
-            let _ = spans;
-            sh.run_external(argv, &[], &[])
-        }
-        None => {
-            sh.error("sudo: command not found");
-            Ok(127)
+        if let Err(m) = sh.set_var(name, val) {
+            sh.error(&m);
+            return 1;
         }
     }
+    i32::from(eof)
 }

@@ -1,491 +1,618 @@
 //! Word expansion in POSIX order: tilde, parameter, command substitution,
-//! arithmetic, field splitting (unquoted results only), pathname
-//! expansion, quote removal.
+//! arithmetic, field splitting on IFS (unquoted results only), pathname
+//! globbing, quote removal. `"$@"` keeps one field per parameter.
+//!
+//! A word is expanded into fields; each field keeps its text and, for
+//! globbing, a pattern in which quoted characters are backslash-escaped
+//! (the convention of `interp::pattern`).
 
-use super::{arith, pattern, Flow, Shell};
-use crate::ast::*;
+use super::arith::{self, ArithVars};
+use super::pattern;
+use super::{Ctl, Shell};
+use crate::ast::{ParamExp, ParamOp, Word, WordPart};
 
-/// The expanded fields of a word.
-pub type Fields = Vec<String>;
-
-/// A piece of a word during expansion.
-#[derive(Debug, Clone)]
-enum Piece {
-    /// Unquoted text from the source: globbed, not split.
-    Lit(String),
-    /// Quoted text: neither split nor globbed.
-    Quoted(String),
-    /// The result of an unquoted expansion: split and globbed.
-    Split(String),
-    /// A field boundary ("$@").
-    Break,
+#[derive(Default)]
+struct Field {
+    text: String,
+    pat: String,
+    glob: bool,
+    started: bool,
 }
 
-fn escape_pattern(s: &str, out: &mut String) {
+#[derive(PartialEq, Eq, Clone, Copy)]
+enum SplitState {
+    None,
+    Ws,
+    NonWs,
+}
+
+struct Exp {
+    fields: Vec<Field>,
+    cur: Field,
+    state: SplitState,
+    /// Split unquoted expansion results (false for assignments, case words).
+    split: bool,
+    ifs: String,
+}
+
+impl Exp {
+    fn new(split: bool, ifs: String) -> Self {
+        Exp {
+            fields: Vec::new(),
+            cur: Field::default(),
+            state: SplitState::None,
+            split,
+            ifs,
+        }
+    }
+
+    /// Text that is not subject to splitting: literal or quoted.
+    fn push_text(&mut self, s: &str, quoted: bool) {
+        self.cur.started = true;
+        self.state = SplitState::None;
+        self.cur.text.push_str(s);
+        if quoted {
+            escape_into(&mut self.cur.pat, s);
+        } else {
+            self.cur.pat.push_str(s);
+            if pattern::has_glob(s) {
+                self.cur.glob = true;
+            }
+        }
+    }
+
+    /// The result of an unquoted expansion: split on IFS, globbed.
+    fn push_expansion(&mut self, s: &str) {
+        if !self.split {
+            self.push_text(s, false);
+            return;
+        }
+        let ifs = std::mem::take(&mut self.ifs);
+        for c in s.chars() {
+            if ifs.contains(c) {
+                let ws = matches!(c, ' ' | '\t' | '\n');
+                if ws {
+                    if self.cur.started {
+                        self.finish();
+                        self.state = SplitState::Ws;
+                    }
+                } else if self.cur.started {
+                    self.finish();
+                    self.state = SplitState::NonWs;
+                } else if self.state == SplitState::Ws {
+                    self.state = SplitState::NonWs;
+                } else {
+                    self.cur.started = true;
+                    self.finish();
+                    self.state = SplitState::NonWs;
+                }
+            } else {
+                let mut b = [0u8; 4];
+                let cs: &str = c.encode_utf8(&mut b);
+                self.cur.started = true;
+                self.state = SplitState::None;
+                self.cur.text.push_str(cs);
+                if matches!(c, '\\') {
+                    self.cur.pat.push('\\');
+                }
+                self.cur.pat.push_str(cs);
+                if matches!(c, '*' | '?' | '[') {
+                    self.cur.glob = true;
+                }
+            }
+        }
+        self.ifs = ifs;
+    }
+
+    fn finish(&mut self) {
+        let f = std::mem::take(&mut self.cur);
+        self.fields.push(f);
+    }
+}
+
+fn escape_into(out: &mut String, s: &str) {
     for c in s.chars() {
-        if matches!(c, '*' | '?' | '[' | ']' | '\\') {
+        if matches!(c, '\\' | '*' | '?' | '[' | ']') {
             out.push('\\');
         }
         out.push(c);
     }
 }
 
-impl Shell {
-    /// Expand a word into fields (command arguments, `for` lists).
-    pub fn expand_word(&mut self, w: &Word) -> Result<Fields, Flow> {
-        // Fast path: a plain literal word.
-        if let [WordPart::Lit(s)] = w.parts.as_slice() {
-            if !s.starts_with('~') && (self.opts.noglob || !pattern::has_glob(s)) {
-                return Ok(vec![s.clone()]);
-            }
-        }
-        let mut pieces = Vec::new();
-        self.expand_parts(&w.parts, false, true, &mut pieces)?;
-        Ok(self.split_and_glob(pieces))
-    }
+/// Escape a string so that pattern matching treats it literally.
+pub fn escape_pattern(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    escape_into(&mut o, s);
+    o
+}
 
-    /// Expand a word into one string: no splitting, no globbing (case
-    /// subjects, redirection targets, here-documents).
-    pub fn expand_string(&mut self, w: &Word) -> Result<String, Flow> {
-        let mut pieces = Vec::new();
-        self.expand_parts(&w.parts, false, true, &mut pieces)?;
-        Ok(join_pieces(&pieces, self.ifs_first()))
-    }
+/// IFS; unset means the default <space><tab><newline>.
+fn ifs(sh: &Shell) -> String {
+    sh.get_var("IFS").unwrap_or(" \t\n").to_string()
+}
 
-    /// The value of an assignment (tilde after `=`, no splitting/globbing).
-    pub fn expand_assign(&mut self, w: &Word) -> Result<String, Flow> {
-        let mut pieces = Vec::new();
-        self.expand_parts(&w.parts, false, true, &mut pieces)?;
-        Ok(join_pieces(&pieces, self.ifs_first()))
-    }
-
-    /// Expand a word as a pattern: quoted characters are escaped.
-    pub fn expand_pattern(&mut self, w: &Word) -> Result<String, Flow> {
-        let mut pieces = Vec::new();
-        self.expand_parts(&w.parts, false, true, &mut pieces)?;
-        let mut out = String::new();
-        for p in pieces {
-            match p {
-                Piece::Lit(s) | Piece::Split(s) => out.push_str(&s),
-                Piece::Quoted(s) => escape_pattern(&s, &mut out),
-                Piece::Break => out.push(' '),
-            }
-        }
-        Ok(out)
-    }
-
-    fn ifs_first(&self) -> String {
-        match self.vars.get("IFS") {
-            Some(v) => v.value.chars().next().map(String::from).unwrap_or_default(),
-            None => " ".into(),
+/// Expand a word into fields (splitting and globbing).
+pub fn expand_word(sh: &mut Shell, w: &Word) -> Result<Vec<String>, Ctl> {
+    // Fast path: a plain literal word.
+    if let [WordPart::Lit(s)] = w.parts.as_slice() {
+        if !s.starts_with('~') && !s.contains('{') && (sh.opts.noglob || !pattern::has_glob(s)) {
+            return Ok(vec![s.clone()]);
         }
     }
-
-    fn expand_parts(
-        &mut self,
-        parts: &[WordPart],
-        quoted: bool,
-        word_start: bool,
-        out: &mut Vec<Piece>,
-    ) -> Result<(), Flow> {
-        for (i, part) in parts.iter().enumerate() {
-            match part {
-                WordPart::Lit(s) => {
-                    if i == 0 && word_start && !quoted && s.starts_with('~') {
-                        out.push(Piece::Quoted(self.tilde(s)));
-                    } else if quoted {
-                        out.push(Piece::Quoted(s.clone()));
-                    } else {
-                        out.push(Piece::Lit(s.clone()));
-                    }
-                }
-                WordPart::Quoted(s) => out.push(Piece::Quoted(s.clone())),
-                WordPart::DQuoted(inner) => {
-                    let only_at = inner.len() == 1
-                        && matches!(&inner[0], WordPart::Param(p) if p.name == "@" && p.op.is_none() && !p.length);
-                    if !only_at {
-                        out.push(Piece::Quoted(String::new()));
-                    }
-                    self.expand_parts(inner, true, false, out)?;
-                }
-                WordPart::Param(p) => self.expand_param(p, quoted, out)?,
-                WordPart::CmdSub(list, _) => {
-                    let s = self.command_substitution(list)?;
-                    out.push(if quoted {
-                        Piece::Quoted(s)
-                    } else {
-                        Piece::Split(s)
-                    });
-                }
-                WordPart::Arith(parts, _) => {
-                    let mut pieces = Vec::new();
-                    self.expand_parts(parts, true, false, &mut pieces)?;
-                    let expr = join_pieces(&pieces, " ".into());
-                    let v = self.arith(&expr)?;
-                    let s = v.to_string();
-                    out.push(if quoted {
-                        Piece::Quoted(s)
-                    } else {
-                        Piece::Split(s)
-                    });
-                }
+    if w.parts
+        .iter()
+        .any(|p| matches!(p, WordPart::Lit(s) if s.contains('{')))
+    {
+        if let Some(words) = brace_expand(w) {
+            let mut out = Vec::new();
+            for w in &words {
+                out.extend(expand_fields(sh, w)?);
             }
-        }
-        Ok(())
-    }
-
-    /// Evaluate an arithmetic expression; an error aborts the command.
-    pub fn arith(&mut self, expr: &str) -> Result<i64, Flow> {
-        struct V<'a>(&'a mut Shell);
-        impl arith::ArithVars for V<'_> {
-            fn get_var(&self, name: &str) -> Option<String> {
-                self.0.get_var(name)
-            }
-            fn set_var(&mut self, name: &str, value: String) -> Result<(), String> {
-                self.0.set_var(name, value)
-            }
-        }
-        match arith::eval(expr, &mut V(self)) {
-            Ok(v) => Ok(v),
-            Err(e) => {
-                self.error(&e.to_string());
-                Err(Flow::Abort(1))
-            }
+            return Ok(out);
         }
     }
+    expand_fields(sh, w)
+}
 
-    fn tilde(&self, s: &str) -> String {
-        let (user, rest) = match s[1..].find('/') {
-            Some(i) => (&s[1..i + 1], &s[i + 1..]),
-            None => (&s[1..], ""),
+/// Brace expansion (`a{b,c}d`, `{1..5}`, `{a..e}`), bash's first expansion,
+/// for braces written within one unquoted literal part of the word.
+fn brace_expand(w: &Word) -> Option<Vec<Word>> {
+    for (k, p) in w.parts.iter().enumerate() {
+        let WordPart::Lit(s) = p else { continue };
+        let Some((i, j, alts)) = find_brace(s) else {
+            continue;
         };
-        if user.is_empty() {
-            let home = self.get_var("HOME").unwrap_or_default();
-            return format!("{home}{rest}");
-        }
-        match nix::unistd::User::from_name(user) {
-            Ok(Some(u)) => format!("{}{rest}", u.dir.to_string_lossy()),
-            _ => s.to_string(),
-        }
-    }
-
-    /// The value of a parameter, or None when unset.
-    fn param_value(&self, name: &str) -> Option<String> {
-        match name {
-            "?" => Some(self.last_status.to_string()),
-            "$" => Some(self.shell_pid().to_string()),
-            "!" => self.last_bg.map(|p| p.as_raw().to_string()),
-            "#" => Some(self.positional.len().to_string()),
-            "0" => Some(self.arg0.clone()),
-            "-" => Some(self.flags_string()),
-            "@" | "*" => {
-                if self.positional.is_empty() {
-                    None
-                } else {
-                    Some(self.positional.join(&self.ifs_first()))
-                }
-            }
-            n if n.bytes().all(|b| b.is_ascii_digit()) => {
-                let i: usize = n.parse().unwrap_or(0);
-                self.positional.get(i.wrapping_sub(1)).cloned()
-            }
-            n => self.get_var(n),
-        }
-    }
-
-    fn expand_param(
-        &mut self,
-        p: &ParamExp,
-        quoted: bool,
-        out: &mut Vec<Piece>,
-    ) -> Result<(), Flow> {
-        let name = p.name.as_str();
-        if p.length {
-            let n = match name {
-                "@" | "*" => self.positional.len(),
-                _ => {
-                    let v = self.param_value(name);
-                    if v.is_none() && self.opts.nounset {
-                        return Err(self.unbound(name));
-                    }
-                    v.unwrap_or_default().chars().count()
-                }
+        let mut out = Vec::new();
+        for alt in alts {
+            let mut parts = w.parts.clone();
+            parts[k] = WordPart::Lit(format!("{}{alt}{}", &s[..i], &s[j + 1..]));
+            let nw = Word {
+                parts,
+                span: w.span,
             };
-            out.push(if quoted {
-                Piece::Quoted(n.to_string())
-            } else {
-                Piece::Split(n.to_string())
-            });
-            return Ok(());
-        }
-        // "$@" and $@ / $*: one field per positional parameter.
-        if (name == "@" || (name == "*" && !quoted)) && p.op.is_none() {
-            for (i, a) in self.positional.clone().into_iter().enumerate() {
-                if i > 0 {
-                    out.push(Piece::Break);
-                }
-                out.push(if quoted {
-                    Piece::Quoted(a)
-                } else {
-                    Piece::Split(a)
-                });
+            match brace_expand(&nw) {
+                Some(more) => out.extend(more),
+                None => out.push(nw),
             }
-            return Ok(());
         }
-        let value = self.param_value(name);
-        let Some((op, word)) = &p.op else {
-            match value {
-                Some(v) => out.push(if quoted {
-                    Piece::Quoted(v)
-                } else {
-                    Piece::Split(v)
-                }),
-                None => {
-                    if self.opts.nounset && !matches!(name, "@" | "*") {
-                        return Err(self.unbound(name));
+        return Some(out);
+    }
+    None
+}
+
+/// The first `{…}` of `s` that expands: (open, close, alternatives).
+fn find_brace(s: &str) -> Option<(usize, usize, Vec<String>)> {
+    let b = s.as_bytes();
+    let mut start = 0;
+    while let Some(off) = s[start..].find('{') {
+        let i = start + off;
+        let mut depth = 0;
+        let mut commas = Vec::new();
+        let mut close = None;
+        for (j, &c) in b.iter().enumerate().skip(i) {
+            match c {
+                b'{' => depth += 1,
+                b'}' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        close = Some(j);
+                        break;
                     }
                 }
+                b',' if depth == 1 => commas.push(j),
+                _ => {}
             }
-            return Ok(());
-        };
-        let is_set = |colon: bool| match &value {
-            None => false,
-            Some(v) => !(colon && v.is_empty()),
-        };
-        match *op {
-            ParamOp::Default { colon } => {
-                if is_set(colon) {
-                    let v = value.unwrap_or_default();
-                    out.push(if quoted {
-                        Piece::Quoted(v)
-                    } else {
-                        Piece::Split(v)
-                    });
-                } else {
-                    self.expand_parts(&word.parts, quoted, true, out)?;
-                }
+        }
+        let j = close?;
+        if !commas.is_empty() {
+            let mut alts = Vec::new();
+            let mut from = i + 1;
+            for c in commas {
+                alts.push(s[from..c].to_string());
+                from = c + 1;
             }
-            ParamOp::Alt { colon } => {
-                if is_set(colon) {
-                    self.expand_parts(&word.parts, quoted, true, out)?;
-                }
+            alts.push(s[from..j].to_string());
+            return Some((i, j, alts));
+        }
+        if let Some(seq) = sequence(&s[i + 1..j]) {
+            return Some((i, j, seq));
+        }
+        start = i + 1;
+    }
+    None
+}
+
+/// `{1..5}`, `{5..1}`, `{1..10..2}`, `{a..e}`.
+fn sequence(body: &str) -> Option<Vec<String>> {
+    let f: Vec<&str> = body.split("..").collect();
+    if f.len() < 2 || f.len() > 3 {
+        return None;
+    }
+    let step: i64 = match f.get(2) {
+        Some(s) => s.parse::<i64>().ok()?.abs().max(1),
+        None => 1,
+    };
+    if let (Ok(a), Ok(b)) = (f[0].parse::<i64>(), f[1].parse::<i64>()) {
+        let mut v = Vec::new();
+        let mut x = a;
+        while (a <= b && x <= b) || (a > b && x >= b) {
+            v.push(x.to_string());
+            x += if a <= b { step } else { -step };
+            if v.len() > 1_000_000 {
+                break;
             }
-            ParamOp::Assign { colon } => {
-                if is_set(colon) {
-                    let v = value.unwrap_or_default();
-                    out.push(if quoted {
-                        Piece::Quoted(v)
-                    } else {
-                        Piece::Split(v)
-                    });
-                } else {
-                    let v = self.expand_string(word)?;
-                    if let Err(e) = self.set_var(name, v.clone()) {
-                        self.error(&e);
-                        return Err(Flow::Abort(1));
-                    }
-                    out.push(if quoted {
-                        Piece::Quoted(v)
-                    } else {
-                        Piece::Split(v)
-                    });
-                }
+        }
+        return Some(v);
+    }
+    let (ca, cb) = (
+        f[0].chars().collect::<Vec<_>>(),
+        f[1].chars().collect::<Vec<_>>(),
+    );
+    if ca.len() == 1 && cb.len() == 1 && ca[0].is_ascii_alphabetic() && cb[0].is_ascii_alphabetic()
+    {
+        let (a, b) = (ca[0] as i64, cb[0] as i64);
+        let mut v = Vec::new();
+        let mut x = a;
+        while (a <= b && x <= b) || (a > b && x >= b) {
+            v.push(char::from(x as u8).to_string());
+            x += if a <= b { step } else { -step };
+        }
+        return Some(v);
+    }
+    None
+}
+
+fn expand_fields(sh: &mut Shell, w: &Word) -> Result<Vec<String>, Ctl> {
+    let mut e = Exp::new(true, ifs(sh));
+    parts(sh, &w.parts, &mut e, false, true)?;
+    if e.cur.started {
+        e.finish();
+    }
+    let mut out = Vec::with_capacity(e.fields.len());
+    for f in e.fields {
+        if f.glob && !sh.opts.noglob {
+            let m = pattern::glob(&f.pat);
+            if !m.is_empty() {
+                out.extend(m);
+                continue;
             }
-            ParamOp::Error { colon } => {
-                if is_set(colon) {
-                    let v = value.unwrap_or_default();
-                    out.push(if quoted {
-                        Piece::Quoted(v)
+        }
+        out.push(f.text);
+    }
+    Ok(out)
+}
+
+/// Expand a word to one string: no splitting, no globbing (assignment
+/// values, `case` words, here-documents, redirection targets).
+pub fn expand_single(sh: &mut Shell, w: &Word) -> Result<String, Ctl> {
+    if let [WordPart::Lit(s)] = w.parts.as_slice() {
+        if !s.starts_with('~') {
+            return Ok(s.clone());
+        }
+    }
+    let mut e = Exp::new(false, ifs(sh));
+    parts(sh, &w.parts, &mut e, false, true)?;
+    Ok(e.cur.text)
+}
+
+/// Expand a word into a pattern for `case` and `${X#pat}`: quoted parts
+/// are escaped, unquoted ones keep their pattern meaning.
+pub fn expand_pattern(sh: &mut Shell, w: &Word) -> Result<String, Ctl> {
+    let mut e = Exp::new(false, ifs(sh));
+    parts(sh, &w.parts, &mut e, false, true)?;
+    Ok(e.cur.pat)
+}
+
+fn parts(
+    sh: &mut Shell,
+    ps: &[WordPart],
+    e: &mut Exp,
+    quoted: bool,
+    word_start: bool,
+) -> Result<(), Ctl> {
+    for (i, p) in ps.iter().enumerate() {
+        match p {
+            WordPart::Lit(s) => {
+                if i == 0 && word_start && !quoted && s.starts_with('~') {
+                    let end = s.find('/').unwrap_or(s.len());
+                    let user = &s[1..end];
+                    let home = if user.is_empty() {
+                        sh.get_var("HOME").map(str::to_string)
                     } else {
-                        Piece::Split(v)
-                    });
-                } else {
-                    let msg = self.expand_string(word)?;
-                    let msg = if msg.is_empty() {
-                        if colon {
-                            "parameter null or not set".to_string()
-                        } else {
-                            "parameter not set".to_string()
-                        }
-                    } else {
-                        msg
+                        nix::unistd::User::from_name(user)
+                            .ok()
+                            .flatten()
+                            .map(|u| u.dir.to_string_lossy().into_owned())
                     };
-                    self.error(&format!("{name}: {msg}"));
-                    return Err(Flow::Exit(1));
-                }
-            }
-            ParamOp::StripPrefix { longest } | ParamOp::StripSuffix { longest } => {
-                if value.is_none() && self.opts.nounset {
-                    return Err(self.unbound(name));
-                }
-                let v = value.unwrap_or_default();
-                let pat = self.expand_pattern(word)?;
-                let r = if matches!(op, ParamOp::StripPrefix { .. }) {
-                    pattern::strip_prefix(&pat, &v, longest)
-                } else {
-                    pattern::strip_suffix(&pat, &v, longest)
-                };
-                out.push(if quoted {
-                    Piece::Quoted(r)
-                } else {
-                    Piece::Split(r)
-                });
-            }
-        }
-        Ok(())
-    }
-
-    fn unbound(&self, name: &str) -> Flow {
-        self.error(&format!("{name}: unbound variable"));
-        Flow::Exit(1)
-    }
-
-    fn flags_string(&self) -> String {
-        let mut s = String::new();
-        if self.opts.errexit {
-            s.push('e');
-        }
-        if self.opts.noglob {
-            s.push('f');
-        }
-        s.push('h');
-        if self.opts.noexec {
-            s.push('n');
-        }
-        if self.opts.nounset {
-            s.push('u');
-        }
-        if self.opts.xtrace {
-            s.push('x');
-        }
-        s.push('B');
-        s
-    }
-
-    /// Field splitting and pathname expansion of expanded pieces.
-    fn split_and_glob(&self, pieces: Vec<Piece>) -> Fields {
-        let ifs = match self.vars.get("IFS") {
-            Some(v) => v.value.clone(),
-            None => " \t\n".into(),
-        };
-        let is_ws = |c: char| c == ' ' || c == '\t' || c == '\n';
-        // A field: its pattern text (quoted parts escaped), literal text,
-        // whether glob applies, whether it exists (possibly empty).
-        struct F {
-            pat: String,
-            lit: String,
-            globby: bool,
-            exists: bool,
-        }
-        let mut fields: Vec<F> = Vec::new();
-        let mut cur = F {
-            pat: String::new(),
-            lit: String::new(),
-            globby: false,
-            exists: false,
-        };
-        let push_field = |fields: &mut Vec<F>, cur: &mut F| {
-            let f = std::mem::replace(
-                cur,
-                F {
-                    pat: String::new(),
-                    lit: String::new(),
-                    globby: false,
-                    exists: false,
-                },
-            );
-            fields.push(f);
-        };
-        for p in pieces {
-            match p {
-                Piece::Lit(s) => {
-                    cur.pat.push_str(&s);
-                    cur.lit.push_str(&s);
-                    cur.globby = true;
-                    cur.exists = true;
-                }
-                Piece::Quoted(s) => {
-                    escape_pattern(&s, &mut cur.pat);
-                    cur.lit.push_str(&s);
-                    cur.exists = true;
-                }
-                Piece::Break => {
-                    push_field(&mut fields, &mut cur);
-                }
-                Piece::Split(s) => {
-                    if ifs.is_empty() {
-                        cur.pat.push_str(&s);
-                        cur.lit.push_str(&s);
-                        cur.globby = true;
-                        cur.exists |= !s.is_empty();
-                        continue;
-                    }
-                    let chars: Vec<char> = s.chars().collect();
-                    let mut i = 0;
-                    while i < chars.len() {
-                        let c = chars[i];
-                        if ifs.contains(c) {
-                            if is_ws(c) {
-                                // a run of IFS whitespace (maybe with one
-                                // non-whitespace IFS char) ends the field
-                                let mut j = i;
-                                let mut hard = false;
-                                while j < chars.len() && ifs.contains(chars[j]) {
-                                    if !is_ws(chars[j]) {
-                                        if hard {
-                                            break;
-                                        }
-                                        hard = true;
-                                    }
-                                    j += 1;
-                                }
-                                if cur.exists || hard {
-                                    push_field(&mut fields, &mut cur);
-                                }
-                                i = j;
-                            } else {
-                                push_field(&mut fields, &mut cur);
-                                i += 1;
-                                while i < chars.len() && ifs.contains(chars[i]) && is_ws(chars[i]) {
-                                    i += 1;
-                                }
-                            }
-                            continue;
+                    match home {
+                        Some(h) => {
+                            e.push_text(&h, true);
+                            e.push_text(&s[end..], false);
                         }
-                        cur.pat.push(c);
-                        cur.lit.push(c);
-                        cur.globby = true;
-                        cur.exists = true;
-                        i += 1;
+                        None => e.push_text(s, false),
                     }
+                } else {
+                    e.push_text(s, quoted);
+                }
+            }
+            WordPart::Quoted(s) => e.push_text(s, true),
+            WordPart::Dq(inner) => {
+                let at_only = inner.iter().any(is_at);
+                if !at_only {
+                    e.push_text("", true);
+                }
+                parts(sh, inner, e, true, false)?;
+            }
+            WordPart::Param(pe) => param(sh, pe, e, quoted)?,
+            WordPart::CmdSub(list) => {
+                let out = super::proc::command_subst(sh, list)?;
+                if quoted {
+                    e.push_text(&out, true);
+                } else {
+                    e.push_expansion(&out);
+                }
+            }
+            WordPart::Arith(inner) => {
+                let mut sub = Exp::new(false, String::new());
+                parts(sh, inner, &mut sub, true, false)?;
+                let v = arith_eval(sh, &sub.cur.text)?;
+                let s = v.to_string();
+                if quoted {
+                    e.push_text(&s, true);
+                } else {
+                    e.push_expansion(&s);
                 }
             }
         }
-        if cur.exists {
-            fields.push(cur);
-        }
-        let mut out = Vec::with_capacity(fields.len());
-        for f in fields {
-            if f.globby && !self.opts.noglob && pattern::has_glob(&f.pat) {
-                let m = pattern::glob(&f.pat);
-                if !m.is_empty() {
-                    out.extend(m);
-                    continue;
-                }
-            }
-            out.push(f.lit);
-        }
-        out
+    }
+    Ok(())
+}
+
+fn is_at(p: &WordPart) -> bool {
+    matches!(p, WordPart::Param(pe) if pe.name == "@" && pe.op == ParamOp::Plain)
+}
+
+struct Vars<'a>(&'a mut Shell);
+
+impl ArithVars for Vars<'_> {
+    fn get_var(&self, name: &str) -> Option<String> {
+        lookup(self.0, name)
+    }
+    fn set_var(&mut self, name: &str, value: String) -> Result<(), String> {
+        self.0.set_var(name, value)
     }
 }
 
-fn join_pieces(pieces: &[Piece], sep: String) -> String {
-    let mut s = String::new();
-    for p in pieces {
-        match p {
-            Piece::Lit(t) | Piece::Quoted(t) | Piece::Split(t) => s.push_str(t),
-            Piece::Break => s.push_str(&sep),
+/// Evaluate an arithmetic expression; an error aborts the command (bash).
+pub fn arith_eval(sh: &mut Shell, expr: &str) -> Result<i64, Ctl> {
+    match arith::eval(expr, &mut Vars(sh)) {
+        Ok(v) => Ok(v),
+        Err(err) => {
+            sh.error(&err.to_string());
+            Err(Ctl::Abort(1))
         }
     }
-    s
+}
+
+/// The value of a parameter, `None` when unset.
+pub fn lookup(sh: &Shell, name: &str) -> Option<String> {
+    match name {
+        "?" => Some(sh.status.to_string()),
+        "$" => Some(sh.shell_pid.to_string()),
+        "!" => sh.last_bg.map(|p| p.to_string()),
+        "#" => Some(sh.params.len().to_string()),
+        "0" => Some(sh.arg0.clone()),
+        "-" => {
+            let mut f = String::new();
+            if sh.opts.errexit {
+                f.push('e');
+            }
+            if sh.opts.noglob {
+                f.push('f');
+            }
+            f.push('h');
+            if sh.opts.noexec {
+                f.push('n');
+            }
+            if sh.opts.nounset {
+                f.push('u');
+            }
+            if sh.opts.xtrace {
+                f.push('x');
+            }
+            f.push('B');
+            Some(f)
+        }
+        "@" | "*" => {
+            if sh.params.is_empty() {
+                None
+            } else {
+                let sep = sh
+                    .get_var("IFS")
+                    .map(|s| s.chars().next().map(String::from).unwrap_or_default())
+                    .unwrap_or_else(|| " ".into());
+                Some(sh.params.join(&sep))
+            }
+        }
+        "LINENO" => Some(sh.lineno.to_string()),
+        "RANDOM" => Some((rand16() & 0x7fff).to_string()),
+        _ => {
+            if let Ok(n) = name.parse::<usize>() {
+                return sh.params.get(n.wrapping_sub(1)).cloned();
+            }
+            sh.vars.get(name).map(|v| v.value.clone())
+        }
+    }
+}
+
+fn rand16() -> u32 {
+    use std::time::{SystemTime, UNIX_EPOCH};
+    let n = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    n ^ (n >> 16)
+}
+
+fn param(sh: &mut Shell, pe: &ParamExp, e: &mut Exp, quoted: bool) -> Result<(), Ctl> {
+    let name = pe.name.as_str();
+    // "$@" and unquoted $@ / $*: one field per parameter.
+    if (name == "@" || (name == "*" && !quoted)) && pe.op == ParamOp::Plain {
+        let params = sh.params.clone();
+        for (i, p) in params.iter().enumerate() {
+            if i > 0 {
+                if quoted {
+                    e.finish();
+                    e.cur.started = true;
+                } else {
+                    // Unquoted: parameters are separate fields, then split.
+                    if e.cur.started {
+                        e.finish();
+                    }
+                    e.state = SplitState::None;
+                }
+            }
+            if quoted {
+                e.push_text(p, true);
+            } else {
+                e.push_expansion(p);
+            }
+        }
+        return Ok(());
+    }
+    let val = lookup(sh, name);
+    let set_nonnull = |v: &Option<String>, colon: bool| match v {
+        None => false,
+        Some(s) => !(colon && s.is_empty()),
+    };
+    let out: String = match pe.op {
+        ParamOp::Plain => match val {
+            Some(v) => v,
+            None => {
+                unbound(sh, name)?;
+                String::new()
+            }
+        },
+        ParamOp::Length => match val {
+            Some(v) => v.chars().count().to_string(),
+            None => {
+                unbound(sh, name)?;
+                "0".into()
+            }
+        },
+        ParamOp::Default { colon } => {
+            if set_nonnull(&val, colon) {
+                val.unwrap_or_default()
+            } else {
+                return word_into(sh, pe, e, quoted);
+            }
+        }
+        ParamOp::Alt { colon } => {
+            if set_nonnull(&val, colon) {
+                return word_into(sh, pe, e, quoted);
+            } else {
+                String::new()
+            }
+        }
+        ParamOp::Assign { colon } => {
+            if set_nonnull(&val, colon) {
+                val.unwrap_or_default()
+            } else {
+                let w = match &pe.word {
+                    Some(w) => expand_single(sh, w)?,
+                    None => String::new(),
+                };
+                if name.parse::<usize>().is_ok() || !is_name(name) {
+                    sh.error(&format!("${name}: cannot assign in this way"));
+                    return Err(Ctl::Abort(1));
+                }
+                if let Err(m) = sh.set_var(name, w.clone()) {
+                    sh.error(&m);
+                    return Err(Ctl::Abort(1));
+                }
+                w
+            }
+        }
+        ParamOp::Error { colon } => {
+            if set_nonnull(&val, colon) {
+                val.unwrap_or_default()
+            } else {
+                let msg = match &pe.word {
+                    Some(w) => expand_single(sh, w)?,
+                    None => String::new(),
+                };
+                let msg = if msg.is_empty() {
+                    if colon {
+                        "parameter null or not set".to_string()
+                    } else {
+                        "parameter not set".to_string()
+                    }
+                } else {
+                    msg
+                };
+                sh.error(&format!("{name}: {msg}"));
+                return Err(Ctl::Exit(1));
+            }
+        }
+        ParamOp::StripPrefix { longest } | ParamOp::StripSuffix { longest } => {
+            let v = match val {
+                Some(v) => v,
+                None => {
+                    unbound(sh, name)?;
+                    String::new()
+                }
+            };
+            let pat = match &pe.word {
+                Some(w) => expand_pattern(sh, w)?,
+                None => String::new(),
+            };
+            if matches!(pe.op, ParamOp::StripPrefix { .. }) {
+                pattern::strip_prefix(&pat, &v, longest)
+            } else {
+                pattern::strip_suffix(&pat, &v, longest)
+            }
+        }
+    };
+    if quoted {
+        e.push_text(&out, true);
+    } else {
+        e.push_expansion(&out);
+    }
+    Ok(())
+}
+
+fn word_into(sh: &mut Shell, pe: &ParamExp, e: &mut Exp, quoted: bool) -> Result<(), Ctl> {
+    if let Some(w) = &pe.word {
+        if quoted {
+            // Inside "…" the word is expanded as if double-quoted.
+            let mut sub = Exp::new(false, String::new());
+            parts(sh, &w.parts, &mut sub, true, false)?;
+            e.push_text(&sub.cur.text, true);
+        } else {
+            // Unquoted, the word's own text is split as well.
+            for p in &w.parts {
+                match p {
+                    WordPart::Lit(s) => e.push_expansion(s),
+                    other => parts(sh, std::slice::from_ref(other), e, false, false)?,
+                }
+            }
+        }
+    } else if quoted {
+        e.push_text("", true);
+    }
+    Ok(())
+}
+
+fn unbound(sh: &mut Shell, name: &str) -> Result<(), Ctl> {
+    if sh.opts.nounset && name != "@" && name != "*" {
+        sh.error(&format!("{name}: unbound variable"));
+        return Err(Ctl::Exit(1));
+    }
+    Ok(())
+}
+
+pub fn is_name(s: &str) -> bool {
+    let mut c = s.chars();
+    matches!(c.next(), Some(ch) if ch == '_' || ch.is_ascii_alphabetic())
+        && c.all(|ch| ch == '_' || ch.is_ascii_alphanumeric())
 }

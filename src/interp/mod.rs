@@ -1,149 +1,188 @@
-//! Evaluation of the AST: the process model, control flow, dispatch.
+//! The interpreter: evaluation of the AST, expansion, builtins,
+//! redirections, processes and dispatch to native commands.
 //!
-//! nsh runs commands as bash does: a single-threaded process that forks for
-//! external programs, pipelines (every element in its own child), subshells,
-//! command substitutions and background jobs; builtins and the native
-//! network commands run in-process with redirections applied to the
-//! process's own descriptors and undone afterwards.
+//! nsh is single-threaded and forks as bash does: every pipeline element,
+//! subshell, command substitution, background job and external program runs
+//! in a child process. Builtins, functions and native commands run in the
+//! shell process itself; their redirections are applied to the process's
+//! file descriptors with `dup2` and undone afterwards (bash's
+//! `execute_builtin_or_function`).
 //!
-//! Command lookup: functions, builtins, native commands
-//! ([`crate::native::lookup`]), then `PATH`.
+//! Control flow (`break`, `continue`, `return`, `exit`, fatal errors) travels
+//! up the Rust stack as [`Ctl`] in the `Err` side of [`Ex`].
 
 pub mod arith;
-mod builtins;
-pub use builtins::set_option;
-mod expand;
+pub mod builtins;
+pub mod expand;
 pub mod pattern;
 pub mod printf;
-mod redir;
+pub mod proc;
 pub mod test_cmd;
 
 use std::collections::HashMap;
-use std::ffi::CString;
-use std::io::Write;
-use std::os::fd::{AsRawFd, RawFd};
 use std::rc::Rc;
-use std::sync::atomic::{AtomicI32, Ordering};
-
-use nix::sys::signal::Signal;
-use nix::sys::wait::{waitpid, WaitStatus};
-use nix::unistd::{fork, ForkResult, Pid};
 
 use crate::ast::*;
-use crate::native::{self, NetCtx, Outcome};
-use crate::span::{SourceFile, Span};
+use crate::native::NetCtx;
+use crate::span::Span;
 
-pub use expand::Fields;
-
-/// Non-local control flow out of a command.
+/// Non-local control flow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Flow {
-    Break(usize),
-    Continue(usize),
+pub enum Ctl {
+    Break(u32),
+    Continue(u32),
     Return(i32),
-    /// Leave the shell (the `exit` builtin, a fatal expansion error).
+    /// Leave the shell (or the subshell) with this status.
     Exit(i32),
-    /// Abandon the current top-level command (bash's arithmetic errors).
+    /// Abandon the current top-level command with this status (bash's
+    /// behaviour after an arithmetic or redirection expansion error).
     Abort(i32),
 }
 
-pub type Res = Result<i32, Flow>;
+/// The result of executing something: its exit status, or control flow.
+pub type Ex = Result<i32, Ctl>;
 
-/// A shell variable.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Var {
     pub value: String,
     pub exported: bool,
     pub readonly: bool,
 }
 
-/// `set -o` options.
-#[derive(Debug, Clone, Default)]
-pub struct Options {
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Opts {
     pub errexit: bool,
     pub nounset: bool,
     pub xtrace: bool,
     pub pipefail: bool,
     pub noglob: bool,
+    pub noclobber: bool,
     pub noexec: bool,
-    pub allexport: bool,
+}
+
+/// A named source text with its line table, for `FILE: line N:` messages.
+#[derive(Debug)]
+pub struct Source {
+    pub name: String,
+    line_starts: Vec<usize>,
+    /// Every command is reported at this line (`eval`, traps).
+    pub fixed: Option<usize>,
+}
+
+impl Source {
+    pub fn new(name: &str, text: &str) -> Self {
+        let mut line_starts = vec![0];
+        for (i, b) in text.bytes().enumerate() {
+            if b == b'\n' {
+                line_starts.push(i + 1);
+            }
+        }
+        Source {
+            name: name.to_string(),
+            line_starts,
+            fixed: None,
+        }
+    }
+
+    pub fn line_of(&self, offset: usize) -> usize {
+        if let Some(l) = self.fixed {
+            return l;
+        }
+        match self.line_starts.binary_search(&offset) {
+            Ok(i) => i + 1,
+            Err(i) => i,
+        }
+    }
 }
 
 /// A background job started with `&`.
 #[derive(Debug, Clone)]
 pub struct Job {
-    pub pid: Pid,
-    pub status: Option<i32>,
+    pub pid: i32,
     pub text: String,
+    pub status: Option<i32>,
 }
 
-/// Signals whose trap or EXIT-trap handling is pending (bit per signal).
-static PENDING_SIGNALS: AtomicI32 = AtomicI32::new(0);
-
-extern "C" fn on_signal(sig: libc::c_int) {
-    PENDING_SIGNALS.fetch_or(1 << sig, Ordering::SeqCst);
-}
-
-/// The interpreter's state.
+/// The state of one shell process.
 pub struct Shell {
     pub vars: HashMap<String, Var>,
-    pub positional: Vec<String>,
-    /// `$0`, also the prefix of error messages (`t.sh: line 3: …`).
+    pub funcs: HashMap<String, Rc<Command>>,
+    /// `$1`…
+    pub params: Vec<String>,
+    /// `$0`
     pub arg0: String,
-    pub functions: HashMap<String, Rc<FunctionDef>>,
-    pub opts: Options,
-    pub last_status: i32,
-    pub last_bg: Option<Pid>,
+    /// `$?`
+    pub status: i32,
+    pub opts: Opts,
+    /// Saved variables of each active function call (`local`).
+    pub locals: Vec<Vec<(String, Option<Var>)>>,
+    pub ctx: NetCtx,
+    /// The source whose spans are being executed (line numbers).
+    pub sources: Vec<Rc<Source>>,
+    /// The line of the command being executed (`$LINENO`, messages).
+    pub lineno: usize,
+    pub traps: HashMap<String, String>,
+    pub last_bg: Option<i32>,
     pub jobs: Vec<Job>,
-    /// Trap commands by signal number; 0 is EXIT.
-    pub traps: HashMap<i32, String>,
-    /// Saved variables of each active function call, for `local`.
-    locals: Vec<Vec<(String, Option<Var>)>>,
-    pub net: NetCtx,
-    /// Line starts of each source being run (for line numbers).
-    sources: Vec<(SourceFile, Vec<usize>)>,
-    pub line: usize,
-    /// >0 while running a condition (errexit does not apply).
-    errexit_off: usize,
-    loop_depth: usize,
-    func_depth: usize,
-    /// In a forked child (subshell, pipeline element, substitution).
-    pub subshell: bool,
-    hash: HashMap<String, String>,
-    in_exit_trap: bool,
+    /// > 0 while in a context where `set -e` does not apply.
+    pub errexit_suppressed: u32,
+    /// This process is a forked subshell: leave with `_exit`.
+    pub in_child: bool,
+    pub loop_depth: u32,
+    pub func_depth: u32,
+    /// `$$`
+    pub shell_pid: i32,
+    /// Cached `NAME=value` strings of exported variables.
+    env_cache: Option<Rc<Vec<std::ffi::CString>>>,
+    /// PATH lookups (bash's command hash table).
+    pub hash: HashMap<String, String>,
+    /// Running the EXIT trap (it runs once).
+    pub exiting: bool,
     /// Status of the last command substitution of the current command.
-    last_cmdsub_status: Option<i32>,
-    /// Depth of `.`/`source` (for `return`).
-    sourcing: usize,
-    /// Set by `exec` without a command: keep its redirections.
-    keep_redirects: bool,
-    /// The pid of the main shell process (`$$`, also in subshells).
-    pid: i32,
-}
-
-impl Default for Shell {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-fn line_starts(text: &str) -> Vec<usize> {
-    let mut v = vec![0];
-    v.extend(
-        text.bytes()
-            .enumerate()
-            .filter(|(_, b)| *b == b'\n')
-            .map(|(i, _)| i + 1),
-    );
-    v
+    pub status_from_subst: Option<i32>,
+    /// Depth of `source` / `.` (where `return` is allowed).
+    pub source_depth: u32,
+    /// Nesting of command substitutions and evals (`set -x` prefix).
+    pub xtrace_level: u32,
+    /// The signal that killed the child last waited for.
+    pub last_wait_signal: Option<i32>,
+    /// A foreground external command was killed by (pid, signal).
+    pub fg_signaled: Option<(i32, i32)>,
 }
 
 impl Shell {
-    pub fn new() -> Self {
-        let mut vars = HashMap::new();
+    pub fn new(arg0: &str, params: Vec<String>) -> Self {
+        let mut sh = Shell {
+            vars: HashMap::new(),
+            funcs: HashMap::new(),
+            params,
+            arg0: arg0.to_string(),
+            status: 0,
+            opts: Opts::default(),
+            locals: Vec::new(),
+            ctx: NetCtx::new(),
+            sources: Vec::new(),
+            lineno: 0,
+            traps: HashMap::new(),
+            last_bg: None,
+            jobs: Vec::new(),
+            errexit_suppressed: 0,
+            in_child: false,
+            loop_depth: 0,
+            func_depth: 0,
+            shell_pid: std::process::id() as i32,
+            env_cache: None,
+            hash: HashMap::new(),
+            exiting: false,
+            status_from_subst: None,
+            source_depth: 0,
+            last_wait_signal: None,
+            fg_signaled: None,
+            xtrace_level: 1,
+        };
         for (k, v) in std::env::vars_os() {
             if let (Ok(k), Ok(v)) = (k.into_string(), v.into_string()) {
-                vars.insert(
+                sh.vars.insert(
                     k,
                     Var {
                         value: v,
@@ -153,1167 +192,625 @@ impl Shell {
                 );
             }
         }
-        let mut sh = Shell {
-            vars,
-            positional: Vec::new(),
-            arg0: "nsh".into(),
-            functions: HashMap::new(),
-            opts: Options::default(),
-            last_status: 0,
-            last_bg: None,
-            jobs: Vec::new(),
-            traps: HashMap::new(),
-            locals: Vec::new(),
-            net: NetCtx::new(),
-            sources: Vec::new(),
-            line: 0,
-            errexit_off: 0,
-            loop_depth: 0,
-            func_depth: 0,
-            subshell: false,
-            hash: HashMap::new(),
-            in_exit_trap: false,
-            last_cmdsub_status: None,
-            sourcing: 0,
-            keep_redirects: false,
-            pid: std::process::id() as i32,
-        };
-        sh.set_default("IFS", " \t\n");
-        sh.set_default("PS4", "+ ");
-        sh.set_default("OPTIND", "1");
+        if !sh.vars.contains_key("IFS") {
+            sh.vars.insert(
+                "IFS".into(),
+                Var {
+                    value: " \t\n".into(),
+                    ..Var::default()
+                },
+            );
+        }
+        // bash's own read-only and informational variables.
+        let uid = nix::unistd::getuid().as_raw().to_string();
+        let euid = nix::unistd::geteuid().as_raw().to_string();
         let ppid = nix::unistd::getppid().as_raw().to_string();
-        sh.vars.insert(
-            "PPID".into(),
-            Var {
-                value: ppid,
-                exported: false,
-                readonly: false,
-            },
-        );
+        for (k, v, ro) in [
+            ("UID", uid, true),
+            ("EUID", euid, true),
+            ("PPID", ppid, true),
+        ] {
+            sh.vars.insert(
+                k.to_string(),
+                Var {
+                    value: v,
+                    exported: false,
+                    readonly: ro,
+                },
+            );
+        }
+        if !sh.vars.contains_key("PS4") {
+            sh.vars.insert(
+                "PS4".into(),
+                Var {
+                    value: "+ ".into(),
+                    ..Var::default()
+                },
+            );
+        }
         if let Ok(cwd) = std::env::current_dir() {
-            let pwd_ok = sh
+            let cwd = cwd.to_string_lossy().into_owned();
+            let keep = sh
                 .vars
                 .get("PWD")
-                .map(|v| std::fs::canonicalize(&v.value).ok() == Some(cwd.clone()))
+                .map(|v| same_dir(&v.value, &cwd))
                 .unwrap_or(false);
-            if !pwd_ok {
-                let _ = sh.set_var("PWD", cwd.to_string_lossy().into_owned());
+            if !keep {
+                sh.set_var("PWD", cwd).ok();
+                sh.export("PWD");
             }
         }
         sh
     }
 
-    fn set_default(&mut self, name: &str, value: &str) {
-        self.vars.entry(name.into()).or_insert(Var {
-            value: value.into(),
-            exported: false,
-            readonly: false,
-        });
+    // ---- variables -------------------------------------------------------
+
+    pub fn get_var(&self, name: &str) -> Option<&str> {
+        self.vars.get(name).map(|v| v.value.as_str())
     }
 
-    // ------------------------------------------------------------ variables
-
-    pub fn get_var(&self, name: &str) -> Option<String> {
-        match name {
-            "LINENO" => Some(self.line.to_string()),
-            "RANDOM" => Some((rand_u32() % 32768).to_string()),
-            _ => self.vars.get(name).map(|v| v.value.clone()),
-        }
-    }
-
-    /// Assign, as `NAME=VALUE` does. Errors name the readonly variable.
+    /// Assign a variable; `Err` carries bash's message for a readonly one.
     pub fn set_var(&mut self, name: &str, value: String) -> Result<(), String> {
+        if let Some(v) = self.vars.get_mut(name) {
+            if v.readonly {
+                return Err(format!("{name}: readonly variable"));
+            }
+            if v.exported {
+                self.env_cache = None;
+            }
+            v.value = value;
+        } else {
+            self.vars.insert(
+                name.to_string(),
+                Var {
+                    value,
+                    ..Var::default()
+                },
+            );
+        }
         if name == "PATH" {
             self.hash.clear();
-        }
-        let allexport = self.opts.allexport;
-        let v = self.vars.entry(name.to_string()).or_default();
-        if v.readonly {
-            return Err(format!("{name}: readonly variable"));
-        }
-        v.value = value;
-        if allexport {
-            v.exported = true;
         }
         Ok(())
     }
 
-    /// Print `PREFIX: line N: MSG` on stderr, as bash reports errors.
-    pub fn error(&self, msg: &str) {
-        let text = format!("{}: line {}: {}\n", self.arg0, self.line, msg);
-        let _ = FdWriter(2).write_all(text.as_bytes());
+    pub fn export(&mut self, name: &str) {
+        self.env_cache = None;
+        self.vars.entry(name.to_string()).or_default().exported = true;
     }
 
-    fn set_line(&mut self, span: Span) {
-        if !self.sources.is_empty() {
-            self.line = self.line_of(span);
+    pub fn unexport(&mut self, name: &str) {
+        self.env_cache = None;
+        if let Some(v) = self.vars.get_mut(name) {
+            v.exported = false;
         }
     }
 
-    // ------------------------------------------------------------ running
-
-    /// Run a whole program (a script, `-c` text, a sourced file).
-    pub fn run_source(&mut self, src: &SourceFile, list: &List) -> Res {
-        self.sources.push((src.clone(), line_starts(&src.text)));
-        let r = self.run_toplevel(list);
-        self.sources.pop();
-        r
+    pub fn unset_var(&mut self, name: &str) -> Result<(), String> {
+        if let Some(v) = self.vars.get(name) {
+            if v.readonly {
+                return Err(format!("{name}: cannot unset: readonly variable"));
+            }
+            if v.exported {
+                self.env_cache = None;
+            }
+        }
+        self.vars.remove(name);
+        if name == "PATH" {
+            self.hash.clear();
+        }
+        Ok(())
     }
 
-    /// Run top-level commands. An aborted command (bash's jump to top
-    /// level: assignment to a readonly variable, arithmetic error) skips
-    /// the rest of its line, as bash reads and runs a line at a time.
-    fn run_toplevel(&mut self, list: &List) -> Res {
-        let mut status = 0;
-        let mut skip_line = None;
+    /// The environment of a child process (cached between commands).
+    pub fn environ(&mut self) -> Rc<Vec<std::ffi::CString>> {
+        if let Some(e) = &self.env_cache {
+            return e.clone();
+        }
+        let mut env: Vec<std::ffi::CString> = self
+            .vars
+            .iter()
+            .filter(|(_, v)| v.exported)
+            .filter_map(|(k, v)| std::ffi::CString::new(format!("{k}={}", v.value)).ok())
+            .collect();
+        env.sort();
+        let env = Rc::new(env);
+        self.env_cache = Some(env.clone());
+        env
+    }
+
+    pub fn invalidate_env(&mut self) {
+        self.env_cache = None;
+    }
+
+    // ---- messages --------------------------------------------------------
+
+    /// The `NAME: line N: ` prefix of bash's messages.
+    pub fn prefix(&self) -> String {
+        format!("{}: line {}: ", self.src_name(), self.lineno)
+    }
+
+    /// Print `NAME: line N: msg` on fd 2.
+    pub fn error(&self, msg: &str) {
+        let s = format!("{}{msg}\n", self.prefix());
+        proc::write_fd(2, s.as_bytes());
+    }
+
+    fn set_line(&mut self, span: Span) {
+        if let Some(src) = self.sources.last() {
+            self.lineno = src.line_of(span.start);
+        }
+    }
+
+    // ---- running programs ------------------------------------------------
+
+    /// Run a whole parsed program from `source` (the script, `-c` text).
+    /// Returns the exit status; runs the EXIT trap.
+    pub fn run_program(&mut self, list: &List, source: Rc<Source>) -> i32 {
+        self.sources.push(source);
+        let r = self.run_toplevel(list);
+        self.sources.pop();
+        let st = match r {
+            Ok(s) => s,
+            Err(Ctl::Exit(s)) => s,
+            Err(Ctl::Return(s)) | Err(Ctl::Abort(s)) => s,
+            Err(_) => self.status,
+        };
+        self.exit_shell(st)
+    }
+
+    /// Run one REPL entry; `exit` comes back as `Err(Ctl::Exit)`.
+    pub fn run_interactive(&mut self, list: &List, source: Rc<Source>) -> Ex {
+        self.sources.push(source);
+        let r = self.run_toplevel(list);
+        self.sources.pop();
+        match r {
+            Err(Ctl::Exit(s)) => Err(Ctl::Exit(s)),
+            Ok(s) | Err(Ctl::Return(s)) | Err(Ctl::Abort(s)) => {
+                self.status = s;
+                Ok(s)
+            }
+            Err(_) => Ok(self.status),
+        }
+    }
+
+    /// Top-level items run one after another; an `Abort` abandons the rest
+    /// of its line, as bash (which reads a script line by line) does.
+    fn run_toplevel(&mut self, list: &List) -> Ex {
+        let mut skip_line: Option<usize> = None;
+        let mut st = self.status;
         for item in &list.items {
-            if let Some(line) = skip_line {
-                if self.line_of(item.span) == line {
+            if let Some(l) = skip_line {
+                let line = self
+                    .sources
+                    .last()
+                    .map(|s| s.line_of(item.span.start))
+                    .unwrap_or(0);
+                if line == l {
                     continue;
                 }
                 skip_line = None;
             }
             match self.run_item(item) {
-                Ok(s) => status = s,
-                Err(Flow::Abort(s)) => {
-                    status = s;
-                    self.last_status = s;
-                    skip_line = Some(self.line_of(item.span));
+                Ok(s) => st = s,
+                Err(Ctl::Abort(s)) => {
+                    self.status = s;
+                    st = s;
+                    skip_line = self.sources.last().map(|src| src.line_of(item.span.end));
                 }
-                Err(f) => return Err(f),
+                Err(Ctl::Break(_)) | Err(Ctl::Continue(_)) => st = self.status,
+                Err(e) => return Err(e),
             }
         }
-        Ok(status)
+        Ok(st)
     }
 
-    fn line_of(&self, span: Span) -> usize {
-        match self.sources.last() {
-            Some((_, starts)) => match starts.binary_search(&span.start) {
-                Ok(i) => i + 1,
-                Err(i) => i,
-            },
-            None => 0,
-        }
-    }
-
-    pub fn run_list(&mut self, list: &List) -> Res {
-        let mut status = 0;
-        for item in &list.items {
-            status = self.run_item(item)?;
-        }
-        Ok(status)
-    }
-
-    fn run_item(&mut self, item: &ListItem) -> Res {
-        self.check_signals()?;
-        if item.background {
-            return self.run_background(item);
-        }
-        let s = self.run_and_or(&item.and_or)?;
-        self.check_signals()?;
-        Ok(s)
-    }
-
-    fn run_background(&mut self, item: &ListItem) -> Res {
-        self.net.barrier(&mut FdWriter(2));
-        flush_all();
-        // SAFETY: nsh is single-threaded (native commands join their
-        // threads before returning), so the child may run arbitrary code.
-        match unsafe { fork() } {
-            Ok(ForkResult::Child) => {
-                self.become_child();
-                // Non-interactive shells give background jobs /dev/null.
-                if let Ok(f) = std::fs::File::open("/dev/null") {
-                    raw_dup2(f.as_raw_fd(), 0);
-                }
-                let s = match self.run_and_or(&item.and_or) {
-                    Ok(s) => s,
-                    Err(Flow::Exit(s)) | Err(Flow::Return(s)) | Err(Flow::Abort(s)) => s,
-                    Err(_) => 0,
-                };
-                self.exit_child(s)
-            }
-            Ok(ForkResult::Parent { child }) => {
-                self.last_bg = Some(child);
-                self.jobs.push(Job {
-                    pid: child,
-                    status: None,
-                    text: String::new(),
-                });
-                self.last_status = 0;
-                Ok(0)
-            }
-            Err(e) => {
-                self.error(&format!("fork: {}", e.desc()));
-                Ok(1)
-            }
-        }
-    }
-
-    fn run_and_or(&mut self, ao: &AndOr) -> Res {
-        let n = ao.rest.len();
-        if n > 0 {
-            self.errexit_off += 1;
-        }
-        let first = self.run_pipeline(&ao.first, n == 0);
-        if n > 0 {
-            self.errexit_off -= 1;
-        }
-        let mut status = first?;
-        for (i, (op, pl)) in ao.rest.iter().enumerate() {
-            let run = match op {
-                AndOrOp::And => status == 0,
-                AndOrOp::Or => status != 0,
-            };
-            if run {
-                let last = i + 1 == n;
-                if !last {
-                    self.errexit_off += 1;
-                }
-                let r = self.run_pipeline(pl, last);
-                if !last {
-                    self.errexit_off -= 1;
-                }
-                status = r?;
-            }
-        }
-        Ok(status)
-    }
-
-    fn run_pipeline(&mut self, pl: &Pipeline, errexit_applies: bool) -> Res {
-        if pl.bang {
-            self.errexit_off += 1;
-        }
-        let r = if pl.commands.len() == 1 {
-            self.run_command(&pl.commands[0])
-        } else {
-            self.run_multi(&pl.commands)
-        };
-        if pl.bang {
-            self.errexit_off -= 1;
-        }
-        let mut status = r?;
-        if pl.bang {
-            status = (status == 0) as i32;
-        }
-        self.last_status = status;
-        if status != 0 && errexit_applies && !pl.bang {
-            self.check_errexit(status)?;
-        }
-        Ok(status)
-    }
-
-    fn check_errexit(&mut self, status: i32) -> Res {
-        if self.opts.errexit && self.errexit_off == 0 {
-            return Err(Flow::Exit(status));
-        }
-        Ok(status)
-    }
-
-    /// A pipeline of several commands: each runs in its own child.
-    fn run_multi(&mut self, cmds: &[Command]) -> Res {
-        self.net.barrier(&mut FdWriter(2));
-        flush_all();
-        let mut pids = Vec::new();
-        let mut prev_read: Option<std::os::fd::OwnedFd> = None;
-        for (i, cmd) in cmds.iter().enumerate() {
-            let last = i + 1 == cmds.len();
-            let pipe = if last {
-                None
-            } else {
-                match nix::unistd::pipe() {
-                    Ok(p) => Some(p),
-                    Err(e) => {
-                        self.error(&format!("pipe error: {}", e.desc()));
-                        return Ok(1);
-                    }
-                }
-            };
-            // SAFETY: single-threaded process; see run_background.
-            match unsafe { fork() } {
-                Ok(ForkResult::Child) => {
-                    self.become_child();
-                    if let Some(r) = &prev_read {
-                        raw_dup2(r.as_raw_fd(), 0);
-                    }
-                    if let Some((_, w)) = &pipe {
-                        raw_dup2(w.as_raw_fd(), 1);
-                    }
-                    drop(prev_read.take());
-                    drop(pipe);
-                    let s = match self.run_command_in_child(cmd) {
-                        Ok(s) => s,
-                        Err(Flow::Exit(s)) | Err(Flow::Return(s)) | Err(Flow::Abort(s)) => s,
-                        Err(_) => 0,
-                    };
-                    self.exit_child(s)
-                }
-                Ok(ForkResult::Parent { child }) => {
-                    pids.push(child);
-                    prev_read = pipe.map(|(r, _w)| r);
-                }
-                Err(e) => {
-                    self.error(&format!("fork: {}", e.desc()));
-                    return Ok(1);
-                }
-            }
-        }
-        drop(prev_read);
-        let mut statuses = Vec::new();
-        for pid in pids {
-            statuses.push(self.wait_pid(pid));
-        }
-        let last = *statuses.last().unwrap_or(&0);
-        if self.opts.pipefail {
-            if let Some(s) = statuses.iter().rev().find(|s| **s != 0) {
-                return Ok(*s);
-            }
-        }
-        Ok(last)
-    }
-
-    /// In a forked child: a simple external command execs directly, without
-    /// another fork.
-    fn run_command_in_child(&mut self, cmd: &Command) -> Res {
-        self.run_command(cmd)
-    }
-
-    /// Wait for a child, returning its shell status (128+N for a signal).
-    pub fn wait_pid(&mut self, pid: Pid) -> i32 {
-        loop {
-            match waitpid(pid, None) {
-                Ok(WaitStatus::Exited(_, s)) => return s,
-                Ok(WaitStatus::Signaled(_, sig, _)) => {
-                    if sig == Signal::SIGINT && !self.subshell {
-                        let _ = FdWriter(2).write_all(b"\n");
-                    }
-                    return 128 + sig as i32;
-                }
-                Ok(_) => continue,
-                Err(nix::errno::Errno::EINTR) => continue,
-                Err(_) => return 127,
-            }
-        }
-    }
-
-    /// Set-up of every forked child.
-    fn become_child(&mut self) {
-        self.net.after_fork();
-        self.subshell = true;
-        self.jobs.clear();
-        // Traps other than ignored ones are reset in subshells.
-        let ignored: Vec<i32> = self
-            .traps
-            .iter()
-            .filter(|(_, v)| v.is_empty())
-            .map(|(k, _)| *k)
-            .collect();
-        for (sig, _) in self.traps.drain() {
-            if sig > 0 && !ignored.contains(&sig) {
-                reset_signal(sig);
-            }
-        }
-        for sig in ignored {
-            self.traps.insert(sig, String::new());
-        }
-    }
-
-    /// Leave a forked child with `status`, never returning.
-    pub fn exit_child(&mut self, status: i32) -> ! {
-        self.net.barrier(&mut FdWriter(2));
-        flush_all();
-        // SAFETY: _exit is always safe; it skips atexit handlers and
-        // destructors that belong to the parent's state.
-        unsafe { libc::_exit(status) }
-    }
-
-    /// Run the EXIT trap (once), commit queued native work, and give the
-    /// status the shell leaves with.
-    pub fn finish(&mut self, status: i32) -> i32 {
+    /// Finish: barrier, EXIT trap, and the final status.
+    pub fn exit_shell(&mut self, status: i32) -> i32 {
         let mut status = status;
-        if !self.in_exit_trap {
-            if let Some(cmd) = self.traps.remove(&0) {
-                self.in_exit_trap = true;
-                self.last_status = status;
-                if let Err(Flow::Exit(s)) = self.eval_string(&cmd, "trap") {
+        if !self.exiting {
+            self.exiting = true;
+            if let Some(t) = self.traps.remove("EXIT") {
+                self.status = status;
+                if let Err(Ctl::Exit(s)) = self.eval_string(&t, "trap") {
                     status = s;
                 }
             }
         }
-        let b = self.net.barrier(&mut FdWriter(2));
+        let mut err = proc::FdWriter(2);
+        let b = self.ctx.barrier(&mut err);
         if status == 0 && b != 0 {
             status = b;
         }
-        flush_all();
         status
     }
 
-    /// Parse and run a string (eval, traps).
-    pub fn eval_string(&mut self, text: &str, name: &str) -> Res {
-        let src = SourceFile::new(
-            self.sources
-                .last()
-                .map(|(s, _)| s.name.to_string())
-                .unwrap_or_else(|| name.to_string()),
-            text.to_string(),
-        );
-        match crate::syntax::parse_program(&src) {
+    /// Parse and run `text` (eval, trap actions): messages keep the line
+    /// of the command that evals.
+    pub fn eval_string(&mut self, text: &str, _what: &str) -> Ex {
+        match crate::syntax::parse(text) {
             Ok(list) => {
-                let line = self.line;
-                self.sources.push((src, line_starts(text)));
+                let line = self.lineno;
+                let name = self.src_name();
+                self.sources.push(Rc::new(Source {
+                    name,
+                    line_starts: Vec::new(),
+                    fixed: Some(line),
+                }));
                 let r = self.run_list(&list);
                 self.sources.pop();
-                self.line = line;
+                self.lineno = line;
                 r
             }
             Err(e) => {
-                self.error(&format!("{name}: {e}"));
+                self.error(&e.message);
                 Ok(2)
             }
         }
     }
 
-    fn check_signals(&mut self) -> Result<(), Flow> {
-        let pending = PENDING_SIGNALS.swap(0, Ordering::SeqCst);
-        if pending == 0 {
-            return Ok(());
+    pub fn src_name(&self) -> String {
+        self.sources
+            .last()
+            .map(|s| s.name.clone())
+            .unwrap_or_else(|| self.arg0.clone())
+    }
+
+    pub fn run_list(&mut self, list: &List) -> Ex {
+        let mut st = 0;
+        for item in &list.items {
+            st = self.run_item(item)?;
         }
-        for sig in 1..32 {
-            if pending & (1 << sig) == 0 {
+        Ok(st)
+    }
+
+    fn run_item(&mut self, item: &ListItem) -> Ex {
+        if item.background {
+            self.set_line(item.span);
+            return self.run_background(item);
+        }
+        let st = self.run_and_or(&item.and_or)?;
+        self.status = st;
+        self.check_traps()?;
+        Ok(st)
+    }
+
+    fn run_background(&mut self, item: &ListItem) -> Ex {
+        self.barrier();
+        let pid = proc::fork_child(self, |sh| {
+            // bash: an asynchronous command's stdin is /dev/null when job
+            // control is off (execute_cmd.c: `asynchronous` redirection).
+            proc::stdin_devnull();
+            // A lone simple command is exec'd in this child, as bash does,
+            // so that `$!` is the program itself and `kill $!` reaches it.
+            let ao = &item.and_or;
+            if ao.rest.is_empty() && !ao.first.bang && ao.first.cmds.len() == 1 {
+                return proc::run_in_child(sh, &ao.first.cmds[0]);
+            }
+            sh.run_and_or(&item.and_or)
+        })?;
+        self.last_bg = Some(pid);
+        self.jobs.push(Job {
+            pid,
+            text: format!("{}", item.and_or),
+            status: None,
+        });
+        self.status = 0;
+        Ok(0)
+    }
+
+    fn run_and_or(&mut self, ao: &AndOr) -> Ex {
+        if ao.rest.is_empty() {
+            return self.run_pipeline(&ao.first);
+        }
+        self.errexit_suppressed += 1;
+        let r = self.run_pipeline(&ao.first);
+        self.errexit_suppressed -= 1;
+        let mut st = r?;
+        let n = ao.rest.len();
+        for (i, (op, p)) in ao.rest.iter().enumerate() {
+            self.status = st;
+            let run = match op {
+                AndOrOp::And => st == 0,
+                AndOrOp::Or => st != 0,
+            };
+            if !run {
                 continue;
             }
-            match self.traps.get(&sig).cloned() {
-                Some(cmd) if !cmd.is_empty() => {
-                    let saved = self.last_status;
-                    self.eval_string(&cmd, "trap")?;
-                    self.last_status = saved;
-                }
-                Some(_) => {}
-                None => {
-                    // No trap of its own: the EXIT trap runs, then the signal
-                    // takes its default effect.
-                    let status = self.finish(128 + sig);
-                    reset_signal(sig);
-                    // SAFETY: raising a signal on ourselves.
-                    unsafe { libc::raise(sig) };
-                    return Err(Flow::Exit(status));
-                }
+            if i + 1 < n {
+                self.errexit_suppressed += 1;
+                let r = self.run_pipeline(p);
+                self.errexit_suppressed -= 1;
+                st = r?;
+            } else {
+                st = self.run_pipeline(p)?;
             }
         }
-        Ok(())
+        Ok(st)
     }
 
-    /// Install our handler for `sig` (a trap, or EXIT-trap handling).
-    pub fn catch_signal(&mut self, sig: i32) {
-        // SAFETY: the handler only touches an atomic.
-        unsafe {
-            let mut sa: libc::sigaction = std::mem::zeroed();
-            sa.sa_sigaction = on_signal as *const () as usize;
-            libc::sigemptyset(&mut sa.sa_mask);
-            libc::sigaction(sig, &sa, std::ptr::null_mut());
+    fn run_pipeline(&mut self, p: &Pipeline) -> Ex {
+        if p.bang {
+            self.errexit_suppressed += 1;
         }
+        let r = if p.cmds.len() == 1 {
+            self.run_command(&p.cmds[0])
+        } else {
+            proc::run_pipeline(self, &p.cmds)
+        };
+        if p.bang {
+            self.errexit_suppressed -= 1;
+        }
+        let st = r?;
+        let st = if p.bang { i32::from(st == 0) } else { st };
+        self.status = st;
+        if st != 0 && !p.bang && self.errexit_suppressed == 0 && self.traps.contains_key("ERR") {
+            if let Some(t) = self.traps.get("ERR").cloned() {
+                self.eval_string(&t, "trap")?;
+                self.status = st;
+            }
+        }
+        if st != 0 && !p.bang && self.errexit_applies(p) {
+            return Err(Ctl::Exit(st));
+        }
+        Ok(st)
     }
 
-    // ------------------------------------------------------------ commands
+    /// bash 5.2: `set -e` exits on the failure of a simple command, a
+    /// subshell or a pipeline, not of a brace group / loop / if / case whose
+    /// own status came from an ignored failure.
+    fn errexit_applies(&self, p: &Pipeline) -> bool {
+        if !self.opts.errexit || self.errexit_suppressed > 0 {
+            return false;
+        }
+        if p.cmds.len() > 1 {
+            return true;
+        }
+        matches!(
+            p.cmds.last().map(|c| &c.kind),
+            Some(CommandKind::Simple(_)) | Some(CommandKind::Subshell(_))
+        )
+    }
 
-    fn run_command(&mut self, cmd: &Command) -> Res {
-        match cmd {
-            Command::Simple(sc) => self.run_simple(sc),
-            Command::Compound(c, redirs, span) => {
-                self.set_line(*span);
-                if redirs.is_empty() {
-                    return self.run_compound(c);
-                }
-                let saved = match self.apply_redirects(redirs, true) {
-                    Ok(s) => s,
-                    Err(status) => return Ok(status),
-                };
-                let r = self.run_compound(c);
-                redir::restore(saved);
-                r
+    pub fn barrier(&mut self) {
+        let mut err = proc::FdWriter(2);
+        let _ = self.ctx.barrier(&mut err);
+    }
+
+    pub fn run_command(&mut self, c: &Command) -> Ex {
+        match &c.kind {
+            CommandKind::Simple(s) => {
+                self.set_line(c.span);
+                builtins::run_simple(self, s, c.span, false)
             }
-            Command::FunctionDef(f) => {
-                self.functions.insert(f.name.clone(), f.clone());
+            CommandKind::FuncDef { name, body } => {
+                self.funcs.insert(name.clone(), body.clone());
                 Ok(0)
             }
+            _ => {
+                if c.redirs.is_empty() {
+                    self.run_compound(c)
+                } else {
+                    self.set_line(c.span);
+                    let saved = match proc::apply_redirs(self, &c.redirs, true) {
+                        Ok(s) => s,
+                        Err(st) => return Ok(st),
+                    };
+                    let r = self.run_compound(c);
+                    proc::restore_redirs(saved);
+                    r
+                }
+            }
         }
     }
 
-    fn run_compound(&mut self, c: &Compound) -> Res {
-        match c {
-            Compound::Brace(l) => self.run_list(l),
-            Compound::Subshell(l) => self.run_subshell(l),
-            Compound::If {
-                branches,
-                otherwise,
-            } => {
+    fn run_compound(&mut self, c: &Command) -> Ex {
+        match &c.kind {
+            CommandKind::Brace(l) => self.run_list(l),
+            CommandKind::Subshell(l) => {
+                self.barrier();
+                let pid = proc::fork_child(self, |sh| sh.run_list(l))?;
+                Ok(proc::wait_pid(self, pid))
+            }
+            CommandKind::If { branches, else_ } => {
                 for (cond, body) in branches {
-                    self.errexit_off += 1;
-                    let c = self.run_list(cond);
-                    self.errexit_off -= 1;
-                    if c? == 0 {
+                    self.errexit_suppressed += 1;
+                    let r = self.run_list(cond);
+                    self.errexit_suppressed -= 1;
+                    if r? == 0 {
                         return self.run_list(body);
                     }
                 }
-                match otherwise {
-                    Some(l) => self.run_list(l),
+                match else_ {
+                    Some(e) => self.run_list(e),
                     None => Ok(0),
                 }
             }
-            Compound::For { var, words, body } => {
+            CommandKind::For { var, words, body } => {
+                self.set_line(c.span);
                 let items: Vec<String> = match words {
                     Some(ws) => {
                         let mut v = Vec::new();
                         for w in ws {
-                            v.extend(self.expand_word(w)?);
+                            v.extend(expand::expand_word(self, w)?);
                         }
                         v
                     }
-                    None => self.positional.clone(),
+                    None => self.params.clone(),
                 };
-                let mut status = 0;
+                let mut st = 0;
                 self.loop_depth += 1;
+                let head = if self.opts.xtrace {
+                    let mut h = format!("for {var}");
+                    if let Some(ws) = words {
+                        h.push_str(" in");
+                        for w in ws {
+                            h.push_str(&format!(" {w}"));
+                        }
+                    }
+                    Some(h)
+                } else {
+                    None
+                };
                 let r = (|| {
                     for it in items {
+                        if let Some(h) = &head {
+                            builtins::xtrace(self, h);
+                        }
                         if let Err(e) = self.set_var(var, it) {
                             self.error(&e);
                             return Ok(1);
                         }
                         match self.run_list(body) {
-                            Ok(s) => status = s,
-                            Err(Flow::Break(n)) => {
+                            Ok(s) => st = s,
+                            Err(Ctl::Break(n)) => {
                                 if n > 1 {
-                                    return Err(Flow::Break(n - 1));
+                                    return Err(Ctl::Break(n - 1));
                                 }
-                                return Ok(status);
+                                break;
                             }
-                            Err(Flow::Continue(n)) => {
+                            Err(Ctl::Continue(n)) => {
                                 if n > 1 {
-                                    return Err(Flow::Continue(n - 1));
+                                    return Err(Ctl::Continue(n - 1));
                                 }
+                                st = self.status;
                             }
-                            Err(f) => return Err(f),
+                            Err(e) => return Err(e),
                         }
                     }
-                    Ok(status)
+                    Ok(st)
                 })();
                 self.loop_depth -= 1;
                 r
             }
-            Compound::While { cond, body, until } => {
-                let mut status = 0;
+            CommandKind::While { cond, body, until } => {
+                let mut st = 0;
                 self.loop_depth += 1;
                 let r = (|| loop {
-                    self.errexit_off += 1;
+                    self.errexit_suppressed += 1;
                     let c = self.run_list(cond);
-                    self.errexit_off -= 1;
+                    self.errexit_suppressed -= 1;
                     let c = match c {
                         Ok(c) => c,
-                        Err(Flow::Break(n)) => {
+                        Err(Ctl::Break(n)) => {
                             if n > 1 {
-                                return Err(Flow::Break(n - 1));
+                                return Err(Ctl::Break(n - 1));
                             }
-                            return Ok(status);
+                            return Ok(st);
                         }
-                        Err(Flow::Continue(n)) => {
+                        Err(Ctl::Continue(n)) => {
                             if n > 1 {
-                                return Err(Flow::Continue(n - 1));
+                                return Err(Ctl::Continue(n - 1));
                             }
                             continue;
                         }
-                        Err(f) => return Err(f),
+                        Err(e) => return Err(e),
                     };
                     if (c == 0) == *until {
-                        return Ok(status);
+                        return Ok(st);
                     }
                     match self.run_list(body) {
-                        Ok(s) => status = s,
-                        Err(Flow::Break(n)) => {
+                        Ok(s) => st = s,
+                        Err(Ctl::Break(n)) => {
                             if n > 1 {
-                                return Err(Flow::Break(n - 1));
+                                return Err(Ctl::Break(n - 1));
                             }
-                            return Ok(status);
+                            return Ok(st);
                         }
-                        Err(Flow::Continue(n)) => {
+                        Err(Ctl::Continue(n)) => {
                             if n > 1 {
-                                return Err(Flow::Continue(n - 1));
+                                return Err(Ctl::Continue(n - 1));
                             }
                         }
-                        Err(f) => return Err(f),
+                        Err(e) => return Err(e),
                     }
                 })();
                 self.loop_depth -= 1;
                 r
             }
-            Compound::Case { word, items } => {
-                let subject = self.expand_string(word)?;
-                let mut status = 0;
-                let mut falling = false;
+            CommandKind::Case { word, arms } => {
+                self.set_line(c.span);
+                if self.opts.xtrace {
+                    builtins::xtrace(self, &format!("case {word} in"));
+                }
+                let w = expand::expand_single(self, word)?;
                 let mut i = 0;
-                while i < items.len() {
-                    let item = &items[i];
-                    let mut hit = falling;
-                    if !hit {
-                        for p in &item.patterns {
-                            let pat = self.expand_pattern(p)?;
-                            if pattern::fnmatch(&pat, &subject) {
-                                hit = true;
-                                break;
-                            }
+                while i < arms.len() {
+                    let arm = &arms[i];
+                    let mut hit = false;
+                    for p in &arm.patterns {
+                        let pat = expand::expand_pattern(self, p)?;
+                        if crate::interp::pattern::fnmatch(&pat, &w) {
+                            hit = true;
+                            break;
                         }
                     }
                     if hit {
-                        status = self.run_list(&item.body)?;
-                        match item.end {
-                            CaseEnd::Break => return Ok(status),
-                            CaseEnd::FallThrough => falling = true,
-                            CaseEnd::TestNext => falling = false,
+                        let mut st = self.run_list(&arm.body)?;
+                        let mut j = i;
+                        while arms[j].fallthrough && j + 1 < arms.len() {
+                            j += 1;
+                            st = self.run_list(&arms[j].body)?;
                         }
+                        return Ok(st);
                     }
                     i += 1;
                 }
-                Ok(status)
+                Ok(0)
             }
+            CommandKind::Simple(_) | CommandKind::FuncDef { .. } => self.run_command(c),
         }
     }
 
-    fn run_subshell(&mut self, l: &List) -> Res {
-        self.net.barrier(&mut FdWriter(2));
-        flush_all();
-        // SAFETY: single-threaded process; see run_background.
-        match unsafe { fork() } {
-            Ok(ForkResult::Child) => {
-                self.become_child();
-                let s = match self.run_list(l) {
-                    Ok(s) => s,
-                    Err(Flow::Exit(s)) | Err(Flow::Return(s)) | Err(Flow::Abort(s)) => s,
-                    Err(_) => 0,
-                };
-                let s = self.finish(s);
-                self.exit_child(s)
-            }
-            Ok(ForkResult::Parent { child }) => Ok(self.wait_pid(child)),
-            Err(e) => {
-                self.error(&format!("fork: {}", e.desc()));
-                Ok(1)
-            }
-        }
-    }
-
-    fn run_simple(&mut self, sc: &SimpleCommand) -> Res {
-        self.set_line(sc.span);
-        self.last_cmdsub_status = None;
-        let mut argv: Vec<String> = Vec::with_capacity(sc.words.len());
-        let mut spans: Vec<Span> = Vec::with_capacity(sc.words.len());
-        for w in &sc.words {
-            let fields = self.expand_word(w)?;
-            for f in fields {
-                argv.push(f);
-                spans.push(w.span);
-            }
-        }
-        if argv.is_empty() {
-            // Assignments (and redirections) only.
-            let mut values = Vec::new();
-            for a in &sc.assigns {
-                values.push((a.name.clone(), self.expand_assign(&a.value)?));
-            }
-            if self.opts.xtrace {
-                let t: Vec<String> = values
-                    .iter()
-                    .map(|(n, v)| format!("{n}={}", xtrace_quote(v)))
-                    .collect();
-                self.trace(&t);
-            }
-            let mut status = self.last_cmdsub_status.unwrap_or(0);
-            for (n, v) in values {
-                if let Err(e) = self.set_var(&n, v) {
-                    self.error(&e);
-                    status = 1;
-                    if !self.subshell {
-                        return Err(Flow::Abort(1));
-                    }
-                }
-            }
-            if !sc.redirects.is_empty() {
-                match self.apply_redirects(&sc.redirects, true) {
-                    Ok(saved) => redir::restore(saved),
-                    Err(s) => return Ok(s),
-                }
-            }
-            return Ok(status);
-        }
-        let mut assigns = Vec::new();
-        for a in &sc.assigns {
-            assigns.push((a.name.clone(), self.expand_assign(&a.value)?));
-        }
-        if self.opts.xtrace {
-            let mut t: Vec<String> = assigns
-                .iter()
-                .map(|(n, v)| format!("{n}={}", xtrace_quote(v)))
-                .collect();
-            t.extend(argv.iter().map(|a| xtrace_quote(a)));
-            self.trace(&t);
-        }
-        if self.opts.noexec {
-            return Ok(0);
-        }
-        self.run_argv(argv, spans, assigns, &sc.redirects, true)
-    }
-
-    fn trace(&self, words: &[String]) {
-        let ps4 = self.get_var("PS4").unwrap_or_else(|| "+ ".into());
-        let text = format!("{ps4}{}\n", words.join(" "));
-        let _ = FdWriter(2).write_all(text.as_bytes());
-    }
-
-    /// Run an expanded command: lookup and dispatch.
-    pub fn run_argv(
-        &mut self,
-        argv: Vec<String>,
-        spans: Vec<Span>,
-        assigns: Vec<(String, String)>,
-        redirects: &[Redirect],
-        allow_functions: bool,
-    ) -> Res {
-        let name = argv[0].as_str();
-        if name != "iptables" {
-            let b = self.net.barrier(&mut FdWriter(2));
-            if b != 0 {
-                self.last_status = b;
-            }
-        }
-        if allow_functions {
-            if let Some(f) = self.functions.get(name).cloned() {
-                return self.with_redirects_and_assigns(redirects, &assigns, |sh| {
-                    sh.call_function(&f, &argv)
-                });
-            }
-        }
-        if let Some(b) = builtins::lookup(name) {
-            return self.with_redirects_and_assigns(redirects, &assigns, |sh| b(sh, &argv));
-        }
-        if let Some(f) = native::lookup(name) {
-            return self.with_redirects_and_assigns(redirects, &assigns, |sh| {
-                sh.run_native(f, &argv, &spans)
-            });
-        }
-        self.run_external(&argv, &assigns, redirects)
-    }
-
-    fn with_redirects_and_assigns(
-        &mut self,
-        redirects: &[Redirect],
-        assigns: &[(String, String)],
-        f: impl FnOnce(&mut Shell) -> Res,
-    ) -> Res {
-        let saved = if redirects.is_empty() {
-            Vec::new()
-        } else {
-            match self.apply_redirects(redirects, true) {
-                Ok(s) => s,
-                Err(status) => return Ok(status),
-            }
-        };
-        let mut old = Vec::new();
-        for (n, v) in assigns {
-            old.push((n.clone(), self.vars.get(n).cloned()));
-            if let Err(e) = self.set_var(n, v.clone()) {
-                self.error(&e);
-            }
-            if let Some(var) = self.vars.get_mut(n) {
-                var.exported = true;
-            }
-        }
-        let r = f(self);
-        for (n, v) in old.into_iter().rev() {
-            match v {
-                Some(v) => {
-                    self.vars.insert(n, v);
-                }
-                None => {
-                    self.vars.remove(&n);
-                }
-            }
-        }
-        flush_all();
-        if std::mem::take(&mut self.keep_redirects) {
-            redir::forget(saved);
-        } else {
-            redir::restore(saved);
-        }
-        r
-    }
-
-    pub fn shell_pid(&self) -> i32 {
-        self.pid
-    }
-
-    fn call_function(&mut self, f: &Rc<FunctionDef>, argv: &[String]) -> Res {
-        if self.func_depth > 1000 {
-            self.error(&format!(
-                "{}: maximum function nesting level exceeded (1000)",
-                f.name
-            ));
-            return Err(Flow::Abort(1));
-        }
-        let saved_pos = std::mem::replace(&mut self.positional, argv[1..].to_vec());
+    /// Call a shell function with `args` as its positional parameters.
+    pub fn call_function(&mut self, body: &Rc<Command>, args: Vec<String>) -> Ex {
+        let saved = std::mem::replace(&mut self.params, args);
         self.locals.push(Vec::new());
         self.func_depth += 1;
         let saved_loop = std::mem::replace(&mut self.loop_depth, 0);
-        let r = if f.redirects.is_empty() {
-            self.run_compound(&f.body)
-        } else {
-            match self.apply_redirects(&f.redirects, true) {
-                Ok(saved) => {
-                    let r = self.run_compound(&f.body);
-                    redir::restore(saved);
-                    r
-                }
-                Err(s) => Ok(s),
-            }
-        };
+        let r = self.run_command(body);
         self.loop_depth = saved_loop;
         self.func_depth -= 1;
         if let Some(frame) = self.locals.pop() {
-            for (n, v) in frame.into_iter().rev() {
-                match v {
+            for (name, old) in frame.into_iter().rev() {
+                match old {
                     Some(v) => {
-                        self.vars.insert(n, v);
+                        self.vars.insert(name, v);
                     }
                     None => {
-                        self.vars.remove(&n);
+                        self.vars.remove(&name);
                     }
                 }
             }
+            self.env_cache = None;
         }
-        self.positional = saved_pos;
+        self.params = saved;
         match r {
-            Err(Flow::Return(s)) => Ok(s),
+            Err(Ctl::Return(s)) => Ok(s),
             other => other,
         }
     }
 
-    /// `local NAME[=VALUE]`: remember the outer value for the function's end.
-    pub fn make_local(&mut self, name: &str) -> bool {
-        let Some(frame) = self.locals.last_mut() else {
-            return false;
-        };
-        if !frame.iter().any(|(n, _)| n == name) {
-            frame.push((name.to_string(), self.vars.get(name).cloned()));
-        }
-        true
-    }
-
-    fn run_native(&mut self, f: native::NativeFn, argv: &[String], spans: &[Span]) -> Res {
-        let words: Vec<native::Word> = argv[1..]
-            .iter()
-            .zip(&spans[1..])
-            .map(|(a, s)| native::Word::new(a.clone(), *s))
-            .collect();
-        let outcome = {
-            let mut stdin = FdReader(0);
-            let mut stdout = std::io::BufWriter::with_capacity(8192, FdWriter(1));
-            let mut stderr = FdWriter(2);
-            let mut io = native::Io {
-                stdin: &mut stdin,
-                stdout: &mut stdout,
-                stderr: &mut stderr,
-            };
-            let o = f(&mut self.net, &words, &mut io);
-            let _ = io.stdout.flush();
-            o
-        };
-        match outcome {
-            Outcome::Status(s) => Ok(s),
-            Outcome::ExecIn { netns, argv } => {
-                let saved = self.net.netns.replace(netns);
-                let args: Vec<String> = argv.iter().map(|w| w.node.clone()).collect();
-                let sp: Vec<Span> = argv.iter().map(|w| w.span).collect();
-                let r = if args.is_empty() {
-                    Ok(0)
-                } else {
-                    self.run_argv(args, sp, Vec::new(), &[], false)
-                };
-                self.net.netns = saved;
-                r
+    /// Run pending signal traps.
+    pub fn check_traps(&mut self) -> Result<(), Ctl> {
+        for sig in proc::take_pending_signals() {
+            let name = proc::signal_name(sig);
+            if let Some(t) = self.traps.get(name).cloned() {
+                let st = self.status;
+                self.eval_string(&t, "trap")?;
+                self.status = st;
             }
         }
-    }
-
-    /// Find a command on PATH (cached).
-    pub fn find_in_path(&mut self, name: &str) -> Option<String> {
-        if name.contains('/') {
-            return Some(name.to_string());
-        }
-        if let Some(p) = self.hash.get(name) {
-            return Some(p.clone());
-        }
-        let path = self
-            .get_var("PATH")
-            .unwrap_or_else(|| "/usr/local/bin:/usr/bin:/bin".into());
-        for dir in path.split(':') {
-            let dir = if dir.is_empty() { "." } else { dir };
-            let cand = format!("{dir}/{name}");
-            if is_executable_file(&cand) {
-                self.hash.insert(name.to_string(), cand.clone());
-                return Some(cand);
-            }
-        }
-        None
-    }
-
-    /// The environment of a child: exported variables plus `assigns`.
-    fn child_env(&self, assigns: &[(String, String)]) -> Vec<CString> {
-        let mut env: Vec<CString> = Vec::with_capacity(self.vars.len());
-        for (k, v) in &self.vars {
-            if v.exported && !assigns.iter().any(|(n, _)| n == k) {
-                if let Ok(c) = CString::new(format!("{k}={}", v.value)) {
-                    env.push(c);
-                }
-            }
-        }
-        for (k, v) in assigns {
-            if let Ok(c) = CString::new(format!("{k}={v}")) {
-                env.push(c);
-            }
-        }
-        env
-    }
-
-    fn run_external(
-        &mut self,
-        argv: &[String],
-        assigns: &[(String, String)],
-        redirects: &[Redirect],
-    ) -> Res {
-        let name = &argv[0];
-        let Some(path) = self.find_in_path(name) else {
-            // bash still performs (and reports) the redirections first.
-            if !redirects.is_empty() {
-                match self.apply_redirects(redirects, true) {
-                    Ok(saved) => redir::restore(saved),
-                    Err(s) => return Ok(s),
-                }
-            }
-            self.error(&format!("{name}: command not found"));
-            return Ok(127);
-        };
-        flush_all();
-        if self.subshell && redirects.is_empty() && self.net.netns.is_none() {
-            // Already in a child of our own (pipeline element): exec in place.
-            return Ok(self.exec_now(&path, argv, assigns));
-        }
-        // SAFETY: single-threaded process; see run_background.
-        match unsafe { fork() } {
-            Ok(ForkResult::Child) => {
-                self.become_child();
-                if self.apply_redirects(redirects, false).is_err() {
-                    self.exit_child(1);
-                }
-                let s = self.exec_now(&path, argv, assigns);
-                self.exit_child(s)
-            }
-            Ok(ForkResult::Parent { child }) => Ok(self.wait_pid(child)),
-            Err(e) => {
-                self.error(&format!("fork: {}", e.desc()));
-                Ok(1)
-            }
-        }
-    }
-
-    /// In a child: enter the current native namespace if any, then exec.
-    /// Returns only on failure, with the status to exit with.
-    fn exec_now(&mut self, path: &str, argv: &[String], assigns: &[(String, String)]) -> i32 {
-        if let Some(ns) = self.net.netns.clone() {
-            if let Err(e) = crate::backend::netns::enter_for_exec(&ns) {
-                let _ = writeln!(FdWriter(2), "{e}");
-                return 1;
-            }
-        }
-        let env = self.child_env(assigns);
-        let Ok(cpath) = CString::new(path) else {
-            return 127;
-        };
-        let cargs: Vec<CString> = argv
-            .iter()
-            .filter_map(|a| CString::new(a.as_str()).ok())
-            .collect();
-        let err = nix::unistd::execve(&cpath, &cargs, &env).err();
-        let name = &argv[0];
-        match err {
-            Some(nix::errno::Errno::ENOENT) => {
-                if self.net.netns.is_some() {
-                    let _ = writeln!(
-                        FdWriter(2),
-                        "exec of \"{name}\" failed: No such file or directory"
-                    );
-                    return 1;
-                }
-                self.error(&format!("{name}: No such file or directory"));
-                127
-            }
-            Some(nix::errno::Errno::ENOEXEC) => {
-                // A script without a shebang: run it with ourselves.
-                let me = std::env::current_exe()
-                    .map(|p| p.to_string_lossy().into_owned())
-                    .unwrap_or_else(|_| "/bin/sh".into());
-                let mut args = vec![CString::new(me.clone()).unwrap_or_default()];
-                args.extend(cargs);
-                let _ = nix::unistd::execve(&CString::new(me).unwrap_or_default(), &args, &env);
-                126
-            }
-            Some(e) => {
-                if std::path::Path::new(path).is_dir() {
-                    self.error(&format!("{name}: Is a directory"));
-                } else {
-                    self.error(&format!("{name}: {}", e.desc()));
-                }
-                126
-            }
-            None => 0,
-        }
-    }
-
-    /// `$(…)`: run `list` in a child with its output captured.
-    pub fn command_substitution(&mut self, list: &List) -> Result<String, Flow> {
-        self.net.barrier(&mut FdWriter(2));
-        flush_all();
-        let (r, w) = match nix::unistd::pipe() {
-            Ok(p) => p,
-            Err(e) => {
-                self.error(&format!("pipe error: {}", e.desc()));
-                return Ok(String::new());
-            }
-        };
-        // SAFETY: single-threaded process; see run_background.
-        match unsafe { fork() } {
-            Ok(ForkResult::Child) => {
-                self.become_child();
-                drop(r);
-                raw_dup2(w.as_raw_fd(), 1);
-                drop(w);
-                let s = match self.run_list(list) {
-                    Ok(s) => s,
-                    Err(Flow::Exit(s)) | Err(Flow::Return(s)) | Err(Flow::Abort(s)) => s,
-                    Err(_) => 0,
-                };
-                let s = self.finish(s);
-                self.exit_child(s)
-            }
-            Ok(ForkResult::Parent { child }) => {
-                drop(w);
-                let mut out = Vec::new();
-                let mut f = std::fs::File::from(r);
-                let _ = std::io::Read::read_to_end(&mut f, &mut out);
-                let s = self.wait_pid(child);
-                self.last_status = s;
-                self.last_cmdsub_status = Some(s);
-                while out.last() == Some(&b'\n') {
-                    out.pop();
-                }
-                Ok(String::from_utf8_lossy(&out).into_owned())
-            }
-            Err(e) => {
-                self.error(&format!("fork: {}", e.desc()));
-                Ok(String::new())
-            }
-        }
-    }
-}
-
-/// Unbuffered writes to a raw descriptor (the process's fd 1 or 2, as the
-/// current redirections have set them).
-pub struct FdWriter(pub RawFd);
-
-impl Write for FdWriter {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        loop {
-            // SAFETY: writing from a valid buffer to a descriptor number.
-            let n = unsafe { libc::write(self.0, buf.as_ptr().cast(), buf.len()) };
-            if n >= 0 {
-                return Ok(n as usize);
-            }
-            let e = std::io::Error::last_os_error();
-            if e.kind() != std::io::ErrorKind::Interrupted {
-                return Err(e);
-            }
-        }
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
     }
 }
 
-/// Unbuffered reads from a raw descriptor.
-pub struct FdReader(pub RawFd);
-
-impl std::io::Read for FdReader {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        loop {
-            // SAFETY: reading into a valid buffer from a descriptor number.
-            let n = unsafe { libc::read(self.0, buf.as_mut_ptr().cast(), buf.len()) };
-            if n >= 0 {
-                return Ok(n as usize);
-            }
-            let e = std::io::Error::last_os_error();
-            if e.kind() != std::io::ErrorKind::Interrupted {
-                return Err(e);
-            }
+fn same_dir(a: &str, b: &str) -> bool {
+    match (std::fs::metadata(a), std::fs::metadata(b)) {
+        (Ok(x), Ok(y)) => {
+            use std::os::unix::fs::MetadataExt;
+            a.starts_with('/') && x.dev() == y.dev() && x.ino() == y.ino()
         }
+        _ => false,
     }
-}
-
-fn raw_dup2(src: RawFd, dst: RawFd) {
-    // SAFETY: plain descriptor operation on descriptor numbers.
-    unsafe {
-        libc::dup2(src, dst);
-    }
-}
-
-fn flush_all() {
-    let _ = std::io::stdout().flush();
-    let _ = std::io::stderr().flush();
-}
-
-fn reset_signal(sig: i32) {
-    // SAFETY: restoring the default disposition.
-    unsafe {
-        libc::signal(sig, libc::SIG_DFL);
-    }
-}
-
-fn is_executable_file(p: &str) -> bool {
-    use std::os::unix::fs::PermissionsExt;
-    match std::fs::metadata(p) {
-        Ok(m) => m.is_file() && m.permissions().mode() & 0o111 != 0,
-        Err(_) => false,
-    }
-}
-
-fn rand_u32() -> u32 {
-    use std::cell::Cell;
-    thread_local!(static STATE: Cell<u64> = Cell::new(std::process::id() as u64 * 6364136223846793005 + 1442695040888963407));
-    STATE.with(|s| {
-        let mut x = s.get();
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        s.set(x);
-        (x >> 32) as u32
-    })
-}
-
-/// Quote a word for `set -x` output as bash does.
-pub fn xtrace_quote(s: &str) -> String {
-    if s.is_empty() {
-        return "''".into();
-    }
-    let plain = s
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || "_-./=+,:@%^/".contains(c));
-    if plain {
-        return s.to_string();
-    }
-    format!("'{}'", s.replace('\'', "'\\''"))
 }

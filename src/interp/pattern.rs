@@ -21,8 +21,27 @@ enum ClassItem {
     Named(String),
 }
 
-fn compile(pat: &str) -> Vec<Tok> {
-    let chars: Vec<char> = pat.chars().collect();
+/// The matching units of `s`: characters in a UTF-8 locale, else bytes
+/// (each byte as the char of the same value), as bash in the C locale.
+fn units(s: &str, utf8: bool) -> Vec<char> {
+    if utf8 {
+        s.chars().collect()
+    } else {
+        s.bytes().map(char::from).collect()
+    }
+}
+
+fn from_units(u: &[char], utf8: bool) -> String {
+    if utf8 {
+        u.iter().collect()
+    } else {
+        let b: Vec<u8> = u.iter().map(|&c| c as u32 as u8).collect();
+        String::from_utf8_lossy(&b).into_owned()
+    }
+}
+
+fn compile(pat: &str, utf8: bool) -> Vec<Tok> {
+    let chars = units(pat, utf8);
     let mut out = Vec::new();
     let mut i = 0;
     while i < chars.len() {
@@ -108,31 +127,32 @@ fn parse_class(chars: &[char], start: usize) -> Option<(Tok, usize)> {
     None
 }
 
-fn class_matches(neg: bool, items: &[ClassItem], c: char) -> bool {
+fn class_matches(neg: bool, items: &[ClassItem], c: char, utf8: bool) -> bool {
+    let wide = utf8 && !c.is_ascii();
     let hit = items.iter().any(|it| match it {
         ClassItem::Char(x) => *x == c,
         ClassItem::Range(a, b) => *a <= c && c <= *b,
         ClassItem::Named(n) => match n.as_str() {
-            "alpha" => c.is_ascii_alphabetic(),
+            "alpha" => c.is_ascii_alphabetic() || (wide && c.is_alphabetic()),
             "digit" => c.is_ascii_digit(),
-            "alnum" => c.is_ascii_alphanumeric(),
-            "upper" => c.is_ascii_uppercase(),
-            "lower" => c.is_ascii_lowercase(),
-            "space" => c.is_ascii_whitespace(),
+            "alnum" => c.is_ascii_alphanumeric() || (wide && c.is_alphanumeric()),
+            "upper" => c.is_ascii_uppercase() || (wide && c.is_uppercase()),
+            "lower" => c.is_ascii_lowercase() || (wide && c.is_lowercase()),
+            "space" => matches!(c, ' ' | '\t' | '\n' | '\r' | '\x0b' | '\x0c'),
             "blank" => c == ' ' || c == '\t',
             "punct" => c.is_ascii_punctuation(),
             "xdigit" => c.is_ascii_hexdigit(),
-            "cntrl" => c.is_ascii_control(),
-            "print" => !c.is_ascii_control(),
-            "graph" => c.is_ascii_graphic(),
-            "word" => c.is_ascii_alphanumeric() || c == '_',
+            "cntrl" => c.is_ascii_control() || (wide && c.is_control()),
+            "print" => (' '..='~').contains(&c) || (wide && !c.is_control()),
+            "graph" => c.is_ascii_graphic() || (wide && !c.is_control() && !c.is_whitespace()),
+            "word" => c.is_ascii_alphanumeric() || c == '_' || (wide && c.is_alphanumeric()),
             _ => false,
         },
     });
     hit != neg
 }
 
-fn match_toks(toks: &[Tok], text: &[char]) -> bool {
+fn match_toks(toks: &[Tok], text: &[char], utf8: bool) -> bool {
     // Iterative matcher with single-star backtracking (classic wildcard).
     let (mut t, mut s) = (0usize, 0usize);
     let mut star: Option<(usize, usize)> = None;
@@ -141,7 +161,7 @@ fn match_toks(toks: &[Tok], text: &[char]) -> bool {
             let ok = match &toks[t] {
                 Tok::Char(c) => *c == text[s],
                 Tok::Any => true,
-                Tok::Class(neg, items) => class_matches(*neg, items, text[s]),
+                Tok::Class(neg, items) => class_matches(*neg, items, text[s], utf8),
                 Tok::Star => {
                     star = Some((t, s));
                     t += 1;
@@ -171,22 +191,23 @@ fn match_toks(toks: &[Tok], text: &[char]) -> bool {
 
 /// Does the whole of `text` match `pat`?
 pub fn fnmatch(pat: &str, text: &str) -> bool {
-    let toks = compile(pat);
-    let chars: Vec<char> = text.chars().collect();
-    match_toks(&toks, &chars)
+    let utf8 = super::printf::utf8_locale();
+    let toks = compile(pat, utf8);
+    match_toks(&toks, &units(text, utf8), utf8)
 }
 
 /// `${X#pat}` (shortest) / `${X##pat}` (longest).
 pub fn strip_prefix(pat: &str, text: &str, longest: bool) -> String {
-    let toks = compile(pat);
-    let chars: Vec<char> = text.chars().collect();
+    let utf8 = super::printf::utf8_locale();
+    let toks = compile(pat, utf8);
+    let chars = units(text, utf8);
     let mut lens: Vec<usize> = (0..=chars.len()).collect();
     if longest {
         lens.reverse();
     }
     for n in lens {
-        if match_toks(&toks, &chars[..n]) {
-            return chars[n..].iter().collect();
+        if match_toks(&toks, &chars[..n], utf8) {
+            return from_units(&chars[n..], utf8);
         }
     }
     text.to_string()
@@ -194,15 +215,16 @@ pub fn strip_prefix(pat: &str, text: &str, longest: bool) -> String {
 
 /// `${X%pat}` (shortest) / `${X%%pat}` (longest).
 pub fn strip_suffix(pat: &str, text: &str, longest: bool) -> String {
-    let toks = compile(pat);
-    let chars: Vec<char> = text.chars().collect();
+    let utf8 = super::printf::utf8_locale();
+    let toks = compile(pat, utf8);
+    let chars = units(text, utf8);
     let mut starts: Vec<usize> = (0..=chars.len()).collect();
     if !longest {
         starts.reverse();
     }
     for n in starts {
-        if match_toks(&toks, &chars[n..]) {
-            return chars[..n].iter().collect();
+        if match_toks(&toks, &chars[n..], utf8) {
+            return from_units(&chars[..n], utf8);
         }
     }
     text.to_string()
@@ -245,80 +267,89 @@ pub fn unescape(pat: &str) -> String {
 }
 
 /// Pathname expansion of `pat`, sorted as bash sorts in the C locale; empty
-/// when nothing matches.
+/// when nothing matches. The text of the pattern outside the matched names
+/// (`./`, `//`) is kept as written.
 pub fn glob(pat: &str) -> Vec<String> {
-    // Split on unescaped '/'.
-    let mut comps: Vec<String> = Vec::new();
+    let utf8 = super::printf::utf8_locale();
+    // Leading slashes, then (component, following slashes) pairs.
+    let lead = pat.len() - pat.trim_start_matches('/').len();
+    let prefix = &pat[..lead];
+    let mut comps: Vec<(String, String)> = Vec::new();
     let mut cur = String::new();
-    let mut chars = pat.chars();
+    let mut sep = String::new();
+    let mut chars = pat[lead..].chars();
     while let Some(c) = chars.next() {
         match c {
-            '\\' => {
-                cur.push('\\');
-                if let Some(n) = chars.next() {
-                    cur.push(n);
+            '/' => sep.push('/'),
+            _ => {
+                if !sep.is_empty() {
+                    comps.push((std::mem::take(&mut cur), std::mem::take(&mut sep)));
+                }
+                cur.push(c);
+                if c == '\\' {
+                    if let Some(n) = chars.next() {
+                        cur.push(n);
+                    }
                 }
             }
-            '/' => comps.push(std::mem::take(&mut cur)),
-            c => cur.push(c),
         }
     }
-    comps.push(cur);
-    let absolute = pat.starts_with('/');
-    let mut results: Vec<String> = vec![if absolute {
-        "/".to_string()
-    } else {
-        String::new()
-    }];
-    let comps: Vec<String> = if absolute { comps[1..].to_vec() } else { comps };
-    let last = comps.len().saturating_sub(1);
-    for (idx, comp) in comps.iter().enumerate() {
+    if !cur.is_empty() || !sep.is_empty() {
+        comps.push((cur, sep));
+    }
+    let mut results: Vec<String> = vec![prefix.to_string()];
+    let n = comps.len();
+    for (idx, (comp, sep)) in comps.iter().enumerate() {
+        let last = idx + 1 == n;
+        // A name followed by a slash must be a directory.
+        let need_dir = !last || !sep.is_empty();
         let mut next = Vec::new();
-        for base in &results {
-            if comp.is_empty() {
-                // `a//b` or trailing slash
-                next.push(base.clone());
-                continue;
-            }
-            if !has_glob(comp) {
-                let p = format!("{base}{}", unescape(comp));
-                if idx == last {
-                    if std::fs::symlink_metadata(&p).is_ok() {
-                        next.push(p);
+        if !has_glob(comp) {
+            let lit = unescape(comp);
+            for base in &results {
+                let p = format!("{base}{lit}");
+                if !last {
+                    next.push(format!("{p}{sep}"));
+                } else if need_dir {
+                    if std::path::Path::new(&p).is_dir() {
+                        next.push(format!("{p}{sep}"));
                     }
-                } else {
-                    next.push(format!("{p}/"));
+                } else if std::fs::symlink_metadata(&p).is_ok() {
+                    next.push(p);
                 }
-                continue;
             }
-            let dir = if base.is_empty() {
-                ".".to_string()
-            } else {
-                base.clone()
-            };
-            let Ok(rd) = std::fs::read_dir(&dir) else {
+            results = next;
+            continue;
+        }
+        let toks = compile(comp, utf8);
+        let explicit_dot = comp.starts_with('.') || comp.starts_with("\\.");
+        for base in &results {
+            let dir = if base.is_empty() { "." } else { base.as_str() };
+            let Ok(rd) = std::fs::read_dir(dir) else {
                 continue;
             };
             let mut names: Vec<String> = rd
                 .flatten()
                 .filter_map(|e| e.file_name().into_string().ok())
-                .filter(|n| !n.starts_with('.') || comp.starts_with('.') || comp.starts_with("\\."))
-                .filter(|n| fnmatch(comp, n))
+                .filter(|n| !n.starts_with('.') || explicit_dot)
+                .filter(|n| match_toks(&toks, &units(n, utf8), utf8))
                 .collect();
             names.sort();
-            for n in names {
-                let p = format!("{base}{n}");
-                if idx == last {
+            for name in names {
+                let p = format!("{base}{name}");
+                if need_dir {
+                    if std::path::Path::new(&p).is_dir() {
+                        next.push(format!("{p}{sep}"));
+                    }
+                } else {
                     next.push(p);
-                } else if std::path::Path::new(&p).is_dir() {
-                    next.push(format!("{p}/"));
                 }
             }
         }
         results = next;
     }
-    if pat.ends_with('/') {
-        results.retain(|r| std::path::Path::new(r).is_dir());
+    if results.len() == 1 && results[0] == prefix && comps.is_empty() {
+        return Vec::new();
     }
     results.sort();
     results

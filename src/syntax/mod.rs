@@ -1,291 +1,302 @@
 //! Source text → AST. The only module that names pest's `Rule`, `Pair` and
-//! `Pairs` (grammar in `grammar/shell.pest`).
-//!
-//! The whole source is parsed before anything runs, like `bash -n` would
-//! check it, so a syntax error anywhere means nothing of the script ran.
-//! Here-document bodies are matched by the grammar (with pest's stack, at
-//! the newline that ends the line holding the `<<`) and attached to their
-//! redirections here, in document order.
+//! `Pairs`: the grammar is `grammar/shell.pest`; this module turns its parse
+//! tree into the owned [`crate::ast`] and its failures into [`SyntaxError`].
 
-// ParseError carries its source text for the diagnostic; it is built once,
-// on the cold path, so its size does not matter.
-#![allow(clippy::result_large_err)]
-
-use std::collections::{HashMap, VecDeque};
 use std::rc::Rc;
 
 use pest::iterators::Pair;
 use pest::Parser as _;
 
 use crate::ast::*;
-use crate::span::{SourceFile, Span};
+use crate::span::Span;
 
 #[derive(pest_derive::Parser)]
 #[grammar = "../grammar/shell.pest"]
 struct ShellParser;
 
-/// A syntax error, located in its source.
-#[derive(Debug, thiserror::Error, miette::Diagnostic)]
-pub enum ParseError {
-    /// bash: `syntax error near unexpected token `fi'`
-    #[error("syntax error near unexpected token `{token}'")]
-    #[diagnostic(code(nsh::syntax::unexpected))]
-    Unexpected {
-        token: String,
-        line: usize,
-        #[source_code]
-        src: miette::NamedSource<String>,
-        #[label("{expected}")]
-        span: miette::SourceSpan,
-        expected: String,
-    },
-    /// bash: `syntax error: unexpected end of file`
-    #[error("syntax error: unexpected end of file")]
-    #[diagnostic(code(nsh::syntax::eof))]
-    UnexpectedEof {
-        line: usize,
-        #[source_code]
-        src: miette::NamedSource<String>,
-        #[label("{expected}")]
-        span: miette::SourceSpan,
-        expected: String,
-    },
-    /// A construct outside nsh's subset (`[[`, `((`, arrays, …).
-    #[error("syntax error: `{what}' is not supported by nsh")]
-    #[diagnostic(
-        code(nsh::syntax::unsupported),
-        help("nsh runs a POSIX sh subset with common bash habits; see README.md")
-    )]
-    Unsupported {
-        what: String,
-        line: usize,
-        #[source_code]
-        src: miette::NamedSource<String>,
-        #[label("not supported")]
-        span: miette::SourceSpan,
-    },
+/// A syntax error: where, and what bash would name as the unexpected token.
+#[derive(Debug, Clone, thiserror::Error, miette::Diagnostic)]
+#[error("{message}")]
+#[diagnostic(code(nsh::syntax::error))]
+pub struct SyntaxError {
+    /// What is wrong (`syntax error near unexpected token `fi'`).
+    pub message: String,
+    /// Byte offset of the offending token.
+    pub offset: usize,
+    #[label("{label}")]
+    pub span: miette::SourceSpan,
+    pub label: String,
+    #[help]
+    pub help: Option<String>,
 }
 
-impl ParseError {
-    /// The 1-based line of the error, as bash reports it.
-    pub fn line(&self) -> usize {
-        match self {
-            ParseError::Unexpected { line, .. }
-            | ParseError::UnexpectedEof { line, .. }
-            | ParseError::Unsupported { line, .. } => *line,
+impl SyntaxError {
+    fn new(message: String, span: Span, label: &str, help: Option<String>) -> Self {
+        SyntaxError {
+            message,
+            offset: span.start,
+            span: span.into(),
+            label: label.to_string(),
+            help,
         }
+    }
+
+    fn unsupported(what: &str, span: Span) -> Self {
+        SyntaxError::new(
+            format!("syntax error: {what} is not supported by nsh"),
+            span,
+            "not supported",
+            Some("nsh runs a POSIX-sh subset of bash; see README".into()),
+        )
     }
 }
 
 /// Parse a whole program.
-pub fn parse_program(src: &SourceFile) -> Result<List, ParseError> {
-    parse_at(src, &src.text, 0)
+pub fn parse(text: &str) -> Result<List, SyntaxError> {
+    parse_at(text, 0, Rule::program)
 }
 
-/// Parse `text`, which sits at byte `base` of `src` (for backticks).
-fn parse_at(src: &SourceFile, text: &str, base: usize) -> Result<List, ParseError> {
-    let mut pairs =
-        ShellParser::parse(Rule::program, text).map_err(|e| to_error(src, text, base, e))?;
-    let program = pairs.next().expect("program pair");
-    let mut b = Builder {
-        src,
+/// Parse `text` whose first byte is at `base` in the enclosing source
+/// (backtick contents).
+fn parse_at(text: &str, base: usize, rule: Rule) -> Result<List, SyntaxError> {
+    let mut pairs = match ShellParser::parse(rule, text) {
+        Ok(p) => p,
+        Err(e) => return Err(convert_error(text, base, &e)),
+    };
+    let prog = pairs.next().ok_or_else(|| {
+        SyntaxError::new("syntax error".into(), Span::new(base, base), "here", None)
+    })?;
+    // Here-document bodies, in source order (see the top of the grammar).
+    let mut bodies = std::collections::VecDeque::new();
+    for b in prog.clone().into_inner().flatten() {
+        if b.as_rule() == Rule::heredoc_body {
+            let mut text = String::new();
+            let mut start = None;
+            for l in b.into_inner() {
+                start.get_or_insert(l.as_span().start());
+                text.push_str(l.as_str());
+            }
+            bodies.push_back((text, base + start.unwrap_or(0)));
+        }
+    }
+    let b = Builder {
         base,
-        heredocs: HashMap::new(),
+        bodies: std::cell::RefCell::new(bodies),
     };
-    b.collect_heredocs(program.clone());
-    let mut list = List::default();
-    for p in program.into_inner() {
-        if p.as_rule() == Rule::list {
-            list = b.list(p)?;
-        }
-    }
-    Ok(list)
+    let list = prog
+        .into_inner()
+        .find(|p| p.as_rule() == Rule::cmd_list)
+        .ok_or_else(|| {
+            SyntaxError::new("syntax error".into(), Span::new(base, base), "here", None)
+        })?;
+    b.cmd_list(list)
 }
 
-/// Does `text` parse as a complete program? (`Err(true)`: it is incomplete
-/// and more lines could complete it: the REPL's continuation prompt.)
-pub fn is_complete(text: &str) -> Result<(), bool> {
-    match ShellParser::parse(Rule::program, text) {
-        Ok(_) => Ok(()),
-        Err(e) => {
-            let pos = match e.location {
-                pest::error::InputLocation::Pos(p) => p,
-                pest::error::InputLocation::Span((p, _)) => p,
-            };
-            Err(pos >= text.trim_end().len())
-        }
-    }
-}
-
-fn to_error(src: &SourceFile, text: &str, base: usize, e: pest::error::Error<Rule>) -> ParseError {
-    let pos = match e.location {
-        pest::error::InputLocation::Pos(p) => p,
-        pest::error::InputLocation::Span((p, _)) => p,
-    };
-    let expected = match &e.variant {
-        pest::error::ErrorVariant::ParsingError { positives, .. } => describe(positives),
-        pest::error::ErrorVariant::CustomError { message } => message.clone(),
-    };
-    let rest = &text[pos..];
-    let abs = base + pos;
-    let line = src.line_of(abs);
-    let token = token_at(rest);
-    match token {
-        None => ParseError::UnexpectedEof {
-            line: src.line_of(base + text.trim_end().len()),
-            src: src.named_source(),
-            span: (
-                base + text.len().saturating_sub(1).max(pos.min(text.len())),
-                0,
-            )
-                .into(),
-            expected,
-        },
-        Some(tok) => ParseError::Unexpected {
-            span: (abs, tok.len().max(1)).into(),
-            token: if tok == "\n" { "newline".into() } else { tok },
-            line,
-            src: src.named_source(),
-            expected,
-        },
-    }
-}
-
-/// The shell token starting at the beginning of `rest`, as bash names it in
-/// `syntax error near unexpected token`.
-fn token_at(rest: &str) -> Option<String> {
+/// The token bash would report at a failure offset.
+fn token_at(text: &str, pos: usize) -> Option<String> {
+    let rest = &text[pos.min(text.len())..];
     let rest = rest.trim_start_matches([' ', '\t']);
     if rest.is_empty() {
         return None;
     }
+    if rest.starts_with('\n') {
+        return Some("newline".into());
+    }
     for op in [
-        ";;&", ";;", ";&", "&&", "||", "<<-", "<<", ">>", "&>", ";", "&", "|", "(", ")", "<", ">",
-        "\n",
+        ";;&", ";;", ";&", "&&", "||", "&>>", "&>", ">>", "<<<", "<<-", "<<", ">&", "<&", "<>",
+        ">|", "|&", "|", "&", ";", "(", ")", "<", ">",
     ] {
         if rest.starts_with(op) {
             return Some(op.to_string());
         }
     }
     let end = rest
-        .find([' ', '\t', '\n', ';', '&', '|', '(', ')', '<', '>'])
+        .find(|c: char| " \t\n;&|()<>".contains(c))
         .unwrap_or(rest.len());
     Some(rest[..end].to_string())
 }
 
-fn describe(rules: &[Rule]) -> String {
-    let mut names: Vec<&str> = rules
-        .iter()
-        .map(|r| match r {
-            Rule::word
-            | Rule::simple_command
-            | Rule::command
-            | Rule::pipeline
-            | Rule::and_or
-            | Rule::list => "a command",
-            Rule::compound_list => "a command list",
-            Rule::name => "a name",
-            Rule::do_group => "`do'",
-            Rule::case_item => "a case pattern or `esac'",
-            Rule::newline => "a newline",
-            Rule::EOI => "end of input",
-            Rule::redirect => "a redirection",
-            _ => "",
-        })
-        .filter(|n| !n.is_empty())
-        .collect();
-    names.sort();
-    names.dedup();
-    if names.is_empty() {
-        return "unexpected here".to_string();
+fn convert_error(text: &str, base: usize, e: &pest::error::Error<Rule>) -> SyntaxError {
+    let pos = match e.location {
+        pest::error::InputLocation::Pos(p) => p,
+        pest::error::InputLocation::Span((s, _)) => s,
+    };
+    // Skip blanks to the token itself.
+    let skip = text[pos.min(text.len())..]
+        .find(|c: char| c != ' ' && c != '\t')
+        .unwrap_or(text.len() - pos.min(text.len()));
+    let at = pos + skip;
+    let tok = token_at(text, pos);
+    let expected = match &e.variant {
+        pest::error::ErrorVariant::ParsingError { positives, .. } => {
+            let names: Vec<String> = positives.iter().map(|r| rule_name(*r)).collect();
+            let mut names: Vec<String> = names.into_iter().filter(|n| !n.is_empty()).collect();
+            names.dedup();
+            if names.is_empty() {
+                None
+            } else {
+                Some(format!("expected {}", names.join(", ")))
+            }
+        }
+        _ => None,
+    };
+    if let Some((q, at)) = unclosed(text) {
+        return SyntaxError::new(
+            format!("unexpected EOF while looking for matching `{q}'"),
+            Span::new(base + at, base + at + 1),
+            "not closed",
+            None,
+        );
     }
-    format!("expected {}", names.join(" or "))
+    match tok {
+        None => SyntaxError::new(
+            "syntax error: unexpected end of file".into(),
+            Span::new(base + at, base + at),
+            "unexpected end of file",
+            expected,
+        ),
+        Some(t) => {
+            let len = if t == "newline" { 1 } else { t.len() };
+            SyntaxError::new(
+                format!("syntax error near unexpected token `{t}'"),
+                Span::new(base + at, base + at + len),
+                "unexpected token",
+                expected,
+            )
+        }
+    }
 }
 
-struct Builder<'s> {
-    src: &'s SourceFile,
+/// The quote or parenthesis left open at the end of `text` (approximate
+/// scan: quotes, `$(`, `${`, backticks, comments), as bash reports it.
+fn unclosed(text: &str) -> Option<(char, usize)> {
+    let b = text.as_bytes();
+    // Stack of (closing char, offset of the opener).
+    let mut st: Vec<(u8, usize)> = Vec::new();
+    let mut i = 0;
+    let mut word_start = true;
+    while i < b.len() {
+        let c = b[i];
+        let top = st.last().map(|t| t.0);
+        match top {
+            Some(b'\'') => {
+                if c == b'\'' {
+                    st.pop();
+                }
+            }
+            Some(b'"') => match c {
+                b'\\' => i += 1,
+                b'"' => {
+                    st.pop();
+                }
+                b'$' if b.get(i + 1) == Some(&b'(') => {
+                    st.push((b')', i + 1));
+                    i += 1;
+                }
+                b'$' if b.get(i + 1) == Some(&b'{') => {
+                    st.push((b'}', i + 1));
+                    i += 1;
+                }
+                b'`' => st.push((b'`', i)),
+                _ => {}
+            },
+            _ => match c {
+                b'\\' => i += 1,
+                b'#' if word_start => {
+                    while i < b.len() && b[i] != b'\n' {
+                        i += 1;
+                    }
+                    continue;
+                }
+                b'\'' => st.push((b'\'', i)),
+                b'"' => st.push((b'"', i)),
+                b'`' if top == Some(b'`') => {
+                    st.pop();
+                }
+                b'`' => st.push((b'`', i)),
+                b'$' if b.get(i + 1) == Some(&b'(') => {
+                    st.push((b')', i + 1));
+                    i += 1;
+                }
+                b'$' if b.get(i + 1) == Some(&b'{') => {
+                    st.push((b'}', i + 1));
+                    i += 1;
+                }
+                b'(' if top == Some(b')') => st.push((b')', i)),
+                b')' | b'}' if top == Some(c) => {
+                    st.pop();
+                }
+                _ => {}
+            },
+        }
+        word_start = matches!(c, b' ' | b'\t' | b'\n' | b';' | b'&' | b'|' | b'(');
+        i += 1;
+    }
+    st.last().map(|&(c, at)| (c as char, at))
+}
+
+fn rule_name(r: Rule) -> String {
+    let s = match r {
+        Rule::k_then => "`then'",
+        Rule::k_fi => "`fi'",
+        Rule::k_do => "`do'",
+        Rule::k_done => "`done'",
+        Rule::k_esac => "`esac'",
+        Rule::k_in => "`in'",
+        Rule::k_rbrace => "`}'",
+        Rule::k_elif => "`elif'",
+        Rule::k_else => "`else'",
+        Rule::word | Rule::cmd_word => "a word",
+        Rule::command | Rule::pipeline | Rule::and_or | Rule::list_item => "a command",
+        Rule::name => "a name",
+        _ => "",
+    };
+    s.to_string()
+}
+
+struct Builder {
     base: usize,
-    /// Here-document bodies by the start of their redirection.
-    heredocs: HashMap<usize, (String, Span)>,
+    bodies: std::cell::RefCell<std::collections::VecDeque<(String, usize)>>,
 }
 
-type R<T> = Result<T, ParseError>;
+type R<T> = Result<T, SyntaxError>;
 
-impl Builder<'_> {
+impl Builder {
     fn span(&self, p: &Pair<Rule>) -> Span {
         let s = p.as_span();
         Span::new(self.base + s.start(), self.base + s.end())
     }
 
-    fn unsupported(&self, what: &str, span: Span) -> ParseError {
-        ParseError::Unsupported {
-            what: what.to_string(),
-            line: self.src.line_of(span.start),
-            src: self.src.named_source(),
-            span: span.into(),
-        }
-    }
-
-    /// Pair each here-document redirection with its body, in document order.
-    fn collect_heredocs(&mut self, program: Pair<Rule>) {
-        let mut pending: VecDeque<usize> = VecDeque::new();
-        for p in program.into_inner().flatten() {
-            match p.as_rule() {
-                Rule::redirect
-                    if p.clone()
-                        .into_inner()
-                        .any(|c| c.as_rule() == Rule::heredoc_op) =>
-                {
-                    pending.push_back(p.as_span().start());
+    fn cmd_list(&self, p: Pair<Rule>) -> R<List> {
+        let span = self.span(&p);
+        let mut items = Vec::new();
+        for item in p.into_inner() {
+            if item.as_rule() != Rule::list_item {
+                continue;
+            }
+            let ispan = self.span(&item);
+            let mut and_or = None;
+            let mut background = false;
+            for c in item.into_inner() {
+                match c.as_rule() {
+                    Rule::and_or => and_or = Some(self.and_or(c)?),
+                    Rule::amp => background = true,
+                    _ => {}
                 }
-                Rule::heredoc_body => {
-                    if let Some(at) = pending.pop_front() {
-                        let content = p
-                            .clone()
-                            .into_inner()
-                            .find(|c| c.as_rule() == Rule::hd_content)
-                            .map(|c| (c.as_str().to_string(), self.span(&c)))
-                            .unwrap_or_default();
-                        self.heredocs.insert(at, content);
-                    }
-                }
-                _ => {}
+            }
+            if let Some(and_or) = and_or {
+                items.push(ListItem {
+                    and_or,
+                    background,
+                    span: ispan,
+                });
             }
         }
+        Ok(List { items, span })
     }
 
-    fn list(&mut self, p: Pair<Rule>) -> R<List> {
-        let mut items: Vec<ListItem> = Vec::new();
-        for c in p.into_inner() {
-            match c.as_rule() {
-                Rule::and_or => {
-                    let span = self.span(&c);
-                    items.push(ListItem {
-                        and_or: self.and_or(c)?,
-                        background: false,
-                        span,
-                    });
-                }
-                Rule::amp => {
-                    if let Some(last) = items.last_mut() {
-                        last.background = true;
-                    }
-                }
-                _ => {}
-            }
-        }
-        Ok(List { items })
-    }
-
-    fn compound_list(&mut self, p: Pair<Rule>) -> R<List> {
-        for c in p.into_inner() {
-            if c.as_rule() == Rule::list {
-                return self.list(c);
-            }
-        }
-        Ok(List::default())
-    }
-
-    fn and_or(&mut self, p: Pair<Rule>) -> R<AndOr> {
+    fn and_or(&self, p: Pair<Rule>) -> R<AndOr> {
+        let span = self.span(&p);
         let mut first = None;
         let mut rest = Vec::new();
         let mut op = AndOrOp::And;
@@ -299,518 +310,553 @@ impl Builder<'_> {
                         rest.push((op, pl));
                     }
                 }
-                Rule::andor_op => {
+                Rule::and_or_op => {
                     op = if c.as_str() == "&&" {
                         AndOrOp::And
                     } else {
                         AndOrOp::Or
-                    };
+                    }
                 }
                 _ => {}
             }
         }
-        Ok(AndOr {
-            first: first.expect("and_or has a pipeline"),
-            rest,
-        })
+        let first =
+            first.ok_or_else(|| SyntaxError::new("syntax error".into(), span, "here", None))?;
+        Ok(AndOr { first, rest, span })
     }
 
-    fn pipeline(&mut self, p: Pair<Rule>) -> R<Pipeline> {
+    fn pipeline(&self, p: Pair<Rule>) -> R<Pipeline> {
         let span = self.span(&p);
         let mut bang = false;
-        let mut commands = Vec::new();
+        let mut cmds = Vec::new();
         for c in p.into_inner() {
             match c.as_rule() {
                 Rule::bang => bang = true,
-                Rule::command => commands.push(self.command(c)?),
+                Rule::command => cmds.push(self.command(c)?),
                 _ => {}
             }
         }
-        Ok(Pipeline {
-            bang,
-            commands,
-            span,
-        })
+        Ok(Pipeline { bang, cmds, span })
     }
 
-    fn command(&mut self, p: Pair<Rule>) -> R<Command> {
+    fn command(&self, p: Pair<Rule>) -> R<Command> {
         let span = self.span(&p);
-        let mut inner = p.into_inner();
-        let first = inner.next().expect("command has content");
-        match first.as_rule() {
-            Rule::unsupported => {
-                let text = first.as_str();
-                let what = ["((", "[[", "select", "coproc", "time", "for"]
-                    .into_iter()
-                    .find(|w| text.starts_with(w))
-                    .map(|w| if w == "for" { "for ((" } else { w })
-                    .unwrap_or(text);
-                let span = self.span(&first);
-                Err(self.unsupported(what, Span::new(span.start, span.start + what.len())))
-            }
-            Rule::function_def => self.function_def(first),
-            Rule::compound_command => {
-                let body = self.compound(first)?;
-                let mut redirects = Vec::new();
-                for r in inner {
-                    if r.as_rule() == Rule::redirect {
-                        redirects.push(self.redirect(r)?);
-                    }
+        let mut kind = None;
+        let mut redirs = Vec::new();
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::unsupported_cmd => {
+                    let t = c.as_str();
+                    let kw = if t.starts_with("((") {
+                        "(("
+                    } else if t.starts_with("for") {
+                        "for (("
+                    } else {
+                        t.split([' ', '\t', ';']).next().unwrap_or("")
+                    };
+                    let sp = self.span(&c);
+                    return Err(SyntaxError::unsupported(
+                        &format!("`{kw}'"),
+                        Span::new(sp.start, sp.start + kw.len().min(t.len())),
+                    ));
                 }
-                Ok(Command::Compound(body, redirects, span))
+                Rule::redirect => redirs.push(self.redirect(c)?),
+                Rule::simple_cmd => kind = Some(CommandKind::Simple(self.simple(c)?)),
+                Rule::func_def => kind = Some(self.func_def(c)?),
+                _ => kind = Some(self.compound(c)?),
             }
-            Rule::simple_command => Ok(Command::Simple(self.simple(first)?)),
-            r => unreachable!("command: {r:?}"),
         }
+        let kind =
+            kind.ok_or_else(|| SyntaxError::new("syntax error".into(), span, "here", None))?;
+        Ok(Command { kind, redirs, span })
     }
 
-    fn function_def(&mut self, p: Pair<Rule>) -> R<Command> {
+    fn func_def(&self, p: Pair<Rule>) -> R<CommandKind> {
         let span = self.span(&p);
-        let source = p.as_str().to_string();
         let mut name = String::new();
         let mut body = None;
-        let mut redirects = Vec::new();
+        let mut redirs = Vec::new();
         for c in p.into_inner() {
             match c.as_rule() {
                 Rule::fname => name = c.as_str().to_string(),
-                Rule::compound_command => body = Some(self.compound(c)?),
-                Rule::redirect => redirects.push(self.redirect(c)?),
-                _ => {}
+                Rule::k_function => {}
+                Rule::redirect => redirs.push(self.redirect(c)?),
+                _ => {
+                    let cs = self.span(&c);
+                    body = Some(Command {
+                        kind: self.compound(c)?,
+                        redirs: Vec::new(),
+                        span: cs,
+                    })
+                }
             }
         }
-        Ok(Command::FunctionDef(Rc::new(FunctionDef {
+        let mut body =
+            body.ok_or_else(|| SyntaxError::new("syntax error".into(), span, "here", None))?;
+        body.redirs = redirs;
+        Ok(CommandKind::FuncDef {
             name,
-            body: body.expect("function body"),
-            redirects,
-            source,
-            span,
-        })))
+            body: Rc::new(body),
+        })
     }
 
-    fn compound(&mut self, p: Pair<Rule>) -> R<Compound> {
-        let c = p.into_inner().next().expect("compound content");
-        match c.as_rule() {
-            Rule::brace_group => Ok(Compound::Brace(self.first_compound_list(c)?)),
-            Rule::subshell => Ok(Compound::Subshell(self.first_compound_list(c)?)),
-            Rule::if_clause => {
+    fn compound(&self, p: Pair<Rule>) -> R<CommandKind> {
+        let rule = p.as_rule();
+        let span = self.span(&p);
+        let inner: Vec<Pair<Rule>> = p.into_inner().collect();
+        let lists = |v: &[Pair<Rule>]| -> R<Vec<List>> {
+            v.iter()
+                .filter(|c| c.as_rule() == Rule::cmd_list)
+                .map(|c| self.cmd_list(c.clone()))
+                .collect()
+        };
+        Ok(match rule {
+            Rule::brace_group => {
+                CommandKind::Brace(lists(&inner)?.into_iter().next().unwrap_or_default())
+            }
+            Rule::subshell => {
+                CommandKind::Subshell(lists(&inner)?.into_iter().next().unwrap_or_default())
+            }
+            Rule::if_cmd => {
                 let mut branches = Vec::new();
-                let mut otherwise = None;
-                let mut lists = Vec::new();
-                for x in c.into_inner() {
-                    match x.as_rule() {
-                        Rule::compound_list => lists.push(self.compound_list(x)?),
+                let mut else_ = None;
+                let mut top = lists(&inner)?.into_iter();
+                if let (Some(c), Some(b)) = (top.next(), top.next()) {
+                    branches.push((c, b));
+                }
+                for c in &inner {
+                    match c.as_rule() {
                         Rule::elif_part => {
-                            let mut ls = Vec::new();
-                            for y in x.into_inner() {
-                                if y.as_rule() == Rule::compound_list {
-                                    ls.push(self.compound_list(y)?);
-                                }
+                            let v: Vec<Pair<Rule>> = c.clone().into_inner().collect();
+                            let mut l = lists(&v)?.into_iter();
+                            if let (Some(c), Some(b)) = (l.next(), l.next()) {
+                                branches.push((c, b));
                             }
-                            let body = ls.pop().unwrap_or_default();
-                            let cond = ls.pop().unwrap_or_default();
-                            branches.push((cond, body));
                         }
-                        Rule::else_part => otherwise = Some(self.first_compound_list(x)?),
+                        Rule::else_part => {
+                            let v: Vec<Pair<Rule>> = c.clone().into_inner().collect();
+                            else_ = lists(&v)?.into_iter().next();
+                        }
                         _ => {}
                     }
                 }
-                let body = lists.pop().unwrap_or_default();
-                let cond = lists.pop().unwrap_or_default();
-                branches.insert(0, (cond, body));
-                Ok(Compound::If {
-                    branches,
-                    otherwise,
-                })
+                CommandKind::If { branches, else_ }
             }
-            Rule::for_clause => {
+            Rule::for_cmd => {
                 let mut var = String::new();
                 let mut words = None;
-                let mut body = List::default();
-                for x in c.into_inner() {
-                    match x.as_rule() {
-                        Rule::name => var = x.as_str().to_string(),
-                        Rule::for_in => {
-                            let mut ws = Vec::new();
-                            for w in x.into_inner() {
-                                if w.as_rule() == Rule::word {
-                                    ws.push(self.word(w)?);
-                                }
+                for c in &inner {
+                    match c.as_rule() {
+                        Rule::name => var = c.as_str().to_string(),
+                        Rule::k_in => words = Some(Vec::new()),
+                        Rule::word => {
+                            if let Some(w) = words.as_mut() {
+                                w.push(self.word(c.clone())?)
                             }
-                            words = Some(ws);
                         }
-                        Rule::do_group => body = self.first_compound_list(x)?,
                         _ => {}
                     }
                 }
-                Ok(Compound::For { var, words, body })
+                let body = lists(&inner)?.into_iter().next().unwrap_or_default();
+                CommandKind::For { var, words, body }
             }
-            Rule::while_clause | Rule::until_clause => {
-                let until = c.as_rule() == Rule::until_clause;
-                let mut cond = List::default();
-                let mut body = List::default();
-                for x in c.into_inner() {
-                    match x.as_rule() {
-                        Rule::compound_list => cond = self.compound_list(x)?,
-                        Rule::do_group => body = self.first_compound_list(x)?,
-                        _ => {}
-                    }
+            Rule::while_cmd | Rule::until_cmd => {
+                let mut l = lists(&inner)?.into_iter();
+                let cond = l.next().unwrap_or_default();
+                let body = l.next().unwrap_or_default();
+                CommandKind::While {
+                    cond,
+                    body,
+                    until: rule == Rule::until_cmd,
                 }
-                Ok(Compound::While { cond, body, until })
             }
-            Rule::case_clause => {
+            Rule::case_cmd => {
                 let mut word = None;
-                let mut items = Vec::new();
-                for x in c.into_inner() {
-                    match x.as_rule() {
-                        Rule::word => word = Some(self.word(x)?),
-                        Rule::case_item => {
+                let mut arms = Vec::new();
+                for c in &inner {
+                    match c.as_rule() {
+                        Rule::word => word = Some(self.word(c.clone())?),
+                        Rule::case_arm => {
+                            let aspan = self.span(c);
                             let mut patterns = Vec::new();
                             let mut body = List::default();
-                            let mut end = CaseEnd::Break;
-                            for y in x.into_inner() {
-                                match y.as_rule() {
-                                    Rule::word => patterns.push(self.word(y)?),
-                                    Rule::compound_list => body = self.compound_list(y)?,
-                                    Rule::case_end => {
-                                        end = match y.as_str() {
-                                            ";&" => CaseEnd::FallThrough,
-                                            ";;&" => CaseEnd::TestNext,
-                                            _ => CaseEnd::Break,
+                            let mut fallthrough = false;
+                            for a in c.clone().into_inner() {
+                                match a.as_rule() {
+                                    Rule::word => patterns.push(self.word(a)?),
+                                    Rule::cmd_list => body = self.cmd_list(a)?,
+                                    Rule::case_end => match a.as_str() {
+                                        ";&" => fallthrough = true,
+                                        ";;&" => {
+                                            return Err(SyntaxError::unsupported(
+                                                "`;;&'",
+                                                self.span(&a),
+                                            ))
                                         }
-                                    }
+                                        _ => {}
+                                    },
                                     _ => {}
                                 }
                             }
-                            items.push(CaseItem {
+                            arms.push(CaseArm {
                                 patterns,
                                 body,
-                                end,
+                                fallthrough,
+                                span: aspan,
                             });
                         }
                         _ => {}
                     }
                 }
-                Ok(Compound::Case {
-                    word: word.expect("case word"),
-                    items,
-                })
+                let word = word
+                    .ok_or_else(|| SyntaxError::new("syntax error".into(), span, "here", None))?;
+                CommandKind::Case { word, arms }
             }
-            r => unreachable!("compound: {r:?}"),
-        }
+            _ => return Err(SyntaxError::new("syntax error".into(), span, "here", None)),
+        })
     }
 
-    fn first_compound_list(&mut self, p: Pair<Rule>) -> R<List> {
-        for x in p.into_inner() {
-            if x.as_rule() == Rule::compound_list {
-                return self.compound_list(x);
-            }
-        }
-        Ok(List::default())
-    }
-
-    fn simple(&mut self, p: Pair<Rule>) -> R<SimpleCommand> {
-        let span = self.span(&p);
-        let mut cmd = SimpleCommand {
-            assigns: Vec::new(),
-            words: Vec::new(),
-            redirects: Vec::new(),
-            span,
-        };
+    fn simple(&self, p: Pair<Rule>) -> R<SimpleCmd> {
+        let mut s = SimpleCmd::default();
         for c in p.into_inner() {
             match c.as_rule() {
-                Rule::redirect => cmd.redirects.push(self.redirect(c)?),
                 Rule::assignment => {
-                    let aspan = self.span(&c);
-                    let text = c.as_str().to_string();
-                    let mut inner = c.into_inner();
-                    let name = inner.next().expect("name").as_str().to_string();
-                    let mut parts = Vec::new();
-                    for x in inner {
-                        self.word_part(x, &mut parts)?;
+                    let span = self.span(&c);
+                    let mut name = String::new();
+                    let append = c
+                        .as_str()
+                        .split_once('=')
+                        .is_some_and(|(n, _)| n.ends_with('+'));
+                    let mut value = None;
+                    for a in c.into_inner() {
+                        match a.as_rule() {
+                            Rule::name => name = a.as_str().to_string(),
+                            Rule::array_value => {
+                                return Err(SyntaxError::unsupported(
+                                    "an array assignment",
+                                    self.span(&a),
+                                ))
+                            }
+                            Rule::word => value = Some(self.word(a)?),
+                            _ => {}
+                        }
                     }
-                    if cmd.words.is_empty() {
-                        let vstart = aspan.start + name.len() + 1;
-                        cmd.assigns.push(Assign {
-                            value: Word {
-                                parts,
-                                span: Span::new(vstart, aspan.end),
-                                text: text[name.len() + 1..].to_string(),
-                            },
-                            name,
-                            span: aspan,
-                        });
-                    } else {
-                        parts.insert(0, WordPart::Lit(format!("{name}=")));
-                        cmd.words.push(Word {
-                            parts,
-                            span: aspan,
-                            text,
-                        });
+                    s.assigns.push(Assign {
+                        name,
+                        append,
+                        value,
+                        span,
+                    });
+                }
+                Rule::redirect => s.redirs.push(self.redirect(c)?),
+                Rule::cmd_word => {
+                    if let Some(w) = c.into_inner().next() {
+                        s.words.push(self.word(w)?);
                     }
                 }
-                Rule::word => cmd.words.push(self.word(c)?),
+                Rule::word => s.words.push(self.word(c)?),
                 _ => {}
             }
         }
-        if let Some(w) = cmd.words.first() {
-            if w.as_literal() == Some("[[") {
-                return Err(self.unsupported("[[", w.span));
-            }
-        }
-        Ok(cmd)
+        Ok(s)
     }
 
-    fn redirect(&mut self, p: Pair<Rule>) -> R<Redirect> {
+    fn redirect(&self, p: Pair<Rule>) -> R<Redir> {
         let span = self.span(&p);
-        let start = p.as_span().start();
         let mut fd = None;
         let mut op = RedirOp::Out;
         let mut target = None;
-        for c in p.into_inner() {
+        let mut delim = None;
+        let mut heredoc: Option<(bool, bool, String)> = None; // strip, quoted, delimiter
+        let mut stack = vec![p];
+        while let Some(c) = stack.pop() {
             match c.as_rule() {
-                Rule::io_number => fd = c.as_str().parse().ok(),
-                Rule::heredoc_op => op = RedirOp::HereDoc,
+                Rule::redirect | Rule::heredoc | Rule::herestring | Rule::heredoc_delim => {
+                    if c.as_rule() == Rule::herestring {
+                        op = RedirOp::HereString;
+                    }
+                    if c.as_rule() == Rule::heredoc_delim {
+                        let t = c.as_str();
+                        let quoted = t.starts_with(['\'', '"', '\\']);
+                        if let Some(h) = heredoc.as_mut() {
+                            h.1 = quoted;
+                        }
+                        delim = Some(t.to_string());
+                    }
+                    let mut kids: Vec<Pair<Rule>> = c.into_inner().collect();
+                    kids.reverse();
+                    stack.extend(kids);
+                }
+                Rule::io_number => {
+                    fd = Some(c.as_str().parse::<i32>().map_err(|_| {
+                        SyntaxError::new("bad file descriptor".into(), self.span(&c), "here", None)
+                    })?)
+                }
                 Rule::redir_op => {
                     op = match c.as_str() {
                         "<" => RedirOp::In,
-                        ">" | ">|" => RedirOp::Out,
+                        ">" => RedirOp::Out,
+                        ">|" => RedirOp::Clobber,
                         ">>" => RedirOp::Append,
                         "<>" => RedirOp::ReadWrite,
                         ">&" => RedirOp::DupOut,
                         "<&" => RedirOp::DupIn,
                         "&>" => RedirOp::OutErr,
-                        "&>>" => RedirOp::AppendErr,
-                        "<<<" => RedirOp::HereString,
-                        o => unreachable!("redir op {o}"),
+                        _ => RedirOp::AppendOutErr,
                     }
                 }
-                Rule::heredoc_delim => {
-                    let quoted = c.as_str().contains(['\'', '"', '\\']);
-                    let strip = p_is_strip(&self.src.text, self.base + start);
-                    let (mut body, bspan) = self.heredocs.get(&start).cloned().unwrap_or_default();
-                    if strip {
-                        body = body
-                            .split_inclusive('\n')
-                            .map(|l| l.trim_start_matches('\t'))
-                            .collect();
-                    }
-                    let word = if quoted {
-                        Word {
-                            parts: vec![WordPart::Quoted(body.clone())],
-                            span: bspan,
-                            text: body,
-                        }
-                    } else {
-                        self.heredoc_word(&body, bspan)?
-                    };
-                    target = Some(RedirTarget::HereDoc {
-                        body: word,
-                        expand: !quoted,
-                    });
+                Rule::heredoc_op => {
+                    let strip = c.as_str() == "<<-";
+                    op = RedirOp::HereDoc { strip_tabs: strip };
+                    heredoc = Some((strip, false, String::new()));
                 }
-                Rule::word => target = Some(RedirTarget::Word(self.word(c)?)),
+                Rule::hd_sq | Rule::hd_dq | Rule::hd_plain => {
+                    if let Some(h) = heredoc.as_mut() {
+                        h.2 = c.as_str().to_string();
+                    }
+                }
+                Rule::proc_subst => {
+                    return Err(SyntaxError::unsupported(
+                        "process substitution",
+                        self.span(&c),
+                    ))
+                }
+                Rule::word => target = Some(self.word(c)?),
                 _ => {}
             }
         }
-        Ok(Redirect {
+        if let Some((strip, quoted, _)) = heredoc {
+            let (mut text, at) = self
+                .bodies
+                .borrow_mut()
+                .pop_front()
+                .unwrap_or((String::new(), span.end));
+            if strip {
+                text = text
+                    .split_inclusive('\n')
+                    .map(|l| l.trim_start_matches('\t'))
+                    .collect();
+            }
+            let parts = if quoted {
+                vec![WordPart::Quoted(text.clone())]
+            } else {
+                self.heredoc_parts(&text, at)?
+            };
+            target = Some(Word {
+                parts,
+                span: Span::new(at, at + text.len()),
+            });
+        }
+        let target =
+            target.ok_or_else(|| SyntaxError::new("syntax error".into(), span, "here", None))?;
+        Ok(Redir {
             fd,
             op,
-            target: target.expect("redirect target"),
+            target,
+            delim,
             span,
         })
     }
 
-    /// Parse an unquoted here-document body for its expansions.
-    fn heredoc_word(&mut self, body: &str, span: Span) -> R<Word> {
-        let mut pairs = ShellParser::parse(Rule::heredoc_text, body)
-            .map_err(|e| to_error(self.src, body, span.start, e))?;
-        let top = pairs.next().expect("heredoc_text pair");
-        let mut parts = Vec::new();
-        let saved = self.base;
-        self.base = span.start;
-        for p in top.into_inner() {
-            match p.as_rule() {
-                Rule::hd_escape => {
-                    let ch = &p.as_str()[1..];
-                    if ch != "\n" {
-                        parts.push(WordPart::Quoted(ch.to_string()));
-                    }
-                }
-                Rule::hd_lit => parts.push(WordPart::Quoted(p.as_str().to_string())),
-                Rule::EOI => {}
-                _ => self.word_part(p, &mut parts)?,
-            }
-        }
-        self.base = saved;
-        Ok(Word {
-            parts,
-            span,
-            text: body.to_string(),
-        })
-    }
-
-    fn word(&mut self, p: Pair<Rule>) -> R<Word> {
+    fn word(&self, p: Pair<Rule>) -> R<Word> {
         let span = self.span(&p);
-        let text = p.as_str().to_string();
         let mut parts = Vec::new();
         for c in p.into_inner() {
-            self.word_part(c, &mut parts)?;
+            self.part(c, &mut parts)?;
         }
-        Ok(Word { parts, span, text })
+        Ok(Word { parts, span })
     }
 
-    fn word_part(&mut self, p: Pair<Rule>, out: &mut Vec<WordPart>) -> R<()> {
-        match p.as_rule() {
-            Rule::lit | Rule::pw_lit => out.push(WordPart::Lit(p.as_str().to_string())),
-            Rule::arith_lit => out.push(WordPart::Quoted(p.as_str().to_string())),
+    fn part(&self, c: Pair<Rule>, parts: &mut Vec<WordPart>) -> R<()> {
+        match c.as_rule() {
+            Rule::line_cont => {}
+            Rule::lit | Rule::brace_lit | Rule::arith_lit => push_lit(parts, c.as_str()),
+            Rule::dollar_lit => push_lit(parts, "$"),
             Rule::sq => {
-                let inner = p.into_inner().next().map(|x| x.as_str()).unwrap_or("");
-                out.push(WordPart::Quoted(inner.to_string()));
+                let t = c.into_inner().next().map(|t| t.as_str()).unwrap_or("");
+                parts.push(WordPart::Quoted(t.to_string()));
             }
-            Rule::ansi_c => {
-                let inner = p.into_inner().next().map(|x| x.as_str()).unwrap_or("");
-                out.push(WordPart::Quoted(crate::interp::printf::ansi_c(inner)));
+            Rule::ansi => {
+                let t = c.into_inner().next().map(|t| t.as_str()).unwrap_or("");
+                parts.push(WordPart::Quoted(ansi_c(t)));
             }
-            Rule::bs_escape => {
-                let ch = &p.as_str()[1..];
-                if ch != "\n" {
-                    out.push(WordPart::Quoted(ch.to_string()));
+            Rule::escape => {
+                let t = &c.as_str()[1..];
+                if t != "\n" {
+                    parts.push(WordPart::Quoted(t.to_string()));
                 }
             }
             Rule::dq => {
                 let mut inner = Vec::new();
-                for c in p.into_inner() {
-                    match c.as_rule() {
-                        Rule::dq_escape => {
-                            let ch = &c.as_str()[1..];
-                            if ch != "\n" {
-                                inner.push(WordPart::Quoted(ch.to_string()));
-                            }
-                        }
-                        Rule::dq_lit => inner.push(WordPart::Quoted(c.as_str().to_string())),
-                        _ => self.word_part(c, &mut inner)?,
-                    }
+                for d in c.into_inner() {
+                    self.part(d, &mut inner)?;
                 }
-                out.push(WordPart::DQuoted(inner));
+                parts.push(WordPart::Dq(inner));
+            }
+            Rule::dq_lit | Rule::hd_lit => push_quoted(parts, c.as_str()),
+            Rule::dq_escape | Rule::hd_escape => {
+                let t = &c.as_str()[1..];
+                if t != "\n" {
+                    push_quoted(parts, t);
+                }
+            }
+            Rule::unsupported_word => {
+                return Err(SyntaxError::unsupported(
+                    "process substitution",
+                    self.span(&c),
+                ))
+            }
+            Rule::cmdsub => {
+                let list = match c.into_inner().next() {
+                    Some(l) => self.cmd_list(l)?,
+                    None => List::default(),
+                };
+                parts.push(WordPart::CmdSub(Rc::new(list)));
             }
             Rule::backtick => {
-                let span = self.span(&p);
-                let inner = p.into_inner().next().map(|x| x.as_str()).unwrap_or("");
-                // Inside backticks, \$ \` \\ lose their backslash.
-                let mut text = String::new();
-                let mut chars = inner.chars().peekable();
-                while let Some(c) = chars.next() {
-                    if c == '\\' {
-                        if let Some(&n) = chars.peek() {
+                let Some(t) = c.into_inner().next() else {
+                    return Ok(());
+                };
+                let start = self.base + t.as_span().start();
+                let raw = t.as_str();
+                // Inside backticks a backslash quotes only $ ` and \.
+                let mut text = String::with_capacity(raw.len());
+                let mut it = raw.chars().peekable();
+                while let Some(ch) = it.next() {
+                    if ch == '\\' {
+                        if let Some(&n) = it.peek() {
                             if matches!(n, '$' | '`' | '\\') {
                                 text.push(n);
-                                chars.next();
+                                it.next();
                                 continue;
                             }
                         }
                     }
-                    text.push(c);
+                    text.push(ch);
                 }
-                let list = parse_at(self.src, &text, span.start + 1)?;
-                out.push(WordPart::CmdSub(Rc::new(list), span));
-            }
-            Rule::cmd_sub => {
-                let span = self.span(&p);
-                let mut list = List::default();
-                for c in p.into_inner() {
-                    if c.as_rule() == Rule::list {
-                        list = self.list(c)?;
-                    }
-                }
-                out.push(WordPart::CmdSub(Rc::new(list), span));
+                let list = parse_at(&text, start, Rule::backtick_program)?;
+                parts.push(WordPart::CmdSub(Rc::new(list)));
             }
             Rule::arith => {
-                let span = self.span(&p);
-                let mut parts = Vec::new();
-                for c in p.into_inner() {
-                    self.arith_text(c, &mut parts)?;
+                let mut inner = Vec::new();
+                if let Some(body) = c.into_inner().next() {
+                    self.arith_body(body, &mut inner)?;
                 }
-                out.push(WordPart::Arith(parts, span));
+                parts.push(WordPart::Arith(inner));
             }
-            Rule::param_simple => {
-                let span = self.span(&p);
-                let name = p.as_str()[1..].to_string();
-                out.push(WordPart::Param(Box::new(ParamExp {
-                    name,
-                    length: false,
-                    op: None,
-                    span,
-                })));
-            }
-            Rule::param_brace => {
-                let span = self.span(&p);
-                let mut pe = ParamExp {
-                    name: String::new(),
-                    length: false,
-                    op: None,
-                    span,
-                };
-                let mut op = None;
-                for c in p.into_inner() {
-                    match c.as_rule() {
-                        Rule::param_len => {
-                            pe.length = true;
-                            pe.name = c.as_str()[1..].to_string();
-                        }
-                        Rule::param_name => pe.name = c.as_str().to_string(),
-                        Rule::param_op => {
-                            op = Some(match c.as_str() {
-                                "-" => ParamOp::Default { colon: false },
-                                ":-" => ParamOp::Default { colon: true },
-                                "=" => ParamOp::Assign { colon: false },
-                                ":=" => ParamOp::Assign { colon: true },
-                                "+" => ParamOp::Alt { colon: false },
-                                ":+" => ParamOp::Alt { colon: true },
-                                "?" => ParamOp::Error { colon: false },
-                                ":?" => ParamOp::Error { colon: true },
-                                "#" => ParamOp::StripPrefix { longest: false },
-                                "##" => ParamOp::StripPrefix { longest: true },
-                                "%" => ParamOp::StripSuffix { longest: false },
-                                _ => ParamOp::StripSuffix { longest: true },
-                            })
-                        }
-                        Rule::param_word => {
-                            let w = self.word(c)?;
-                            if let Some(o) = op.take() {
-                                pe.op = Some((o, w));
+            Rule::param => {
+                let braced = c.as_str().starts_with("${");
+                let mut name = String::new();
+                let mut op = ParamOp::Plain;
+                let mut word = None;
+                let cspan = self.span(&c);
+                for k in c.into_inner() {
+                    match k.as_rule() {
+                        Rule::special_param | Rule::name => name = k.as_str().to_string(),
+                        Rule::brace_param => {
+                            for b in k.into_inner() {
+                                match b.as_rule() {
+                                    Rule::param_len => {
+                                        op = ParamOp::Length;
+                                        if let Some(n) = b.into_inner().next() {
+                                            name = n.as_str().to_string();
+                                        }
+                                    }
+                                    Rule::param_name => name = b.as_str().to_string(),
+                                    Rule::param_op => {
+                                        let s = b.as_str();
+                                        let colon = s.starts_with(':');
+                                        op = match s.trim_start_matches(':') {
+                                            "-" => ParamOp::Default { colon },
+                                            "=" => ParamOp::Assign { colon },
+                                            "+" => ParamOp::Alt { colon },
+                                            "?" => ParamOp::Error { colon },
+                                            "#" => ParamOp::StripPrefix { longest: false },
+                                            "##" => ParamOp::StripPrefix { longest: true },
+                                            "%" => ParamOp::StripSuffix { longest: false },
+                                            _ => ParamOp::StripSuffix { longest: true },
+                                        };
+                                    }
+                                    Rule::param_word => word = Some(self.word(b)?),
+                                    Rule::param_bad => {
+                                        return Err(SyntaxError::unsupported(
+                                            &format!("`{}'", c_text(&cspan, b.as_str())),
+                                            cspan,
+                                        ))
+                                    }
+                                    _ => {}
+                                }
                             }
                         }
                         _ => {}
                     }
                 }
-                out.push(WordPart::Param(Box::new(pe)));
+                parts.push(WordPart::Param(Box::new(ParamExp {
+                    name,
+                    op,
+                    word,
+                    braced,
+                })));
             }
-            r => unreachable!("word part {r:?}"),
+            _ => {}
         }
         Ok(())
     }
 
-    fn arith_text(&mut self, p: Pair<Rule>, out: &mut Vec<WordPart>) -> R<()> {
+    fn heredoc_parts(&self, text: &str, at: usize) -> R<Vec<WordPart>> {
+        let mut pairs = match ShellParser::parse(Rule::heredoc_text, text) {
+            Ok(p) => p,
+            Err(e) => return Err(convert_error(text, at, &e)),
+        };
+        let sub = Builder {
+            base: at,
+            bodies: Default::default(),
+        };
+        let mut parts = Vec::new();
+        if let Some(top) = pairs.next() {
+            for c in top.into_inner() {
+                sub.part(c, &mut parts)?;
+            }
+        }
+        Ok(parts)
+    }
+
+    fn arith_body(&self, p: Pair<Rule>, out: &mut Vec<WordPart>) -> R<()> {
         for c in p.into_inner() {
             match c.as_rule() {
                 Rule::arith_paren => {
-                    out.push(WordPart::Quoted("(".into()));
-                    for x in c.into_inner() {
-                        self.arith_text(x, out)?;
+                    push_lit(out, "(");
+                    if let Some(b) = c.into_inner().next() {
+                        self.arith_body(b, out)?;
                     }
-                    out.push(WordPart::Quoted(")".into()));
+                    push_lit(out, ")");
                 }
-                Rule::arith_text => self.arith_text(c, out)?,
-                _ => self.word_part(c, out)?,
+                Rule::escape => push_lit(out, c.as_str()),
+                _ => self.part(c, out)?,
             }
         }
         Ok(())
     }
 }
 
-/// Is the `<<` at `at` a `<<-` (strip leading tabs)?
-fn p_is_strip(text: &str, at: usize) -> bool {
-    let rest = &text[at.min(text.len())..];
-    let rest = rest.trim_start_matches(|c: char| c.is_ascii_digit());
-    rest.starts_with("<<-")
+fn c_text(_span: &Span, inner: &str) -> String {
+    format!("${{{inner}}}")
 }
+
+fn push_lit(parts: &mut Vec<WordPart>, s: &str) {
+    if let Some(WordPart::Lit(l)) = parts.last_mut() {
+        l.push_str(s);
+    } else {
+        parts.push(WordPart::Lit(s.to_string()));
+    }
+}
+
+fn push_quoted(parts: &mut Vec<WordPart>, s: &str) {
+    if let Some(WordPart::Quoted(l)) = parts.last_mut() {
+        l.push_str(s);
+    } else {
+        parts.push(WordPart::Quoted(s.to_string()));
+    }
+}
+
+use crate::interp::printf::ansi_c;

@@ -8,5 +8,7 @@
 mod bench;
 mod common;
 mod scripts;
+mod shell;
 mod shell_corpus;
 mod shell_errors;
+mod shlib;

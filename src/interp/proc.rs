@@ -1,0 +1,684 @@
+//! Processes and file descriptors: fork, exec, wait, pipes, command
+//! substitution, redirections and signal traps.
+//!
+//! File descriptors are handled as raw integers with libc calls: the shell
+//! moves fds 0/1/2 around with `dup2` (for builtins, saved and restored
+//! afterwards) and a forked child only makes raw syscalls on data prepared
+//! before the fork.
+
+use std::ffi::CString;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use nix::sys::wait::{waitpid, WaitStatus};
+use nix::unistd::{ForkResult, Pid};
+
+use super::expand;
+use super::{Ctl, Ex, Shell};
+use crate::ast::{Command, CommandKind, List, Redir, RedirOp, WordPart};
+
+/// A `Write` on a raw file descriptor (unbuffered).
+pub struct FdWriter(pub i32);
+
+impl std::io::Write for FdWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        // SAFETY: writing from a valid slice to a raw fd; an invalid fd
+        // only makes the call fail with EBADF.
+        let n = unsafe { libc::write(self.0, buf.as_ptr().cast(), buf.len()) };
+        if n < 0 {
+            let e = std::io::Error::last_os_error();
+            if e.kind() == std::io::ErrorKind::Interrupted {
+                return self.write(buf);
+            }
+            return Err(e);
+        }
+        Ok(n as usize)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// A `Read` on a raw file descriptor.
+pub struct FdReader(pub i32);
+
+impl std::io::Read for FdReader {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        loop {
+            // SAFETY: reading into a valid mutable slice from a raw fd.
+            let n = unsafe { libc::read(self.0, buf.as_mut_ptr().cast(), buf.len()) };
+            if n < 0 {
+                let e = std::io::Error::last_os_error();
+                if e.kind() == std::io::ErrorKind::Interrupted {
+                    continue;
+                }
+                return Err(e);
+            }
+            return Ok(n as usize);
+        }
+    }
+}
+
+/// Write all of `buf` to `fd`, ignoring errors (as bash's messages do).
+pub fn write_fd(fd: i32, buf: &[u8]) -> bool {
+    std::io::Write::write_all(&mut FdWriter(fd), buf).is_ok()
+}
+
+fn dup2(from: i32, to: i32) -> bool {
+    // SAFETY: dup2 on raw fds has no memory-safety preconditions.
+    unsafe { libc::dup2(from, to) >= 0 }
+}
+
+fn close(fd: i32) {
+    // SAFETY: closing a raw fd we own (or an invalid one: EBADF).
+    unsafe {
+        libc::close(fd);
+    }
+}
+
+fn pipe() -> Option<(i32, i32)> {
+    let mut fds = [0i32; 2];
+    // SAFETY: `fds` is a valid array of two ints for pipe2 to fill.
+    let r = unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) };
+    (r == 0).then_some((fds[0], fds[1]))
+}
+
+/// Make `fd` (an end of a pipe or a file we opened) the descriptor `to`.
+fn move_fd(fd: i32, to: i32) {
+    if fd != to {
+        dup2(fd, to);
+        close(fd);
+    }
+}
+
+/// Redirect stdin from /dev/null (asynchronous commands).
+pub fn stdin_devnull() {
+    if let Ok(f) = std::fs::File::open("/dev/null") {
+        use std::os::fd::IntoRawFd;
+        move_fd(f.into_raw_fd(), 0);
+    }
+}
+
+// ---- signals -------------------------------------------------------------
+
+const NSIG: usize = 65;
+static PENDING: [AtomicBool; NSIG] = [const { AtomicBool::new(false) }; NSIG];
+
+extern "C" fn on_signal(sig: libc::c_int) {
+    if let Some(p) = PENDING.get(sig as usize) {
+        p.store(true, Ordering::SeqCst);
+    }
+}
+
+/// Signals caught since the last call.
+pub fn take_pending_signals() -> Vec<i32> {
+    let mut v = Vec::new();
+    for (i, p) in PENDING.iter().enumerate() {
+        if p.load(Ordering::Relaxed) && p.swap(false, Ordering::SeqCst) {
+            v.push(i as i32);
+        }
+    }
+    v
+}
+
+/// The description of a signal, as strsignal(3) gives it ("Killed").
+pub fn strsignal(sig: i32) -> String {
+    // SAFETY: strsignal returns a pointer to a static (or thread-local)
+    // NUL-terminated string, copied at once.
+    unsafe {
+        let p = libc::strsignal(sig);
+        if p.is_null() {
+            return format!("Signal {sig}");
+        }
+        std::ffi::CStr::from_ptr(p).to_string_lossy().into_owned()
+    }
+}
+
+pub fn signal_name(sig: i32) -> &'static str {
+    match sig {
+        libc::SIGHUP => "HUP",
+        libc::SIGINT => "INT",
+        libc::SIGQUIT => "QUIT",
+        libc::SIGTERM => "TERM",
+        libc::SIGUSR1 => "USR1",
+        libc::SIGUSR2 => "USR2",
+        libc::SIGALRM => "ALRM",
+        libc::SIGCHLD => "CHLD",
+        libc::SIGPIPE => "PIPE",
+        libc::SIGKILL => "KILL",
+        libc::SIGSTOP => "STOP",
+        libc::SIGCONT => "CONT",
+        _ => "",
+    }
+}
+
+/// A signal number from a name (`TERM`, `SIGTERM`, `15`).
+pub fn signal_number(name: &str) -> Option<i32> {
+    if let Ok(n) = name.parse::<i32>() {
+        return Some(n);
+    }
+    let n = name.to_ascii_uppercase();
+    let n = n.strip_prefix("SIG").unwrap_or(&n);
+    if n == "EXIT" {
+        return Some(0);
+    }
+    if n == "ERR" {
+        return Some(-1);
+    }
+    (1..32).find(|&s| signal_name(s) == n)
+}
+
+/// How a trapped signal is handled: caught (trap action), ignored (`trap ''`)
+/// or default (`trap -`).
+pub fn set_signal(sig: i32, action: Option<bool>) {
+    let handler = match action {
+        Some(true) => on_signal as *const () as libc::sighandler_t,
+        Some(false) => libc::SIG_IGN,
+        None => libc::SIG_DFL,
+    };
+    // SAFETY: installing an async-signal-safe handler (it only stores to
+    // an atomic) or SIG_IGN / SIG_DFL.
+    unsafe {
+        let mut sa: libc::sigaction = std::mem::zeroed();
+        sa.sa_sigaction = handler;
+        libc::sigemptyset(&mut sa.sa_mask);
+        libc::sigaction(sig, &sa, std::ptr::null_mut());
+    }
+}
+
+// ---- fork and wait ----------------------------------------------------------
+
+/// Fork a subshell running `f`; returns the child's pid.
+pub fn fork_child(sh: &mut Shell, f: impl FnOnce(&mut Shell) -> Ex) -> Result<i32, Ctl> {
+    // SAFETY: nsh is single-threaded (helper threads are joined before they
+    // return), so the child may keep running Rust code.
+    match unsafe { nix::unistd::fork() } {
+        Ok(ForkResult::Child) => {
+            sh.in_child = true;
+            sh.ctx.after_fork();
+            sh.jobs.clear();
+            // A subshell does not inherit traps, except ignored signals.
+            let traps: Vec<(String, String)> = sh.traps.drain().collect();
+            for (name, action) in traps {
+                if action.is_empty() {
+                    sh.traps.insert(name, action);
+                } else if let Some(n) = signal_number(&name) {
+                    if n > 0 {
+                        set_signal(n, None);
+                    }
+                }
+            }
+            let st = match f(sh) {
+                Ok(s) => s,
+                Err(Ctl::Exit(s)) | Err(Ctl::Return(s)) | Err(Ctl::Abort(s)) => s,
+                Err(_) => sh.status,
+            };
+            let st = sh.exit_shell(st);
+            // SAFETY: leaving the forked child without running the parent's
+            // atexit handlers or flushing its stdio buffers.
+            unsafe { libc::_exit(st & 0xff) }
+        }
+        Ok(ForkResult::Parent { child }) => Ok(child.as_raw()),
+        Err(e) => {
+            sh.error(&format!("fork: {}", e.desc()));
+            Err(Ctl::Abort(254))
+        }
+    }
+}
+
+/// Wait for `pid`; its exit status (128+N if killed by signal N).
+pub fn wait_pid(sh: &mut Shell, pid: i32) -> i32 {
+    sh.last_wait_signal = None;
+    loop {
+        match waitpid(Pid::from_raw(pid), None) {
+            Ok(WaitStatus::Exited(_, c)) => return record(sh, pid, c),
+            Ok(WaitStatus::Signaled(_, s, core)) => {
+                sh.last_wait_signal = Some(s as i32);
+                let _ = core;
+                return record(sh, pid, 128 + s as i32);
+            }
+            Ok(_) => continue,
+            Err(nix::errno::Errno::EINTR) => continue,
+            Err(_) => {
+                return sh
+                    .jobs
+                    .iter()
+                    .find(|j| j.pid == pid)
+                    .and_then(|j| j.status)
+                    .unwrap_or(127)
+            }
+        }
+    }
+}
+
+fn record(sh: &mut Shell, pid: i32, st: i32) -> i32 {
+    if let Some(j) = sh.jobs.iter_mut().find(|j| j.pid == pid) {
+        j.status = Some(st);
+    }
+    st
+}
+
+/// Run a pipeline: every element in its own child, as bash does.
+pub fn run_pipeline(sh: &mut Shell, cmds: &[Command]) -> Ex {
+    sh.barrier();
+    let mut pids = Vec::with_capacity(cmds.len());
+    let mut prev_read: Option<i32> = None;
+    for (i, c) in cmds.iter().enumerate() {
+        let last = i + 1 == cmds.len();
+        let next = if last { None } else { pipe() };
+        let (r, w) = (prev_read, next.map(|p| p.1));
+        let next_read = next.map(|p| p.0);
+        let pid = fork_child(sh, |sh| {
+            if let Some(r) = r {
+                move_fd(r, 0);
+            }
+            if let Some(w) = w {
+                move_fd(w, 1);
+            }
+            if let Some(nr) = next_read {
+                close(nr);
+            }
+            run_in_child(sh, c)
+        });
+        if let Some(r) = prev_read {
+            close(r);
+        }
+        if let Some(w) = w {
+            close(w);
+        }
+        prev_read = next_read;
+        match pid {
+            Ok(p) => pids.push(p),
+            Err(e) => return Err(e),
+        }
+    }
+    let mut statuses = Vec::with_capacity(pids.len());
+    for p in pids {
+        statuses.push(wait_pid(sh, p));
+    }
+    let last = statuses.last().copied().unwrap_or(0);
+    if sh.opts.pipefail {
+        Ok(statuses
+            .iter()
+            .rev()
+            .find(|&&s| s != 0)
+            .copied()
+            .unwrap_or(0))
+    } else {
+        Ok(last)
+    }
+}
+
+/// In a forked child: run a command; a simple external command is exec'd
+/// directly without another fork.
+pub fn run_in_child(sh: &mut Shell, c: &Command) -> Ex {
+    if let CommandKind::Simple(s) = &c.kind {
+        sh.lineno = sh
+            .sources
+            .last()
+            .map(|src| src.line_of(c.span.start))
+            .unwrap_or(0);
+        return super::builtins::run_simple(sh, s, c.span, true);
+    }
+    sh.run_command(c)
+}
+
+/// `$(…)`: run `list` in a child with its stdout on a pipe; the output with
+/// trailing newlines removed. Sets `$?` to the child's status.
+pub fn command_subst(sh: &mut Shell, list: &List) -> Result<String, Ctl> {
+    sh.barrier();
+    let Some((r, w)) = pipe() else {
+        sh.error("cannot make pipe for command substitution");
+        return Err(Ctl::Abort(1));
+    };
+    let pid = fork_child(sh, |sh| {
+        close(r);
+        move_fd(w, 1);
+        // bash (not in posix mode) clears -e in command substitutions.
+        sh.opts.errexit = false;
+        sh.xtrace_level += 1;
+        sh.run_list(list)
+    });
+    close(w);
+    let pid = match pid {
+        Ok(p) => p,
+        Err(e) => {
+            close(r);
+            return Err(e);
+        }
+    };
+    let mut out = Vec::new();
+    let _ = std::io::Read::read_to_end(&mut FdReader(r), &mut out);
+    close(r);
+    let st = wait_pid(sh, pid);
+    sh.status = st;
+    sh.status_from_subst = Some(st);
+    while out.last() == Some(&b'\n') {
+        out.pop();
+    }
+    Ok(String::from_utf8(out)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+}
+
+// ---- exec ---------------------------------------------------------------------
+
+/// Where `name` is found on PATH, as bash's `search_for_command`.
+pub fn find_in_path(sh: &mut Shell, name: &str) -> Option<String> {
+    if name.contains('/') {
+        return Some(name.to_string());
+    }
+    if let Some(p) = sh.hash.get(name) {
+        return Some(p.clone());
+    }
+    let path = sh.get_var("PATH").unwrap_or("").to_string();
+    let mut fallback = None;
+    for dir in path.split(':') {
+        let dir = if dir.is_empty() { "." } else { dir };
+        let cand = format!("{dir}/{name}");
+        if let Ok(md) = std::fs::metadata(&cand) {
+            if md.is_file() {
+                if nix::unistd::access(cand.as_str(), nix::unistd::AccessFlags::X_OK).is_ok() {
+                    sh.hash.insert(name.to_string(), cand.clone());
+                    return Some(cand);
+                }
+                fallback.get_or_insert(cand);
+            }
+        }
+    }
+    fallback
+}
+
+/// In a child (or for `exec`): replace the process with `argv`. Returns
+/// only on failure, with the status bash would exit with.
+pub fn exec_external(sh: &mut Shell, argv: &[String], extra_env: &[(String, String)]) -> i32 {
+    let name = &argv[0];
+    let Some(path) = find_in_path(sh, name) else {
+        sh.error(&format!("{name}: command not found"));
+        return 127;
+    };
+    if let Some(ns) = sh.ctx.netns.clone() {
+        if let Err(e) = crate::backend::netns::enter_for_exec(&ns) {
+            write_fd(2, format!("{e}\n").as_bytes());
+            return 1;
+        }
+    }
+    let env = sh.environ();
+    let mut envv: Vec<CString> = Vec::new();
+    if extra_env.is_empty() {
+        envv.extend(env.iter().cloned());
+    } else {
+        for e in env.iter() {
+            let b = e.as_bytes();
+            let k = b.split(|&c| c == b'=').next().unwrap_or(b);
+            if !extra_env.iter().any(|(n, _)| n.as_bytes() == k) {
+                envv.push(e.clone());
+            }
+        }
+        for (k, v) in extra_env {
+            if let Ok(c) = CString::new(format!("{k}={v}")) {
+                envv.push(c);
+            }
+        }
+    }
+    let args: Vec<CString> = argv
+        .iter()
+        .filter_map(|a| CString::new(a.as_str()).ok())
+        .collect();
+    let Ok(cpath) = CString::new(path.as_str()) else {
+        return 127;
+    };
+    // Signals caught by traps are reset to default across exec anyway;
+    // ignored ones stay ignored, as in bash.
+    let err = match nix::unistd::execve(&cpath, &args, &envv) {
+        Err(e) => e,
+        Ok(_) => return 0,
+    };
+    match err {
+        nix::errno::Errno::ENOEXEC => {
+            // A script without a #! line: bash runs it itself.
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            match crate::syntax::parse(&text) {
+                Ok(list) => {
+                    sh.arg0 = name.clone();
+                    sh.params = argv[1..].to_vec();
+                    sh.funcs.clear();
+                    let src = std::rc::Rc::new(super::Source::new(name, &text));
+                    sh.run_program(&list, src)
+                }
+                Err(e) => {
+                    sh.error(&e.message);
+                    2
+                }
+            }
+        }
+        nix::errno::Errno::ENOENT => {
+            sh.error(&format!("{name}: No such file or directory"));
+            127
+        }
+        e => {
+            let is_dir = std::fs::metadata(&path)
+                .map(|m| m.is_dir())
+                .unwrap_or(false);
+            if is_dir {
+                sh.error(&format!("{name}: Is a directory"));
+            } else {
+                sh.error(&format!("{name}: {}", e.desc()));
+            }
+            126
+        }
+    }
+}
+
+/// Fork and exec an external command; its status.
+pub fn spawn_external(sh: &mut Shell, argv: &[String], extra_env: &[(String, String)]) -> Ex {
+    sh.barrier();
+    let pid = fork_child(sh, |sh| {
+        let st = exec_external(sh, argv, extra_env);
+        // SAFETY: exec failed in the forked child; leave immediately.
+        unsafe { libc::_exit(st) }
+    })?;
+    Ok(wait_pid(sh, pid))
+}
+
+// ---- redirections -------------------------------------------------------------
+
+/// What to undo after a builtin's redirections: (fd, saved copy or None if
+/// it was closed).
+pub type Saved = Vec<(i32, Option<i32>)>;
+
+pub fn restore_redirs(saved: Saved) {
+    for (fd, copy) in saved.into_iter().rev() {
+        match copy {
+            Some(c) => {
+                dup2(c, fd);
+                close(c);
+            }
+            None => close(fd),
+        }
+    }
+}
+
+fn save_fd(saved: &mut Saved, fd: i32) {
+    if saved.iter().any(|(f, _)| *f == fd) {
+        return;
+    }
+    // SAFETY: F_DUPFD_CLOEXEC on a raw fd; fails harmlessly if closed.
+    let c = unsafe { libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, 10) };
+    saved.push((fd, (c >= 0).then_some(c)));
+}
+
+/// Apply redirections to the process's fds. With `save`, the previous fds
+/// are kept so [`restore_redirs`] can undo them. On error the message is
+/// printed, what was applied is undone, and the status (1) returned.
+pub fn apply_redirs(sh: &mut Shell, redirs: &[Redir], save: bool) -> Result<Saved, i32> {
+    let mut saved = Saved::new();
+    for r in redirs {
+        if let Err(st) = apply_one(sh, r, save.then_some(&mut saved)) {
+            restore_redirs(saved);
+            return Err(st);
+        }
+    }
+    Ok(saved)
+}
+
+fn open_file(path: &str, flags: i32) -> Result<i32, std::io::Error> {
+    let c = CString::new(path).map_err(|_| std::io::Error::from_raw_os_error(libc::EINVAL))?;
+    // SAFETY: a valid NUL-terminated path.
+    let fd = unsafe { libc::open(c.as_ptr(), flags | libc::O_CLOEXEC, 0o666) };
+    if fd < 0 {
+        Err(std::io::Error::last_os_error())
+    } else {
+        Ok(fd)
+    }
+}
+
+fn apply_one(sh: &mut Shell, r: &Redir, mut saved: Option<&mut Saved>) -> Result<(), i32> {
+    let mut save = |fd: i32| {
+        if let Some(s) = saved.as_deref_mut() {
+            save_fd(s, fd);
+        }
+    };
+    // Here-documents and here-strings: the text through a pipe.
+    if let RedirOp::HereDoc { .. } | RedirOp::HereString = r.op {
+        let mut text = match expand::expand_single(sh, &r.target) {
+            Ok(t) => t,
+            Err(_) => return Err(1),
+        };
+        if r.op == RedirOp::HereString {
+            text.push('\n');
+        }
+        let fd = r.fd.unwrap_or(0);
+        let rfd = heredoc_fd(&text).ok_or(1)?;
+        save(fd);
+        move_fd(rfd, fd);
+        return Ok(());
+    }
+    let target = expand_target(sh, r)?;
+    let (fd, flags) = match r.op {
+        RedirOp::In => (r.fd.unwrap_or(0), libc::O_RDONLY),
+        RedirOp::Out | RedirOp::Clobber => (
+            r.fd.unwrap_or(1),
+            libc::O_WRONLY | libc::O_CREAT | libc::O_TRUNC,
+        ),
+        RedirOp::Append => (
+            r.fd.unwrap_or(1),
+            libc::O_WRONLY | libc::O_CREAT | libc::O_APPEND,
+        ),
+        RedirOp::ReadWrite => (r.fd.unwrap_or(0), libc::O_RDWR | libc::O_CREAT),
+        RedirOp::OutErr | RedirOp::AppendOutErr => {
+            let fl = if r.op == RedirOp::OutErr {
+                libc::O_TRUNC
+            } else {
+                libc::O_APPEND
+            };
+            let f = open_file(&target, libc::O_WRONLY | libc::O_CREAT | fl)
+                .map_err(|e| redir_error(sh, &target, &e))?;
+            save(1);
+            save(2);
+            dup2(f, 1);
+            move_fd(f, 2);
+            return Ok(());
+        }
+        RedirOp::DupOut | RedirOp::DupIn => {
+            let fd = r.fd.unwrap_or(if r.op == RedirOp::DupOut { 1 } else { 0 });
+            if target == "-" {
+                save(fd);
+                close(fd);
+                return Ok(());
+            }
+            let (num, close_after) = match target.strip_suffix('-') {
+                Some(n) => (n, true),
+                None => (target.as_str(), false),
+            };
+            match num.parse::<i32>() {
+                Ok(src) => {
+                    // SAFETY: F_GETFD only queries a raw fd.
+                    if unsafe { libc::fcntl(src, libc::F_GETFD) } < 0 {
+                        sh.error(&format!("{num}: Bad file descriptor"));
+                        return Err(1);
+                    }
+                    save(fd);
+                    if src != fd {
+                        dup2(src, fd);
+                        if close_after {
+                            close(src);
+                        }
+                    }
+                    return Ok(());
+                }
+                Err(_) if r.op == RedirOp::DupOut && r.fd.is_none() => {
+                    // `>&file` is `&>file`.
+                    let f = open_file(&target, libc::O_WRONLY | libc::O_CREAT | libc::O_TRUNC)
+                        .map_err(|e| redir_error(sh, &target, &e))?;
+                    save(1);
+                    save(2);
+                    dup2(f, 1);
+                    move_fd(f, 2);
+                    return Ok(());
+                }
+                Err(_) => {
+                    sh.error(&format!("{target}: ambiguous redirect"));
+                    return Err(1);
+                }
+            }
+        }
+        RedirOp::HereDoc { .. } | RedirOp::HereString => return Ok(()),
+    };
+    let f = open_file(&target, flags).map_err(|e| redir_error(sh, &target, &e))?;
+    save(fd);
+    move_fd(f, fd);
+    Ok(())
+}
+
+fn redir_error(sh: &Shell, target: &str, e: &std::io::Error) -> i32 {
+    sh.error(&format!("{target}: {}", crate::backend::netns::strerror(e)));
+    1
+}
+
+fn expand_target(sh: &mut Shell, r: &Redir) -> Result<String, i32> {
+    let fields = match expand::expand_word(sh, &r.target) {
+        Ok(f) => f,
+        Err(_) => return Err(1),
+    };
+    if fields.len() != 1 {
+        let shown = match r.target.parts.as_slice() {
+            [WordPart::Param(_)] | [WordPart::CmdSub(_)] => r.target.to_string(),
+            _ => r.target.to_string(),
+        };
+        sh.error(&format!("{shown}: ambiguous redirect"));
+        return Err(1);
+    }
+    Ok(fields.into_iter().next().unwrap_or_default())
+}
+
+/// A readable fd holding `text`: a pipe when it fits, else an unlinked file.
+fn heredoc_fd(text: &str) -> Option<i32> {
+    if text.len() < 60000 {
+        let (r, w) = pipe()?;
+        write_fd(w, text.as_bytes());
+        close(w);
+        return Some(r);
+    }
+    let mut f = tempfile_unlinked()?;
+    std::io::Write::write_all(&mut f, text.as_bytes()).ok()?;
+    use std::io::Seek;
+    f.seek(std::io::SeekFrom::Start(0)).ok()?;
+    use std::os::fd::IntoRawFd;
+    Some(f.into_raw_fd())
+}
+
+fn tempfile_unlinked() -> Option<std::fs::File> {
+    let dir = std::env::var("TMPDIR").unwrap_or_else(|_| "/tmp".into());
+    for i in 0..100 {
+        let p = format!("{dir}/nsh-heredoc-{}-{i}", std::process::id());
+        if let Ok(f) = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create_new(true)
+            .open(&p)
+        {
+            let _ = std::fs::remove_file(&p);
+            return Some(f);
+        }
+    }
+    None
+}

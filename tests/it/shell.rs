@@ -1,0 +1,569 @@
+//! The shell: scripts run through /bin/bash and through nsh must give the
+//! same stdout, stderr and exit status; syntax errors are reported with the
+//! line, column and a caret, and nothing runs.
+
+use crate::common::{assert_same_as_bash, need_root, nsh_bin, run_script_with};
+
+/// One differential test per snippet.
+macro_rules! same_as_bash {
+    ($($name:ident: $script:expr;)*) => {
+        $(
+            #[test]
+            fn $name() {
+                assert_same_as_bash($script);
+            }
+        )*
+    };
+}
+
+same_as_bash! {
+    words_and_quotes: r#"
+# a comment
+echo hello   world   # trailing comment
+X=1; Y="a b"
+echo "$X" $Y "${Y}" '$X' \$X "\$X \" \\ x" 'it'\''s'
+echo $'tab\there' $'nl\\n' "a"'b'c\ d
+echo a\
+b
+"#;
+    parameters: r#"
+Y="a b.tar.gz"; E=""
+echo ${#Y} "${Y#a}" "${Y##*.}" "${Y%.*}" "${Y%%.*}" ${Z:-def} ${Z-def2} ${E:-empty} "${E-set}"
+echo "${Y:+alt}" "${Z:+alt}x" ${Z:=assigned} $Z
+set -- one "two three" four
+echo $# "$1" "$2" ${3} "$@" "$*"
+for a in "$@"; do echo "<$a>"; done
+for a in $@; do echo "[$a]"; done
+for a in "$*"; do echo "{$a}"; done
+for a in "x$@y"; do echo "($a)"; done
+set --
+for a in "$@"; do echo never; done
+echo "$#" "${10:-none}"
+"#;
+    param_error_exits: r#"
+echo before
+echo ${NOPE:?is required}
+echo never
+"#;
+    param_error_default_message: r#"
+E=
+echo ${E:?}
+"#;
+    field_splitting: r#"
+x="  a  b  "; for i in $x; do echo "<$i>"; done; echo "<$x>"
+IFS=:; y="a::b:"; for i in $y; do echo "<$i>"; done
+IFS=' :'; z=" a : b :: c"; for i in $z; do echo "<$i>"; done
+unset IFS; w="p q"; for i in $w; do echo "<$i>"; done
+e=""; for i in $e "" "$e"; do echo "<$i>"; done
+"#;
+    command_substitution: r#"
+x=$(echo hi; echo there); echo "$x"
+y=`echo back tick`; echo $y
+echo "$(echo "nested $(echo deep)")"
+z=$(printf 'trail\n\n\n'); echo "[$z]"
+v=$(false); echo "status $?"
+echo $(echo a b   c)
+"#;
+    arithmetic: r#"
+x=5; echo $((x*2)) $(( (1+2)*3 )) $((x > 3 && x < 10)) $((7 % 3)) $((x ? 1 : 2))
+echo $((y=4+1)) $y $((x+=1)) $x
+echo $(( $x - 1 ))
+"#;
+    arithmetic_error_aborts_line: r#"
+echo $((1/0)); echo not-run
+echo next line
+"#;
+    globbing: r#"
+d=$(mktemp -d); cd "$d"; touch b.txt a.txt c.log
+echo *.txt; echo "*.txt"; echo nomatch*; echo [ab].txt ?.log
+set -f; echo *.txt; set +f
+cd /; rm -r "$d"
+"#;
+    tilde: r#"
+HOME=/home/someone; echo ~ ~/x "~" x~
+"#;
+    pipelines: r#"
+echo one | cat
+printf 'b\na\n' | sort | head -1
+! false; echo "bang $?"
+! true; echo "bang $?"
+false | true; echo "last $?"
+true | false; echo "last $?"
+set -o pipefail; false | true; echo "pipefail $?"
+set +o pipefail; false | true; echo "no pipefail $?"
+echo x | { read v; echo "got $v"; }
+"#;
+    and_or_lists: r#"
+false || echo or; true && echo and; false && echo no; true || echo no
+false || false || echo third
+true && false || echo recovered
+"#;
+    if_elif_else: r#"
+for x in 1 2 3; do
+  if [ "$x" = 1 ]; then echo one
+  elif [ "$x" = 2 ]; then
+    echo two
+  else
+    echo other
+  fi
+done
+if false; then :; fi; echo "if status $?"
+"#;
+    loops: r#"
+for i in 1 2 3 4 5; do
+  [ $i = 2 ] && continue
+  [ $i = 4 ] && break
+  echo "i=$i"
+done
+for i in a b; do for j in 1 2 3; do [ $j = 2 ] && continue 2; echo $i$j; done; done
+for i in a b; do for j in 1 2; do echo $i$j; break 2; done; done
+n=0; while [ $n -lt 3 ]; do n=$((n+1)); echo "n=$n"; done
+until [ $n -eq 0 ]; do n=$((n-1)); done; echo "n=$n"
+set -- p q; for a; do echo "arg $a"; done
+for a in; do echo never; done
+"#;
+    case_statement: r#"
+for w in apple banana cherry "x y" 10; do
+  case "$w" in
+    a*) echo "a-word $w" ;;
+    banana|cherry) echo "fruit $w";;
+    "x y") echo quoted ;;
+    [0-9]*) echo number ;;
+  esac
+done
+case x in (x) echo paren;; esac
+case "*" in \*) echo star;; *) echo other;; esac
+p='b*'; case bob in $p) echo pat-var;; esac; case bob in "$p") echo no;; *) echo quoted-pat;; esac
+"#;
+    functions: r#"
+f() { echo "f: $# $1 $2"; return 3; }
+f one two; echo "status $?"
+function g { echo "g $1"; }
+g x
+h() {
+  local v=inner
+  echo "h: $v"
+  k
+}
+k() { echo "k sees $v"; }
+v=outer; h; echo "after $v"
+rec() { if [ $1 -gt 0 ]; then echo "rec $1"; rec $(( $1 - 1 )); fi; }
+rec 3
+echo "positional kept: $#"
+"#;
+    function_redirections: r#"
+d=$(mktemp -d)
+f() { echo to-file; echo to-err >&2; } > "$d/out" 2>&1
+f; cat "$d/out"; rm -r "$d"
+"#;
+    brace_groups_and_subshells: r#"
+{ echo g1; echo g2; } | cat
+x=1; ( x=2; echo "sub $x"; exit 3 ); echo "after sub $? $x"
+(cd /; pwd); pwd >/dev/null
+{ echo err >&2; } 2>&1
+"#;
+    redirections: r#"
+d=$(mktemp -d); cd "$d"
+echo a > f; echo b >> f; cat f
+cat < f | wc -l
+echo err 2> e >&2; cat e
+ls nonexistent 2>/dev/null; echo "ls $?"
+ls nonexistent > both 2>&1; echo "both $?"; wc -l < both
+ls nonexistent &> amp; echo "amp $?"; wc -l < amp
+exec 3> fd3; echo via3 >&3; exec 3>&-; cat fd3
+echo rw 1<> rw; cat rw
+cat < nofile; echo "missing $?"
+echo x > /nonexistent/dir/f; echo "bad dir $?"
+cd /; rm -r "$d"
+"#;
+    here_documents: r#"
+X=val
+cat <<EOF
+expanded $X $(echo cmd) $((1+1))
+  "quotes" and 'single' \$X \\
+EOF
+cat <<'EOF'
+literal $X $(echo no)
+EOF
+cat <<"EOF"
+also literal $X
+EOF
+	cat <<-EOF
+	tabs stripped $X
+	EOF
+cat <<EOF | tr a-z A-Z
+piped $X
+EOF
+while read l; do echo "line: $l"; done <<EOF
+one
+two
+EOF
+cat <<< "here string $X"
+"#;
+    assignments_and_env: r#"
+X=1 sh -c 'echo "child sees $X"'; echo "shell has [$X]"
+export Y=exported; sh -c 'echo "child sees $Y"'
+Z=notexported; sh -c 'echo "child sees [$Z]"'
+export Z; sh -c 'echo "now [$Z]"'
+export -n Z; sh -c 'echo "unexported [$Z]"'
+A=1 B=2; echo $A $B
+unset A; echo "[${A-unset}]"
+readonly R=1; R=2; echo "R=$R"
+"#;
+    readonly_unset: r#"
+readonly R=1
+unset R
+echo "R=$R"
+"#;
+    errexit_basic: r#"
+set -e
+echo start
+false
+echo never
+"#;
+    errexit_exceptions: r#"
+set -e
+if false; then echo no; fi
+while false; do :; done
+false && echo no
+false || echo "or rescues"
+! true
+{ false && true; }
+f() { false; echo "in f after false (errexit ignored in condition)"; }
+if f; then echo "f ok"; fi
+f || echo "f failed"
+echo "still running"
+(false && true)
+echo never
+"#;
+    errexit_last_of_and_list: r#"
+set -e
+true && false
+echo never
+"#;
+    errexit_pipeline: r#"
+set -e
+false | true
+echo "pipeline ok"
+true | false
+echo never
+"#;
+    errexit_subshell_and_function: r#"
+set -e
+f() { echo in-f; false; echo never; }
+f
+echo never
+"#;
+    nounset: r#"
+set -u
+echo "${UNSET_VAR:-default}"
+echo "$#"
+echo $UNSET_VAR
+echo never
+"#;
+    xtrace: r#"
+set -x
+X=1
+echo "a b" $X 'q'"'"
+f() { echo in-f; }
+f arg
+true && echo ok
+set +x
+echo quiet
+"#;
+    xtrace_ps4: r#"
+PS4='>> '
+set -x
+echo custom
+"#;
+    traps_exit: r#"
+trap 'echo "exit trap, status $?"' EXIT
+echo body
+exit 3
+"#;
+    traps_exit_on_error: r#"
+set -e
+trap 'echo cleanup' EXIT
+echo working
+false
+"#;
+    traps_signal: r#"
+trap 'echo got TERM' TERM
+kill -TERM $$
+echo after
+trap - TERM
+trap 'echo int' INT
+trap
+"#;
+    background_jobs: r#"
+sleep 10 &
+pid=$!
+[ -n "$pid" ] && echo "have pid"
+kill $pid
+wait $pid
+echo "killed status $?"
+(exit 7) &
+wait $!
+echo "bg status $?"
+true &
+wait
+echo "waited all $?"
+"#;
+    background_server_then_kill: r#"
+d=$(mktemp -d)
+sleep 30 &
+server=$!
+echo "server started"
+kill $server
+wait $server 2>/dev/null
+echo "server stopped: $?"
+rm -r "$d"
+"#;
+    command_not_found: r#"
+nosuchcommand_xyz arg
+echo "status $?"
+nosuchcommand_xyz 2>/dev/null
+echo "status $?"
+/nonexistent/path
+echo "status $?"
+d=$(mktemp -d); cd "$d"; touch noexec; ./noexec; echo "status $?"; /tmp; echo "dir $?"; cd /; rm -r "$d"
+"#;
+    exit_status_of_signal: r#"
+sh -c 'kill -INT $$'
+echo "status $?"
+"#;
+    builtins_misc: r#"
+cd /tmp && pwd
+cd / ; cd - ; cd /nonexistent_dir; echo "cd $?"
+echo -n no-newline; echo
+echo -e 'a\tb' -n
+echo -E 'a\tb'
+printf '%s-%d\n' a 1 b 2
+printf -v V '%05d' 42; echo $V
+umask 027; umask
+type echo cd; type -t ls; type nosuch_cmd; echo "type $?"
+command -v echo; command -v nosuch_cmd; echo "cv $?"
+command echo via-command
+true; echo $?; false; echo $?; :; echo $?
+eval 'echo evaluated; E=2'; echo $E
+shift 5; echo "shift $?"
+"#;
+    read_builtin: r#"
+printf 'a b c\n' | { read x y; echo "[$x] [$y]"; }
+printf 'one\\\ntwo\n' | { read l; echo "[$l]"; }
+printf 'raw\\n\n' | { read -r l; echo "[$l]"; }
+printf '  lead  \n' | { read l; echo "[$l]"; }
+printf 'x' | { read l; echo "[$l] $?"; }
+printf 'r1\n' | { read; echo "[$REPLY]"; }
+IFS=: read a b <<EOF
+p:q:r
+EOF
+echo "$a|$b"
+"#;
+    test_builtin: r#"
+[ 1 -eq 1 ] && echo eq
+[ a = b ] || echo ne
+test -n "x" && echo nonempty
+[ -z "" ] && echo empty
+[ -d / ] && echo dir
+[ ! -f /nonexistent ] && echo nofile
+[ 1 -lt 2 -a 3 -gt 2 ] && echo both
+[ 1 = 1; echo "status $?"
+"#;
+    source_and_dot: r#"
+d=$(mktemp -d)
+echo 'LIBVAR=from-lib; libf() { echo "libf $1"; }' > "$d/lib.sh"
+. "$d/lib.sh"; echo $LIBVAR; libf x
+echo 'return 5; echo never' > "$d/ret.sh"
+source "$d/ret.sh"; echo "source status $?"
+rm -r "$d"
+"#;
+    return_outside_function: r#"
+return 1
+echo "after $?"
+"#;
+    exit_in_subshell_and_function: r#"
+(exit 4); echo "sub $?"
+f() { exit 5; }
+f
+echo never
+"#;
+    tutorial_style: r#"
+OUTPUT_IFACE=eth0
+NS="red blue"
+for ns in $NS; do
+  echo "ip netns add $ns"
+done
+for addr in 10.0.0.1 10.0.0.2 192.168.1.1; do
+  echo "ping -c 1 $addr via $OUTPUT_IFACE"
+done
+if [ "$(id -u)" -ne 0 ] && false; then
+  echo "need root"
+fi
+cleanup() { echo "cleanup $1"; }
+trap 'cleanup done' EXIT
+echo end
+"#;
+    let_builtin: r#"
+let x=3+4 "y=x*2"; echo $x $y
+let 0; echo "let zero $?"
+let 'z = 5 % 3'; echo $z
+"#;
+    last_status_is_exit_status: r#"
+echo hi
+false
+"#;
+    noexec_style_comments_and_blank_lines: r#"
+
+   # only comments
+
+echo ok  ;  echo two;
+"#;
+}
+
+#[test]
+fn syntax_error_reports_line_column_and_caret() {
+    let nsh = nsh_bin().to_str().expect("path").to_string();
+    let r = run_script_with(
+        &[&nsh],
+        "echo never\nif true; then\n  echo x\nfi fi\n",
+        &[],
+        false,
+    );
+    assert_eq!(r.status, 2);
+    assert_eq!(r.stdout, "", "nothing of the script may run");
+    let mut lines = r.stderr.lines();
+    assert_eq!(
+        lines.next(),
+        Some("t.sh: line 4: syntax error near unexpected token `fi'")
+    );
+    assert_eq!(lines.next(), Some("t.sh: line 4: `fi fi'"));
+    assert!(r.stderr.contains("[t.sh:4:4]"), "{}", r.stderr);
+    assert!(r.stderr.contains(" 4 | fi fi"), "{}", r.stderr);
+    // The caret sits under column 4.
+    let caret = r
+        .stderr
+        .lines()
+        .find(|l| l.contains('^'))
+        .expect("a caret line");
+    let bar = r
+        .stderr
+        .lines()
+        .find(|l| l.contains(" 4 | "))
+        .expect("source line");
+    assert_eq!(caret.find('^'), bar.find("| ").map(|i| i + 2 + 3));
+}
+
+#[test]
+fn syntax_error_unexpected_end_of_file() {
+    let nsh = nsh_bin().to_str().expect("path").to_string();
+    let r = run_script_with(&[&nsh], "echo a\nwhile true; do\n  echo x\n", &[], false);
+    assert_eq!(r.status, 2);
+    assert_eq!(r.stdout, "");
+    assert!(
+        r.stderr
+            .starts_with("t.sh: line 4: syntax error: unexpected end of file\n"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn unsupported_syntax_is_an_error_not_a_misparse() {
+    let nsh = nsh_bin().to_str().expect("path").to_string();
+    for (script, what) in [
+        ("[[ -n x ]] && echo y\n", "`[['"),
+        ("a=(1 2 3)\n", "array"),
+        ("cat <(echo x)\n", "process substitution"),
+        ("echo ${x/a/b}\n", "not supported"),
+        ("select x in a b; do :; done\n", "`select'"),
+    ] {
+        let r = run_script_with(&[&nsh], script, &[], false);
+        assert_eq!(r.status, 2, "{script}: {}", r.stderr);
+        assert_eq!(r.stdout, "");
+        assert!(r.stderr.contains("not supported"), "{script}: {}", r.stderr);
+        assert!(r.stderr.contains(what), "{script}: {}", r.stderr);
+    }
+}
+
+#[test]
+fn parse_only_flag() {
+    let nsh = nsh_bin().to_str().expect("path").to_string();
+    let ok = run_script_with(&[&nsh, "-n"], "echo should-not-run\n", &[], false);
+    assert_eq!((ok.status, ok.stdout.as_str()), (0, ""));
+    let bad = run_script_with(&[&nsh, "-n"], "fi\n", &[], false);
+    assert_eq!(bad.status, 2);
+}
+
+#[test]
+fn dash_c_with_name_and_args() {
+    let nsh = nsh_bin().to_str().expect("path");
+    let out = crate::common::run(&[nsh, "-c", "echo $0 $1 $#; foo", "myname", "a", "b"], "");
+    let bash = crate::common::run(
+        &["bash", "-c", "echo $0 $1 $#; foo", "myname", "a", "b"],
+        "",
+    );
+    assert_eq!(out, bash);
+}
+
+#[test]
+fn script_from_stdin() {
+    let nsh = nsh_bin().to_str().expect("path");
+    let out = crate::common::run(&[nsh], "echo from-stdin\nexit 3\n");
+    assert_eq!((out.stdout.as_str(), out.status), ("from-stdin\n", 3));
+}
+
+#[test]
+fn script_args_and_set_options_on_command_line() {
+    let nsh = nsh_bin().to_str().expect("path").to_string();
+    let script = "echo \"$0\" \"$@\"\nfalse\necho never\n";
+    let bash = run_script_with(&["bash", "-e"], script, &["x", "y z"], false);
+    let ours = run_script_with(&[&nsh, "-e"], script, &["x", "y z"], false);
+    assert_eq!(ours, bash);
+}
+
+#[test]
+fn version_and_help() {
+    let nsh = nsh_bin().to_str().expect("path");
+    let v = crate::common::run(&[nsh, "--version"], "");
+    assert!(v.stdout.starts_with("nsh "), "{}", v.stdout);
+    let h = crate::common::run(&[nsh, "--help"], "");
+    assert!(h.stdout.contains("Usage"), "{}", h.stdout);
+}
+
+#[test]
+fn install_links_points_at_nsh() {
+    let nsh = nsh_bin().to_str().expect("path");
+    let d = tempfile::tempdir().expect("tempdir");
+    let dir = d.path().to_str().expect("utf-8");
+    let r = crate::common::run(&[nsh, "--install-links", dir], "");
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    for n in nsh::native::NATIVE_NAMES {
+        let t = std::fs::read_link(d.path().join(n)).expect("a symlink");
+        assert_eq!(
+            std::fs::canonicalize(t).ok(),
+            std::fs::canonicalize(nsh).ok()
+        );
+    }
+}
+
+#[test]
+fn proc_sys_write_in_sandbox() {
+    if !need_root("proc_sys_write_in_sandbox") {
+        return;
+    }
+    let nsh = nsh_bin().to_str().expect("path").to_string();
+    let script = "echo 1 > /proc/sys/net/ipv4/ip_forward\ncat /proc/sys/net/ipv4/ip_forward\n";
+    let r = run_script_with(&[&nsh], script, &[], true);
+    assert_eq!((r.stdout.as_str(), r.status), ("1\n", 0), "{}", r.stderr);
+}
+
+#[test]
+fn sandbox_flag_runs_in_fresh_namespace() {
+    if !need_root("sandbox_flag_runs_in_fresh_namespace") {
+        return;
+    }
+    let nsh = nsh_bin().to_str().expect("path").to_string();
+    let r = run_script_with(&[&nsh, "--sandbox"], "ls /run/netns | wc -l\n", &[], false);
+    assert_eq!((r.stdout.trim(), r.status), ("0", 0), "{}", r.stderr);
+}
