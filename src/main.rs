@@ -223,8 +223,8 @@ fn report_syntax_error(name: &str, text: &str, e: nsh::syntax::SyntaxError) {
     }
     let name = name.strip_suffix(": -c").unwrap_or(name);
     let tty = nix::unistd::isatty(std::io::stderr()).unwrap_or(false);
-    let report = miette::Report::new(e)
-        .with_source_code(miette::NamedSource::new(name.to_string(), text.to_string()));
+    let report =
+        miette::Report::new(e).with_source_code(miette::NamedSource::new(name, text.to_string()));
     let handler = if tty {
         miette::GraphicalReportHandler::new()
     } else {

@@ -41,15 +41,17 @@ fn missing_do_points_at_the_word() {
 }
 
 #[test]
-fn unterminated_quote_is_end_of_file() {
+fn unterminated_quote_names_the_quote() {
     let r = nsh("echo \"unterminated\n");
     assert_eq!(r.status, 2);
+    // bash's own wording, then the quote that is not closed, located.
     assert!(
         r.stderr
-            .starts_with("t.sh: line 1: syntax error: unexpected end of file\n"),
+            .starts_with("t.sh: line 1: unexpected EOF while looking for matching `\"'\n"),
         "{}",
         r.stderr
     );
+    assert!(r.stderr.contains("[t.sh:1:6]"), "{}", r.stderr);
 }
 
 #[test]
