@@ -147,7 +147,11 @@ fn resolve(target: &str) -> Result<Resolved, PingError> {
         let ai = unsafe { &*p };
         if canon.is_none() && !ai.ai_canonname.is_null() {
             // SAFETY: a NUL-terminated string owned by the list.
-            canon = Some(unsafe { CStr::from_ptr(ai.ai_canonname) }.to_string_lossy().into_owned());
+            canon = Some(
+                unsafe { CStr::from_ptr(ai.ai_canonname) }
+                    .to_string_lossy()
+                    .into_owned(),
+            );
         }
         if found.is_none() && ai.ai_family == libc::AF_INET && !ai.ai_addr.is_null() {
             // SAFETY: an AF_INET result carries a sockaddr_in.
@@ -602,9 +606,9 @@ impl<F: FnMut(PingEvent)> Run<'_, F> {
                 if (*c).cmsg_level == libc::SOL_IP && (*c).cmsg_type == libc::IP_RECVERR {
                     let data = libc::CMSG_DATA(c);
                     let e = std::ptr::read_unaligned(data as *const libc::sock_extended_err);
-                    let off = std::ptr::read_unaligned(
-                        data.add(size_of::<libc::sock_extended_err>()) as *const libc::sockaddr_in,
-                    );
+                    let off =
+                        std::ptr::read_unaligned(data.add(size_of::<libc::sock_extended_err>())
+                            as *const libc::sockaddr_in);
                     ee = Some((e, Ipv4Addr::from(u32::from_be(off.sin_addr.s_addr))));
                 }
                 c = libc::CMSG_NXTHDR(&msg, c);
@@ -743,8 +747,7 @@ impl<F: FnMut(PingEvent)> Run<'_, F> {
                     let ihl = usize::from(inner[0] & 0x0f) * 4;
                     if cc >= 8 + ihl + 8 && inner[ihl] == ICMP_ECHO {
                         let id = u16::from_be_bytes([inner[ihl + 4], inner[ihl + 5]]);
-                        let daddr =
-                            Ipv4Addr::new(inner[16], inner[17], inner[18], inner[19]);
+                        let daddr = Ipv4Addr::new(inner[16], inner[17], inner[18], inner[19]);
                         if daddr == self.dst && self.is_ours(id) {
                             let seq = u16::from_be_bytes([inner[ihl + 6], inner[ihl + 7]]);
                             self.acknowledge(seq);
@@ -816,8 +819,8 @@ impl<F: FnMut(PingEvent)> Run<'_, F> {
     fn main_loop(&mut self, hostname: &str) -> i32 {
         let start = Instant::now();
         let interval = Duration::from_millis(self.cmd.interval_ms);
-        let deadline_at = (self.cmd.deadline_s > 0)
-            .then(|| start + Duration::from_secs(self.cmd.deadline_s));
+        let deadline_at =
+            (self.cmd.deadline_s > 0).then(|| start + Duration::from_secs(self.cmd.deadline_s));
         let count = self.cmd.count;
         let has_deadline = self.cmd.deadline_s > 0;
         let mut next_send = start;

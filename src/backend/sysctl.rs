@@ -266,10 +266,7 @@ impl Sysctl<'_> {
                     // stable_secret below /proc/sys/net/ipv6/conf.
                     libc::EIO => 1,
                     _ => {
-                        self.warn(format!(
-                            "reading key \"{outname}\": {}",
-                            strerror(&e)
-                        ));
+                        self.warn(format!("reading key \"{outname}\": {}", strerror(&e)));
                         1
                     }
                 };
@@ -362,11 +359,7 @@ impl Sysctl<'_> {
         let shown = value.unwrap_or("(null)");
         let mut rc = 0;
         if !self.opts.dry_run {
-            match fs::OpenOptions::new()
-                .write(true)
-                .truncate(true)
-                .open(path)
-            {
+            match fs::OpenOptions::new().write(true).truncate(true).open(path) {
                 Err(e) => {
                     let errno = errno_of(&e);
                     match errno {
@@ -393,10 +386,7 @@ impl Sysctl<'_> {
                 Ok(mut f) => {
                     // One write(2) of "VALUE\n", as procps' procio does.
                     if let Err(e) = f.write(format!("{shown}\n").as_bytes()) {
-                        self.warn(format!(
-                            "setting key \"{dotted}\": {}",
-                            strerror(&e)
-                        ));
+                        self.warn(format!("setting key \"{dotted}\": {}", strerror(&e)));
                         return 1;
                     }
                 }
@@ -464,7 +454,12 @@ impl Sysctl<'_> {
                     if list.iter().any(|n| n.path == p) {
                         continue;
                     }
-                    rc |= self.write_setting(&node.key, &p, node.value.as_deref(), node.ignore_failure);
+                    rc |= self.write_setting(
+                        &node.key,
+                        &p,
+                        node.value.as_deref(),
+                        node.ignore_failure,
+                    );
                 }
             } else {
                 rc |= self.write_setting(
@@ -577,8 +572,7 @@ pub fn pattern_match(s: &str, pat: &str) -> bool {
     // SAFETY: regex_t is plain old data that regcomp initialises.
     let mut re: libc::regex_t = unsafe { std::mem::zeroed() };
     // SAFETY: `re` is writable, `cpat` a NUL-terminated string.
-    if unsafe { libc::regcomp(&mut re, cpat.as_ptr(), libc::REG_EXTENDED | libc::REG_NOSUB) } != 0
-    {
+    if unsafe { libc::regcomp(&mut re, cpat.as_ptr(), libc::REG_EXTENDED | libc::REG_NOSUB) } != 0 {
         return false;
     }
     // SAFETY: `re` was compiled above; no match offsets are requested.
@@ -635,12 +629,17 @@ mod tests {
             s.slashdot("net/ipv4/conf/eth0.100/forwarding", '/', '.'),
             "net.ipv4.conf.eth0/100.forwarding"
         );
-        assert_eq!(s.slashdot("net/ipv4/ip_forward", '.', '/'), "net/ipv4/ip_forward");
+        assert_eq!(
+            s.slashdot("net/ipv4/ip_forward", '.', '/'),
+            "net/ipv4/ip_forward"
+        );
         assert!(s.out.is_empty());
         s.slashdot("a..b", '.', '/');
         assert_eq!(
             s.out,
-            [Record::Warn("separators should not be repeated: ..b".into())]
+            [Record::Warn(
+                "separators should not be repeated: ..b".into()
+            )]
         );
     }
 
@@ -665,7 +664,10 @@ mod tests {
 
     #[test]
     fn posix_regex() {
-        assert!(pattern_match("net.ipv4.conf.lo.rp_filter", "conf\\.lo\\.rp"));
+        assert!(pattern_match(
+            "net.ipv4.conf.lo.rp_filter",
+            "conf\\.lo\\.rp"
+        ));
         assert!(!pattern_match("net.ipv4.ip_forward", "^ipv4"));
     }
 }

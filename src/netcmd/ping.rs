@@ -171,8 +171,7 @@ fn ping_strtod(s: &str, what: &str, warnings: &mut String) -> Result<f64, PingPa
             continue;
         }
         if let Ok(v) = p.parse::<f64>() {
-            if p.chars().any(|c| c.is_ascii_digit()) && !p.contains("inf") && !p.contains("nan")
-            {
+            if p.chars().any(|c| c.is_ascii_digit()) && !p.contains("inf") && !p.contains("nan") {
                 end = i;
                 val = Some(v);
                 break;
@@ -189,7 +188,10 @@ fn ping_strtod(s: &str, what: &str, warnings: &mut String) -> Result<f64, PingPa
         ));
     }
     if !v.is_finite() {
-        return Err(fail(2, format!("{what}: {s}: Numerical result out of range")));
+        return Err(fail(
+            2,
+            format!("{what}: {s}: Numerical result out of range"),
+        ));
     }
     Ok(v)
 }
@@ -219,7 +221,10 @@ fn parse_inner(args: &[&str]) -> Result<PingParse, PingParse> {
     let mut operands: Vec<&str> = Vec::new();
     let usage = |err: Option<String>| PingParse::Exit {
         stdout: String::new(),
-        stderr: format!("{}{USAGE}", err.map(|e| format!("ping: {e}\n")).unwrap_or_default()),
+        stderr: format!(
+            "{}{USAGE}",
+            err.map(|e| format!("ping: {e}\n")).unwrap_or_default()
+        ),
         status: 2,
     };
     let mut i = 0;
@@ -337,7 +342,9 @@ mod tests {
 
     #[test]
     fn options_and_permuted_target() {
-        let c = run(&["10.0.0.2", "-c", "2", "-i0.2", "-q", "-I", "veth0", "-W", "1"]);
+        let c = run(&[
+            "10.0.0.2", "-c", "2", "-i0.2", "-q", "-I", "veth0", "-W", "1",
+        ]);
         assert_eq!(c.target, "10.0.0.2");
         assert_eq!((c.count, c.interval_ms, c.linger_ms), (2, 200, 1000));
         assert!(c.quiet);
@@ -350,7 +357,10 @@ mod tests {
     fn iputils_messages() {
         assert_eq!(
             exit(&[]),
-            ("ping: usage error: Destination address required\n".into(), 1)
+            (
+                "ping: usage error: Destination address required\n".into(),
+                1
+            )
         );
         assert_eq!(
             exit(&["-c", "0", "h"]),
@@ -364,6 +374,8 @@ mod tests {
             exit(&["-c", "x", "h"]),
             ("ping: invalid argument: 'x'\n".into(), 1)
         );
-        assert!(exit(&["-Z", "h"]).0.starts_with("ping: invalid option -- 'Z'\n\nUsage\n"));
+        assert!(exit(&["-Z", "h"])
+            .0
+            .starts_with("ping: invalid option -- 'Z'\n\nUsage\n"));
     }
 }

@@ -120,8 +120,9 @@ fn short_opt(c: char) -> Option<HasArg> {
     match c {
         'p' => Some(HasArg::Optional),
         'r' => Some(HasArg::Required),
-        'b' | 'n' | 'e' | 'N' | 'w' | 'f' | 'q' | 'o' | 'x' | 'a' | 'A' | 'X' | 'V' | 'd'
-        | 'h' => Some(HasArg::No),
+        'b' | 'n' | 'e' | 'N' | 'w' | 'f' | 'q' | 'o' | 'x' | 'a' | 'A' | 'X' | 'V' | 'd' | 'h' => {
+            Some(HasArg::No)
+        }
         _ => None,
     }
 }

@@ -25,7 +25,11 @@ fn time_field(t: i64) -> String {
     if t >= 100_000 - 50 {
         format!(" time={} ms", (t + 500) / 1000)
     } else if t >= 10_000 - 5 {
-        format!(" time={}.{:01} ms", (t + 50) / 1000, ((t + 50) % 1000) / 100)
+        format!(
+            " time={}.{:01} ms",
+            (t + 50) / 1000,
+            ((t + 50) % 1000) / 100
+        )
     } else if t >= 1000 {
         format!(" time={}.{:02} ms", (t + 5) / 1000, ((t + 5) % 1000) / 10)
     } else {
@@ -76,7 +80,10 @@ pub fn icmp_text(icmp_type: u8, code: u8, info: u32) -> String {
 
 fn stats_text(s: &PingStats) -> String {
     let mut out = format!("\n--- {} ping statistics ---\n", s.hostname);
-    out += &format!("{} packets transmitted, {} received", s.transmitted, s.received);
+    out += &format!(
+        "{} packets transmitted, {} received",
+        s.transmitted, s.received
+    );
     if s.repeats > 0 {
         out += &format!(", +{} duplicates", s.repeats);
     }
@@ -146,7 +153,10 @@ pub fn render(ev: &PingEvent, stdout: &mut dyn Write, stderr: &mut dyn Write) ->
             dup,
             wrong_source,
         } => {
-            write!(stdout, "{bytes} bytes from {from}: icmp_seq={seq} ttl={ttl}")?;
+            write!(
+                stdout,
+                "{bytes} bytes from {from}: icmp_seq={seq} ttl={ttl}"
+            )?;
             if *truncated {
                 writeln!(stdout, " (truncated)")?;
             } else {

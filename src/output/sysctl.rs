@@ -102,7 +102,10 @@ mod tests {
             line: "4096\t131072\t6291456\n".into(),
         };
         let mut o = SysctlOpts::default();
-        assert_eq!(text(v(), &o).0, "net.ipv4.tcp_rmem = 4096\t131072\t6291456\n");
+        assert_eq!(
+            text(v(), &o).0,
+            "net.ipv4.tcp_rmem = 4096\t131072\t6291456\n"
+        );
         o.print_name = false;
         assert_eq!(text(v(), &o).0, "4096\t131072\t6291456\n");
         o.print_newline = false;

@@ -184,7 +184,11 @@ ip netns exec a "$NSHBIN/sysctl" -w net.ipv4.ip_forward=1
 echo "root: $(sysctl -n net.ipv4.ip_forward)"
 echo "a: $(ip netns exec a sysctl -n net.ipv4.ip_forward)""#,
     );
-    assert_eq!(run.stdout, "net.ipv4.ip_forward = 1\nroot: 0\na: 1\n", "{}", run.stderr);
+    assert_eq!(
+        run.stdout, "net.ipv4.ip_forward = 1\nroot: 0\na: 1\n",
+        "{}",
+        run.stderr
+    );
 }
 
 /// The in-process path: `NetCtx::netns` set, as the shell does for `ip netns
@@ -239,7 +243,11 @@ fn in_process_body() {
         let Outcome::Status(st) = nsh::native::sysctl::run(&mut ctx, &words, &mut io) else {
             panic!("sysctl asked the shell to exec")
         };
-        (String::from_utf8_lossy(&o).into_owned(), String::from_utf8_lossy(&e).into_owned(), st)
+        (
+            String::from_utf8_lossy(&o).into_owned(),
+            String::from_utf8_lossy(&e).into_owned(),
+            st,
+        )
     };
     let nsenter = |args: &[&str]| {
         let ns = format!("--net=/proc/{pid}/ns/net");
@@ -258,7 +266,14 @@ fn in_process_body() {
     let outer = || std::fs::read_to_string("/proc/sys/net/ipv4/conf/all/forwarding").ok();
     let outer_before = outer();
     let written = run_native(&["-w", "net.ipv4.conf.all.forwarding=1"]);
-    assert_eq!(written, ("net.ipv4.conf.all.forwarding = 1\n".into(), String::new(), 0));
+    assert_eq!(
+        written,
+        (
+            "net.ipv4.conf.all.forwarding = 1\n".into(),
+            String::new(),
+            0
+        )
+    );
     assert_eq!(
         nsenter(&["net.ipv4.conf.all.forwarding"]),
         run_native(&["net.ipv4.conf.all.forwarding"])
