@@ -730,6 +730,9 @@ impl<F: FnMut(PingEvent)> Run<'_, F> {
         };
         cc -= hlen;
         let icp = &buf[hlen..hlen + cc];
+        if cc < 8 {
+            return true;
+        }
         match icp[0] {
             ICMP_ECHOREPLY => {
                 let id = u16::from_be_bytes([icp[4], icp[5]]);
@@ -740,18 +743,17 @@ impl<F: FnMut(PingEvent)> Run<'_, F> {
                 let wrong_source = from_addr != self.dst;
                 self.gather(icp, cc, seq, ttl, (rs, rus), from_addr, wrong_source);
             }
-            ICMP_DEST_UNREACH | ICMP_TIME_EXCEEDED | ICMP_PARAMETERPROB => {
-                // Counted from the error queue (IP_RECVERR); only acknowledge.
-                if cc >= 8 + 20 + 8 {
-                    let inner = &icp[8..];
-                    let ihl = usize::from(inner[0] & 0x0f) * 4;
-                    if cc >= 8 + ihl + 8 && inner[ihl] == ICMP_ECHO {
-                        let id = u16::from_be_bytes([inner[ihl + 4], inner[ihl + 5]]);
-                        let daddr = Ipv4Addr::new(inner[16], inner[17], inner[18], inner[19]);
-                        if daddr == self.dst && self.is_ours(id) {
-                            let seq = u16::from_be_bytes([inner[ihl + 6], inner[ihl + 7]]);
-                            self.acknowledge(seq);
-                        }
+            // Errors are counted from the error queue (IP_RECVERR); an
+            // error packet about one of our probes is only acknowledged.
+            ICMP_DEST_UNREACH | ICMP_TIME_EXCEEDED | ICMP_PARAMETERPROB if cc >= 8 + 20 + 8 => {
+                let inner = &icp[8..];
+                let ihl = usize::from(inner[0] & 0x0f) * 4;
+                if ihl >= 20 && cc >= 8 + ihl + 8 && inner[ihl] == ICMP_ECHO {
+                    let id = u16::from_be_bytes([inner[ihl + 4], inner[ihl + 5]]);
+                    let daddr = Ipv4Addr::new(inner[16], inner[17], inner[18], inner[19]);
+                    if daddr == self.dst && self.is_ours(id) {
+                        let seq = u16::from_be_bytes([inner[ihl + 6], inner[ihl + 7]]);
+                        self.acknowledge(seq);
                     }
                 }
             }
