@@ -20,6 +20,7 @@ use std::io;
 use std::mem::{size_of, zeroed};
 use std::net::Ipv4Addr;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::backend::netns::{self, NetnsRef};
@@ -281,6 +282,48 @@ fn llsqrt(a: i64) -> i64 {
         }
     }
     x
+}
+
+/// Set by the SIGINT handler installed while ping runs (iputils
+/// `sigexit`): Ctrl-C ends the run with the statistics, as iputils does.
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+extern "C" fn on_sigint(_: libc::c_int) {
+    INTERRUPTED.store(true, Ordering::SeqCst);
+}
+
+/// SIGINT → [`INTERRUPTED`] for the lifetime of the guard; the previous
+/// disposition (the shell's) is restored on drop.
+struct SigintGuard {
+    old: libc::sigaction,
+}
+
+impl SigintGuard {
+    fn install() -> Option<SigintGuard> {
+        INTERRUPTED.store(false, Ordering::SeqCst);
+        // SAFETY: sigaction structs are plain old data; the handler only
+        // stores to an atomic (async-signal-safe). No SA_RESTART, so poll()
+        // returns EINTR and the loop sees the flag.
+        unsafe {
+            let mut sa: libc::sigaction = zeroed();
+            sa.sa_sigaction = on_sigint as extern "C" fn(libc::c_int) as libc::sighandler_t;
+            libc::sigemptyset(&mut sa.sa_mask);
+            let mut old: libc::sigaction = zeroed();
+            if libc::sigaction(libc::SIGINT, &sa, &mut old) != 0 {
+                return None;
+            }
+            // iputils installs its handler even where SIGINT was ignored
+            // (a background job of a non-interactive shell); so do we.
+            Some(SigintGuard { old })
+        }
+    }
+}
+
+impl Drop for SigintGuard {
+    fn drop(&mut self) {
+        // SAFETY: restores the disposition saved by `install`.
+        unsafe { libc::sigaction(libc::SIGINT, &self.old, std::ptr::null_mut()) };
+    }
 }
 
 struct Run<'a, F: FnMut(PingEvent)> {
@@ -819,6 +862,7 @@ impl<F: FnMut(PingEvent)> Run<'_, F> {
     }
 
     fn main_loop(&mut self, hostname: &str) -> i32 {
+        let _sigint = SigintGuard::install();
         let start = Instant::now();
         let interval = Duration::from_millis(self.cmd.interval_ms);
         let deadline_at =
@@ -830,7 +874,10 @@ impl<F: FnMut(PingEvent)> Run<'_, F> {
         let mut linger_at: Option<Instant> = None;
         loop {
             let now = Instant::now();
-            if deadline_at.is_some_and(|d| now >= d) || linger_at.is_some_and(|l| now >= l) {
+            if INTERRUPTED.load(Ordering::SeqCst)
+                || deadline_at.is_some_and(|d| now >= d)
+                || linger_at.is_some_and(|l| now >= l)
+            {
                 break;
             }
             if count > 0 && self.nreceived + self.nerrors >= count {

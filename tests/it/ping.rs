@@ -232,3 +232,26 @@ diff $d/o1 $d/o2 && echo "status $r1 $r2" && grep -c 'Destination Host Unreachab
     ));
     assert_eq!(run.stdout, "status 1 1\n3\n", "{}", run.stderr);
 }
+
+#[test]
+fn interrupt_prints_statistics() {
+    // Ctrl-C (SIGINT) ends an endless ping with the statistics block and
+    // status 0 when replies came, as iputils does; even as a background job
+    // of a non-interactive shell, where SIGINT starts out ignored.
+    if !need_root("ping::interrupt_prints_statistics") {
+        return;
+    }
+    let run = sandbox_bash(
+        r#"out=$(mktemp)
+"$NSHBIN/ping" -i 0.2 127.0.0.1 > $out & p=$!
+sleep 0.7; kill -INT $p; wait $p; echo "status $?"
+grep -c '^64 bytes from 127.0.0.1: icmp_seq=' $out | sed 's/^[1-9][0-9]*$/some/'
+grep -A1 -- '--- 127.0.0.1 ping statistics ---' $out | sed -E 's/[0-9]+ (packets|received)/N \1/g; s/time [0-9]+ms/time Xms/'"#,
+    );
+    assert_eq!(
+        run.stdout,
+        "status 0\nsome\n--- 127.0.0.1 ping statistics ---\nN packets transmitted, N received, 0% packet loss, time Xms\n",
+        "{}",
+        run.stderr
+    );
+}
