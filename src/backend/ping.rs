@@ -326,7 +326,7 @@ impl Drop for SigintGuard {
     }
 }
 
-struct Run<'a, F: FnMut(PingEvent)> {
+struct Run<'a, F: FnMut(PingEvent) -> io::Result<()>> {
     cmd: &'a PingCmd,
     fd: OwnedFd,
     raw: bool,
@@ -334,6 +334,8 @@ struct Run<'a, F: FnMut(PingEvent)> {
     numeric: bool,
     ident: u16,
     emit: F,
+    /// The output is gone (EPIPE): stop as a SIGPIPE would.
+    broken: bool,
     ntransmitted: u64,
     nreceived: u64,
     nrepeats: u64,
@@ -350,11 +352,12 @@ struct Run<'a, F: FnMut(PingEvent)> {
 }
 
 /// Equivalent to `ping …` (IPv4) in `netns` (or the current namespace):
-/// calls `emit` for each event as it happens and returns the exit status.
+/// calls `emit` for each event as it happens (an error from it ends the
+/// run) and returns the exit status.
 pub fn ping(
     cmd: &PingCmd,
     netns: Option<&NetnsRef>,
-    emit: impl FnMut(PingEvent),
+    emit: impl FnMut(PingEvent) -> io::Result<()>,
 ) -> Result<i32, PingError> {
     let target = resolve(&cmd.target)?;
     let sockets = match netns {
@@ -475,7 +478,7 @@ pub fn ping(
     let ident = (unsafe { libc::getpid() } as u32 ^ now_timeval().1 as u32) as u16;
 
     let mut emit = emit;
-    emit(PingEvent::Header {
+    let header = emit(PingEvent::Header {
         hostname: target.hostname.clone(),
         addr: dst,
         from: (device.is_some() || strict_source.is_some())
@@ -490,6 +493,7 @@ pub fn ping(
         numeric,
         ident,
         emit,
+        broken: header.is_err(),
         ntransmitted: 0,
         nreceived: 0,
         nrepeats: 0,
@@ -507,7 +511,15 @@ pub fn ping(
     Ok(run.main_loop(&target.hostname))
 }
 
-impl<F: FnMut(PingEvent)> Run<'_, F> {
+impl<F: FnMut(PingEvent) -> io::Result<()>> Run<'_, F> {
+    /// Hand an event to the caller; a failed write (a closed pipe, as in
+    /// `ping … | head -2`) ends the run, where iputils would die of SIGPIPE.
+    fn out(&mut self, ev: PingEvent) {
+        if (self.emit)(ev).is_err() {
+            self.broken = true;
+        }
+    }
+
     fn timing(&self) -> bool {
         self.cmd.size >= TIMEVAL_LEN
     }
@@ -603,7 +615,7 @@ impl<F: FnMut(PingEvent)> Run<'_, F> {
                 // Hard local error: pretend we sent it.
                 self.ntransmitted += 1;
                 if got_icmp && !self.cmd.quiet {
-                    (self.emit)(PingEvent::Warn(format!("sendmsg: {}", errno_text(&e))));
+                    self.out(PingEvent::Warn(format!("sendmsg: {}", errno_text(&e))));
                 }
             }
         }
@@ -668,7 +680,7 @@ impl<F: FnMut(PingEvent)> Run<'_, F> {
                         errno_text(&io::Error::from_raw_os_error(e.ee_errno as i32))
                     )
                 };
-                (self.emit)(PingEvent::Warn(m));
+                self.out(PingEvent::Warn(m));
                 self.nerrors += 1;
             }
             return -1;
@@ -691,7 +703,7 @@ impl<F: FnMut(PingEvent)> Run<'_, F> {
         self.nerrors += 1;
         if !self.cmd.quiet {
             let from = self.pr_addr(offender);
-            (self.emit)(PingEvent::IcmpError {
+            self.out(PingEvent::IcmpError {
                 from,
                 seq,
                 icmp_type: e.ee_type,
@@ -849,7 +861,7 @@ impl<F: FnMut(PingEvent)> Run<'_, F> {
         }
         let from = self.pr_addr(from);
         let truncated = cc < self.cmd.size + 8;
-        (self.emit)(PingEvent::Reply {
+        self.out(PingEvent::Reply {
             bytes: cc,
             from,
             seq,
@@ -873,6 +885,10 @@ impl<F: FnMut(PingEvent)> Run<'_, F> {
         let mut last_send = start;
         let mut linger_at: Option<Instant> = None;
         loop {
+            if self.broken {
+                // 128 + SIGPIPE, the status of a ping killed by SIGPIPE.
+                return 128 + libc::SIGPIPE;
+            }
             let now = Instant::now();
             if INTERRUPTED.load(Ordering::SeqCst)
                 || deadline_at.is_some_and(|d| now >= d)
@@ -958,7 +974,7 @@ impl<F: FnMut(PingEvent)> Run<'_, F> {
                 let us = elapsed.as_micros() as i64;
                 (us / (self.ntransmitted as i64 - 1), self.rtt)
             });
-        (self.emit)(PingEvent::Stats(PingStats {
+        self.out(PingEvent::Stats(PingStats {
             hostname: hostname.to_string(),
             transmitted: self.ntransmitted,
             received: self.nreceived,

@@ -26,7 +26,7 @@ pub fn run(ctx: &mut NetCtx, args: &[Word], io: &mut Io) -> Outcome {
     let _ = io.stderr.write_all(cmd.warnings.as_bytes());
     let (stdout, stderr) = (&mut *io.stdout, &mut *io.stderr);
     let result = backend::ping(&cmd, ctx.netns.as_ref(), |ev| {
-        let _ = output::render(&ev, stdout, stderr);
+        output::render(&ev, stdout, stderr)
     });
     match result {
         Ok(status) => Outcome::Status(status),
