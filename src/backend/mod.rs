@@ -4,4 +4,5 @@
 //! script text, the AST or pest.
 
 pub mod netns;
+pub mod ping;
 pub mod sysctl;

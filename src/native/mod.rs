@@ -54,6 +54,7 @@ pub type NativeFn = fn(&mut NetCtx, &[Word], &mut Io) -> Outcome;
 pub fn lookup(name: &str) -> Option<NativeFn> {
     match name {
         "sysctl" => Some(sysctl::run),
+        "ping" => Some(ping::run),
         _ => None,
     }
 }

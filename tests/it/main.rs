@@ -7,8 +7,10 @@
 
 mod bench;
 mod common;
+mod ping;
 mod scripts;
 mod shell;
 mod shell_corpus;
 mod shell_errors;
 mod shlib;
+mod sysctl;
