@@ -590,18 +590,19 @@ impl IptEntry {
             &self.outiface,
             inv(IPT_INV_VIA_OUT),
         );
-        if !self.src.is_unspecified() || !self.smsk.is_unspecified() || inv(IPT_INV_SRCIP) {
-            add_addr(&mut out, 12, self.src, self.smsk, inv(IPT_INV_SRCIP));
-        }
-        if !self.dst.is_unspecified() || !self.dmsk.is_unspecified() || inv(IPT_INV_DSTIP) {
-            add_addr(&mut out, 16, self.dst, self.dmsk, inv(IPT_INV_DSTIP));
-        }
+        // iptables 1.8.9 nft_ipv4_add: interfaces, protocol, then addresses.
         if self.proto != 0 {
             out.push(Expr::Meta {
                 key: NFT_META_L4PROTO,
                 dreg: NFT_REG_1,
             });
             out.push(cmp(op_of(inv(IPT_INV_PROTO)), vec![self.proto as u8]));
+        }
+        if !self.src.is_unspecified() || !self.smsk.is_unspecified() || inv(IPT_INV_SRCIP) {
+            add_addr(&mut out, 12, self.src, self.smsk, inv(IPT_INV_SRCIP));
+        }
+        if !self.dst.is_unspecified() || !self.dmsk.is_unspecified() || inv(IPT_INV_DSTIP) {
+            add_addr(&mut out, 16, self.dst, self.dmsk, inv(IPT_INV_DSTIP));
         }
         for m in &self.matches {
             match m {

