@@ -370,3 +370,287 @@ fn nft_rules_written_by_nsh_are_iptables_nft_rules() {
         }
     }
 }
+
+fn rule(target: XtTarget) -> IptEntry {
+    IptEntry {
+        target,
+        ..IptEntry::default()
+    }
+}
+
+#[test]
+fn nft_queued_commands_end_as_with_iptables() {
+    if !common::need_root("nft_queued_commands_end_as_with_iptables") {
+        return;
+    }
+    let real = Held::new();
+    let r = real.bash(
+        "set -e
+        iptables -A INPUT -j ACCEPT
+        iptables -A INPUT -p tcp -j DROP
+        iptables -I INPUT 2 -p udp -j ACCEPT
+        iptables -I INPUT -s 1.2.3.4 -j DROP
+        iptables -R INPUT 3 -j RETURN
+        iptables -D INPUT 1
+        iptables -N A
+        iptables -A A -j ACCEPT
+        iptables -E A B
+        iptables -A INPUT -j B
+        iptables -N C
+        iptables -X C
+        iptables -F B
+        iptables -A B -j DROP
+        iptables -P INPUT DROP
+        iptables -I INPUT 5 -j LOG
+        iptables -t nat -A POSTROUTING -j MASQUERADE
+        iptables -t nat -F",
+    );
+    assert_eq!(r.status, 0, "{r:?}");
+    let ours = Held::new();
+    let ns = ours.ns();
+    let f = |s: &str| s.to_string();
+    let tcp = IptEntry {
+        proto: 6,
+        target: XtTarget::Drop,
+        ..IptEntry::default()
+    };
+    let udp = IptEntry {
+        proto: 17,
+        target: XtTarget::Accept,
+        ..IptEntry::default()
+    };
+    let from = IptEntry {
+        src: ip("1.2.3.4"),
+        smsk: ip("255.255.255.255"),
+        target: XtTarget::Drop,
+        ..IptEntry::default()
+    };
+    let log = rule(XtTarget::Log {
+        level: 4,
+        logflags: 0,
+        prefix: String::new(),
+    });
+    let ops = vec![
+        Op::Append {
+            table: f("filter"),
+            chain: f("INPUT"),
+            rule: rule(XtTarget::Accept).to_rule(),
+        },
+        Op::Append {
+            table: f("filter"),
+            chain: f("INPUT"),
+            rule: tcp.to_rule(),
+        },
+        Op::Insert {
+            table: f("filter"),
+            chain: f("INPUT"),
+            pos: 2,
+            rule: udp.to_rule(),
+        },
+        Op::Insert {
+            table: f("filter"),
+            chain: f("INPUT"),
+            pos: 1,
+            rule: from.to_rule(),
+        },
+        Op::Replace {
+            table: f("filter"),
+            chain: f("INPUT"),
+            pos: 3,
+            rule: rule(XtTarget::Return).to_rule(),
+        },
+        Op::Delete {
+            table: f("filter"),
+            chain: f("INPUT"),
+            pos: 1,
+        },
+        Op::NewChain {
+            table: f("filter"),
+            chain: f("A"),
+        },
+        Op::Append {
+            table: f("filter"),
+            chain: f("A"),
+            rule: rule(XtTarget::Accept).to_rule(),
+        },
+        Op::RenameChain {
+            table: f("filter"),
+            old: f("A"),
+            new: f("B"),
+        },
+        Op::Append {
+            table: f("filter"),
+            chain: f("INPUT"),
+            rule: rule(XtTarget::Jump(f("B"))).to_rule(),
+        },
+        Op::NewChain {
+            table: f("filter"),
+            chain: f("C"),
+        },
+        Op::DeleteChain {
+            table: f("filter"),
+            chain: Some(f("C")),
+        },
+        Op::Flush {
+            table: f("filter"),
+            chain: Some(f("B")),
+        },
+        Op::Append {
+            table: f("filter"),
+            chain: f("B"),
+            rule: rule(XtTarget::Drop).to_rule(),
+        },
+        Op::Policy {
+            table: f("filter"),
+            chain: f("INPUT"),
+            accept: false,
+        },
+        Op::Insert {
+            table: f("filter"),
+            chain: f("INPUT"),
+            pos: 5,
+            rule: log.to_rule(),
+        },
+        Op::Append {
+            table: f("nat"),
+            chain: f("POSTROUTING"),
+            rule: rule(XtTarget::Masquerade(NatRange::default())).to_rule(),
+        },
+        Op::Flush {
+            table: f("nat"),
+            chain: None,
+        },
+    ];
+    let mut nft = Nft::default();
+    for op in ops {
+        nft.queue(Some(&ns), op.clone())
+            .unwrap_or_else(|e| panic!("{op:?}: {e}"));
+    }
+    // The view already shows the result before the commit.
+    let view = nft.ruleset(Some(&ns)).expect("view").clone();
+    assert!(nft.has_pending());
+    assert!(nft.commit_all().is_empty());
+    let listing = "iptables-save | grep -v '^#'; iptables -S; iptables -t nat -S; nft list ruleset | grep -v handle";
+    assert_eq!(ours.bash(listing), real.bash(listing));
+    // A fresh dump decodes to the view nsh kept (handles aside).
+    let mut fresh = Nft::default();
+    let dumped = fresh.ruleset(Some(&ns)).expect("dump").clone();
+    let strip = |rs: &nsh::backend::nft::Ruleset| -> Vec<(String, String, Vec<IptEntry>)> {
+        rs.tables
+            .iter()
+            .flat_map(|t| {
+                t.chains.iter().map(move |c| {
+                    (
+                        t.name.clone(),
+                        c.name.clone(),
+                        c.rules.iter().filter_map(|r| r.entry()).collect(),
+                    )
+                })
+            })
+            .collect()
+    };
+    let (mut a, mut b) = (strip(&view), strip(&dumped));
+    a.sort_by(|x, y| (&x.0, &x.1).cmp(&(&y.0, &y.1)));
+    b.sort_by(|x, y| (&x.0, &x.1).cmp(&(&y.0, &y.1)));
+    assert_eq!(a, b);
+}
+
+#[test]
+fn nft_rejected_batch_falls_back_to_one_command_at_a_time() {
+    if !common::need_root("nft_rejected_batch_falls_back_to_one_command_at_a_time") {
+        return;
+    }
+    let ours = Held::new();
+    let ns = ours.ns();
+    let f = |s: &str| s.to_string();
+    let bad = rule(XtTarget::Other {
+        name: f("NOSUCHTARGET"),
+        rev: 0,
+        info: vec![0; 8],
+    });
+    let mut nft = Nft::default();
+    for r in [rule(XtTarget::Accept), bad, rule(XtTarget::Drop)] {
+        nft.queue(
+            Some(&ns),
+            Op::Append {
+                table: f("filter"),
+                chain: f("INPUT"),
+                rule: r.to_rule(),
+            },
+        )
+        .expect("queue");
+    }
+    let failures = nft.commit_all();
+    assert_eq!(failures.len(), 1, "{failures:?}");
+    assert!(
+        matches!(
+            failures[0].error,
+            nsh::backend::nft::NftError::Kernel {
+                errno: libc::ENOENT,
+                ..
+            }
+        ),
+        "{failures:?}"
+    );
+    let r = ours.bash("iptables -S INPUT");
+    assert_eq!(
+        r.stdout,
+        "-P INPUT ACCEPT\n-A INPUT -j ACCEPT\n-A INPUT -j DROP\n"
+    );
+    // The view was re-read: the next command works.
+    nft.queue(
+        Some(&ns),
+        Op::Append {
+            table: f("filter"),
+            chain: f("INPUT"),
+            rule: rule(XtTarget::Return).to_rule(),
+        },
+    )
+    .expect("queue");
+    assert!(nft.commit_all().is_empty());
+    let r = ours.bash("iptables -S INPUT | tail -1");
+    assert_eq!(r.stdout, "-A INPUT -j RETURN\n");
+}
+
+#[test]
+fn nft_someone_else_changed_the_ruleset() {
+    if !common::need_root("nft_someone_else_changed_the_ruleset") {
+        return;
+    }
+    let ours = Held::new();
+    let ns = ours.ns();
+    let f = |s: &str| s.to_string();
+    let mut nft = Nft::default();
+    nft.queue(
+        Some(&ns),
+        Op::Append {
+            table: f("filter"),
+            chain: f("INPUT"),
+            rule: rule(XtTarget::Accept).to_rule(),
+        },
+    )
+    .expect("queue");
+    assert!(nft.commit_all().is_empty());
+    // The real iptables adds a chain; nsh's next view must show it.
+    assert_eq!(ours.bash("iptables -N OTHER").status, 0);
+    let rs = nft.ruleset(Some(&ns)).expect("view");
+    assert!(rs.table("filter").and_then(|t| t.chain("OTHER")).is_some());
+    // Queued, then changed behind our back before the commit: the batch's
+    // generation id no longer matches, the fallback still applies it.
+    nft.queue(
+        Some(&ns),
+        Op::Append {
+            table: f("filter"),
+            chain: f("OTHER"),
+            rule: rule(XtTarget::Drop).to_rule(),
+        },
+    )
+    .expect("queue");
+    assert_eq!(ours.bash("iptables -A INPUT -j RETURN").status, 0);
+    assert!(nft.commit_all().is_empty());
+    let r = ours.bash("iptables -S");
+    assert_eq!(
+        r.stdout,
+        "-P INPUT ACCEPT\n-P FORWARD ACCEPT\n-P OUTPUT ACCEPT\n-N OTHER\n-A INPUT -j ACCEPT\n-A INPUT -j RETURN\n-A OTHER -j DROP\n"
+    );
+}
