@@ -56,6 +56,8 @@ impl Held {
 
 impl Drop for Held {
     fn drop(&mut self) {
+        // The test server (if any) lives outside the sandbox's processes.
+        let _ = self.bash("if [ -f /run/srv.pid ]; then kill $(cat /run/srv.pid); fi");
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
@@ -653,4 +655,175 @@ fn nft_someone_else_changed_the_ruleset() {
         r.stdout,
         "-P INPUT ACCEPT\n-P FORWARD ACCEPT\n-P OUTPUT ACCEPT\n-N OTHER\n-A INPUT -j ACCEPT\n-A INPUT -j RETURN\n-A OTHER -j DROP\n"
     );
+}
+
+/// Router (the sandbox itself) between namespaces `cli` (10.1.0.2) and
+/// `srv` (10.2.0.2, a TCP server on port 80 that answers with the address
+/// it sees the client as). `srv` has no route back to 10.1.0.0/24 unless
+/// `srv_route` is set.
+fn router(srv_route: bool) -> Held {
+    let h = Held::new();
+    let route = if srv_route {
+        "ip -n srv route add default via 10.2.0.1"
+    } else {
+        "true"
+    };
+    let r = h.bash(&format!(
+        r#"set -e
+        ip netns add cli; ip netns add srv
+        ip link add rcli type veth peer name cli0 netns cli
+        ip link add rsrv type veth peer name srv0 netns srv
+        ip addr add 10.1.0.1/24 dev rcli; ip link set rcli up
+        ip addr add 10.2.0.1/24 dev rsrv; ip link set rsrv up
+        ip -n cli addr add 10.1.0.2/24 dev cli0; ip -n cli link set cli0 up; ip -n cli link set lo up
+        ip -n cli route add default via 10.1.0.1
+        ip -n srv addr add 10.2.0.2/24 dev srv0; ip -n srv link set srv0 up; ip -n srv link set lo up
+        {route}
+        echo 1 > /proc/sys/net/ipv4/ip_forward
+        cat > /run/srv.py <<'PY'
+import socket
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("0.0.0.0", 80))
+s.listen(5)
+while True:
+    c, a = s.accept()
+    c.sendall(a[0].encode())
+    c.close()
+PY
+        cat > /run/cli.py <<'PY'
+import socket, sys
+try:
+    c = socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=2)
+    print(c.recv(100).decode())
+except OSError as e:
+    print("failed")
+PY
+        ip netns exec srv timeout 120 python3 /run/srv.py </dev/null >/dev/null 2>&1 &
+        echo $! > /run/srv.pid
+        for i in $(seq 100); do ip netns exec srv ss -ltn | grep -q ':80 ' && break; sleep 0.05; done
+        "#
+    ));
+    assert_eq!(r.status, 0, "{r:?}");
+    h
+}
+
+fn connect(h: &Held, addr: &str, port: u16) -> String {
+    h.bash(&format!(
+        "ip netns exec cli python3 /run/cli.py {addr} {port}"
+    ))
+    .stdout
+    .trim()
+    .to_string()
+}
+
+fn append(nft: &mut Nft, h: &Held, table: &str, chain: &str, e: IptEntry) {
+    let op = Op::Append {
+        table: table.into(),
+        chain: chain.into(),
+        rule: e.to_rule(),
+    };
+    nft.queue(Some(&h.ns()), op).expect("queue");
+    assert!(nft.commit_all().is_empty());
+}
+
+#[test]
+fn nft_dnat_port_forward_reaches_the_server() {
+    if !common::need_root("nft_dnat_port_forward_reaches_the_server") {
+        return;
+    }
+    let h = router(true);
+    assert_eq!(connect(&h, "10.2.0.2", 80), "10.1.0.2");
+    assert_eq!(connect(&h, "10.1.0.1", 8080), "failed");
+    let mut nft = Nft::default();
+    let dnat = IptEntry {
+        proto: 6,
+        matches: vec![XtMatch::Tcp {
+            spts: any(),
+            dpts: [8080, 8080],
+            invflags: 0,
+        }],
+        target: XtTarget::Dnat(NatRange {
+            flags: 3,
+            min_ip: ip("10.2.0.2"),
+            max_ip: ip("10.2.0.2"),
+            min_port: 80,
+            max_port: 80,
+        }),
+        ..IptEntry::default()
+    };
+    append(&mut nft, &h, "nat", "PREROUTING", dnat);
+    assert_eq!(connect(&h, "10.1.0.1", 8080), "10.1.0.2");
+}
+
+#[test]
+fn nft_masquerade_rewrites_the_source() {
+    if !common::need_root("nft_masquerade_rewrites_the_source") {
+        return;
+    }
+    let h = router(false);
+    // No route back from srv: without NAT the connection fails.
+    assert_eq!(connect(&h, "10.2.0.2", 80), "failed");
+    let mut nft = Nft::default();
+    let masq = IptEntry {
+        src: ip("10.1.0.0"),
+        smsk: ip("255.255.255.0"),
+        outiface: "rsrv".into(),
+        target: XtTarget::Masquerade(NatRange::default()),
+        ..IptEntry::default()
+    };
+    append(&mut nft, &h, "nat", "POSTROUTING", masq);
+    assert_eq!(connect(&h, "10.2.0.2", 80), "10.2.0.1");
+}
+
+#[test]
+fn nft_forward_drop_blocks_and_accept_reopens() {
+    if !common::need_root("nft_forward_drop_blocks_and_accept_reopens") {
+        return;
+    }
+    let h = router(true);
+    assert_eq!(connect(&h, "10.2.0.2", 80), "10.1.0.2");
+    let mut nft = Nft::default();
+    let f = |s: &str| s.to_string();
+    nft.queue(
+        Some(&h.ns()),
+        Op::Policy {
+            table: f("filter"),
+            chain: f("FORWARD"),
+            accept: false,
+        },
+    )
+    .expect("queue");
+    assert!(nft.commit_all().is_empty());
+    assert_eq!(connect(&h, "10.2.0.2", 80), "failed");
+    let established = IptEntry {
+        matches: vec![XtMatch::Conntrack {
+            match_flags: 0x2001,
+            invert_flags: 0,
+            state_mask: 6,
+            status_mask: 0,
+            raw: vec![],
+        }],
+        target: XtTarget::Accept,
+        ..IptEntry::default()
+    };
+    let out = IptEntry {
+        iniface: f("rcli"),
+        outiface: f("rsrv"),
+        target: XtTarget::Accept,
+        ..IptEntry::default()
+    };
+    for e in [established, out] {
+        nft.queue(
+            Some(&h.ns()),
+            Op::Append {
+                table: f("filter"),
+                chain: f("FORWARD"),
+                rule: e.to_rule(),
+            },
+        )
+        .expect("queue");
+    }
+    assert!(nft.commit_all().is_empty());
+    assert_eq!(connect(&h, "10.2.0.2", 80), "10.1.0.2");
 }
