@@ -827,3 +827,40 @@ fn nft_forward_drop_blocks_and_accept_reopens() {
     assert!(nft.commit_all().is_empty());
     assert_eq!(connect(&h, "10.2.0.2", 80), "10.1.0.2");
 }
+
+#[test]
+fn nft_zero_counters_as_iptables_z() {
+    if !common::need_root("nft_zero_counters_as_iptables_z") {
+        return;
+    }
+    let traffic = "ping -c 2 -i 0.2 -q 127.0.0.1 >/dev/null";
+    let listing = "iptables -L -v -x -n; iptables-save -c | grep -v '^#'";
+    let real = Held::new();
+    let r = real.bash(&format!(
+        "iptables -A INPUT -j ACCEPT; iptables -A OUTPUT -j ACCEPT; {traffic}; iptables -Z INPUT"
+    ));
+    assert_eq!(r.status, 0, "{r:?}");
+    let ours = Held::new();
+    let mut nft = Nft::default();
+    let f = |s: &str| s.to_string();
+    for chain in ["INPUT", "OUTPUT"] {
+        append(&mut nft, &ours, "filter", chain, rule(XtTarget::Accept));
+    }
+    assert_eq!(ours.bash(traffic).status, 0);
+    nft.queue(
+        Some(&ours.ns()),
+        Op::Zero {
+            table: f("filter"),
+            chain: Some(f("INPUT")),
+        },
+    )
+    .expect("queue");
+    assert!(nft.commit_all().is_empty());
+    let want = real.bash(listing);
+    assert!(want.stdout.contains("[0:0] -A INPUT -j ACCEPT"), "{want:?}");
+    assert!(
+        !want.stdout.contains("[0:0] -A OUTPUT -j ACCEPT"),
+        "{want:?}"
+    );
+    assert_eq!(ours.bash(listing), want);
+}

@@ -283,6 +283,13 @@ pub enum Op {
         old: String,
         new: String,
     },
+    /// Equivalent to `iptables -Z [CHAIN]`: zero the policy counters of
+    /// base chains and the counters of rules (iptables 1.8.9
+    /// `nft_chain_zero_counters`; chains not yet created stay absent).
+    Zero {
+        table: String,
+        chain: Option<String>,
+    },
     /// Equivalent to `iptables -P CHAIN ACCEPT|DROP`.
     Policy {
         table: String,
@@ -360,7 +367,7 @@ impl Nft {
     pub fn queue(&mut self, ns: Option<&NetnsRef>, op: Op) -> Result<(), NftError> {
         let st = self.state(ns)?;
         st.refresh_if_stale()?;
-        if st.needs_handles(&op) {
+        if matches!(op, Op::Zero { .. }) || st.needs_handles(&op) {
             if let Some(f) = st.commit().into_iter().next() {
                 return Err(f.error);
             }
@@ -373,6 +380,18 @@ impl Nft {
         *view = scratch;
         st.pending.push((op, msgs));
         Ok(())
+    }
+
+    /// Commit what is queued in `ns` and read the ruleset afresh from the
+    /// kernel (live counters and handles: `-L -v`, `iptables-save -c`).
+    pub fn fresh_ruleset(&mut self, ns: Option<&NetnsRef>) -> Result<&Ruleset, NftError> {
+        let st = self.state(ns)?;
+        if let Some(f) = st.commit().into_iter().next() {
+            return Err(f.error);
+        }
+        st.view = None;
+        st.refresh_if_stale()?;
+        Ok(st.view.get_or_insert_with(Ruleset::default))
     }
 
     /// Whether anything is queued (in any namespace).
@@ -697,6 +716,61 @@ fn apply(rs: &mut Ruleset, op: &Op) -> Result<Vec<Msg>, NftError> {
                 flags: 0,
                 attrs: a.0,
             });
+        }
+        Op::Zero { table, chain } => {
+            let Some(t) = rs.table_mut(table) else {
+                return match chain {
+                    Some(c) if !is_builtin(table, c) => Err(NftError::NoSuchChain),
+                    _ => Ok(msgs),
+                };
+            };
+            if let Some(c) = chain {
+                if t.chain(c).is_none() {
+                    return if is_builtin(table, c) {
+                        Ok(msgs)
+                    } else {
+                        Err(NftError::NoSuchChain)
+                    };
+                }
+            }
+            for c in t
+                .chains
+                .iter_mut()
+                .filter(|c| chain.as_ref().is_none_or(|n| *n == c.name))
+            {
+                if c.hook.is_some() {
+                    c.counters = (0, 0);
+                    let mut a = Attrs::new();
+                    a.strz(NFTA_CHAIN_TABLE, table)
+                        .strz(NFTA_CHAIN_NAME, &c.name)
+                        .nest(NFTA_CHAIN_COUNTERS, |k| {
+                            k.u64be(NFTA_COUNTER_PACKETS, 0)
+                                .u64be(NFTA_COUNTER_BYTES, 0);
+                        });
+                    msgs.push(Msg {
+                        ty: NFT_MSG_NEWCHAIN,
+                        flags: 0,
+                        attrs: a.0,
+                    });
+                }
+                for r in &mut c.rules {
+                    let mut changed = false;
+                    for e in &mut r.body.exprs {
+                        if let expr::Expr::Counter { bytes, packets } = e {
+                            changed |= *bytes != 0 || *packets != 0;
+                            (*bytes, *packets) = (0, 0);
+                        }
+                    }
+                    if changed {
+                        let attrs = rule_attrs(table, &c.name, r.handle, None, &r.body);
+                        msgs.push(Msg {
+                            ty: NFT_MSG_NEWRULE,
+                            flags: NLM_F_CREATE | NLM_F_REPLACE,
+                            attrs,
+                        });
+                    }
+                }
+            }
         }
         Op::Policy {
             table,
