@@ -374,10 +374,9 @@ impl Nft {
             st.view = None;
             st.refresh_if_stale()?;
         }
+        // apply() checks everything before it changes the view.
         let view = st.view.get_or_insert_with(Ruleset::default);
-        let mut scratch = view.clone();
-        let msgs = apply(&mut scratch, &op)?;
-        *view = scratch;
+        let msgs = apply(view, &op)?;
         st.pending.push((op, msgs));
         Ok(())
     }
@@ -525,6 +524,21 @@ fn apply(rs: &mut Ruleset, op: &Op) -> Result<Vec<Msg>, NftError> {
             table, chain, rule, ..
         } => {
             check_targets(rs, table, rule)?;
+            // Check before ensure_builtin changes anything.
+            let existing = rs.table(table).and_then(|t| t.chain(chain));
+            if existing.is_none() && !is_builtin(table, chain) {
+                return Err(NftError::NoSuchChain);
+            }
+            let len = existing.map_or(0, |c| c.rules.len());
+            match op {
+                Op::Insert { pos, .. } if *pos == 0 || *pos > len + 1 => {
+                    return Err(NftError::IndexTooBig)
+                }
+                Op::Replace { pos, .. } if *pos == 0 || *pos > len => {
+                    return Err(NftError::IndexTooBig)
+                }
+                _ => {}
+            }
             if is_builtin(table, chain) {
                 ensure_builtin(rs, table, Some(chain), &mut msgs);
             }
@@ -993,14 +1007,21 @@ impl NsState {
             NFNL_SUBSYS_NFTABLES,
             &genid.0,
         );
-        let mut seqs = Vec::new();
+        // Like iptables, no per-message ACK (20,000 acks would overflow
+        // the receive buffer); only the last message asks for one, so that
+        // exactly one final reply follows the errors, if any (the kernel
+        // queues errors and acks in message order: nfnetlink_rcv_batch).
+        let first_seq = begin_seq.wrapping_add(1);
+        let mut owner = Vec::new();
+        let total: usize = ops.iter().map(|(_, m)| m.len()).sum();
         for (i, (_, msgs)) in ops.iter().enumerate() {
             for m in msgs {
                 let seq = self.next_seq();
-                seqs.push((seq, i));
+                owner.push(i);
+                let ack = if owner.len() == total { NLM_F_ACK } else { 0 };
                 buf.extend(message(
                     nft_type(m.ty),
-                    NLM_F_REQUEST | NLM_F_ACK | m.flags,
+                    NLM_F_REQUEST | ack | m.flags,
                     seq,
                     NFPROTO_IPV4,
                     0,
@@ -1008,9 +1029,10 @@ impl NsState {
                 ));
             }
         }
-        if seqs.is_empty() {
+        if owner.is_empty() {
             return Ok(());
         }
+        let last_seq = self.seq;
         let end_seq = self.next_seq();
         buf.extend(message(
             NFNL_MSG_BATCH_END,
@@ -1020,10 +1042,18 @@ impl NsState {
             NFNL_SUBSYS_NFTABLES,
             &[],
         ));
+        if buf.len() > 200_000 {
+            // netlink_sendmsg refuses messages larger than sk_sndbuf
+            // (libnftables mnl_set_sndbuffer does the same).
+            let _ = nix::sys::socket::setsockopt(
+                &self.sock,
+                nix::sys::socket::sockopt::SndBufForce,
+                &(buf.len() + 4096),
+            );
+        }
         self.sock.send(&buf, 0).map_err(io)?;
-        let mut acked = 0;
         let mut first_err: Option<(usize, i32)> = None;
-        while acked < seqs.len() {
+        loop {
             let mut rx = Vec::with_capacity(1 << 16);
             self.sock.recv(&mut rx, 0).map_err(io)?;
             for m in split(&rx) {
@@ -1038,17 +1068,19 @@ impl NsState {
                 if m.seq == begin_seq {
                     return Err((usize::MAX, -code));
                 }
-                if let Some(&(_, i)) = seqs.iter().find(|(s, _)| *s == m.seq) {
-                    acked += 1;
-                    if code != 0 && first_err.is_none() {
+                let idx = m.seq.wrapping_sub(first_seq) as usize;
+                if code != 0 && first_err.is_none() {
+                    if let Some(&i) = owner.get(idx) {
                         first_err = Some((i, -code));
                     }
                 }
+                if m.seq == last_seq {
+                    return match first_err {
+                        Some(e) => Err(e),
+                        None => Ok(()),
+                    };
+                }
             }
-        }
-        match first_err {
-            Some(e) => Err(e),
-            None => Ok(()),
         }
     }
 
