@@ -295,6 +295,25 @@ impl NatRange {
     }
 }
 
+/// The conntrack info apart from the modelled fields: empty when those
+/// other fields are all zero, so that decoded and built entries compare equal.
+fn conntrack_rest(info: &[u8]) -> Vec<u8> {
+    let mut v = info.to_vec();
+    for at in [
+        CT3_MATCH_FLAGS,
+        CT3_INVERT_FLAGS,
+        CT3_STATE_MASK,
+        CT3_STATUS_MASK,
+    ] {
+        v[at..at + 2].fill(0);
+    }
+    if v.iter().all(|&b| b == 0) {
+        Vec::new()
+    } else {
+        v
+    }
+}
+
 impl XtMatch {
     fn to_expr(&self) -> Option<Expr> {
         let (name, rev, info): (&str, u32, Vec<u8>) = match self {
@@ -376,7 +395,7 @@ impl XtMatch {
                 invert_flags: u16ne(info, CT3_INVERT_FLAGS),
                 state_mask: u16ne(info, CT3_STATE_MASK),
                 status_mask: u16ne(info, CT3_STATUS_MASK),
-                raw: info.to_vec(),
+                raw: conntrack_rest(info),
             },
             ("multiport", 1) if info.len() >= 48 => {
                 let n = (info[1] as usize).min(15);
