@@ -14,6 +14,20 @@
 //!   re-committed one by one so that exactly those that would have succeeded
 //!   with iptables succeed, and the failures are reported with their errno.
 //!
+//! Use from the iptables front (`ns` is `ctx.netns.as_ref()`):
+//! - build the rule as an [`IptEntry`] (iptables' own `ipt_entry` + xt
+//!   matches + target) and turn it into expressions with
+//!   [`IptEntry::to_rule`];
+//! - modifications: `ctx.nft.queue(ns, Op::Append { .. })` etc.; an `Err`
+//!   is the command's own error (chain missing, index too big, …), nothing
+//!   was queued; `NetCtx::barrier` commits;
+//! - `-S`, `-L`, `-C`, `-D rule`: [`Nft::ruleset`] (queued changes
+//!   included; `Rule::entry` decodes a rule, [`IptEntry::same_rule`]
+//!   compares); `-L -v`, `iptables-save -c`: [`Nft::fresh_ruleset`] (live
+//!   counters). Tables and built-in chains iptables-nft has not created yet
+//!   are absent: list them from [`builtin_chains`] with policy ACCEPT and
+//!   zero counters, as iptables-nft does (`nft_xt_fake_builtin_chains`).
+//!
 //! Messages are what iptables 1.8.9 sends (checked with `strace -e sendmsg`):
 //! tables and built-in chains are created on first use (only the chain that
 //! is used), rules carry a counter and `NFTA_RULE_COMPAT`. Tables get no
@@ -311,6 +325,10 @@ struct NsState {
     genid: u32,
     view: Option<Ruleset>,
     pending: Vec<(Op, Vec<Msg>)>,
+    /// Failures of commits nsh had to make on its own (before an op that
+    /// needs kernel handles, before a fresh listing), reported by the next
+    /// [`Nft::commit`].
+    deferred: Vec<CommitFailure>,
 }
 
 /// The nf_tables state of one nsh process: per-namespace sockets, views
@@ -350,6 +368,7 @@ impl Nft {
             genid: 0,
             view: None,
             pending: Vec::new(),
+            deferred: Vec::new(),
         });
         let last = self.spaces.len() - 1;
         Ok(&mut self.spaces[last])
@@ -368,9 +387,8 @@ impl Nft {
         let st = self.state(ns)?;
         st.refresh_if_stale()?;
         if matches!(op, Op::Zero { .. }) || st.needs_handles(&op) {
-            if let Some(f) = st.commit().into_iter().next() {
-                return Err(f.error);
-            }
+            let failed = st.commit();
+            st.deferred.extend(failed);
             st.view = None;
             st.refresh_if_stale()?;
         }
@@ -385,9 +403,8 @@ impl Nft {
     /// kernel (live counters and handles: `-L -v`, `iptables-save -c`).
     pub fn fresh_ruleset(&mut self, ns: Option<&NetnsRef>) -> Result<&Ruleset, NftError> {
         let st = self.state(ns)?;
-        if let Some(f) = st.commit().into_iter().next() {
-            return Err(f.error);
-        }
+        let failed = st.commit();
+        st.deferred.extend(failed);
         st.view = None;
         st.refresh_if_stale()?;
         Ok(st.view.get_or_insert_with(Ruleset::default))
@@ -395,7 +412,9 @@ impl Nft {
 
     /// Whether anything is queued (in any namespace).
     pub fn has_pending(&self) -> bool {
-        self.spaces.iter().any(|s| !s.pending.is_empty())
+        self.spaces
+            .iter()
+            .any(|s| !s.pending.is_empty() || !s.deferred.is_empty())
     }
 
     /// Commit the queue of `ns` as one transaction. Returns the commands
@@ -403,14 +422,23 @@ impl Nft {
     pub fn commit(&mut self, ns: Option<&NetnsRef>) -> Vec<CommitFailure> {
         let key = ns.map(|n| n.path());
         match self.spaces.iter_mut().find(|s| s.key == key) {
-            Some(st) => st.commit(),
+            Some(st) => {
+                let mut out = std::mem::take(&mut st.deferred);
+                out.extend(st.commit());
+                out
+            }
             None => Vec::new(),
         }
     }
 
     /// Commit every namespace's queue.
     pub fn commit_all(&mut self) -> Vec<CommitFailure> {
-        self.spaces.iter_mut().flat_map(|s| s.commit()).collect()
+        let mut out = Vec::new();
+        for st in &mut self.spaces {
+            out.append(&mut st.deferred);
+            out.extend(st.commit());
+        }
+        out
     }
 }
 
