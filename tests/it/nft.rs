@@ -941,3 +941,47 @@ fn nft_deletes_rules_the_real_iptables_added() {
     let r = h.bash("iptables-save | grep -- '^-A'; nft list ruleset | grep -c counter");
     assert_eq!(r.stdout, "0\n", "{r:?}");
 }
+
+#[test]
+fn nft_restore_counters_as_iptables_restore_c() {
+    if !common::need_root("nft_restore_counters_as_iptables_restore_c") {
+        return;
+    }
+    let real = Held::new();
+    let r = real.bash("printf '*filter\\n:INPUT DROP [5:300]\\n[7:420] -A INPUT -j ACCEPT\\nCOMMIT\\n' | iptables-restore -c");
+    assert_eq!(r.status, 0, "{r:?}");
+    let ours = Held::new();
+    let mut nft = Nft::default();
+    let ns = ours.ns();
+    let f = |s: &str| s.to_string();
+    let ops = [
+        Op::Policy {
+            table: f("filter"),
+            chain: f("INPUT"),
+            accept: false,
+        },
+        Op::ChainCounters {
+            table: f("filter"),
+            chain: f("INPUT"),
+            packets: 5,
+            bytes: 300,
+        },
+        Op::Append {
+            table: f("filter"),
+            chain: f("INPUT"),
+            rule: IptEntry {
+                counters: (7, 420),
+                ..rule(XtTarget::Accept)
+            }
+            .to_rule(),
+        },
+    ];
+    for op in ops {
+        nft.queue(Some(&ns), op).expect("queue");
+    }
+    assert!(nft.commit_all().is_empty());
+    let listing = "iptables-save -c | grep -v '^#'; iptables -L -v -x -n";
+    let want = real.bash(listing);
+    assert!(want.stdout.contains(":INPUT DROP [5:300]"), "{want:?}");
+    assert_eq!(ours.bash(listing), want);
+}

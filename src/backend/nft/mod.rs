@@ -304,6 +304,14 @@ pub enum Op {
         table: String,
         chain: Option<String>,
     },
+    /// Set a base chain's policy counters, as iptables-restore does for
+    /// `:CHAIN POLICY [PACKETS:BYTES]` (with `-c`).
+    ChainCounters {
+        table: String,
+        chain: String,
+        packets: u64,
+        bytes: u64,
+    },
     /// Equivalent to `iptables -P CHAIN ACCEPT|DROP`.
     Policy {
         table: String,
@@ -813,6 +821,31 @@ fn apply(rs: &mut Ruleset, op: &Op) -> Result<Vec<Msg>, NftError> {
                     }
                 }
             }
+        }
+        Op::ChainCounters {
+            table,
+            chain,
+            packets,
+            bytes,
+        } => {
+            if !is_builtin(table, chain) {
+                return Err(NftError::NoSuchChain);
+            }
+            ensure_builtin(rs, table, Some(chain), &mut msgs);
+            let c = find_chain(rs, table, chain)?;
+            c.counters = (*packets, *bytes);
+            let mut a = Attrs::new();
+            a.strz(NFTA_CHAIN_TABLE, table)
+                .strz(NFTA_CHAIN_NAME, chain)
+                .nest(NFTA_CHAIN_COUNTERS, |k| {
+                    k.u64be(NFTA_COUNTER_PACKETS, *packets)
+                        .u64be(NFTA_COUNTER_BYTES, *bytes);
+                });
+            msgs.push(Msg {
+                ty: NFT_MSG_NEWCHAIN,
+                flags: 0,
+                attrs: a.0,
+            });
         }
         Op::Policy {
             table,
