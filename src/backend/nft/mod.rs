@@ -1149,9 +1149,28 @@ impl NsState {
         if self.pending.is_empty() {
             return Vec::new();
         }
-        let ops = std::mem::take(&mut self.pending);
-        let result = self.send_batch(&ops);
+        let mut ops = std::mem::take(&mut self.pending);
         let mut failures = Vec::new();
+        let mut result = self.send_batch(&ops);
+        if let Err((usize::MAX, libc::ERESTART)) = result {
+            // Someone else committed since our view was read (the batch's
+            // generation id is stale): re-read, re-check every command on
+            // the new ruleset and retry once as one batch (iptables-nft's
+            // retry in nft_action).
+            self.view = None;
+            if self.refresh_if_stale().is_ok() {
+                let view = self.view.get_or_insert_with(Ruleset::default);
+                let mut again = Vec::new();
+                for (op, _) in ops {
+                    match apply(view, &op) {
+                        Ok(msgs) => again.push((op, msgs)),
+                        Err(error) => failures.push(CommitFailure { op, error }),
+                    }
+                }
+                ops = again;
+                result = self.send_batch(&ops);
+            }
+        }
         match result {
             Ok(()) => {
                 // Our own commit bumped the generation: remember it so the
@@ -1160,10 +1179,11 @@ impl NsState {
                     Ok(g) => self.genid = g,
                     Err(_) => self.view = None,
                 }
-                return failures;
             }
             Err(_) => {
-                // Fall back to one transaction per command, from a fresh view.
+                // Fall back to one transaction per command, each checked on
+                // a fresh view, so that exactly the commands that would have
+                // succeeded one by one succeed.
                 self.view = None;
                 for (op, _) in ops {
                     if let Err(error) = self.refresh_if_stale() {
@@ -1171,19 +1191,18 @@ impl NsState {
                         continue;
                     }
                     let view = self.view.get_or_insert_with(Ruleset::default);
-                    let mut scratch = view.clone();
-                    let msgs = match apply(&mut scratch, &op) {
+                    let msgs = match apply(view, &op) {
                         Ok(m) => m,
                         Err(error) => {
                             failures.push(CommitFailure { op, error });
                             continue;
                         }
                     };
-                    let one = vec![(op, msgs)];
+                    let one = [(op, msgs)];
                     let r = self.send_batch(&one);
-                    let op = one.into_iter().next().map(|(o, _)| o);
                     self.view = None;
-                    if let (Err((_, errno)), Some(op)) = (r, op) {
+                    if let Err((_, errno)) = r {
+                        let [(op, _)] = one;
                         failures.push(CommitFailure {
                             op,
                             error: NftError::Kernel { errno, op: 0 },
