@@ -885,6 +885,7 @@ fn nft_bench_appends() {
             };
             nft.queue(Some(&ours.ns()), op).expect("queue");
         }
+        let queued = t.elapsed();
         assert!(nft.commit_all().is_empty());
         let nsh = t.elapsed();
         let real = Held::new();
@@ -899,7 +900,7 @@ fn nft_bench_appends() {
         assert_eq!(r.status, 0, "{r:?}");
         let same =
             ours.bash("iptables-save | grep -v '^#'") == real.bash("iptables-save | grep -v '^#'");
-        eprintln!("M={m}: nsh backend {nsh:?}, iptables-restore {restore:?}, same ruleset: {same}");
+        eprintln!("M={m}: nsh backend {nsh:?} (queueing {queued:?}), iptables-restore {restore:?}, same ruleset: {same}");
     }
 }
 
