@@ -271,6 +271,92 @@ fn cases() -> Vec<(&'static str, &'static str, &'static str, Option<IptEntry>)> 
             "INPUT",
             Some(IptEntry { target: XtTarget::Log { level: 4, logflags: 0, prefix: String::new() }, ..e() }),
         ),
+        (
+            "-A INPUT -p tcp -m multiport --sports 1000:2000,80 -j ACCEPT",
+            "filter",
+            "INPUT",
+            Some(IptEntry {
+                proto: 6,
+                matches: vec![XtMatch::Multiport { flags: 0, ports: vec![1000, 2000, 80], pflags: vec![1, 0, 0], invert: false }],
+                target: XtTarget::Accept,
+                ..e()
+            }),
+        ),
+        (
+            "-t nat -A POSTROUTING -p tcp -j MASQUERADE --to-ports 1000-2000",
+            "nat",
+            "POSTROUTING",
+            Some(IptEntry { proto: 6, target: XtTarget::Masquerade(nat(2, "0.0.0.0", 1000, 2000)), ..e() }),
+        ),
+        (
+            "-t nat -A PREROUTING -p udp --dport 53 -j DNAT --to-destination 10.0.0.1-10.0.0.5:100-200",
+            "nat",
+            "PREROUTING",
+            Some(IptEntry {
+                proto: 17,
+                matches: vec![XtMatch::Udp { spts: any(), dpts: [53, 53], invflags: 0 }],
+                target: XtTarget::Dnat(NatRange { max_ip: ip("10.0.0.5"), ..nat(3, "10.0.0.1", 100, 200) }),
+                ..e()
+            }),
+        ),
+        (
+            "-t nat -A POSTROUTING -j SNAT --to-source 1.1.1.1-1.1.1.9",
+            "nat",
+            "POSTROUTING",
+            Some(IptEntry { target: XtTarget::Snat(NatRange { max_ip: ip("1.1.1.9"), ..nat(1, "1.1.1.1", 0, 0) }), ..e() }),
+        ),
+        (
+            "-A INPUT -p tcp -j REJECT --reject-with tcp-reset",
+            "filter",
+            "INPUT",
+            Some(IptEntry { proto: 6, target: XtTarget::Reject { with: 7 }, ..e() }),
+        ),
+        (
+            "-A INPUT -j LOG --log-level 6 --log-prefix p",
+            "filter",
+            "INPUT",
+            Some(IptEntry { target: XtTarget::Log { level: 6, logflags: 0, prefix: "p".into() }, ..e() }),
+        ),
+        (
+            "-A INPUT -m conntrack ! --ctstate INVALID -j ACCEPT",
+            "filter",
+            "INPUT",
+            Some(IptEntry {
+                matches: vec![XtMatch::Conntrack { match_flags: 1, invert_flags: 1, state_mask: 1, status_mask: 0, raw: vec![] }],
+                target: XtTarget::Accept,
+                ..e()
+            }),
+        ),
+        (
+            "-A FORWARD ! -i lo ! -o eth+ -j DROP",
+            "filter",
+            "FORWARD",
+            Some(IptEntry { iniface: "lo".into(), outiface: "eth+".into(), invflags: 3, target: XtTarget::Drop, ..e() }),
+        ),
+        (
+            "-A INPUT -p icmp --icmp-type 3/1 -j DROP",
+            "filter",
+            "INPUT",
+            Some(IptEntry {
+                proto: 1,
+                matches: vec![XtMatch::Icmp { icmp_type: 3, code: [1, 1], invflags: 0 }],
+                target: XtTarget::Drop,
+                ..e()
+            }),
+        ),
+        (
+            "-A INPUT -d 10.0.0.0/255.255.0.255 -p tcp --dport 1000: -j DROP",
+            "filter",
+            "INPUT",
+            Some(IptEntry {
+                dst: ip("10.0.0.0"),
+                dmsk: ip("255.255.0.255"),
+                proto: 6,
+                matches: vec![XtMatch::Tcp { spts: any(), dpts: [1000, 65535], invflags: 0 }],
+                target: XtTarget::Drop,
+                ..e()
+            }),
+        ),
         ("-A OUTPUT", "filter", "OUTPUT", Some(e())),
         ("-t mangle -A PREROUTING -j ACCEPT", "mangle", "PREROUTING", Some(IptEntry { target: XtTarget::Accept, ..e() })),
         ("-t raw -A OUTPUT -j DROP", "raw", "OUTPUT", Some(IptEntry { target: XtTarget::Drop, ..e() })),
