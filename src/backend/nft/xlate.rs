@@ -850,11 +850,16 @@ impl IptEntry {
         Some(e)
     }
 
-    /// Same rule apart from counters (`-D` by spec, `-C`).
+    /// Same rule apart from counters (`-D` by spec, `-C`). Like
+    /// iptables-nft, this compares what the kernel would hold, so
+    /// `-p tcp -m tcp` (no ports: no expression) equals `-p tcp`.
     pub fn same_rule(&self, other: &IptEntry) -> bool {
-        let mut a = self.clone();
-        a.counters = other.counters;
-        a == *other
+        let strip = |e: &IptEntry| {
+            let mut e = e.clone();
+            e.counters = (0, 0);
+            e.to_rule().exprs
+        };
+        strip(self) == strip(other)
     }
 }
 
@@ -874,6 +879,30 @@ mod tests {
         let r = e.to_rule();
         assert_eq!(r.exprs.len(), 6);
         assert_eq!(IptEntry::from_rule(&r), Some(e));
+    }
+
+    #[test]
+    fn tcp_match_without_ports_is_the_same_rule_as_none() {
+        let plain = IptEntry {
+            proto: 6,
+            target: XtTarget::Accept,
+            ..Default::default()
+        };
+        let any = [0, 0xffff];
+        let with_m = IptEntry {
+            matches: vec![XtMatch::Tcp {
+                spts: any,
+                dpts: any,
+                invflags: 0,
+            }],
+            counters: (3, 4),
+            ..plain.clone()
+        };
+        assert!(plain.same_rule(&with_m));
+        assert!(!plain.same_rule(&IptEntry {
+            proto: 17,
+            ..plain.clone()
+        }));
     }
 
     #[test]
