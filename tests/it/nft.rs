@@ -427,8 +427,12 @@ fn nft_rules_written_by_nsh_are_iptables_nft_rules() {
     for (table, chain) in [
         ("filter", "INPUT"),
         ("filter", "FORWARD"),
+        ("filter", "OUTPUT"),
         ("nat", "POSTROUTING"),
         ("nat", "PREROUTING"),
+        ("nat", "OUTPUT"),
+        ("mangle", "PREROUTING"),
+        ("raw", "OUTPUT"),
     ] {
         let want: Vec<IptEntry> = cases
             .iter()
