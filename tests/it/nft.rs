@@ -1077,3 +1077,36 @@ fn nft_restore_counters_as_iptables_restore_c() {
     assert!(want.stdout.contains(":INPUT DROP [5:300]"), "{want:?}");
     assert_eq!(ours.bash(listing), want);
 }
+
+#[test]
+fn nft_queues_per_namespace() {
+    if !common::need_root("nft_queues_per_namespace") {
+        return;
+    }
+    let (a, b) = (Held::new(), Held::new());
+    let mut nft = Nft::default();
+    let f = |s: &str| s.to_string();
+    for (h, t) in [
+        (&a, XtTarget::Accept),
+        (&b, XtTarget::Drop),
+        (&a, XtTarget::Return),
+    ] {
+        let op = Op::Append {
+            table: f("filter"),
+            chain: f("INPUT"),
+            rule: rule(t).to_rule(),
+        };
+        nft.queue(Some(&h.ns()), op).expect("queue");
+    }
+    // Nothing reaches the kernel before the commit.
+    assert_eq!(a.bash("iptables-save").stdout, "");
+    assert!(nft.commit_all().is_empty());
+    assert_eq!(
+        a.bash("iptables -S INPUT").stdout,
+        "-P INPUT ACCEPT\n-A INPUT -j ACCEPT\n-A INPUT -j RETURN\n"
+    );
+    assert_eq!(
+        b.bash("iptables -S INPUT").stdout,
+        "-P INPUT ACCEPT\n-A INPUT -j DROP\n"
+    );
+}
