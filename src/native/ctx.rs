@@ -33,10 +33,9 @@ impl NetCtx {
     pub fn barrier(&mut self, stderr: &mut dyn std::io::Write) -> i32 {
         let mut status = 0;
         for f in self.nft.commit_all() {
-            // iptables' fallback wording for a kernel error
-            // (iptables/nft.c: nft_strerror).
-            let _ = writeln!(stderr, "iptables: {}.", f.error);
-            status = 1;
+            let (text, code) = f.error.iptables_message("iptables");
+            let _ = stderr.write_all(text.as_bytes());
+            status = code;
         }
         status
     }

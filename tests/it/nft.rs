@@ -671,7 +671,8 @@ fn nft_rejected_batch_falls_back_to_one_command_at_a_time() {
     assert!(
         matches!(
             failures[0].error,
-            nsh::backend::nft::NftError::Kernel {
+            nsh::backend::nft::NftError::Failed {
+                action: "RULE_APPEND",
                 errno: libc::ENOENT,
                 ..
             }
@@ -1109,4 +1110,252 @@ fn nft_queues_per_namespace() {
         b.bash("iptables -S INPUT").stdout,
         "-P INPUT ACCEPT\n-A INPUT -j DROP\n"
     );
+}
+
+#[test]
+fn nft_errors_are_worded_as_iptables() {
+    if !common::need_root("nft_errors_are_worded_as_iptables") {
+        return;
+    }
+    let f = |s: &str| s.to_string();
+    let flt = || f("filter");
+    let acc = || rule(XtTarget::Accept).to_rule();
+    let cases: Vec<(&str, Op)> = vec![
+        (
+            "-A NOSUCH -j ACCEPT",
+            Op::Append {
+                table: flt(),
+                chain: f("NOSUCH"),
+                rule: acc(),
+            },
+        ),
+        (
+            "-I INPUT 5 -j ACCEPT",
+            Op::Insert {
+                table: flt(),
+                chain: f("INPUT"),
+                pos: 5,
+                rule: acc(),
+            },
+        ),
+        (
+            "-A INPUT -j ACCEPT",
+            Op::Append {
+                table: flt(),
+                chain: f("INPUT"),
+                rule: acc(),
+            },
+        ),
+        (
+            "-I INPUT 3 -j ACCEPT",
+            Op::Insert {
+                table: flt(),
+                chain: f("INPUT"),
+                pos: 3,
+                rule: acc(),
+            },
+        ),
+        (
+            "-D INPUT 9",
+            Op::Delete {
+                table: flt(),
+                chain: f("INPUT"),
+                pos: 9,
+            },
+        ),
+        (
+            "-R INPUT 9 -j ACCEPT",
+            Op::Replace {
+                table: flt(),
+                chain: f("INPUT"),
+                pos: 9,
+                rule: acc(),
+            },
+        ),
+        (
+            "-R FORWARD 1 -j ACCEPT",
+            Op::Replace {
+                table: flt(),
+                chain: f("FORWARD"),
+                pos: 1,
+                rule: acc(),
+            },
+        ),
+        (
+            "-D FORWARD 1",
+            Op::Delete {
+                table: flt(),
+                chain: f("FORWARD"),
+                pos: 1,
+            },
+        ),
+        (
+            "-I FORWARD 2 -j ACCEPT",
+            Op::Insert {
+                table: flt(),
+                chain: f("FORWARD"),
+                pos: 2,
+                rule: acc(),
+            },
+        ),
+        (
+            "-R INPUT 9 -j ACCEPT",
+            Op::Replace {
+                table: flt(),
+                chain: f("INPUT"),
+                pos: 9,
+                rule: acc(),
+            },
+        ),
+        (
+            "-N A",
+            Op::NewChain {
+                table: flt(),
+                chain: f("A"),
+            },
+        ),
+        (
+            "-N A",
+            Op::NewChain {
+                table: flt(),
+                chain: f("A"),
+            },
+        ),
+        (
+            "-N INPUT",
+            Op::NewChain {
+                table: flt(),
+                chain: f("INPUT"),
+            },
+        ),
+        (
+            "-E NOSUCH B",
+            Op::RenameChain {
+                table: flt(),
+                old: f("NOSUCH"),
+                new: f("B"),
+            },
+        ),
+        (
+            "-N B",
+            Op::NewChain {
+                table: flt(),
+                chain: f("B"),
+            },
+        ),
+        (
+            "-E A B",
+            Op::RenameChain {
+                table: flt(),
+                old: f("A"),
+                new: f("B"),
+            },
+        ),
+        (
+            "-E A INPUT",
+            Op::RenameChain {
+                table: flt(),
+                old: f("A"),
+                new: f("INPUT"),
+            },
+        ),
+        (
+            "-F NOSUCH",
+            Op::Flush {
+                table: flt(),
+                chain: Some(f("NOSUCH")),
+            },
+        ),
+        (
+            "-P A DROP",
+            Op::Policy {
+                table: flt(),
+                chain: f("A"),
+                accept: false,
+            },
+        ),
+        (
+            "-X NOSUCH",
+            Op::DeleteChain {
+                table: flt(),
+                chain: Some(f("NOSUCH")),
+            },
+        ),
+        (
+            "-Z NOSUCH",
+            Op::Zero {
+                table: flt(),
+                chain: Some(f("NOSUCH")),
+            },
+        ),
+        (
+            "-A INPUT -j A",
+            Op::Append {
+                table: flt(),
+                chain: f("INPUT"),
+                rule: rule(XtTarget::Jump(f("A"))).to_rule(),
+            },
+        ),
+        (
+            "-X A",
+            Op::DeleteChain {
+                table: flt(),
+                chain: Some(f("A")),
+            },
+        ),
+        (
+            "-X",
+            Op::DeleteChain {
+                table: flt(),
+                chain: None,
+            },
+        ),
+        (
+            "-X INPUT",
+            Op::DeleteChain {
+                table: flt(),
+                chain: Some(f("INPUT")),
+            },
+        ),
+        (
+            "-A B -j ACCEPT",
+            Op::Append {
+                table: flt(),
+                chain: f("B"),
+                rule: acc(),
+            },
+        ),
+        (
+            "-X B",
+            Op::DeleteChain {
+                table: flt(),
+                chain: Some(f("B")),
+            },
+        ),
+        (
+            "-A INPUT -j NOSUCH",
+            Op::Append {
+                table: flt(),
+                chain: f("INPUT"),
+                rule: rule(XtTarget::Jump(f("NOSUCH"))).to_rule(),
+            },
+        ),
+    ];
+    let real = Held::new();
+    let ours = Held::new();
+    let mut nft = Nft::default();
+    for (argv, op) in cases {
+        let want = real.bash(&format!("iptables {argv}"));
+        let got = match nft.queue(Some(&ours.ns()), op) {
+            Ok(()) => {
+                let failures = nft.commit_all();
+                assert!(failures.is_empty(), "{argv}: {failures:?}");
+                (String::new(), 0)
+            }
+            Err(e) => e.iptables_message("iptables"),
+        };
+        assert_eq!(got, (want.stderr, want.status), "iptables {argv}");
+    }
+    let listing = "iptables-save | grep -v '^#'";
+    assert_eq!(ours.bash(listing), real.bash(listing));
 }

@@ -137,36 +137,75 @@ pub enum NftError {
     #[error("netlink: {}", netns::strerror(.0))]
     #[diagnostic(code(nsh::nft::io))]
     Io(#[from] std::io::Error),
-    /// The kernel refused command number `op` (0-based, among those
-    /// committed together) with `errno`.
-    #[error("{}", nix::errno::Errno::from_raw(*.errno).desc())]
-    #[diagnostic(code(nsh::nft::kernel))]
-    Kernel { errno: i32, op: usize },
+    /// A step of the transaction failed, in the kernel or (for `-X` of a
+    /// chain that is busy: referenced, not empty or built-in) already in
+    /// nsh's check, which predicts the kernel's EBUSY. iptables 1.8.9
+    /// prints it as `iptables v1.8.9 (nf_tables):  {this}` (two spaces:
+    /// the text starts with one in `nft.c: mnl_append_error`) and exits 4.
+    #[error("{action} failed ({}): {object}", nix::errno::Errno::from_raw(*.errno).desc())]
+    #[diagnostic(code(nsh::nft::failed))]
+    Failed {
+        action: &'static str,
+        object: String,
+        errno: i32,
+    },
+    /// The chain does not exist (for `-D N`/`-R N` also a built-in chain
+    /// not created yet). iptables: `iptables: {this}.`, exit 1.
     #[error("No chain/target/match by that name")]
     #[diagnostic(code(nsh::nft::no_chain))]
     NoSuchChain,
-    /// Jump/goto to a chain that does not exist.
-    #[error("No chain/target/match by that name")]
+    /// `-D rule`/`-C rule` finds no such rule (the front's search on the
+    /// view): `iptables: {this}.`, exit 1.
+    #[error("Bad rule (does a matching rule exist in that chain?)")]
+    #[diagnostic(code(nsh::nft::bad_rule))]
+    BadRule,
+    /// `-D N` beyond the end of an existing chain: `iptables: {this}.`, exit 1.
+    #[error("Index of deletion too big")]
+    #[diagnostic(code(nsh::nft::delete_index))]
+    DeleteIndexTooBig,
+    /// `-R N` beyond the end of an existing chain: `iptables: {this}.`, exit 1.
+    #[error("Index of replacement too big")]
+    #[diagnostic(code(nsh::nft::replace_index))]
+    ReplaceIndexTooBig,
+    /// Jump/goto to a chain that does not exist. iptables 1.8.9 reports it
+    /// while parsing: `iptables v1.8.9 (nf_tables): {this}` + the `Try …`
+    /// line, exit 2.
+    #[error("Chain '{0}' does not exist")]
     #[diagnostic(code(nsh::nft::no_target))]
     NoSuchTarget(String),
-    /// Rule number beyond the chain's end (`Index of … too big`).
-    #[error("Index too big")]
+    /// `-I N` with N > rules + 1: `iptables: {this}.`, exit 1.
+    #[error("Index of insertion too big")]
     #[diagnostic(code(nsh::nft::index))]
     IndexTooBig,
+    /// `-N` of an existing chain (user or built-in): `iptables: {this}.`, exit 1.
     #[error("Chain already exists")]
     #[diagnostic(code(nsh::nft::chain_exists))]
     ChainExists,
-    #[error("Can't delete built-in chain")]
-    #[diagnostic(code(nsh::nft::builtin))]
-    BuiltinChain,
-    /// `-X` of a chain with rules (EBUSY in the kernel).
-    #[error("Directory not empty")]
-    #[diagnostic(code(nsh::nft::not_empty))]
-    ChainNotEmpty,
-    /// `-X` of a chain still jumped to (EMLINK).
-    #[error("Too many links")]
-    #[diagnostic(code(nsh::nft::in_use))]
-    ChainInUse,
+    /// `-E OLD NEW` with NEW existing: `iptables: {this}.`, exit 1.
+    #[error("File exists")]
+    #[diagnostic(code(nsh::nft::file_exists))]
+    FileExists,
+    /// `-P` of a chain that is not built-in: `iptables: {this}.`, exit 1.
+    #[error("Bad built-in chain name")]
+    #[diagnostic(code(nsh::nft::not_builtin))]
+    BadBuiltinChain,
+}
+
+impl NftError {
+    /// What iptables 1.8.9 prints on stderr for this error (whole lines)
+    /// and its exit status; `prog` is `iptables` (or the tool's name).
+    pub fn iptables_message(&self, prog: &str) -> (String, i32) {
+        match self {
+            NftError::Failed { .. } => (format!("{prog} v1.8.9 (nf_tables):  {self}\n"), 4),
+            NftError::NoSuchTarget(_) => (
+                format!(
+                    "{prog} v1.8.9 (nf_tables): {self}\nTry `{prog} -h' or '{prog} --help' for more information.\n"
+                ),
+                2,
+            ),
+            _ => (format!("{prog}: {self}.\n"), 1),
+        }
+    }
 }
 
 /// A base chain's hook.
@@ -322,8 +361,29 @@ pub enum Op {
 
 struct Msg {
     ty: u16,
+    /// iptables 1.8.9's name of the step (`nft.c: mnl_append_error`).
+    action: &'static str,
     flags: u16,
     attrs: Vec<u8>,
+}
+
+impl Msg {
+    /// The object iptables names in its error (`nft.c: mnl_append_error`).
+    fn object(&self) -> String {
+        let a = parse(&self.attrs);
+        match self.ty {
+            NFT_MSG_NEWTABLE => {
+                format!("table {}", get_str(&a, NFTA_TABLE_NAME).unwrap_or_default())
+            }
+            NFT_MSG_NEWRULE | NFT_MSG_DELRULE => {
+                format!(
+                    "rule in chain {}",
+                    get_str(&a, NFTA_RULE_CHAIN).unwrap_or_default()
+                )
+            }
+            _ => format!("chain {}", get_str(&a, NFTA_CHAIN_NAME).unwrap_or_default()),
+        }
+    }
 }
 
 struct NsState {
@@ -473,6 +533,7 @@ fn ensure_builtin(rs: &mut Ruleset, table: &str, chain: Option<&str>, msgs: &mut
         a.strz(NFTA_TABLE_NAME, table);
         msgs.push(Msg {
             ty: NFT_MSG_NEWTABLE,
+            action: "TABLE_ADD",
             flags: NLM_F_CREATE,
             attrs: a.0,
         });
@@ -497,6 +558,7 @@ fn ensure_builtin(rs: &mut Ruleset, table: &str, chain: Option<&str>, msgs: &mut
         .strz(NFTA_CHAIN_TYPE, ty);
     msgs.push(Msg {
         ty: NFT_MSG_NEWCHAIN,
+        action: "CHAIN_ADD",
         flags: NLM_F_CREATE,
         attrs: a.0,
     });
@@ -544,6 +606,16 @@ fn check_targets(rs: &Ruleset, table: &str, rule: &RuleBody) -> Result<(), NftEr
     Ok(())
 }
 
+/// What the kernel answers to deleting a chain that is referenced, not
+/// empty or built-in, as iptables 1.8.9 reports it.
+fn chain_busy(name: &str) -> NftError {
+    NftError::Failed {
+        action: "CHAIN_DEL",
+        object: format!("chain {name}"),
+        errno: libc::EBUSY,
+    }
+}
+
 fn is_builtin(table: &str, chain: &str) -> bool {
     builtin_chains(table).iter().any(|b| b.0 == chain)
 }
@@ -570,8 +642,9 @@ fn apply(rs: &mut Ruleset, op: &Op) -> Result<Vec<Msg>, NftError> {
                 Op::Insert { pos, .. } if *pos == 0 || *pos > len + 1 => {
                     return Err(NftError::IndexTooBig)
                 }
+                Op::Replace { .. } if existing.is_none() => return Err(NftError::NoSuchChain),
                 Op::Replace { pos, .. } if *pos == 0 || *pos > len => {
-                    return Err(NftError::IndexTooBig)
+                    return Err(NftError::ReplaceIndexTooBig)
                 }
                 _ => {}
             }
@@ -589,6 +662,7 @@ fn apply(rs: &mut Ruleset, op: &Op) -> Result<Vec<Msg>, NftError> {
                     let attrs = rule_attrs(table, chain, None, None, rule);
                     msgs.push(Msg {
                         ty: NFT_MSG_NEWRULE,
+                        action: "RULE_APPEND",
                         flags: NLM_F_CREATE | NLM_F_APPEND,
                         attrs,
                     });
@@ -610,6 +684,7 @@ fn apply(rs: &mut Ruleset, op: &Op) -> Result<Vec<Msg>, NftError> {
                     c.rules.insert(pos - 1, new);
                     msgs.push(Msg {
                         ty: NFT_MSG_NEWRULE,
+                        action: "RULE_INSERT",
                         flags,
                         attrs: rule_attrs(table, chain, None, position, rule),
                     });
@@ -617,13 +692,14 @@ fn apply(rs: &mut Ruleset, op: &Op) -> Result<Vec<Msg>, NftError> {
                 Op::Replace { pos, .. } => {
                     let pos = *pos;
                     if pos == 0 || pos > c.rules.len() {
-                        return Err(NftError::IndexTooBig);
+                        return Err(NftError::ReplaceIndexTooBig);
                     }
                     let handle = c.rules[pos - 1].handle;
                     c.rules[pos - 1] = new;
                     let attrs = rule_attrs(table, chain, handle, None, rule);
                     msgs.push(Msg {
                         ty: NFT_MSG_NEWRULE,
+                        action: "RULE_REPLACE",
                         flags: NLM_F_CREATE | NLM_F_REPLACE,
                         attrs,
                     });
@@ -634,7 +710,7 @@ fn apply(rs: &mut Ruleset, op: &Op) -> Result<Vec<Msg>, NftError> {
         Op::Delete { table, chain, pos } => {
             let c = find_chain(rs, table, chain)?;
             if *pos == 0 || *pos > c.rules.len() {
-                return Err(NftError::IndexTooBig);
+                return Err(NftError::DeleteIndexTooBig);
             }
             let r = c.rules.remove(pos - 1);
             let mut a = Attrs::new();
@@ -644,6 +720,7 @@ fn apply(rs: &mut Ruleset, op: &Op) -> Result<Vec<Msg>, NftError> {
             }
             msgs.push(Msg {
                 ty: NFT_MSG_DELRULE,
+                action: "RULE_DELETE",
                 flags: 0,
                 attrs: a.0,
             });
@@ -670,6 +747,7 @@ fn apply(rs: &mut Ruleset, op: &Op) -> Result<Vec<Msg>, NftError> {
             }
             msgs.push(Msg {
                 ty: NFT_MSG_DELRULE,
+                action: "RULE_FLUSH",
                 flags: 0,
                 attrs: a.0,
             });
@@ -693,6 +771,7 @@ fn apply(rs: &mut Ruleset, op: &Op) -> Result<Vec<Msg>, NftError> {
             a.strz(NFTA_CHAIN_TABLE, table).strz(NFTA_CHAIN_NAME, chain);
             msgs.push(Msg {
                 ty: NFT_MSG_NEWCHAIN,
+                action: "CHAIN_USER_ADD",
                 flags: NLM_F_EXCL,
                 attrs: a.0,
             });
@@ -708,14 +787,10 @@ fn apply(rs: &mut Ruleset, op: &Op) -> Result<Vec<Msg>, NftError> {
             let names: Vec<String> = match chain {
                 Some(c) => {
                     let Some(ch) = t.chain(c) else {
-                        return Err(if is_builtin(table, c) {
-                            NftError::BuiltinChain
-                        } else {
-                            NftError::NoSuchChain
-                        });
+                        return Err(NftError::NoSuchChain);
                     };
                     if ch.hook.is_some() {
-                        return Err(NftError::BuiltinChain);
+                        return Err(chain_busy(c));
                     }
                     vec![c.clone()]
                 }
@@ -732,11 +807,9 @@ fn apply(rs: &mut Ruleset, op: &Op) -> Result<Vec<Msg>, NftError> {
                         r.body.exprs.iter().any(|e| matches!(e, expr::Expr::Verdict { chain: Some(x), .. } if x == name))
                     })
                 });
-                if referenced {
-                    return Err(NftError::ChainInUse);
-                }
-                if t.chain(name).is_some_and(|c| !c.rules.is_empty()) {
-                    return Err(NftError::ChainNotEmpty);
+                // iptables 1.8.9 leaves both to the kernel (EBUSY).
+                if referenced || t.chain(name).is_some_and(|c| !c.rules.is_empty()) {
+                    return Err(chain_busy(name));
                 }
             }
             t.chains.retain(|c| !names.contains(&c.name));
@@ -745,14 +818,15 @@ fn apply(rs: &mut Ruleset, op: &Op) -> Result<Vec<Msg>, NftError> {
                 a.strz(NFTA_CHAIN_TABLE, table).strz(NFTA_CHAIN_NAME, &name);
                 msgs.push(Msg {
                     ty: NFT_MSG_DELCHAIN,
+                    action: "CHAIN_DEL",
                     flags: NLM_F_NONREC,
                     attrs: a.0,
                 });
             }
         }
         Op::RenameChain { table, old, new } => {
-            if rs.table(table).and_then(|t| t.chain(new)).is_some() {
-                return Err(NftError::ChainExists);
+            if rs.table(table).and_then(|t| t.chain(new)).is_some() || is_builtin(table, new) {
+                return Err(NftError::FileExists);
             }
             let c = find_chain(rs, table, old)?;
             c.name = new.clone();
@@ -763,6 +837,7 @@ fn apply(rs: &mut Ruleset, op: &Op) -> Result<Vec<Msg>, NftError> {
             }
             msgs.push(Msg {
                 ty: NFT_MSG_NEWCHAIN,
+                action: "CHAIN_RENAME",
                 flags: 0,
                 attrs: a.0,
             });
@@ -799,6 +874,7 @@ fn apply(rs: &mut Ruleset, op: &Op) -> Result<Vec<Msg>, NftError> {
                         });
                     msgs.push(Msg {
                         ty: NFT_MSG_NEWCHAIN,
+                        action: "CHAIN_ZERO",
                         flags: 0,
                         attrs: a.0,
                     });
@@ -815,6 +891,7 @@ fn apply(rs: &mut Ruleset, op: &Op) -> Result<Vec<Msg>, NftError> {
                         let attrs = rule_attrs(table, &c.name, r.handle, None, &r.body);
                         msgs.push(Msg {
                             ty: NFT_MSG_NEWRULE,
+                            action: "RULE_REPLACE",
                             flags: NLM_F_CREATE | NLM_F_REPLACE,
                             attrs,
                         });
@@ -829,7 +906,7 @@ fn apply(rs: &mut Ruleset, op: &Op) -> Result<Vec<Msg>, NftError> {
             bytes,
         } => {
             if !is_builtin(table, chain) {
-                return Err(NftError::NoSuchChain);
+                return Err(NftError::BadBuiltinChain);
             }
             ensure_builtin(rs, table, Some(chain), &mut msgs);
             let c = find_chain(rs, table, chain)?;
@@ -843,6 +920,7 @@ fn apply(rs: &mut Ruleset, op: &Op) -> Result<Vec<Msg>, NftError> {
                 });
             msgs.push(Msg {
                 ty: NFT_MSG_NEWCHAIN,
+                action: "CHAIN_UPDATE",
                 flags: 0,
                 attrs: a.0,
             });
@@ -853,7 +931,7 @@ fn apply(rs: &mut Ruleset, op: &Op) -> Result<Vec<Msg>, NftError> {
             accept,
         } => {
             if !is_builtin(table, chain) {
-                return Err(NftError::NoSuchChain);
+                return Err(NftError::BadBuiltinChain);
             }
             ensure_builtin(rs, table, Some(chain), &mut msgs);
             let c = find_chain(rs, table, chain)?;
@@ -869,6 +947,7 @@ fn apply(rs: &mut Ruleset, op: &Op) -> Result<Vec<Msg>, NftError> {
                 .u32be(NFTA_CHAIN_POLICY, code as u32);
             msgs.push(Msg {
                 ty: NFT_MSG_NEWCHAIN,
+                action: "CHAIN_UPDATE",
                 flags: 0,
                 attrs: a.0,
             });
@@ -913,10 +992,7 @@ impl NsState {
                             .map(|b| i32::from_ne_bytes([b[0], b[1], b[2], b[3]]))
                             .unwrap_or(0);
                         if code != 0 {
-                            return Err(NftError::Kernel {
-                                errno: -code,
-                                op: 0,
-                            });
+                            return Err(NftError::Io(std::io::Error::from_raw_os_error(-code)));
                         }
                         return Ok(out);
                     }
@@ -1055,8 +1131,17 @@ impl NsState {
     }
 
     /// Send `ops` as one batch. Err((index of the failing message's op, errno)).
-    fn send_batch(&mut self, ops: &[(Op, Vec<Msg>)]) -> Result<(), (usize, i32)> {
-        let io = |e: std::io::Error| (usize::MAX, e.raw_os_error().unwrap_or(libc::EIO));
+    /// Send `ops` as one batch. On failure: (index of the op whose message
+    /// failed, or usize::MAX for the batch as a whole; errno; the error as
+    /// iptables reports it).
+    fn send_batch(&mut self, ops: &[(Op, Vec<Msg>)]) -> Result<(), (usize, i32, NftError)> {
+        let io = |e: std::io::Error| {
+            (
+                usize::MAX,
+                e.raw_os_error().unwrap_or(libc::EIO),
+                NftError::Io(e),
+            )
+        };
         let begin_seq = self.next_seq();
         let mut genid = Attrs::new();
         genid.u32be(NFNL_BATCH_GENID, self.genid);
@@ -1076,9 +1161,9 @@ impl NsState {
         let mut owner = Vec::new();
         let total: usize = ops.iter().map(|(_, m)| m.len()).sum();
         for (i, (_, msgs)) in ops.iter().enumerate() {
-            for m in msgs {
+            for (j, m) in msgs.iter().enumerate() {
                 let seq = self.next_seq();
-                owner.push(i);
+                owner.push((i, j));
                 let ack = if owner.len() == total { NLM_F_ACK } else { 0 };
                 buf.extend(message(
                     nft_type(m.ty),
@@ -1113,7 +1198,7 @@ impl NsState {
             );
         }
         self.sock.send(&buf, 0).map_err(io)?;
-        let mut first_err: Option<(usize, i32)> = None;
+        let mut first_err: Option<(usize, i32, NftError)> = None;
         loop {
             let mut rx = Vec::with_capacity(1 << 16);
             self.sock.recv(&mut rx, 0).map_err(io)?;
@@ -1127,12 +1212,19 @@ impl NsState {
                     .map(|b| i32::from_ne_bytes([b[0], b[1], b[2], b[3]]))
                     .unwrap_or(0);
                 if m.seq == begin_seq {
-                    return Err((usize::MAX, -code));
+                    let e = std::io::Error::from_raw_os_error(-code);
+                    return Err((usize::MAX, -code, NftError::Io(e)));
                 }
                 let idx = m.seq.wrapping_sub(first_seq) as usize;
                 if code != 0 && first_err.is_none() {
-                    if let Some(&i) = owner.get(idx) {
-                        first_err = Some((i, -code));
+                    if let Some(&(i, j)) = owner.get(idx) {
+                        let msg = &ops[i].1[j];
+                        let error = NftError::Failed {
+                            action: msg.action,
+                            object: msg.object(),
+                            errno: -code,
+                        };
+                        first_err = Some((i, -code, error));
                     }
                 }
                 if m.seq == last_seq {
@@ -1152,7 +1244,7 @@ impl NsState {
         let mut ops = std::mem::take(&mut self.pending);
         let mut failures = Vec::new();
         let mut result = self.send_batch(&ops);
-        if let Err((usize::MAX, libc::ERESTART)) = result {
+        if let Err((usize::MAX, libc::ERESTART, _)) = result {
             // Someone else committed since our view was read (the batch's
             // generation id is stale): re-read, re-check every command on
             // the new ruleset and retry once as one batch (iptables-nft's
@@ -1201,12 +1293,9 @@ impl NsState {
                     let one = [(op, msgs)];
                     let r = self.send_batch(&one);
                     self.view = None;
-                    if let Err((_, errno)) = r {
+                    if let Err((_, _, error)) = r {
                         let [(op, _)] = one;
-                        failures.push(CommitFailure {
-                            op,
-                            error: NftError::Kernel { errno, op: 0 },
-                        });
+                        failures.push(CommitFailure { op, error });
                     }
                 }
             }
