@@ -925,4 +925,159 @@ mod tests {
             assert_eq!(IptEntry::from_rule(&e.to_rule()), Some(e));
         }
     }
+
+    fn hex(s: &str) -> Vec<u8> {
+        (0..s.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex"))
+            .collect()
+    }
+
+    fn info(e: Option<Expr>) -> (String, u32, Vec<u8>) {
+        match e {
+            Some(Expr::Match { name, rev, info }) | Some(Expr::Target { name, rev, info }) => {
+                (name, rev, info)
+            }
+            other => panic!("not a compat expression: {other:?}"),
+        }
+    }
+
+    /// Info blobs iptables 1.8.9 sent (strace -e sendmsg), as (name, rev, hex).
+    #[test]
+    fn xt_info_bytes_match_iptables() {
+        let ip = |s: &str| s.parse::<Ipv4Addr>().expect("ip");
+        let nat = |flags, a: &str, b: &str, p0, p1| NatRange {
+            flags,
+            min_ip: ip(a),
+            max_ip: ip(b),
+            min_port: p0,
+            max_port: p1,
+        };
+        let zeros = |n| "00".repeat(n);
+        let targets = [
+            // -j DNAT --to-destination 10.0.0.2:80: nf_nat_range2 flags 3,
+            // min/max addr, min/max port (network order), base 0, padding.
+            (
+                XtTarget::Dnat(nat(3, "10.0.0.2", "10.0.0.2", 80, 80)),
+                (
+                    "DNAT",
+                    2,
+                    format!(
+                        "030000000a000002{}0a000002{}005000500000{}",
+                        zeros(12),
+                        zeros(12),
+                        zeros(6)
+                    ),
+                ),
+            ),
+            // -j REDIRECT --to-ports 80: multi_range_compat rangesize 1, flags 2.
+            (
+                XtTarget::Redirect(nat(2, "0.0.0.0", "0.0.0.0", 80, 80)),
+                (
+                    "REDIRECT",
+                    0,
+                    "010000000200000000000000000000000050005000000000".to_string(),
+                ),
+            ),
+            // -j SNAT --to-source 1.2.3.4
+            (
+                XtTarget::Snat(nat(1, "1.2.3.4", "1.2.3.4", 0, 0)),
+                (
+                    "SNAT",
+                    0,
+                    "010000000100000001020304010203040000000000000000".to_string(),
+                ),
+            ),
+            // -j MASQUERADE
+            (
+                XtTarget::Masquerade(NatRange::default()),
+                ("MASQUERADE", 0, format!("01{}", zeros(23))),
+            ),
+            // -j REJECT --reject-with icmp-host-prohibited (6) / default (3)
+            (
+                XtTarget::Reject { with: 6 },
+                ("REJECT", 0, "0600000000000000".to_string()),
+            ),
+            (
+                XtTarget::Reject { with: 3 },
+                ("REJECT", 0, "0300000000000000".to_string()),
+            ),
+            // -j LOG --log-prefix "x: ": level 4, flags 0, prefix[30]
+            (
+                XtTarget::Log {
+                    level: 4,
+                    logflags: 0,
+                    prefix: "x: ".into(),
+                },
+                ("LOG", 0, format!("0400783a20{}", zeros(27))),
+            ),
+        ];
+        for (t, (name, rev, want)) in targets {
+            assert_eq!(
+                info(t.to_expr()),
+                (name.to_string(), rev, hex(&want)),
+                "{t:?}"
+            );
+            assert_eq!(XtTarget::from_compat(name, rev, &hex(&want)), t);
+        }
+        let matches = [
+            // -m state --state RELATED,ESTABLISHED: conntrack rev 3,
+            // match_flags STATE|STATE_ALIAS at 146, state_mask at 150.
+            (
+                XtMatch::Conntrack {
+                    match_flags: 0x2001,
+                    invert_flags: 0,
+                    state_mask: 6,
+                    status_mask: 0,
+                    raw: vec![],
+                },
+                (
+                    "conntrack",
+                    3,
+                    format!("{}01200000060000{}", zeros(146), zeros(15)),
+                ),
+            ),
+            // -m multiport --dports 22,80: flags 1, count 2, ports[15], pflags[15], invert
+            (
+                XtMatch::Multiport {
+                    flags: 1,
+                    ports: vec![22, 80],
+                    pflags: vec![0, 0],
+                    invert: false,
+                },
+                ("multiport", 1, format!("0102160050{}", zeros(43))),
+            ),
+            // -m comment --comment "hi there": char[256]
+            (
+                XtMatch::Comment("hi there".into()),
+                ("comment", 0, format!("6869207468657265{}", zeros(248))),
+            ),
+            // --icmp-type echo-request: type 8, code 0..255, invflags 0
+            (
+                XtMatch::Icmp {
+                    icmp_type: 8,
+                    code: [0, 255],
+                    invflags: 0,
+                },
+                ("icmp", 0, "0800ff0000000000".to_string()),
+            ),
+            // -m addrtype --dst-type LOCAL: source 0, dest 1 << RTN_LOCAL, flags 0
+            (
+                XtMatch::Addrtype {
+                    source: 0,
+                    dest: 4,
+                    flags: 0,
+                },
+                ("addrtype", 1, "0000040000000000".to_string()),
+            ),
+        ];
+        for (m, (name, rev, want)) in matches {
+            assert_eq!(
+                info(m.to_expr()),
+                (name.to_string(), rev, hex(&want)),
+                "{m:?}"
+            );
+            assert_eq!(XtMatch::from_compat(name, rev, &hex(&want)), m);
+        }
+    }
 }
