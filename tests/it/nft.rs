@@ -1359,3 +1359,54 @@ fn nft_errors_are_worded_as_iptables() {
     let listing = "iptables-save | grep -v '^#'";
     assert_eq!(ours.bash(listing), real.bash(listing));
 }
+
+#[test]
+fn nft_restore_replaces_the_table_as_iptables_restore() {
+    if !common::need_root("nft_restore_replaces_the_table_as_iptables_restore") {
+        return;
+    }
+    let before =
+        "iptables -A INPUT -j ACCEPT; iptables -N X; iptables -t nat -A POSTROUTING -j MASQUERADE";
+    let real = Held::new();
+    let r = real.bash(&format!(
+        "{before}; printf '*filter\\n:INPUT DROP [0:0]\\n:FORWARD ACCEPT [0:0]\\n:OUTPUT ACCEPT [0:0]\\n:Y - [0:0]\\n-A INPUT -j Y\\nCOMMIT\\n' | iptables-restore"
+    ));
+    assert_eq!(r.status, 0, "{r:?}");
+    let ours = Held::new();
+    assert_eq!(ours.bash(before).status, 0);
+    let f = |s: &str| s.to_string();
+    let ops = vec![
+        Op::FlushTable { table: f("filter") },
+        Op::Policy {
+            table: f("filter"),
+            chain: f("INPUT"),
+            accept: false,
+        },
+        Op::Policy {
+            table: f("filter"),
+            chain: f("FORWARD"),
+            accept: true,
+        },
+        Op::Policy {
+            table: f("filter"),
+            chain: f("OUTPUT"),
+            accept: true,
+        },
+        Op::NewChain {
+            table: f("filter"),
+            chain: f("Y"),
+        },
+        Op::Append {
+            table: f("filter"),
+            chain: f("INPUT"),
+            rule: rule(XtTarget::Jump(f("Y"))).to_rule(),
+        },
+    ];
+    let mut nft = Nft::default();
+    for op in ops {
+        nft.queue(Some(&ours.ns()), op).expect("queue");
+    }
+    assert!(nft.commit_all().is_empty());
+    let listing = "nft -a list ruleset; iptables-save | grep -v '^#'";
+    assert_eq!(ours.bash(listing), real.bash(listing));
+}

@@ -49,6 +49,7 @@ pub use xlate::{IptEntry, NatRange, RuleBody, XtMatch, XtTarget};
 // include/uapi/linux/netfilter/nf_tables.h: enum nf_tables_msg_types
 const NFT_MSG_NEWTABLE: u16 = 0;
 const NFT_MSG_GETTABLE: u16 = 1;
+const NFT_MSG_DELTABLE: u16 = 2;
 const NFT_MSG_NEWCHAIN: u16 = 3;
 const NFT_MSG_GETCHAIN: u16 = 4;
 const NFT_MSG_DELCHAIN: u16 = 5;
@@ -323,6 +324,12 @@ pub enum Op {
         table: String,
         chain: Option<String>,
     },
+    /// What `iptables-restore` (without `--noflush`) does first for each
+    /// table of its input: delete the table with its chains and rules
+    /// (`NFT_MSG_DELTABLE`, iptables' TABLE_FLUSH); the built-in chains
+    /// come back with the `:CHAIN POLICY` lines ([`Op::Policy`]). Nothing
+    /// is sent for a table that does not exist.
+    FlushTable { table: String },
     /// Equivalent to `iptables -N CHAIN`.
     NewChain { table: String, chain: String },
     /// Equivalent to `iptables -X [CHAIN]`.
@@ -751,6 +758,19 @@ fn apply(rs: &mut Ruleset, op: &Op) -> Result<Vec<Msg>, NftError> {
                 flags: 0,
                 attrs: a.0,
             });
+        }
+        Op::FlushTable { table } => {
+            if rs.table(table).is_some() {
+                rs.tables.retain(|t| &t.name != table);
+                let mut a = Attrs::new();
+                a.strz(NFTA_TABLE_NAME, table);
+                msgs.push(Msg {
+                    ty: NFT_MSG_DELTABLE,
+                    action: "TABLE_FLUSH",
+                    flags: 0,
+                    attrs: a.0,
+                });
+            }
         }
         Op::NewChain { table, chain } => {
             if rs.table(table).and_then(|t| t.chain(chain)).is_some() || is_builtin(table, chain) {
