@@ -1,1 +1,2 @@
 //! Expanded argv → typed requests for the native commands. Pure: no I/O.
+pub mod iptables;
