@@ -13,6 +13,9 @@
 //! may `fork` at any time; a child calls [`NetCtx::after_fork`] first.
 
 pub mod ctx;
+pub mod iptables;
+pub mod iptables_restore;
+pub mod iptables_save;
 
 use std::io::{Read, Write};
 
@@ -50,8 +53,12 @@ pub type NativeFn = fn(&mut NetCtx, &[Word], &mut Io) -> Outcome;
 
 /// The executor of a native command, if `name` is one.
 pub fn lookup(name: &str) -> Option<NativeFn> {
-    let _ = name;
-    None
+    match name {
+        "iptables" | "iptables-nft" => Some(iptables::run),
+        "iptables-save" | "iptables-nft-save" => Some(iptables_save::run),
+        "iptables-restore" | "iptables-nft-restore" => Some(iptables_restore::run),
+        _ => None,
+    }
 }
 
 /// The names that `nsh --install-links DIR` links to the nsh binary, and that

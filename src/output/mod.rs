@@ -1,1 +1,2 @@
 //! Renderers of model values, byte for byte as the real tools print them.
+pub mod iptables;
