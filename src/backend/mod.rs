@@ -4,5 +4,6 @@
 //! script text, the AST or pest.
 
 pub mod netns;
+pub mod nft;
 pub mod ping;
 pub mod sysctl;

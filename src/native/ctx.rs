@@ -15,6 +15,9 @@ pub struct NetCtx {
     /// `set -o native` / `nsh --native`: refuse forms that are not native
     /// instead of running the real tool.
     pub native_only: bool,
+    /// nf_tables sockets, ruleset views and queued iptables transactions,
+    /// per namespace (empty until an iptables command runs).
+    pub nft: crate::backend::nft::Nft,
 }
 
 impl NetCtx {
@@ -28,12 +31,20 @@ impl NetCtx {
     /// non-zero status if a deferred commit failed (its error already
     /// printed on `stderr`).
     pub fn barrier(&mut self, stderr: &mut dyn std::io::Write) -> i32 {
-        let _ = stderr;
-        0
+        let mut status = 0;
+        for f in self.nft.commit_all() {
+            let (text, code) = f.error.iptables_message("iptables");
+            let _ = stderr.write_all(text.as_bytes());
+            status = code;
+        }
+        status
     }
 
     /// Called first thing in a forked child: forget (never close or
     /// deregister: the parent still uses them) connections and runtimes
     /// inherited from the parent, so the child opens its own on demand.
-    pub fn after_fork(&mut self) {}
+    pub fn after_fork(&mut self) {
+        // The child must not close the parent's netlink sockets.
+        std::mem::forget(std::mem::take(&mut self.nft));
+    }
 }

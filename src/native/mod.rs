@@ -13,6 +13,9 @@
 //! may `fork` at any time; a child calls [`NetCtx::after_fork`] first.
 
 pub mod ctx;
+pub mod iptables;
+pub mod iptables_restore;
+pub mod iptables_save;
 pub mod ping;
 pub mod sysctl;
 
@@ -55,6 +58,9 @@ pub fn lookup(name: &str) -> Option<NativeFn> {
     match name {
         "sysctl" => Some(sysctl::run),
         "ping" => Some(ping::run),
+        "iptables" | "iptables-nft" => Some(iptables::run),
+        "iptables-save" | "iptables-nft-save" => Some(iptables_save::run),
+        "iptables-restore" | "iptables-nft-restore" => Some(iptables_restore::run),
         _ => None,
     }
 }

@@ -1,3 +1,4 @@
 //! Renderers of model values, byte for byte as the real tools print them.
+pub mod iptables;
 pub mod ping;
 pub mod sysctl;

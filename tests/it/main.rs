@@ -7,6 +7,7 @@
 
 mod bench;
 mod common;
+mod nft;
 mod ping;
 mod scripts;
 mod shell;

@@ -1,0 +1,223 @@
+//! `iptables` executor: argv → [`IptCmd`] → nft-backend queue/view →
+//! `output::iptables`. Modifications are queued (one transaction per run
+//! of consecutive commands, committed by `NetCtx::barrier`); listings
+//! commit first, then read the view.
+
+
+use crate::backend::nft::{builtin_chains, Chain, IptEntry, NftError, Op, Ruleset, XtTarget};
+use crate::native::{Io, NetCtx, Outcome, Word};
+use crate::netcmd::iptables::{parse, Command, IptCmd};
+use crate::output::iptables::{list_header, list_rule, save_rule, ListFmt};
+
+/// Entry point for `iptables` (and `iptables-nft`).
+pub fn run(ctx: &mut NetCtx, args: &[Word], io: &mut Io) -> Outcome {
+    let words: Vec<String> = args.iter().map(|w| w.node.clone()).collect();
+    Outcome::Status(run_words(ctx, "iptables", &words, io))
+}
+
+/// Run one iptables command given as words; returns the exit status.
+pub fn run_words(ctx: &mut NetCtx, prog: &str, words: &[String], io: &mut Io) -> i32 {
+    let cmd = match parse(prog, words) {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = io.stderr.write_all(e.text.as_bytes());
+            return e.status;
+        }
+    };
+    execute_cmd(ctx, prog, &cmd, io)
+}
+
+/// Execute a parsed command, printing iptables' error; returns the status.
+pub fn execute_cmd(ctx: &mut NetCtx, prog: &str, cmd: &IptCmd, io: &mut Io) -> i32 {
+    match execute(ctx, prog, cmd, io) {
+        Ok(()) => 0,
+        Err(e) => {
+            let (text, status) = e.iptables_message(prog);
+            let _ = io.stderr.write_all(text.as_bytes());
+            status
+        }
+    }
+}
+
+/// The chains of `table` as iptables lists them: built-ins in hook order
+/// (absent ones with policy ACCEPT, as `nft_xt_fake_builtin_chains`), then
+/// user chains sorted by name.
+pub fn chains_of(rs: &Ruleset, table: &str) -> Vec<Chain> {
+    let t = rs.table(table);
+    let mut out = Vec::new();
+    for (name, ..) in builtin_chains(table) {
+        match t.and_then(|t| t.chain(name)) {
+            Some(c) => out.push(c.clone()),
+            None => out.push(Chain {
+                name: (*name).to_string(),
+                handle: None,
+                hook: None,
+                policy: Some(1),
+                counters: (0, 0),
+                rules: Vec::new(),
+            }),
+        }
+    }
+    if let Some(t) = t {
+        let mut user: Vec<Chain> = t
+            .chains
+            .iter()
+            .filter(|c| !builtin_chains(table).iter().any(|b| b.0 == c.name))
+            .cloned()
+            .collect();
+        user.sort_by(|a, b| a.name.cmp(&b.name));
+        out.extend(user);
+    }
+    out
+}
+
+fn is_builtin(table: &str, chain: &str) -> bool {
+    builtin_chains(table).iter().any(|b| b.0 == chain)
+}
+
+fn refs(chains: &[Chain], name: &str) -> usize {
+    chains
+        .iter()
+        .flat_map(|c| c.rules.iter())
+        .filter_map(|r| r.entry())
+        .filter(|e| matches!(&e.target, XtTarget::Jump(c) | XtTarget::Goto(c) if c == name))
+        .count()
+}
+
+fn find_rule(rs: &Ruleset, table: &str, chain: &str, e: &IptEntry) -> Result<usize, NftError> {
+    let c = rs.table(table).and_then(|t| t.chain(chain));
+    let Some(c) = c else {
+        return if is_builtin(table, chain) {
+            Err(NftError::BadRule)
+        } else {
+            Err(NftError::NoSuchChain)
+        };
+    };
+    c.rules
+        .iter()
+        .position(|r| r.entry().is_some_and(|x| x.same_rule(e)))
+        .map(|p| p + 1)
+        .ok_or(NftError::BadRule)
+}
+
+fn execute(ctx: &mut NetCtx, prog: &str, cmd: &IptCmd, io: &mut Io) -> Result<(), NftError> {
+    let ns = ctx.netns.clone();
+    let ns = ns.as_ref();
+    let table = cmd.table.clone();
+    let rule = || cmd.entry.to_rule();
+    let op = match &cmd.command {
+        Command::Append(chain) => Op::Append { table, chain: chain.clone(), rule: rule() },
+        Command::Insert(chain, pos) => Op::Insert { table, chain: chain.clone(), pos: *pos, rule: rule() },
+        Command::Replace(chain, pos) => Op::Replace { table, chain: chain.clone(), pos: *pos, rule: rule() },
+        Command::Delete(chain, Some(pos)) => Op::Delete { table, chain: chain.clone(), pos: *pos },
+        Command::Delete(chain, None) => {
+            let rs = ctx.nft.ruleset(ns)?;
+            let pos = find_rule(rs, &table, chain, &cmd.entry)?;
+            Op::Delete { table, chain: chain.clone(), pos }
+        }
+        Command::Check(chain) => {
+            let rs = ctx.nft.ruleset(ns)?;
+            find_rule(rs, &table, chain, &cmd.entry)?;
+            return Ok(());
+        }
+        Command::Policy(chain, accept) => Op::Policy { table, chain: chain.clone(), accept: *accept },
+        Command::NewChain(chain) => Op::NewChain { table, chain: chain.clone() },
+        Command::DeleteChain(chain) => Op::DeleteChain { table, chain: chain.clone() },
+        Command::RenameChain(old, new) => Op::RenameChain { table, old: old.clone(), new: new.clone() },
+        Command::Flush(chain) => Op::Flush { table, chain: chain.clone() },
+        Command::Zero(chain) => Op::Zero { table, chain: chain.clone() },
+        Command::ListRules(chain) => return list_rules(ctx, prog, cmd, chain.as_deref(), io),
+        Command::List(chain) => {
+            list(ctx, prog, cmd, chain.as_deref(), io)?;
+            if cmd.zero_after_list {
+                ctx.nft.queue(ns, Op::Zero { table, chain: chain.clone() })?;
+            }
+            return Ok(());
+        }
+    };
+    ctx.nft.queue(ns, op)
+}
+
+fn view<'a>(ctx: &'a mut NetCtx, fresh: bool, io: &mut Io) -> Result<&'a Ruleset, NftError> {
+    if ctx.nft.has_pending() {
+        let _ = ctx.barrier(io.stderr);
+    }
+    let ns = ctx.netns.clone();
+    if fresh {
+        ctx.nft.fresh_ruleset(ns.as_ref())
+    } else {
+        ctx.nft.ruleset(ns.as_ref())
+    }
+}
+
+fn select<'a>(chains: &'a [Chain], chain: Option<&str>) -> Result<Vec<&'a Chain>, NftError> {
+    match chain {
+        None => Ok(chains.iter().collect()),
+        Some(n) => chains
+            .iter()
+            .find(|c| c.name == n)
+            .map(|c| vec![c])
+            .ok_or(NftError::NoSuchChain),
+    }
+}
+
+fn list_rules(ctx: &mut NetCtx, _prog: &str, cmd: &IptCmd, chain: Option<&str>, io: &mut Io) -> Result<(), NftError> {
+    let rs = view(ctx, cmd.verbose, io)?;
+    let chains = chains_of(rs, &cmd.table);
+    let sel = select(&chains, chain)?;
+    let mut o = String::new();
+    for c in &sel {
+        if is_builtin(&cmd.table, &c.name) {
+            let pol = if c.policy == Some(0) { "DROP" } else { "ACCEPT" };
+            o.push_str(&format!("-P {} {pol}", c.name));
+            if cmd.verbose {
+                o.push_str(&format!(" -c {} {}", c.counters.0, c.counters.1));
+            }
+            o.push('\n');
+        } else {
+            o.push_str(&format!("-N {}\n", c.name));
+        }
+    }
+    for c in &sel {
+        for r in &c.rules {
+            if let Some(e) = r.entry() {
+                o.push_str(&format!("-A {}", c.name));
+                if cmd.verbose {
+                    o.push_str(&format!(" -c {} {}", e.counters.0, e.counters.1));
+                }
+                o.push_str(&save_rule(&e));
+                o.push('\n');
+            }
+        }
+    }
+    let _ = io.stdout.write_all(o.as_bytes());
+    Ok(())
+}
+
+fn list(ctx: &mut NetCtx, _prog: &str, cmd: &IptCmd, chain: Option<&str>, io: &mut Io) -> Result<(), NftError> {
+    let rs = view(ctx, cmd.verbose, io)?;
+    let chains = chains_of(rs, &cmd.table);
+    let sel = select(&chains, chain)?;
+    let f = ListFmt {
+        numeric: cmd.numeric,
+        verbose: cmd.verbose,
+        exact: cmd.exact,
+        line_numbers: cmd.line_numbers,
+    };
+    let mut o = String::new();
+    for (k, c) in sel.iter().enumerate() {
+        if k > 0 {
+            o.push('\n');
+        }
+        let policy = is_builtin(&cmd.table, &c.name)
+            .then(|| (c.policy != Some(0), c.counters.0, c.counters.1));
+        list_header(&mut o, &c.name, policy, refs(&chains, &c.name), f);
+        for (n, r) in c.rules.iter().enumerate() {
+            if let Some(e) = r.entry() {
+                list_rule(&mut o, &e, n + 1, f);
+            }
+        }
+    }
+    let _ = io.stdout.write_all(o.as_bytes());
+    Ok(())
+}
