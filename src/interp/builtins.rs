@@ -14,8 +14,8 @@ use crate::span::Span;
 /// The builtins nsh implements (for `type` and dispatch).
 pub const BUILTINS: &[&str] = &[
     ":", ".", "[", "break", "cd", "command", "continue", "echo", "eval", "exec", "exit", "export",
-    "false", "jobs", "kill", "let", "local", "printf", "pwd", "read", "readonly", "return", "set",
-    "shift", "source", "test", "trap", "true", "type", "umask", "unset", "wait",
+    "false", "getopts", "jobs", "kill", "let", "local", "printf", "pwd", "read", "readonly",
+    "return", "set", "shift", "source", "test", "trap", "true", "type", "umask", "unset", "wait",
 ];
 
 const KEYWORDS: &[&str] = &[
@@ -407,6 +407,7 @@ pub fn run_builtin(sh: &mut Shell, argv: &[Word]) -> Ex {
         "jobs" => Ok(jobs(sh)),
         "umask" => Ok(umask(sh, &args)),
         "read" => Ok(read(sh, &args)),
+        "getopts" => Ok(getopts(sh, &args)),
         "let" => {
             if args.is_empty() {
                 sh.error("let: expression expected");
@@ -1359,4 +1360,119 @@ fn read(sh: &mut Shell, args: &[String]) -> i32 {
         }
     }
     i32::from(eof)
+}
+
+/// `getopts OPTSTRING NAME [ARGS…]` (bash's builtins/getopts.def): OPTIND
+/// and OPTARG; the position inside a cluster (`-abc`) is kept in the shell.
+fn getopts(sh: &mut Shell, args: &[String]) -> i32 {
+    if args.len() < 2 {
+        sh.error("getopts: usage: getopts optstring name [arg ...]");
+        return 2;
+    }
+    let (optstring, name) = (&args[0], &args[1]);
+    let argv: Vec<String> = if args.len() > 2 {
+        args[2..].to_vec()
+    } else {
+        sh.params.clone()
+    };
+    let silent = optstring.starts_with(':');
+    let optind: usize = sh
+        .get_var("OPTIND")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1)
+        .max(1);
+    if sh.getopts_state.0 != optind {
+        sh.getopts_state = (optind, 0);
+    }
+    let mut sub = sh.getopts_state.1;
+    let mut ind = optind;
+    let set = |sh: &mut Shell, n: &str, v: &str| {
+        let _ = sh.set_var(n, v.to_string());
+    };
+    let finish = |sh: &mut Shell, ind: usize, sub: usize| {
+        let _ = sh.set_var("OPTIND", ind.to_string());
+        sh.getopts_state = (ind, sub);
+    };
+    let Some(arg) = argv.get(ind - 1).cloned() else {
+        set(sh, name, "?");
+        finish(sh, ind, 0);
+        return 1;
+    };
+    if sub == 0 {
+        if arg == "--" {
+            set(sh, name, "?");
+            finish(sh, ind + 1, 0);
+            return 1;
+        }
+        if !arg.starts_with('-') || arg == "-" {
+            set(sh, name, "?");
+            finish(sh, ind, 0);
+            return 1;
+        }
+        sub = 1;
+    }
+    let chars: Vec<char> = arg.chars().collect();
+    let c = chars[sub];
+    sub += 1;
+    let at_end = sub >= chars.len();
+    if at_end {
+        ind += 1;
+        sub = 0;
+    }
+    let spec = optstring.trim_start_matches(':');
+    let pos = if c == ':' { None } else { spec.find(c) };
+    let Some(pos) = pos else {
+        if silent {
+            set(sh, name, "?");
+            set(sh, "OPTARG", &c.to_string());
+        } else {
+            write_fd(
+                2,
+                format!("{}: illegal option -- {c}\n", sh.arg0).as_bytes(),
+            );
+            set(sh, name, "?");
+            let _ = sh.unset_var("OPTARG");
+        }
+        finish(sh, ind, sub);
+        return 0;
+    };
+    let takes_arg = spec[pos + c.len_utf8()..].starts_with(':');
+    if takes_arg {
+        let optarg = if !at_end {
+            let rest: String = chars[sub..].iter().collect();
+            ind += 1;
+            sub = 0;
+            Some(rest)
+        } else {
+            let a = argv.get(ind - 1).cloned();
+            if a.is_some() {
+                ind += 1;
+            }
+            a
+        };
+        match optarg {
+            Some(a) => {
+                set(sh, "OPTARG", &a);
+                set(sh, name, &c.to_string());
+            }
+            None => {
+                if silent {
+                    set(sh, name, ":");
+                    set(sh, "OPTARG", &c.to_string());
+                } else {
+                    write_fd(
+                        2,
+                        format!("{}: option requires an argument -- {c}\n", sh.arg0).as_bytes(),
+                    );
+                    set(sh, name, "?");
+                    let _ = sh.unset_var("OPTARG");
+                }
+            }
+        }
+    } else {
+        set(sh, name, &c.to_string());
+        let _ = sh.unset_var("OPTARG");
+    }
+    finish(sh, ind, sub);
+    0
 }

@@ -142,6 +142,8 @@ pub struct Shell {
     pub status_from_subst: Option<i32>,
     /// Depth of `source` / `.` (where `return` is allowed).
     pub source_depth: u32,
+    /// `getopts`: (the OPTIND it last set, position inside that argument).
+    pub getopts_state: (usize, usize),
     /// Nesting of command substitutions and evals (`set -x` prefix).
     pub xtrace_level: u32,
     /// The signal that killed the child last waited for.
@@ -179,6 +181,7 @@ impl Shell {
             last_wait_signal: None,
             fg_signaled: None,
             xtrace_level: 1,
+            getopts_state: (0, 0),
         };
         for (k, v) in std::env::vars_os() {
             if let (Ok(k), Ok(v)) = (k.into_string(), v.into_string()) {
@@ -219,6 +222,13 @@ impl Shell {
                 },
             );
         }
+        sh.vars.insert(
+            "OPTIND".into(),
+            Var {
+                value: "1".into(),
+                ..Var::default()
+            },
+        );
         if !sh.vars.contains_key("PS4") {
             sh.vars.insert(
                 "PS4".into(),

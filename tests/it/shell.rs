@@ -404,6 +404,21 @@ cleanup() { echo "cleanup $1"; }
 trap 'cleanup done' EXIT
 echo end
 "#;
+    getopts_builtin: r#"
+echo "OPTIND starts at $OPTIND"
+f() {
+  OPTIND=1
+  while getopts "ab:c" opt; do
+    echo "opt=$opt OPTARG=${OPTARG-unset} OPTIND=$OPTIND"
+  done
+  echo "end $? OPTIND=$OPTIND opt=$opt"
+  shift $((OPTIND-1)); echo "rest: $*"
+}
+f -a -b val -ca rest1 rest2
+f -x -b
+f -bfoo -- -a
+OPTIND=1; while getopts ":b:" o -z -b; do echo "silent o=$o OPTARG=$OPTARG"; done
+"#;
     let_builtin: r#"
 let x=3+4 "y=x*2"; echo $x $y
 let 0; echo "let zero $?"
