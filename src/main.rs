@@ -27,6 +27,12 @@ Options:
 ";
 
 fn main() {
+    // The Rust runtime ignores SIGPIPE; a shell (and the tools it stands in
+    // for) must die of it, and its children must inherit the default.
+    // SAFETY: restoring a default disposition before anything else runs.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let args: Vec<String> = std::env::args().collect();
     let argv0 = args.first().map(String::as_str).unwrap_or("nsh");
     let base = argv0.rsplit('/').next().unwrap_or(argv0);

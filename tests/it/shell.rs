@@ -419,6 +419,11 @@ f -x -b
 f -bfoo -- -a
 OPTIND=1; while getopts ":b:" o -z -b; do echo "silent o=$o OPTARG=$OPTARG"; done
 "#;
+    sigpipe_default_in_pipelines: r#"
+yes | head -1
+for i in 1 2 3 4 5 6 7 8 9 10; do echo $i; done | head -2
+seq 1 100000 | while read l; do echo "$l"; done | head -1
+"#;
     let_builtin: r#"
 let x=3+4 "y=x*2"; echo $x $y
 let 0; echo "let zero $?"
