@@ -159,7 +159,10 @@ fn dispatch(
         if let Some(body) = sh.funcs.get(&name).cloned() {
             return with_redirs(sh, redirs, &assigns, |sh| {
                 let args = argv[1..].iter().map(|w| w.node.clone()).collect();
-                sh.call_function(&body, args)
+                sh.func_names.push(name.clone());
+                let r = sh.call_function(&body, args);
+                sh.func_names.pop();
+                r
             });
         }
     }

@@ -142,6 +142,8 @@ pub struct Shell {
     pub status_from_subst: Option<i32>,
     /// Depth of `source` / `.` (where `return` is allowed).
     pub source_depth: u32,
+    /// Names of the functions being executed (`$FUNCNAME`).
+    pub func_names: Vec<String>,
     /// `getopts`: (the OPTIND it last set, position inside that argument).
     pub getopts_state: (usize, usize),
     /// Nesting of command substitutions and evals (`set -x` prefix).
@@ -182,6 +184,7 @@ impl Shell {
             fg_signaled: None,
             xtrace_level: 1,
             getopts_state: (0, 0),
+            func_names: Vec::new(),
         };
         for (k, v) in std::env::vars_os() {
             if let (Ok(k), Ok(v)) = (k.into_string(), v.into_string()) {

@@ -69,6 +69,19 @@ fn parse_at(text: &str, base: usize, rule: Rule) -> Result<List, SyntaxError> {
     // Here-document bodies, in source order (see the top of the grammar).
     let mut bodies = std::collections::VecDeque::new();
     for b in prog.clone().into_inner().flatten() {
+        if b.as_rule() == Rule::newline
+            && b.clone()
+                .into_inner()
+                .filter(|h| h.as_rule() == Rule::heredoc_body)
+                .count()
+                > 1
+        {
+            let sp = b.as_span();
+            return Err(SyntaxError::unsupported(
+                "more than one here-document on a line",
+                Span::new(base + sp.start(), base + sp.start() + 1),
+            ));
+        }
         if b.as_rule() == Rule::heredoc_body {
             let mut text = String::new();
             let mut start = None;

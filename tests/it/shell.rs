@@ -424,6 +424,10 @@ yes | head -1
 for i in 1 2 3 4 5 6 7 8 9 10; do echo $i; done | head -2
 seq 1 100000 | while read l; do echo "$l"; done | head -1
 "#;
+    funcname_and_param_count: r#"
+f() { echo "$0 $FUNCNAME"; g; }; g() { echo $FUNCNAME; }; f; echo "[$FUNCNAME]"
+set -- a b c d e f g h i j k; echo ${10} $10 ${#@} ${#*}
+"#;
     let_builtin: r#"
 let x=3+4 "y=x*2"; echo $x $y
 let 0; echo "let zero $?"
@@ -497,6 +501,12 @@ fn unsupported_syntax_is_an_error_not_a_misparse() {
         ("cat <(echo x)\n", "process substitution"),
         ("echo ${x/a/b}\n", "not supported"),
         ("select x in a b; do :; done\n", "`select'"),
+        ("((i++))\n", "`(('"),
+        ("for ((i=0;i<3;i++)); do :; done\n", "`for (('"),
+        (
+            "cat <<A; cat <<B\na\nA\nb\nB\necho x\n",
+            "more than one here-document",
+        ),
     ] {
         let r = run_script_with(&[&nsh], script, &[], false);
         assert_eq!(r.status, 2, "{script}: {}", r.stderr);
