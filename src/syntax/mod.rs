@@ -68,7 +68,13 @@ fn parse_at(text: &str, base: usize, rule: Rule) -> Result<List, SyntaxError> {
     })?;
     // Here-document bodies, in source order (see the top of the grammar).
     let mut bodies = std::collections::VecDeque::new();
-    for b in prog.clone().into_inner().flatten() {
+    let has_heredoc = text.contains("<<");
+    for b in prog
+        .clone()
+        .into_inner()
+        .flatten()
+        .take(if has_heredoc { usize::MAX } else { 0 })
+    {
         if b.as_rule() == Rule::newline
             && b.clone()
                 .into_inner()
