@@ -953,7 +953,8 @@ fn type_one(sh: &mut Shell, n: &str) -> i32 {
         return out(&format!("{n} is a shell keyword\n"));
     }
     if let Some(f) = sh.funcs.get(n) {
-        return out(&format!("{n} is a function\n{n} () \n{f}\n"));
+        let text = crate::ast::function_text(n, f);
+        return out(&format!("{n} is a function\n{text}\n"));
     }
     if is_builtin(n) {
         return out(&format!("{n} is a shell builtin\n"));

@@ -428,6 +428,25 @@ seq 1 100000 | while read l; do echo "$l"; done | head -1
 f() { echo "$0 $FUNCNAME"; g; }; g() { echo $FUNCNAME; }; f; echo "[$FUNCNAME]"
 set -- a b c d e f g h i j k; echo ${10} $10 ${#@} ${#*}
 "#;
+    type_prints_functions_as_bash: r#"
+f() { echo hi; x=1; if true; then echo a; elif false; then :; else echo b; fi; for i in 1 2; do echo $i; done; while false; do :; done; case $x in a|b) echo c;; *) ;; esac; { echo g; } > /dev/null; (echo s); echo a | cat && true || false; local y="q r"; echo "$y" >&2; cat <<EOF
+doc $x
+EOF
+}
+type f
+g() { sleep 1 & wait; }
+type g
+h() {
+  for a in x; do
+    case $a in
+      x) echo "$a" 2>&1 ;;
+    esac
+  done
+  until true; do :; done
+  ! false
+}
+type h
+"#;
     let_builtin: r#"
 let x=3+4 "y=x*2"; echo $x $y
 let 0; echo "let zero $?"
