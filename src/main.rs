@@ -155,7 +155,7 @@ fn run_shell(args: &[String]) -> i32 {
                 (file.clone(), rest[1..].to_vec(), t, file.clone())
             }
             Err(e) => {
-                eprintln!("nsh: {file}: {}", nsh::backend::netns::strerror(&e));
+                eprintln!("nsh: {file}: {}", nsh::interp::proc::strerror(&e));
                 return if e.kind() == std::io::ErrorKind::NotFound {
                     127
                 } else {

@@ -281,6 +281,15 @@ fn out(s: &str) -> i32 {
     }
 }
 
+/// bash's message when a builtin cannot write its output.
+fn write_error(sh: &Shell, name: &str) {
+    let e = std::io::Error::last_os_error();
+    sh.error(&format!(
+        "{name}: write error: {}",
+        crate::interp::proc::strerror(&e)
+    ));
+}
+
 fn strs(argv: &[Word]) -> Vec<String> {
     argv.iter().map(|w| w.node.clone()).collect()
 }
@@ -292,7 +301,13 @@ pub fn run_builtin(sh: &mut Shell, argv: &[Word]) -> Ex {
     match name {
         ":" | "true" => Ok(0),
         "false" => Ok(1),
-        "echo" => Ok(echo(&args)),
+        "echo" => {
+            let st = echo(&args);
+            if st != 0 {
+                write_error(sh, "echo");
+            }
+            Ok(st)
+        }
         "printf" => Ok(printf(sh, &args)),
         "test" | "[" => {
             let (st, msg) = super::test_cmd::run(name, &args);
@@ -499,7 +514,10 @@ fn printf(sh: &mut Shell, args: &[String]) -> i32 {
             }
         }
         None => {
-            write_fd(1, &bytes);
+            if !write_fd(1, &bytes) {
+                write_error(sh, "printf");
+                return 1;
+            }
         }
     }
     st
@@ -554,10 +572,7 @@ fn cd(sh: &mut Shell, args: &[String]) -> i32 {
     };
     if let Err(e) = std::env::set_current_dir(&target) {
         if std::env::set_current_dir(&dir).is_err() {
-            sh.error(&format!(
-                "cd: {dir}: {}",
-                crate::backend::netns::strerror(&e)
-            ));
+            sh.error(&format!("cd: {dir}: {}", crate::interp::proc::strerror(&e)));
             return 1;
         }
     }
@@ -845,7 +860,7 @@ fn source(sh: &mut Shell, name: &str, args: &[String]) -> Ex {
     let text = match std::fs::read_to_string(&path) {
         Ok(t) => t,
         Err(e) => {
-            sh.error(&format!("{file}: {}", crate::backend::netns::strerror(&e)));
+            sh.error(&format!("{file}: {}", crate::interp::proc::strerror(&e)));
             return Ok(1);
         }
     };
@@ -893,6 +908,11 @@ fn builtin_exec(
     }
     if args.is_empty() {
         return Ok(0);
+    }
+    if let Some(f) = native::lookup(&args[0].node) {
+        // `exec ip …`: the native runs here, then the shell is done.
+        let st = run_native(sh, f, &args[1..])?;
+        return Err(Ctl::Exit(st));
     }
     sh.barrier();
     let argv: Vec<String> = strs(args);
@@ -1188,7 +1208,7 @@ fn kill(sh: &mut Shell, args: &[String]) -> i32 {
             let e = std::io::Error::last_os_error();
             sh.error(&format!(
                 "kill: ({pid}) - {}",
-                crate::backend::netns::strerror(&e)
+                crate::interp::proc::strerror(&e)
             ));
             st = 1;
         }

@@ -494,6 +494,10 @@ impl Shell {
             // bash: an asynchronous command's stdin is /dev/null when job
             // control is off (execute_cmd.c: `asynchronous` redirection).
             proc::stdin_devnull();
+            // bash without job control: asynchronous commands ignore
+            // SIGINT and SIGQUIT (unless trapped inside them).
+            proc::set_signal(libc::SIGINT, Some(false));
+            proc::set_signal(libc::SIGQUIT, Some(false));
             sh.run_and_or(&item.and_or)
         })?;
         self.last_bg = Some(pid);

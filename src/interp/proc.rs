@@ -58,6 +58,23 @@ impl std::io::Read for FdReader {
     }
 }
 
+/// The C library's text for an OS error, as bash prints it
+/// ("No such file or directory", "Bad file descriptor").
+pub fn strerror(e: &std::io::Error) -> String {
+    match e.raw_os_error() {
+        // SAFETY: strerror returns a pointer to a NUL-terminated string
+        // that stays valid until the next call; it is copied at once.
+        Some(n) => unsafe {
+            let p = libc::strerror(n);
+            if p.is_null() {
+                return e.to_string();
+            }
+            std::ffi::CStr::from_ptr(p).to_string_lossy().into_owned()
+        },
+        None => e.to_string(),
+    }
+}
+
 /// Write all of `buf` to `fd`, ignoring errors (as bash's messages do).
 pub fn write_fd(fd: i32, buf: &[u8]) -> bool {
     std::io::Write::write_all(&mut FdWriter(fd), buf).is_ok()
@@ -630,7 +647,7 @@ fn apply_one(sh: &mut Shell, r: &Redir, mut saved: Option<&mut Saved>) -> Result
 }
 
 fn redir_error(sh: &Shell, target: &str, e: &std::io::Error) -> i32 {
-    sh.error(&format!("{target}: {}", crate::backend::netns::strerror(e)));
+    sh.error(&format!("{target}: {}", crate::interp::proc::strerror(e)));
     1
 }
 

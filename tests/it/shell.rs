@@ -447,6 +447,11 @@ h() {
 }
 type h
 "#;
+    write_errors_and_os_messages: r#"
+echo hi >&-; echo $?; printf x >&-; echo $?
+cd /nonexist; cat < /nonexist; kill 999999; . /nonexist
+echo "status $?"
+"#;
     let_builtin: r#"
 let x=3+4 "y=x*2"; echo $x $y
 let 0; echo "let zero $?"
