@@ -205,28 +205,8 @@ fn run_shell(args: &[String]) -> i32 {
 
 /// bash's one-line message, then the miette rendering with a caret.
 fn report_syntax_error(name: &str, text: &str, e: nsh::syntax::SyntaxError) {
-    let src = Source::new(name, text);
-    let mut line = src.line_of(e.offset);
-    if e.message.contains("EOF while looking") {
-        // bash reports the line where it met the end of the file.
-        line = text.matches('\n').count() + usize::from(!text.ends_with('\n'));
-    }
-    if e.message.contains("end of file") && !text.ends_with('\n') && !e.message.contains("EOF") {
-        // bash reads one more (empty) line before it sees the end.
-        line += 1;
-    }
-    eprintln!("{name}: line {line}: {}", e.message);
-    if e.message.contains("near unexpected token") {
-        let start = text[..e.offset.min(text.len())]
-            .rfind('\n')
-            .map(|i| i + 1)
-            .unwrap_or(0);
-        let end = text[start..]
-            .find('\n')
-            .map(|i| start + i)
-            .unwrap_or(text.len());
-        eprintln!("{name}: line {line}: `{}'", &text[start..end]);
-    }
+    let line = nsh::interp::syntax_error_line(text, &e);
+    eprint!("{}", nsh::interp::bash_syntax_lines(name, line, text, &e));
     let name = name.strip_suffix(": -c").unwrap_or(name);
     let tty = nix::unistd::isatty(std::io::stderr()).unwrap_or(false);
     let report = miette::Report::new(e)

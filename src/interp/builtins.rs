@@ -867,11 +867,10 @@ fn source(sh: &mut Shell, name: &str, args: &[String]) -> Ex {
     let list = match crate::syntax::parse(&text) {
         Ok(l) => l,
         Err(e) => {
-            let src = super::Source::new(file, &text);
-            let line = src.line_of(e.offset);
+            let line = super::syntax_error_line(&text, &e);
             write_fd(
                 2,
-                format!("{file}: line {line}: {}\n", e.message).as_bytes(),
+                super::bash_syntax_lines(file, line, &text, &e).as_bytes(),
             );
             return Ok(2);
         }

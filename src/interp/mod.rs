@@ -456,7 +456,10 @@ impl Shell {
                 r
             }
             Err(e) => {
-                self.error(&e.message);
+                let src = Source::new("", text);
+                let line = self.lineno + src.line_of(e.offset) - 1;
+                let prefix = format!("{}: eval", self.src_name());
+                proc::write_fd(2, bash_syntax_lines(&prefix, line, text, &e).as_bytes());
                 Ok(2)
             }
         }
@@ -824,4 +827,39 @@ fn same_dir(a: &str, b: &str) -> bool {
         }
         _ => false,
     }
+}
+
+/// bash's report of a syntax error: `PREFIX: line N: message`, and for an
+/// unexpected token a second line quoting the source line.
+pub fn bash_syntax_lines(
+    prefix: &str,
+    line: usize,
+    text: &str,
+    e: &crate::syntax::SyntaxError,
+) -> String {
+    let mut s = format!("{prefix}: line {line}: {}\n", e.message);
+    if e.message.contains("near unexpected token") {
+        let at = e.offset.min(text.len());
+        let start = text[..at].rfind('\n').map(|i| i + 1).unwrap_or(0);
+        let end = text[start..]
+            .find('\n')
+            .map(|i| start + i)
+            .unwrap_or(text.len());
+        s.push_str(&format!("{prefix}: line {line}: `{}'\n", &text[start..end]));
+    }
+    s
+}
+
+/// The line bash names for a syntax error in `text`: the offending token's,
+/// or for an unexpected end of file the line where it met the end.
+pub fn syntax_error_line(text: &str, e: &crate::syntax::SyntaxError) -> usize {
+    if e.message.contains("EOF while looking") {
+        return text.matches('\n').count() + usize::from(!text.ends_with('\n'));
+    }
+    let line = Source::new("", text).line_of(e.offset);
+    if e.message.contains("end of file") && !text.ends_with('\n') {
+        // bash reads one more (empty) line before it sees the end.
+        return line + 1;
+    }
+    line
 }
