@@ -1271,6 +1271,10 @@ fn umask(sh: &mut Shell, args: &[String]) -> i32 {
 
 fn read(sh: &mut Shell, args: &[String]) -> i32 {
     let mut raw = false;
+    let mut delim = b'\n';
+    let mut delim_off = false;
+    let mut nchars: Option<usize> = None;
+    let mut timeout: Option<f64> = None;
     let mut names = Vec::new();
     let mut i = 0;
     while i < args.len() {
@@ -1286,18 +1290,71 @@ fn read(sh: &mut Shell, args: &[String]) -> i32 {
                 }
             }
             "-s" => {}
+            "-d" | "-n" | "-N" | "-t" => {
+                i += 1;
+                let Some(v) = args.get(i) else {
+                    sh.error(&format!("read: {a}: option requires an argument"));
+                    return 2;
+                };
+                match a.as_str() {
+                    "-d" => delim = v.bytes().next().unwrap_or(0),
+                    "-t" => match v.parse::<f64>() {
+                        Ok(t) if t >= 0.0 => timeout = Some(t),
+                        _ => {
+                            sh.error(&format!("read: {v}: invalid timeout specification"));
+                            return 1;
+                        }
+                    },
+                    _ => match v.parse::<usize>() {
+                        Ok(n) => {
+                            nchars = Some(n);
+                            if a == "-N" {
+                                delim_off = true;
+                            }
+                        }
+                        Err(_) => {
+                            sh.error(&format!("read: {v}: invalid number"));
+                            return 1;
+                        }
+                    },
+                }
+            }
+            o if o.starts_with('-') && o.len() > 1 => {
+                sh.error(&format!("read: {o}: invalid option"));
+                write_fd(2, b"read: usage: read [-ers] [-a array] [-d delim] [-i text] [-n nchars] [-N nchars] [-p prompt] [-t timeout] [-u fd] [name ...]\n");
+                return 2;
+            }
             _ => names.push(a.clone()),
         }
         i += 1;
     }
+    if let Some(t) = timeout {
+        // Wait for input at most `t` seconds (poll(2) on fd 0).
+        let mut pfd = libc::pollfd {
+            fd: 0,
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        let ms = (t * 1000.0) as libc::c_int;
+        // SAFETY: one valid pollfd for the duration of the call.
+        let r = unsafe { libc::poll(&mut pfd, 1, ms) };
+        if r == 0 {
+            return 142;
+        }
+    }
     // One byte at a time, so that no input beyond the line is consumed.
     let mut line = Vec::new();
     let mut eof = false;
+    let mut count = 0usize;
     loop {
+        if nchars.is_some_and(|n| count >= n) {
+            break;
+        }
         let mut b = [0u8; 1];
         match std::io::Read::read(&mut FdReader(0), &mut b) {
             Ok(1) => {
-                if b[0] == b'\n' {
+                count += 1;
+                if b[0] == delim && !delim_off {
                     break;
                 }
                 if b[0] == b'\\' && !raw {

@@ -452,6 +452,13 @@ echo hi >&-; echo $?; printf x >&-; echo $?
 cd /nonexist; cat < /nonexist; kill 999999; . /nonexist
 echo "status $?"
 "#;
+    read_options: r#"
+printf "a:b;c" | { read -d ";" x; echo "[$x] $?"; }
+printf "abcdef" | { read -n 3 x; echo "[$x]"; read y; echo "[$y] $?"; }
+read -t 0.1 z < /dev/null; echo "t $?"
+printf "ab\ncd" | { read -N 4 q; echo "[$q]"; }
+read -q 2>&1; echo $?
+"#;
     let_builtin: r#"
 let x=3+4 "y=x*2"; echo $x $y
 let 0; echo "let zero $?"
