@@ -200,7 +200,10 @@ fn run_shell(args: &[String]) -> i32 {
         }
     }
     let src = Rc::new(Source::new(&src_name, &text));
-    sh.run_program(&list, src)
+    let st = sh.run_program(&list, src);
+    // The process exits next: freeing the AST would only cost time.
+    std::mem::forget(list);
+    st
 }
 
 /// bash's one-line message, then the miette rendering with a caret.
