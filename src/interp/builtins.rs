@@ -1026,7 +1026,10 @@ fn wait(sh: &mut Shell, args: &[String]) -> i32 {
             .map(|j| j.pid)
             .collect();
         for p in pids {
-            proc::wait_pid(sh, p);
+            let st = proc::wait_pid_interruptible(sh, p);
+            if st > 128 && proc::pending_signal().is_some() {
+                return st;
+            }
         }
         sh.jobs.clear();
         return 0;
@@ -1060,8 +1063,11 @@ fn wait(sh: &mut Shell, args: &[String]) -> i32 {
             Some(j) => {
                 st = match j.status {
                     Some(s) => s,
-                    None => proc::wait_pid(sh, pid),
+                    None => proc::wait_pid_interruptible(sh, pid),
                 };
+                if st > 128 && proc::pending_signal().is_some() {
+                    return st;
+                }
                 sh.jobs.retain(|j| j.pid != pid);
             }
             None => {

@@ -244,6 +244,24 @@ pub fn fork_child(sh: &mut Shell, f: impl FnOnce(&mut Shell) -> Ex) -> Result<i3
 
 /// Wait for `pid`; its exit status (128+N if killed by signal N).
 pub fn wait_pid(sh: &mut Shell, pid: i32) -> i32 {
+    wait_pid_with(sh, pid, false)
+}
+
+/// The `wait` builtin's wait: a trapped signal interrupts it, and it
+/// returns 128+N at once so that the trap runs (bash's `wait` does).
+pub fn wait_pid_interruptible(sh: &mut Shell, pid: i32) -> i32 {
+    wait_pid_with(sh, pid, true)
+}
+
+/// A trapped signal that arrived and was not yet handled.
+pub fn pending_signal() -> Option<i32> {
+    PENDING
+        .iter()
+        .position(|p| p.load(Ordering::SeqCst))
+        .map(|i| i as i32)
+}
+
+fn wait_pid_with(sh: &mut Shell, pid: i32, interruptible: bool) -> i32 {
     sh.last_wait_signal = None;
     loop {
         match waitpid(Pid::from_raw(pid), None) {
@@ -254,7 +272,14 @@ pub fn wait_pid(sh: &mut Shell, pid: i32) -> i32 {
                 return record(sh, pid, 128 + s as i32);
             }
             Ok(_) => continue,
-            Err(nix::errno::Errno::EINTR) => continue,
+            Err(nix::errno::Errno::EINTR) => {
+                if interruptible {
+                    if let Some(sig) = pending_signal() {
+                        return 128 + sig;
+                    }
+                }
+                continue;
+            }
             Err(_) => {
                 return sh
                     .jobs

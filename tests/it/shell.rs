@@ -459,6 +459,16 @@ read -t 0.1 z < /dev/null; echo "t $?"
 printf "ab\ncd" | { read -N 4 q; echo "[$q]"; }
 read -q 2>&1; echo $?
 "#;
+    trap_interrupts_wait: r#"
+trap "echo got TERM" TERM
+sleep 1 &
+spid=$!
+( sleep 0.3; kill -TERM $$ ) &
+wait $spid
+echo "wait status $?"
+wait $spid
+echo "second wait $?"
+"#;
     let_builtin: r#"
 let x=3+4 "y=x*2"; echo $x $y
 let 0; echo "let zero $?"
