@@ -32,8 +32,10 @@ pub fn shell_quote(s: &str) -> String {
     if s.is_empty() {
         return "''".into();
     }
-    let special = |c: char| !(c.is_ascii_alphanumeric() || "_-./:=+@%,^".contains(c)) || c == '\'';
-    if !s.chars().any(special) && !s.starts_with('~') && !s.starts_with('=') {
+    // bash's sh_contains_shell_metas: `#` and `~` only matter first.
+    let special =
+        |c: char| c.is_ascii() && !(c.is_ascii_alphanumeric() || "_-./:=+@%,#~".contains(c));
+    if !s.chars().any(special) && !s.starts_with('~') && !s.starts_with('#') {
         return s.to_string();
     }
     format!("'{}'", s.replace('\'', "'\\''"))
