@@ -271,11 +271,11 @@ true && echo ok
 set +x
 echo quiet
 "#;
-    xtrace_quoting: r#"
+    xtrace_quoting: r##"
 set -x
 : a=b =x x= a^b a%b a,b a@b "a{b" "a}" "#x" "x#" "~x" "x~" "a:b" "a+b" "!x" "a!" "a*" "a?" "a[1]" "\$x" "a\\b" "a
 b" "it's"
-"#;
+"##;
     xtrace_ps4: r#"
 PS4='>> '
 set -x
