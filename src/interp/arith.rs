@@ -232,6 +232,22 @@ impl P<'_> {
             .map_err(ArithError::Assign)
     }
 
+    /// Assign to `NAME` or `NAME[SUB]`. nsh has no arrays: element 0 is
+    /// the scalar, other elements are dropped.
+    fn bind_lhs(&mut self, tok: &str, v: i64) -> R<()> {
+        match tok.find('[') {
+            None => self.bind(tok, v),
+            Some(i) => {
+                let sub = tok[i + 1..].strip_suffix(']').unwrap_or(&tok[i + 1..]);
+                if subexpr(sub, self.vars, self.depth)? == 0 {
+                    self.bind(&tok[..i], v)
+                } else {
+                    Ok(())
+                }
+            }
+        }
+    }
+
     /// bash's `expr_streval`: the value of variable `name`.
     fn streval(&mut self, name: &str) -> R<i64> {
         if self.noeval > 0 {
@@ -510,11 +526,7 @@ impl P<'_> {
                 };
             }
             if self.noeval == 0 {
-                let name = match lhs.find('[') {
-                    Some(i) => lhs[..i].to_string(),
-                    None => lhs,
-                };
-                self.bind(&name, value)?;
+                self.bind_lhs(&lhs, value)?;
             }
             self.tokstr = None;
         }
@@ -780,11 +792,7 @@ impl P<'_> {
                 .wrapping_add(if stok == PREINC { 1 } else { -1 });
             if self.noeval == 0 {
                 if let Some(name) = self.tokstr.clone() {
-                    let name = match name.find('[') {
-                        Some(i) => name[..i].to_string(),
-                        None => name,
-                    };
-                    self.bind(&name, v2)?;
+                    self.bind_lhs(&name, v2)?;
                 }
             }
             val = v2;
@@ -812,11 +820,7 @@ impl P<'_> {
                     let v2 = val.wrapping_add(if stok == POSTINC { 1 } else { -1 });
                     if self.noeval == 0 {
                         if let Some(name) = self.tokstr.clone() {
-                            let name = match name.find('[') {
-                                Some(i) => name[..i].to_string(),
-                                None => name,
-                            };
-                            self.bind(&name, v2)?;
+                            self.bind_lhs(&name, v2)?;
                         }
                     }
                     self.curtok = NUM;
