@@ -4,17 +4,21 @@
 //! Text is handled as bytes, as bash does in the C locale; `\u` escapes
 //! and `'c` character codes use UTF-8 only when the locale is UTF-8.
 
-/// Is the locale (LC_ALL, else LC_CTYPE, else LANG) a UTF-8 one?
+/// Is the locale (LC_ALL, else LC_CTYPE, else LANG) a UTF-8 one? Read
+/// once from the process environment (nsh does not change its own).
 pub fn utf8_locale() -> bool {
-    for k in ["LC_ALL", "LC_CTYPE", "LANG"] {
-        if let Some(v) = std::env::var_os(k) {
-            let v = v.to_string_lossy().to_ascii_lowercase();
-            if !v.is_empty() {
-                return v.contains("utf-8") || v.contains("utf8");
+    static UTF8: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *UTF8.get_or_init(|| {
+        for k in ["LC_ALL", "LC_CTYPE", "LANG"] {
+            if let Some(v) = std::env::var_os(k) {
+                let v = v.to_string_lossy().to_ascii_lowercase();
+                if !v.is_empty() {
+                    return v.contains("utf-8") || v.contains("utf8");
+                }
             }
         }
-    }
-    false
+        false
+    })
 }
 
 /// The bytes of code point `v` for a `\u`/`\U` escape: UTF-8 in a UTF-8
