@@ -150,6 +150,7 @@ fn subexpr(expr: &str, vars: &mut dyn ArithVars, depth: usize) -> R<i64> {
         noeval: 0,
         vars,
         depth: depth + 1,
+        pending: None,
     };
     p.readtok()?;
     let v = p.expcomma()?;
@@ -173,6 +174,8 @@ struct P<'a> {
     noeval: u32,
     vars: &'a mut dyn ArithVars,
     depth: usize,
+    /// A variable (and subscript) read by `lex`, still to be evaluated.
+    pending: Option<(String, Option<String>)>,
 }
 
 /// Saved token state (SAVETOK / RESTORETOK).
@@ -263,8 +266,33 @@ impl P<'_> {
         subexpr(&value, self.vars, self.depth)
     }
 
-    /// bash's `readtok`.
+    /// bash's `readtok`: the next token; a variable's value is evaluated
+    /// here (recursively for expressions), after the lexer's frame.
     fn readtok(&mut self) -> R<()> {
+        self.lex()?;
+        if let Some((name, index)) = self.pending.take() {
+            self.tokval = match index {
+                None => self.streval(&name)?,
+                Some(ix) => {
+                    // No arrays in nsh: NAME[0] is NAME, others unset.
+                    let i = if self.noeval > 0 {
+                        0
+                    } else {
+                        subexpr(&ix, self.vars, self.depth)?
+                    };
+                    if i == 0 {
+                        self.streval(&name)?
+                    } else {
+                        0
+                    }
+                }
+            };
+        }
+        Ok(())
+    }
+
+    /// The lexer proper (bash's `readtok` without variable evaluation).
+    fn lex(&mut self) -> R<()> {
         let mut cp = self.tp;
         while cp < self.s.len() && cr_whitespace(self.s[cp]) {
             cp += 1;
@@ -305,27 +333,14 @@ impl P<'_> {
             self.tp = cp;
             self.noeval = 1;
             self.curtok = STR;
-            self.readtok()?;
+            self.lex()?;
             let peektok = self.curtok;
             self.restore(saved);
             self.tp = cp;
+            self.pending = None;
             if self.lasttok == PREINC || self.lasttok == PREDEC || peektok != EQ {
-                self.tokval = match index {
-                    None => self.streval(&name)?,
-                    Some(ix) => {
-                        // No arrays in nsh: NAME[0] is NAME, others unset.
-                        let i = if self.noeval > 0 {
-                            0
-                        } else {
-                            subexpr(&ix, self.vars, self.depth)?
-                        };
-                        if i == 0 {
-                            self.streval(&name)?
-                        } else {
-                            0
-                        }
-                    }
-                };
+                // Evaluated by readtok once this (large) frame is gone.
+                self.pending = Some((name, index));
             } else {
                 self.tokval = 0;
             }
@@ -939,7 +954,7 @@ mod tests {
     fn recursion_limit() {
         // Deep recursion needs more than a test thread's default stack.
         let h = std::thread::Builder::new()
-            .stack_size(64 << 20)
+            .stack_size(4 << 20)
             .spawn(|| e("r"))
             .expect("thread");
         assert_eq!(
