@@ -464,3 +464,232 @@ fn write_part(f: &mut fmt::Formatter<'_>, p: &WordPart, in_dq: bool) -> fmt::Res
         }
     }
 }
+
+/// bash's layout of a function definition (`type f`, print_cmd.c): one
+/// command per line, four spaces per level, `;` after all but the last.
+pub fn function_text(name: &str, body: &Command) -> String {
+    let mut p = Printer::default();
+    p.out.push_str(&format!("{name} () \n"));
+    p.command(body, 0);
+    p.flush_heredocs();
+    p.out
+}
+
+#[derive(Default)]
+struct Printer {
+    out: String,
+    /// Here-document bodies waiting for the end of the current line.
+    pending: Vec<(String, String)>,
+}
+
+impl Printer {
+    fn indent(&mut self, n: usize) {
+        for _ in 0..n {
+            self.out.push(' ');
+        }
+    }
+
+    fn flush_heredocs(&mut self) {
+        for (body, delim) in std::mem::take(&mut self.pending) {
+            self.out.push('\n');
+            self.out.push_str(&body);
+            self.out.push_str(&delim);
+            self.out.push('\n');
+        }
+    }
+
+    /// The items of a list, one per line at `ind`.
+    /// `last_semi`: bodies of if/for/while end their last command with `;`
+    /// too; brace groups, case arms and functions do not.
+    fn lines(&mut self, l: &List, ind: usize, last_semi: bool) {
+        let n = l.items.len();
+        let mut at_line_start = true;
+        for (i, it) in l.items.iter().enumerate() {
+            if at_line_start {
+                self.indent(ind);
+            }
+            self.and_or(&it.and_or, ind);
+            if it.background {
+                // bash keeps `a & b` on one line.
+                self.out.push_str(if i + 1 < n { " & " } else { " &" });
+                at_line_start = i + 1 == n;
+                if i + 1 < n {
+                    continue;
+                }
+            } else if (i + 1 < n || last_semi) && self.pending.is_empty() {
+                self.out.push(';');
+            }
+            self.flush_heredocs();
+            at_line_start = true;
+            if i + 1 < n {
+                self.out.push('\n');
+            }
+        }
+    }
+
+    /// A list on one line (conditions, subshells).
+    fn inline(&mut self, l: &List) {
+        let n = l.items.len();
+        for (i, it) in l.items.iter().enumerate() {
+            self.and_or(&it.and_or, 0);
+            if it.background {
+                self.out.push_str(" &");
+            }
+            if i + 1 < n {
+                self.out.push_str(if it.background { " " } else { "; " });
+            }
+        }
+    }
+
+    fn and_or(&mut self, a: &AndOr, ind: usize) {
+        self.pipeline(&a.first, ind);
+        for (op, p) in &a.rest {
+            self.out
+                .push_str(if *op == AndOrOp::And { " && " } else { " || " });
+            self.pipeline(p, ind);
+        }
+    }
+
+    fn pipeline(&mut self, p: &Pipeline, ind: usize) {
+        if p.bang {
+            self.out.push_str("! ");
+        }
+        for (i, c) in p.cmds.iter().enumerate() {
+            if i > 0 {
+                self.out.push_str(" | ");
+            }
+            self.command(c, ind);
+        }
+    }
+
+    fn command(&mut self, c: &Command, ind: usize) {
+        match &c.kind {
+            CommandKind::Simple(s) => {
+                let mut parts: Vec<String> = Vec::new();
+                for a in &s.assigns {
+                    let v = a.value.as_ref().map(|w| w.to_string()).unwrap_or_default();
+                    parts.push(format!("{}{}={v}", a.name, if a.append { "+" } else { "" }));
+                }
+                parts.extend(s.words.iter().map(|w| w.to_string()));
+                self.out.push_str(&parts.join(" "));
+                for r in &s.redirs {
+                    self.out.push(' ');
+                    self.redir(r);
+                }
+                return;
+            }
+            CommandKind::Brace(l) => {
+                self.out.push_str("{ \n");
+                self.lines(l, ind + 4, false);
+                self.out.push('\n');
+                self.indent(ind);
+                self.out.push('}');
+            }
+            CommandKind::Subshell(l) => {
+                self.out.push_str("( ");
+                self.inline(l);
+                self.out.push_str(" )");
+            }
+            CommandKind::If { branches, else_ } => self.if_(branches, else_.as_ref(), ind),
+            CommandKind::For { var, words, body } => {
+                self.out.push_str(&format!("for {var}"));
+                if let Some(ws) = words {
+                    self.out.push_str(" in");
+                    for w in ws {
+                        self.out.push_str(&format!(" {w}"));
+                    }
+                }
+                self.out.push_str(";\n");
+                self.indent(ind);
+                self.out.push_str("do\n");
+                self.lines(body, ind + 4, true);
+                self.out.push('\n');
+                self.indent(ind);
+                self.out.push_str("done");
+            }
+            CommandKind::While { cond, body, until } => {
+                self.out.push_str(if *until { "until " } else { "while " });
+                self.inline(cond);
+                self.out.push_str("; do\n");
+                self.lines(body, ind + 4, true);
+                self.out.push('\n');
+                self.indent(ind);
+                self.out.push_str("done");
+            }
+            CommandKind::Case { word, arms } => {
+                self.out.push_str(&format!("case {word} in \n"));
+                for a in arms {
+                    self.indent(ind + 4);
+                    let pats: Vec<String> = a.patterns.iter().map(|p| p.to_string()).collect();
+                    self.out.push_str(&pats.join(" | "));
+                    self.out.push_str(")\n");
+                    self.lines(&a.body, ind + 8, false);
+                    self.out.push('\n');
+                    self.indent(ind + 4);
+                    self.out
+                        .push_str(if a.fallthrough { ";&\n" } else { ";;\n" });
+                }
+                self.indent(ind);
+                self.out.push_str("esac");
+            }
+            CommandKind::FuncDef { name, body } => {
+                self.out.push_str(&format!("{name} () \n"));
+                self.indent(ind);
+                self.command(body, ind);
+            }
+        }
+        for r in &c.redirs {
+            self.out.push(' ');
+            self.redir(r);
+        }
+    }
+
+    fn if_(&mut self, branches: &[(List, List)], else_: Option<&List>, ind: usize) {
+        let Some(((cond, body), rest)) = branches.split_first() else {
+            return;
+        };
+        self.out.push_str("if ");
+        self.inline(cond);
+        self.out.push_str("; then\n");
+        self.lines(body, ind + 4, true);
+        self.out.push('\n');
+        if !rest.is_empty() {
+            // bash prints `elif` as an `if` nested in `else`.
+            self.indent(ind);
+            self.out.push_str("else\n");
+            self.indent(ind + 4);
+            self.if_(rest, else_, ind + 4);
+            self.out.push_str(";\n");
+        } else if let Some(e) = else_ {
+            self.indent(ind);
+            self.out.push_str("else\n");
+            self.lines(e, ind + 4, true);
+            self.out.push('\n');
+        }
+        self.indent(ind);
+        self.out.push_str("fi");
+    }
+
+    fn redir(&mut self, r: &Redir) {
+        let fd = r.fd.map(|f| f.to_string()).unwrap_or_default();
+        match r.op {
+            RedirOp::DupOut => {
+                let fd = r.fd.unwrap_or(1);
+                self.out.push_str(&format!("{fd}>&{}", r.target));
+            }
+            RedirOp::DupIn => {
+                let fd = r.fd.unwrap_or(0);
+                self.out.push_str(&format!("{fd}<&{}", r.target));
+            }
+            RedirOp::HereDoc { .. } => {
+                let d = r.delim.clone().unwrap_or_default();
+                self.out.push_str(&format!("{fd}{}{d}", r.op.text()));
+                let bare = d.trim_matches(['\'', '"', '\\']).to_string();
+                self.pending.push((WordBody(&r.target).to_string(), bare));
+            }
+            op => self
+                .out
+                .push_str(&format!("{fd}{} {}", op.text(), r.target)),
+        }
+    }
+}

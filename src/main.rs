@@ -27,6 +27,12 @@ Options:
 ";
 
 fn main() {
+    // The Rust runtime ignores SIGPIPE; a shell (and the tools it stands in
+    // for) must die of it, and its children must inherit the default.
+    // SAFETY: restoring a default disposition before anything else runs.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let args: Vec<String> = std::env::args().collect();
     let argv0 = args.first().map(String::as_str).unwrap_or("nsh");
     let base = argv0.rsplit('/').next().unwrap_or(argv0);
@@ -149,7 +155,7 @@ fn run_shell(args: &[String]) -> i32 {
                 (file.clone(), rest[1..].to_vec(), t, file.clone())
             }
             Err(e) => {
-                eprintln!("nsh: {file}: {}", nsh::backend::netns::strerror(&e));
+                eprintln!("nsh: {file}: {}", nsh::interp::proc::strerror(&e));
                 return if e.kind() == std::io::ErrorKind::NotFound {
                     127
                 } else {
@@ -194,33 +200,16 @@ fn run_shell(args: &[String]) -> i32 {
         }
     }
     let src = Rc::new(Source::new(&src_name, &text));
-    sh.run_program(&list, src)
+    let st = sh.run_program(&list, src);
+    // The process exits next: freeing the AST would only cost time.
+    std::mem::forget(list);
+    st
 }
 
 /// bash's one-line message, then the miette rendering with a caret.
 fn report_syntax_error(name: &str, text: &str, e: nsh::syntax::SyntaxError) {
-    let src = Source::new(name, text);
-    let mut line = src.line_of(e.offset);
-    if e.message.contains("EOF while looking") {
-        // bash reports the line where it met the end of the file.
-        line = text.matches('\n').count() + usize::from(!text.ends_with('\n'));
-    }
-    if e.message.contains("end of file") && !text.ends_with('\n') && !e.message.contains("EOF") {
-        // bash reads one more (empty) line before it sees the end.
-        line += 1;
-    }
-    eprintln!("{name}: line {line}: {}", e.message);
-    if e.message.contains("near unexpected token") {
-        let start = text[..e.offset.min(text.len())]
-            .rfind('\n')
-            .map(|i| i + 1)
-            .unwrap_or(0);
-        let end = text[start..]
-            .find('\n')
-            .map(|i| start + i)
-            .unwrap_or(text.len());
-        eprintln!("{name}: line {line}: `{}'", &text[start..end]);
-    }
+    let line = nsh::interp::syntax_error_line(text, &e);
+    eprint!("{}", nsh::interp::bash_syntax_lines(name, line, text, &e));
     let name = name.strip_suffix(": -c").unwrap_or(name);
     let tty = nix::unistd::isatty(std::io::stderr()).unwrap_or(false);
     let report =

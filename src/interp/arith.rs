@@ -150,6 +150,7 @@ fn subexpr(expr: &str, vars: &mut dyn ArithVars, depth: usize) -> R<i64> {
         noeval: 0,
         vars,
         depth: depth + 1,
+        pending: None,
     };
     p.readtok()?;
     let v = p.expcomma()?;
@@ -173,6 +174,8 @@ struct P<'a> {
     noeval: u32,
     vars: &'a mut dyn ArithVars,
     depth: usize,
+    /// A variable (and subscript) read by `lex`, still to be evaluated.
+    pending: Option<(String, Option<String>)>,
 }
 
 /// Saved token state (SAVETOK / RESTORETOK).
@@ -232,6 +235,22 @@ impl P<'_> {
             .map_err(ArithError::Assign)
     }
 
+    /// Assign to `NAME` or `NAME[SUB]`. nsh has no arrays: element 0 is
+    /// the scalar, other elements are dropped.
+    fn bind_lhs(&mut self, tok: &str, v: i64) -> R<()> {
+        match tok.find('[') {
+            None => self.bind(tok, v),
+            Some(i) => {
+                let sub = tok[i + 1..].strip_suffix(']').unwrap_or(&tok[i + 1..]);
+                if subexpr(sub, self.vars, self.depth)? == 0 {
+                    self.bind(&tok[..i], v)
+                } else {
+                    Ok(())
+                }
+            }
+        }
+    }
+
     /// bash's `expr_streval`: the value of variable `name`.
     fn streval(&mut self, name: &str) -> R<i64> {
         if self.noeval > 0 {
@@ -247,8 +266,33 @@ impl P<'_> {
         subexpr(&value, self.vars, self.depth)
     }
 
-    /// bash's `readtok`.
+    /// bash's `readtok`: the next token; a variable's value is evaluated
+    /// here (recursively for expressions), after the lexer's frame.
     fn readtok(&mut self) -> R<()> {
+        self.lex()?;
+        if let Some((name, index)) = self.pending.take() {
+            self.tokval = match index {
+                None => self.streval(&name)?,
+                Some(ix) => {
+                    // No arrays in nsh: NAME[0] is NAME, others unset.
+                    let i = if self.noeval > 0 {
+                        0
+                    } else {
+                        subexpr(&ix, self.vars, self.depth)?
+                    };
+                    if i == 0 {
+                        self.streval(&name)?
+                    } else {
+                        0
+                    }
+                }
+            };
+        }
+        Ok(())
+    }
+
+    /// The lexer proper (bash's `readtok` without variable evaluation).
+    fn lex(&mut self) -> R<()> {
         let mut cp = self.tp;
         while cp < self.s.len() && cr_whitespace(self.s[cp]) {
             cp += 1;
@@ -289,27 +333,14 @@ impl P<'_> {
             self.tp = cp;
             self.noeval = 1;
             self.curtok = STR;
-            self.readtok()?;
+            self.lex()?;
             let peektok = self.curtok;
             self.restore(saved);
             self.tp = cp;
+            self.pending = None;
             if self.lasttok == PREINC || self.lasttok == PREDEC || peektok != EQ {
-                self.tokval = match index {
-                    None => self.streval(&name)?,
-                    Some(ix) => {
-                        // No arrays in nsh: NAME[0] is NAME, others unset.
-                        let i = if self.noeval > 0 {
-                            0
-                        } else {
-                            subexpr(&ix, self.vars, self.depth)?
-                        };
-                        if i == 0 {
-                            self.streval(&name)?
-                        } else {
-                            0
-                        }
-                    }
-                };
+                // Evaluated by readtok once this (large) frame is gone.
+                self.pending = Some((name, index));
             } else {
                 self.tokval = 0;
             }
@@ -510,11 +541,7 @@ impl P<'_> {
                 };
             }
             if self.noeval == 0 {
-                let name = match lhs.find('[') {
-                    Some(i) => lhs[..i].to_string(),
-                    None => lhs,
-                };
-                self.bind(&name, value)?;
+                self.bind_lhs(&lhs, value)?;
             }
             self.tokstr = None;
         }
@@ -780,11 +807,7 @@ impl P<'_> {
                 .wrapping_add(if stok == PREINC { 1 } else { -1 });
             if self.noeval == 0 {
                 if let Some(name) = self.tokstr.clone() {
-                    let name = match name.find('[') {
-                        Some(i) => name[..i].to_string(),
-                        None => name,
-                    };
-                    self.bind(&name, v2)?;
+                    self.bind_lhs(&name, v2)?;
                 }
             }
             val = v2;
@@ -812,11 +835,7 @@ impl P<'_> {
                     let v2 = val.wrapping_add(if stok == POSTINC { 1 } else { -1 });
                     if self.noeval == 0 {
                         if let Some(name) = self.tokstr.clone() {
-                            let name = match name.find('[') {
-                                Some(i) => name[..i].to_string(),
-                                None => name,
-                            };
-                            self.bind(&name, v2)?;
+                            self.bind_lhs(&name, v2)?;
                         }
                     }
                     self.curtok = NUM;
@@ -935,7 +954,7 @@ mod tests {
     fn recursion_limit() {
         // Deep recursion needs more than a test thread's default stack.
         let h = std::thread::Builder::new()
-            .stack_size(64 << 20)
+            .stack_size(4 << 20)
             .spawn(|| e("r"))
             .expect("thread");
         assert_eq!(

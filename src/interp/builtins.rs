@@ -14,8 +14,8 @@ use crate::span::Span;
 /// The builtins nsh implements (for `type` and dispatch).
 pub const BUILTINS: &[&str] = &[
     ":", ".", "[", "break", "cd", "command", "continue", "echo", "eval", "exec", "exit", "export",
-    "false", "jobs", "kill", "let", "local", "printf", "pwd", "read", "readonly", "return", "set",
-    "shift", "source", "test", "trap", "true", "type", "umask", "unset", "wait",
+    "false", "getopts", "jobs", "kill", "let", "local", "printf", "pwd", "read", "readonly",
+    "return", "set", "shift", "source", "test", "trap", "true", "type", "umask", "unset", "wait",
 ];
 
 const KEYWORDS: &[&str] = &[
@@ -32,8 +32,10 @@ pub fn shell_quote(s: &str) -> String {
     if s.is_empty() {
         return "''".into();
     }
-    let special = |c: char| !(c.is_ascii_alphanumeric() || "_-./:=+@%,^".contains(c)) || c == '\'';
-    if !s.chars().any(special) && !s.starts_with('~') && !s.starts_with('=') {
+    // bash's sh_contains_shell_metas: `#` and `~` only matter first.
+    let special =
+        |c: char| c.is_ascii() && !(c.is_ascii_alphanumeric() || "_-./:=+@%,#~".contains(c));
+    if !s.chars().any(special) && !s.starts_with('~') && !s.starts_with('#') {
         return s.to_string();
     }
     format!("'{}'", s.replace('\'', "'\\''"))
@@ -159,7 +161,10 @@ fn dispatch(
         if let Some(body) = sh.funcs.get(&name).cloned() {
             return with_redirs(sh, redirs, &assigns, |sh| {
                 let args = argv[1..].iter().map(|w| w.node.clone()).collect();
-                sh.call_function(&body, args)
+                sh.func_names.push(name.clone());
+                let r = sh.call_function(&body, args);
+                sh.func_names.pop();
+                r
             });
         }
     }
@@ -278,6 +283,15 @@ fn out(s: &str) -> i32 {
     }
 }
 
+/// bash's message when a builtin cannot write its output.
+fn write_error(sh: &Shell, name: &str) {
+    let e = std::io::Error::last_os_error();
+    sh.error(&format!(
+        "{name}: write error: {}",
+        crate::interp::proc::strerror(&e)
+    ));
+}
+
 fn strs(argv: &[Word]) -> Vec<String> {
     argv.iter().map(|w| w.node.clone()).collect()
 }
@@ -289,7 +303,13 @@ pub fn run_builtin(sh: &mut Shell, argv: &[Word]) -> Ex {
     match name {
         ":" | "true" => Ok(0),
         "false" => Ok(1),
-        "echo" => Ok(echo(&args)),
+        "echo" => {
+            let st = echo(&args);
+            if st != 0 {
+                write_error(sh, "echo");
+            }
+            Ok(st)
+        }
         "printf" => Ok(printf(sh, &args)),
         "test" | "[" => {
             let (st, msg) = super::test_cmd::run(name, &args);
@@ -407,6 +427,7 @@ pub fn run_builtin(sh: &mut Shell, argv: &[Word]) -> Ex {
         "jobs" => Ok(jobs(sh)),
         "umask" => Ok(umask(sh, &args)),
         "read" => Ok(read(sh, &args)),
+        "getopts" => Ok(getopts(sh, &args)),
         "let" => {
             if args.is_empty() {
                 sh.error("let: expression expected");
@@ -495,7 +516,10 @@ fn printf(sh: &mut Shell, args: &[String]) -> i32 {
             }
         }
         None => {
-            write_fd(1, &bytes);
+            if !write_fd(1, &bytes) {
+                write_error(sh, "printf");
+                return 1;
+            }
         }
     }
     st
@@ -550,10 +574,7 @@ fn cd(sh: &mut Shell, args: &[String]) -> i32 {
     };
     if let Err(e) = std::env::set_current_dir(&target) {
         if std::env::set_current_dir(&dir).is_err() {
-            sh.error(&format!(
-                "cd: {dir}: {}",
-                crate::backend::netns::strerror(&e)
-            ));
+            sh.error(&format!("cd: {dir}: {}", crate::interp::proc::strerror(&e)));
             return 1;
         }
     }
@@ -841,18 +862,17 @@ fn source(sh: &mut Shell, name: &str, args: &[String]) -> Ex {
     let text = match std::fs::read_to_string(&path) {
         Ok(t) => t,
         Err(e) => {
-            sh.error(&format!("{file}: {}", crate::backend::netns::strerror(&e)));
+            sh.error(&format!("{file}: {}", crate::interp::proc::strerror(&e)));
             return Ok(1);
         }
     };
     let list = match crate::syntax::parse(&text) {
         Ok(l) => l,
         Err(e) => {
-            let src = super::Source::new(file, &text);
-            let line = src.line_of(e.offset);
+            let line = super::syntax_error_line(&text, &e);
             write_fd(
                 2,
-                format!("{file}: line {line}: {}\n", e.message).as_bytes(),
+                super::bash_syntax_lines(file, line, &text, &e).as_bytes(),
             );
             return Ok(2);
         }
@@ -889,6 +909,11 @@ fn builtin_exec(
     }
     if args.is_empty() {
         return Ok(0);
+    }
+    if let Some(f) = native::lookup(&args[0].node) {
+        // `exec ip …`: the native runs here, then the shell is done.
+        let st = run_native(sh, f, &args[1..])?;
+        return Err(Ctl::Exit(st));
     }
     sh.barrier();
     let argv: Vec<String> = strs(args);
@@ -949,7 +974,8 @@ fn type_one(sh: &mut Shell, n: &str) -> i32 {
         return out(&format!("{n} is a shell keyword\n"));
     }
     if let Some(f) = sh.funcs.get(n) {
-        return out(&format!("{n} is a function\n{n} () \n{f}\n"));
+        let text = crate::ast::function_text(n, f);
+        return out(&format!("{n} is a function\n{text}\n"));
     }
     if is_builtin(n) {
         return out(&format!("{n} is a shell builtin\n"));
@@ -1002,7 +1028,10 @@ fn wait(sh: &mut Shell, args: &[String]) -> i32 {
             .map(|j| j.pid)
             .collect();
         for p in pids {
-            proc::wait_pid(sh, p);
+            let st = proc::wait_pid_interruptible(sh, p);
+            if st > 128 && proc::pending_signal().is_some() {
+                return st;
+            }
         }
         sh.jobs.clear();
         return 0;
@@ -1036,8 +1065,11 @@ fn wait(sh: &mut Shell, args: &[String]) -> i32 {
             Some(j) => {
                 st = match j.status {
                     Some(s) => s,
-                    None => proc::wait_pid(sh, pid),
+                    None => proc::wait_pid_interruptible(sh, pid),
                 };
+                if st > 128 && proc::pending_signal().is_some() {
+                    return st;
+                }
                 sh.jobs.retain(|j| j.pid != pid);
             }
             None => {
@@ -1183,7 +1215,7 @@ fn kill(sh: &mut Shell, args: &[String]) -> i32 {
             let e = std::io::Error::last_os_error();
             sh.error(&format!(
                 "kill: ({pid}) - {}",
-                crate::backend::netns::strerror(&e)
+                crate::interp::proc::strerror(&e)
             ));
             st = 1;
         }
@@ -1247,6 +1279,10 @@ fn umask(sh: &mut Shell, args: &[String]) -> i32 {
 
 fn read(sh: &mut Shell, args: &[String]) -> i32 {
     let mut raw = false;
+    let mut delim = b'\n';
+    let mut delim_off = false;
+    let mut nchars: Option<usize> = None;
+    let mut timeout: Option<f64> = None;
     let mut names = Vec::new();
     let mut i = 0;
     while i < args.len() {
@@ -1262,18 +1298,71 @@ fn read(sh: &mut Shell, args: &[String]) -> i32 {
                 }
             }
             "-s" => {}
+            "-d" | "-n" | "-N" | "-t" => {
+                i += 1;
+                let Some(v) = args.get(i) else {
+                    sh.error(&format!("read: {a}: option requires an argument"));
+                    return 2;
+                };
+                match a.as_str() {
+                    "-d" => delim = v.bytes().next().unwrap_or(0),
+                    "-t" => match v.parse::<f64>() {
+                        Ok(t) if t >= 0.0 => timeout = Some(t),
+                        _ => {
+                            sh.error(&format!("read: {v}: invalid timeout specification"));
+                            return 1;
+                        }
+                    },
+                    _ => match v.parse::<usize>() {
+                        Ok(n) => {
+                            nchars = Some(n);
+                            if a == "-N" {
+                                delim_off = true;
+                            }
+                        }
+                        Err(_) => {
+                            sh.error(&format!("read: {v}: invalid number"));
+                            return 1;
+                        }
+                    },
+                }
+            }
+            o if o.starts_with('-') && o.len() > 1 => {
+                sh.error(&format!("read: {o}: invalid option"));
+                write_fd(2, b"read: usage: read [-ers] [-a array] [-d delim] [-i text] [-n nchars] [-N nchars] [-p prompt] [-t timeout] [-u fd] [name ...]\n");
+                return 2;
+            }
             _ => names.push(a.clone()),
         }
         i += 1;
     }
+    if let Some(t) = timeout {
+        // Wait for input at most `t` seconds (poll(2) on fd 0).
+        let mut pfd = libc::pollfd {
+            fd: 0,
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        let ms = (t * 1000.0) as libc::c_int;
+        // SAFETY: one valid pollfd for the duration of the call.
+        let r = unsafe { libc::poll(&mut pfd, 1, ms) };
+        if r == 0 {
+            return 142;
+        }
+    }
     // One byte at a time, so that no input beyond the line is consumed.
     let mut line = Vec::new();
     let mut eof = false;
+    let mut count = 0usize;
     loop {
+        if nchars.is_some_and(|n| count >= n) {
+            break;
+        }
         let mut b = [0u8; 1];
         match std::io::Read::read(&mut FdReader(0), &mut b) {
             Ok(1) => {
-                if b[0] == b'\n' {
+                count += 1;
+                if b[0] == delim && !delim_off {
                     break;
                 }
                 if b[0] == b'\\' && !raw {
@@ -1359,4 +1448,119 @@ fn read(sh: &mut Shell, args: &[String]) -> i32 {
         }
     }
     i32::from(eof)
+}
+
+/// `getopts OPTSTRING NAME [ARGS…]` (bash's builtins/getopts.def): OPTIND
+/// and OPTARG; the position inside a cluster (`-abc`) is kept in the shell.
+fn getopts(sh: &mut Shell, args: &[String]) -> i32 {
+    if args.len() < 2 {
+        sh.error("getopts: usage: getopts optstring name [arg ...]");
+        return 2;
+    }
+    let (optstring, name) = (&args[0], &args[1]);
+    let argv: Vec<String> = if args.len() > 2 {
+        args[2..].to_vec()
+    } else {
+        sh.params.clone()
+    };
+    let silent = optstring.starts_with(':');
+    let optind: usize = sh
+        .get_var("OPTIND")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1)
+        .max(1);
+    if sh.getopts_state.0 != optind {
+        sh.getopts_state = (optind, 0);
+    }
+    let mut sub = sh.getopts_state.1;
+    let mut ind = optind;
+    let set = |sh: &mut Shell, n: &str, v: &str| {
+        let _ = sh.set_var(n, v.to_string());
+    };
+    let finish = |sh: &mut Shell, ind: usize, sub: usize| {
+        let _ = sh.set_var("OPTIND", ind.to_string());
+        sh.getopts_state = (ind, sub);
+    };
+    let Some(arg) = argv.get(ind - 1).cloned() else {
+        set(sh, name, "?");
+        finish(sh, ind, 0);
+        return 1;
+    };
+    if sub == 0 {
+        if arg == "--" {
+            set(sh, name, "?");
+            finish(sh, ind + 1, 0);
+            return 1;
+        }
+        if !arg.starts_with('-') || arg == "-" {
+            set(sh, name, "?");
+            finish(sh, ind, 0);
+            return 1;
+        }
+        sub = 1;
+    }
+    let chars: Vec<char> = arg.chars().collect();
+    let c = chars[sub];
+    sub += 1;
+    let at_end = sub >= chars.len();
+    if at_end {
+        ind += 1;
+        sub = 0;
+    }
+    let spec = optstring.trim_start_matches(':');
+    let pos = if c == ':' { None } else { spec.find(c) };
+    let Some(pos) = pos else {
+        if silent {
+            set(sh, name, "?");
+            set(sh, "OPTARG", &c.to_string());
+        } else {
+            write_fd(
+                2,
+                format!("{}: illegal option -- {c}\n", sh.arg0).as_bytes(),
+            );
+            set(sh, name, "?");
+            let _ = sh.unset_var("OPTARG");
+        }
+        finish(sh, ind, sub);
+        return 0;
+    };
+    let takes_arg = spec[pos + c.len_utf8()..].starts_with(':');
+    if takes_arg {
+        let optarg = if !at_end {
+            let rest: String = chars[sub..].iter().collect();
+            ind += 1;
+            sub = 0;
+            Some(rest)
+        } else {
+            let a = argv.get(ind - 1).cloned();
+            if a.is_some() {
+                ind += 1;
+            }
+            a
+        };
+        match optarg {
+            Some(a) => {
+                set(sh, "OPTARG", &a);
+                set(sh, name, &c.to_string());
+            }
+            None => {
+                if silent {
+                    set(sh, name, ":");
+                    set(sh, "OPTARG", &c.to_string());
+                } else {
+                    write_fd(
+                        2,
+                        format!("{}: option requires an argument -- {c}\n", sh.arg0).as_bytes(),
+                    );
+                    set(sh, name, "?");
+                    let _ = sh.unset_var("OPTARG");
+                }
+            }
+        }
+    } else {
+        set(sh, name, &c.to_string());
+        let _ = sh.unset_var("OPTARG");
+    }
+    finish(sh, ind, sub);
+    0
 }

@@ -435,6 +435,7 @@ pub fn lookup(sh: &Shell, name: &str) -> Option<String> {
             }
         }
         "LINENO" => Some(sh.lineno.to_string()),
+        "FUNCNAME" if !sh.func_names.is_empty() => sh.func_names.last().cloned(),
         "RANDOM" => Some((rand16() & 0x7fff).to_string()),
         _ => {
             if let Ok(n) = name.parse::<usize>() {
@@ -493,6 +494,7 @@ fn param(sh: &mut Shell, pe: &ParamExp, e: &mut Exp, quoted: bool) -> Result<(),
                 String::new()
             }
         },
+        ParamOp::Length if name == "@" || name == "*" => sh.params.len().to_string(),
         ParamOp::Length => match val {
             Some(v) => v.chars().count().to_string(),
             None => {

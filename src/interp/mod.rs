@@ -142,6 +142,10 @@ pub struct Shell {
     pub status_from_subst: Option<i32>,
     /// Depth of `source` / `.` (where `return` is allowed).
     pub source_depth: u32,
+    /// Names of the functions being executed (`$FUNCNAME`).
+    pub func_names: Vec<String>,
+    /// `getopts`: (the OPTIND it last set, position inside that argument).
+    pub getopts_state: (usize, usize),
     /// Nesting of command substitutions and evals (`set -x` prefix).
     pub xtrace_level: u32,
     /// The signal that killed the child last waited for.
@@ -179,6 +183,8 @@ impl Shell {
             last_wait_signal: None,
             fg_signaled: None,
             xtrace_level: 1,
+            getopts_state: (0, 0),
+            func_names: Vec::new(),
         };
         for (k, v) in std::env::vars_os() {
             if let (Ok(k), Ok(v)) = (k.into_string(), v.into_string()) {
@@ -219,6 +225,13 @@ impl Shell {
                 },
             );
         }
+        sh.vars.insert(
+            "OPTIND".into(),
+            Var {
+                value: "1".into(),
+                ..Var::default()
+            },
+        );
         if !sh.vars.contains_key("PS4") {
             sh.vars.insert(
                 "PS4".into(),
@@ -443,7 +456,10 @@ impl Shell {
                 r
             }
             Err(e) => {
-                self.error(&e.message);
+                let src = Source::new("", text);
+                let line = self.lineno + src.line_of(e.offset) - 1;
+                let prefix = format!("{}: eval", self.src_name());
+                proc::write_fd(2, bash_syntax_lines(&prefix, line, text, &e).as_bytes());
                 Ok(2)
             }
         }
@@ -487,6 +503,10 @@ impl Shell {
             if ao.rest.is_empty() && !ao.first.bang && ao.first.cmds.len() == 1 {
                 return proc::run_in_child(sh, &ao.first.cmds[0]);
             }
+            // bash without job control: asynchronous commands ignore
+            // SIGINT and SIGQUIT (unless trapped inside them).
+            proc::set_signal(libc::SIGINT, Some(false));
+            proc::set_signal(libc::SIGQUIT, Some(false));
             sh.run_and_or(&item.and_or)
         })?;
         self.last_bg = Some(pid);
@@ -813,4 +833,39 @@ fn same_dir(a: &str, b: &str) -> bool {
         }
         _ => false,
     }
+}
+
+/// bash's report of a syntax error: `PREFIX: line N: message`, and for an
+/// unexpected token a second line quoting the source line.
+pub fn bash_syntax_lines(
+    prefix: &str,
+    line: usize,
+    text: &str,
+    e: &crate::syntax::SyntaxError,
+) -> String {
+    let mut s = format!("{prefix}: line {line}: {}\n", e.message);
+    if e.message.contains("near unexpected token") {
+        let at = e.offset.min(text.len());
+        let start = text[..at].rfind('\n').map(|i| i + 1).unwrap_or(0);
+        let end = text[start..]
+            .find('\n')
+            .map(|i| start + i)
+            .unwrap_or(text.len());
+        s.push_str(&format!("{prefix}: line {line}: `{}'\n", &text[start..end]));
+    }
+    s
+}
+
+/// The line bash names for a syntax error in `text`: the offending token's,
+/// or for an unexpected end of file the line where it met the end.
+pub fn syntax_error_line(text: &str, e: &crate::syntax::SyntaxError) -> usize {
+    if e.message.contains("EOF while looking") {
+        return text.matches('\n').count() + usize::from(!text.ends_with('\n'));
+    }
+    let line = Source::new("", text).line_of(e.offset);
+    if e.message.contains("end of file") && !text.ends_with('\n') {
+        // bash reads one more (empty) line before it sees the end.
+        return line + 1;
+    }
+    line
 }

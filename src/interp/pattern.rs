@@ -96,11 +96,23 @@ fn parse_class(chars: &[char], start: usize) -> Option<(Tok, usize)> {
             return Some((Tok::Class(neg, items), i + 1));
         }
         first = false;
-        if c == '[' && i + 1 < chars.len() && chars[i + 1] == ':' {
-            let rest: String = chars[i + 2..].iter().collect();
-            if let Some(end) = rest.find(":]") {
-                items.push(ClassItem::Named(rest[..end].to_string()));
-                i += 2 + end + 2;
+        if c == '[' && i + 1 < chars.len() && matches!(chars[i + 1], ':' | '.' | '=') {
+            // [:class:], [.sym.], [=equiv=]
+            let kind = chars[i + 1];
+            let body = i + 2;
+            let end = (body..chars.len().saturating_sub(1))
+                .find(|&k| chars[k] == kind && chars[k + 1] == ']');
+            if let Some(end) = end {
+                let name: String = chars[body..end].iter().collect();
+                if kind == ':' {
+                    items.push(ClassItem::Named(name));
+                } else {
+                    let mut it = name.chars();
+                    if let (Some(x), None) = (it.next(), it.next()) {
+                        items.push(ClassItem::Char(x));
+                    }
+                }
+                i = end + 2;
                 continue;
             }
         }

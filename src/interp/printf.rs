@@ -4,17 +4,21 @@
 //! Text is handled as bytes, as bash does in the C locale; `\u` escapes
 //! and `'c` character codes use UTF-8 only when the locale is UTF-8.
 
-/// Is the locale (LC_ALL, else LC_CTYPE, else LANG) a UTF-8 one?
+/// Is the locale (LC_ALL, else LC_CTYPE, else LANG) a UTF-8 one? Read
+/// once from the process environment (nsh does not change its own).
 pub fn utf8_locale() -> bool {
-    for k in ["LC_ALL", "LC_CTYPE", "LANG"] {
-        if let Some(v) = std::env::var_os(k) {
-            let v = v.to_string_lossy().to_ascii_lowercase();
-            if !v.is_empty() {
-                return v.contains("utf-8") || v.contains("utf8");
+    static UTF8: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *UTF8.get_or_init(|| {
+        for k in ["LC_ALL", "LC_CTYPE", "LANG"] {
+            if let Some(v) = std::env::var_os(k) {
+                let v = v.to_string_lossy().to_ascii_lowercase();
+                if !v.is_empty() {
+                    return v.contains("utf-8") || v.contains("utf8");
+                }
             }
         }
-    }
-    false
+        false
+    })
 }
 
 /// The bytes of code point `v` for a `\u`/`\U` escape: UTF-8 in a UTF-8
@@ -672,26 +676,20 @@ impl Args<'_> {
         v
     }
 
-    /// `getint` (for `*` widths and precisions).
+    /// `getint` (for `*` widths and precisions). Like bash, the range is
+    /// checked only when another argument follows, and the warning names
+    /// that next argument.
     fn small_int(&mut self) -> i64 {
-        let had = self.next < self.args.len();
-        let v = self.int(false);
-        let v = v as i64;
-        if had && self.next < self.args.len() {
-            // bash checks the range only while arguments remain.
-        }
+        let v = self.int(false) as i64;
+        let Some(next) = self.args.get(self.next).cloned() else {
+            return v as i32 as i64;
+        };
         if v > i32::MAX as i64 {
-            if had {
-                let w = self.args[self.next - 1].clone();
-                self.erange(w.as_bytes());
-            }
+            self.erange(next.as_bytes());
             return i32::MAX as i64;
         }
         if v < i32::MIN as i64 {
-            if had {
-                let w = self.args[self.next - 1].clone();
-                self.erange(w.as_bytes());
-            }
+            self.erange(next.as_bytes());
             return i32::MIN as i64;
         }
         v
@@ -711,6 +709,37 @@ impl Args<'_> {
         }
         v
     }
+}
+
+/// `strftime(fmt)` of `secs` (-1: now) in local time.
+fn strftime(fmt: &[u8], secs: i64) -> Vec<u8> {
+    let now = || {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs() as i64)
+            .unwrap_or(0)
+    };
+    let t: libc::time_t = if secs == -1 || secs == -2 {
+        now()
+    } else {
+        secs
+    };
+    let Ok(cfmt) = std::ffi::CString::new(fmt) else {
+        return Vec::new();
+    };
+    let mut buf = vec![0u8; 1024];
+    // SAFETY: tm is a plain C struct filled by localtime_r; strftime writes
+    // at most buf.len() bytes into buf and NUL-terminates.
+    unsafe {
+        let mut tm: libc::tm = std::mem::zeroed();
+        if libc::localtime_r(&t, &mut tm).is_null() {
+            let zero: libc::time_t = 0;
+            libc::localtime_r(&zero, &mut tm);
+        }
+        let n = libc::strftime(buf.as_mut_ptr().cast(), buf.len(), cfmt.as_ptr(), &tm);
+        buf.truncate(n);
+    }
+    buf
 }
 
 /// A parsed conversion specification.
@@ -996,7 +1025,50 @@ pub fn printf(fmt: &str, args: &[String]) -> (Vec<u8>, Vec<String>, i32) {
             }
             let conv = f[i];
             i += 1;
+            if conv == b'(' {
+                // %(strftime)T
+                let mut depth = 1;
+                let fstart = i;
+                while i < f.len() {
+                    if f[i] == b'(' {
+                        depth += 1;
+                    } else if f[i] == b')' {
+                        depth -= 1;
+                        if depth == 0 {
+                            break;
+                        }
+                    }
+                    i += 1;
+                }
+                let tf = f[fstart..i.min(f.len())].to_vec();
+                i += 1;
+                if at(i) != b'T' {
+                    let shown = if i < f.len() { at(i) as char } else { '\0' };
+                    a.errs.push(format!(
+                        "printf: warning: `{shown}': invalid time format specification"
+                    ));
+                    out.push(b'%');
+                    i = start + 1;
+                    continue;
+                }
+                i += 1;
+                let tf = if tf.is_empty() { b"%X".to_vec() } else { tf };
+                let secs = if a.next < a.args.len() {
+                    a.int(false) as i64
+                } else {
+                    -1
+                };
+                let body = strftime(&tf, secs);
+                let n = sp.prec.map_or(body.len(), |p| p.min(body.len()));
+                pad_bytes(&mut out, &body[..n], &sp);
+                continue;
+            }
             match conv {
+                b'n' => {
+                    // Assigns the count so far to a variable: the shell
+                    // does not see it from here; the argument is used up.
+                    a.take();
+                }
                 b'c' => {
                     let ch = a
                         .take()

@@ -58,6 +58,23 @@ impl std::io::Read for FdReader {
     }
 }
 
+/// The C library's text for an OS error, as bash prints it
+/// ("No such file or directory", "Bad file descriptor").
+pub fn strerror(e: &std::io::Error) -> String {
+    match e.raw_os_error() {
+        // SAFETY: strerror returns a pointer to a NUL-terminated string
+        // that stays valid until the next call; it is copied at once.
+        Some(n) => unsafe {
+            let p = libc::strerror(n);
+            if p.is_null() {
+                return e.to_string();
+            }
+            std::ffi::CStr::from_ptr(p).to_string_lossy().into_owned()
+        },
+        None => e.to_string(),
+    }
+}
+
 /// Write all of `buf` to `fd`, ignoring errors (as bash's messages do).
 pub fn write_fd(fd: i32, buf: &[u8]) -> bool {
     std::io::Write::write_all(&mut FdWriter(fd), buf).is_ok()
@@ -227,6 +244,24 @@ pub fn fork_child(sh: &mut Shell, f: impl FnOnce(&mut Shell) -> Ex) -> Result<i3
 
 /// Wait for `pid`; its exit status (128+N if killed by signal N).
 pub fn wait_pid(sh: &mut Shell, pid: i32) -> i32 {
+    wait_pid_with(sh, pid, false)
+}
+
+/// The `wait` builtin's wait: a trapped signal interrupts it, and it
+/// returns 128+N at once so that the trap runs (bash's `wait` does).
+pub fn wait_pid_interruptible(sh: &mut Shell, pid: i32) -> i32 {
+    wait_pid_with(sh, pid, true)
+}
+
+/// A trapped signal that arrived and was not yet handled.
+pub fn pending_signal() -> Option<i32> {
+    PENDING
+        .iter()
+        .position(|p| p.load(Ordering::SeqCst))
+        .map(|i| i as i32)
+}
+
+fn wait_pid_with(sh: &mut Shell, pid: i32, interruptible: bool) -> i32 {
     sh.last_wait_signal = None;
     loop {
         match waitpid(Pid::from_raw(pid), None) {
@@ -237,7 +272,14 @@ pub fn wait_pid(sh: &mut Shell, pid: i32) -> i32 {
                 return record(sh, pid, 128 + s as i32);
             }
             Ok(_) => continue,
-            Err(nix::errno::Errno::EINTR) => continue,
+            Err(nix::errno::Errno::EINTR) => {
+                if interruptible {
+                    if let Some(sig) = pending_signal() {
+                        return 128 + sig;
+                    }
+                }
+                continue;
+            }
             Err(_) => {
                 return sh
                     .jobs
@@ -630,7 +672,7 @@ fn apply_one(sh: &mut Shell, r: &Redir, mut saved: Option<&mut Saved>) -> Result
 }
 
 fn redir_error(sh: &Shell, target: &str, e: &std::io::Error) -> i32 {
-    sh.error(&format!("{target}: {}", crate::backend::netns::strerror(e)));
+    sh.error(&format!("{target}: {}", crate::interp::proc::strerror(e)));
     1
 }
 

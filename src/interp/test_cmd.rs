@@ -8,6 +8,18 @@ use std::os::unix::fs::{FileTypeExt, MetadataExt};
 /// status (0 true, 1 false, 2 error) and an error text without the
 /// `FILE: line N: ` prefix.
 pub fn run(name: &str, args: &[String]) -> (i32, Option<String>) {
+    let env_set = |v: &str| std::env::var_os(v).is_some();
+    run_with(name, args, &env_set, &|_: &str| false)
+}
+
+/// [`run`] with the shell's state for `-v NAME` (`var_set`: is the
+/// variable set?) and `-o OPT` (`opt_set`: is the `set -o` option on?).
+pub fn run_with(
+    name: &str,
+    args: &[String],
+    var_set: &dyn Fn(&str) -> bool,
+    opt_set: &dyn Fn(&str) -> bool,
+) -> (i32, Option<String>) {
     let mut args: Vec<&str> = args.iter().map(String::as_str).collect();
     if name == "[" {
         if args.last() != Some(&"]") {
@@ -19,6 +31,8 @@ pub fn run(name: &str, args: &[String]) -> (i32, Option<String>) {
         args: &args,
         pos: 0,
         bracket: name == "[",
+        var_set,
+        opt_set,
     };
     if args.is_empty() {
         return (1, None);
@@ -44,6 +58,8 @@ struct T<'a> {
     pos: usize,
     /// `[`: bash still sees the `]` just past the last argument.
     bracket: bool,
+    var_set: &'a dyn Fn(&str) -> bool,
+    opt_set: &'a dyn Fn(&str) -> bool,
 }
 
 type R<T> = Result<T, String>;
@@ -286,7 +302,12 @@ impl<'a> T<'a> {
         }
         self.advance(true)?;
         self.pos += 1;
-        Ok(unary_test(op, self.arg(self.pos - 1)))
+        let x = self.arg(self.pos - 1);
+        Ok(match op {
+            "-v" => (self.var_set)(x),
+            "-o" => (self.opt_set)(x),
+            _ => unary_test(op, x),
+        })
     }
 }
 
@@ -336,9 +357,8 @@ fn unary_test(op: &str, x: &str) -> bool {
         "-t" => legal_number(x).is_some_and(isatty),
         "-n" => !x.is_empty(),
         "-z" => x.is_empty(),
-        // Shell state this module cannot see: the environment stands in
-        // for variables; options and namerefs are never set.
-        "-v" => std::env::var_os(x).is_some(),
+        // -v and -o are answered by the caller's state (run_with); nsh
+        // has no namerefs (-R).
         _ => false,
     }
 }

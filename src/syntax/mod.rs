@@ -68,7 +68,26 @@ fn parse_at(text: &str, base: usize, rule: Rule) -> Result<List, SyntaxError> {
     })?;
     // Here-document bodies, in source order (see the top of the grammar).
     let mut bodies = std::collections::VecDeque::new();
-    for b in prog.clone().into_inner().flatten() {
+    let has_heredoc = text.contains("<<");
+    for b in prog
+        .clone()
+        .into_inner()
+        .flatten()
+        .take(if has_heredoc { usize::MAX } else { 0 })
+    {
+        if b.as_rule() == Rule::newline
+            && b.clone()
+                .into_inner()
+                .filter(|h| h.as_rule() == Rule::heredoc_body)
+                .count()
+                > 1
+        {
+            let sp = b.as_span();
+            return Err(SyntaxError::unsupported(
+                "more than one here-document on a line",
+                Span::new(base + sp.start(), base + sp.start() + 1),
+            ));
+        }
         if b.as_rule() == Rule::heredoc_body {
             let mut text = String::new();
             let mut start = None;
@@ -860,3 +879,85 @@ fn push_quoted(parts: &mut Vec<WordPart>, s: &str) {
 }
 
 use crate::interp::printf::ansi_c;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn simple(l: &List, i: usize) -> &SimpleCmd {
+        match &l.items[i].and_or.first.cmds[0].kind {
+            CommandKind::Simple(s) => s,
+            k => panic!("not a simple command: {k:?}"),
+        }
+    }
+
+    #[test]
+    fn words_keep_their_spans() {
+        let l = parse("echo  a \"b c\"\n").expect("parses");
+        let s = simple(&l, 0);
+        let spans: Vec<(usize, usize)> =
+            s.words.iter().map(|w| (w.span.start, w.span.end)).collect();
+        assert_eq!(spans, vec![(0, 4), (6, 7), (8, 13)]);
+        assert_eq!(l.items[0].span.start, 0);
+    }
+
+    #[test]
+    fn assignments_redirections_and_lists() {
+        let l = parse("X=1 Y+=2 cmd >out 2>&1 & a && b || c; ! d | e\n").expect("parses");
+        assert_eq!(l.items.len(), 3);
+        assert!(l.items[0].background);
+        let s = simple(&l, 0);
+        assert_eq!(s.assigns.len(), 2);
+        assert!(s.assigns[1].append);
+        assert_eq!(s.redirs.len(), 2);
+        assert_eq!(s.redirs[1].fd, Some(2));
+        assert_eq!(s.redirs[1].op, RedirOp::DupOut);
+        assert_eq!(l.items[1].and_or.rest.len(), 2);
+        assert!(l.items[2].and_or.first.bang);
+        assert_eq!(l.items[2].and_or.first.cmds.len(), 2);
+    }
+
+    #[test]
+    fn display_prints_shell_text_back() {
+        for src in [
+            "echo a 'b c' \"$x ${y:-d}\" $(ls) $((1 + 2))",
+            "if a; then b; elif c; then d; else e; fi",
+            "for x in 1 2; do echo $x; done",
+            "case $x in a|b) echo ab ;; esac",
+            "f () { echo hi; }",
+        ] {
+            let l = parse(src).expect("parses");
+            let printed = l.items[0].and_or.to_string();
+            let again = parse(&printed).unwrap_or_else(|e| panic!("{printed}: {e:?}"));
+            assert_eq!(again.items[0].and_or.to_string(), printed, "{src}");
+        }
+    }
+
+    #[test]
+    fn here_document_bodies() {
+        let l = parse("cat <<EOF\nhello $x\nEOF\ncat <<'E'\nraw $x\nE\n\tcat <<-T\n\tx\n\tT\n")
+            .expect("parses");
+        let r0 = &simple(&l, 0).redirs[0];
+        assert!(matches!(r0.op, RedirOp::HereDoc { strip_tabs: false }));
+        assert!(r0
+            .target
+            .parts
+            .iter()
+            .any(|p| matches!(p, WordPart::Param(_))));
+        let r1 = &simple(&l, 1).redirs[0];
+        assert!(matches!(&r1.target.parts[..], [WordPart::Quoted(t)] if t == "raw $x\n"));
+        let r2 = &simple(&l, 2).redirs[0];
+        assert!(matches!(&r2.target.parts[..], [WordPart::Quoted(t)] if t == "x\n"));
+    }
+
+    #[test]
+    fn errors_name_bash_token_and_offset() {
+        let e = parse("if true; then\n  echo x\nfi fi\n").expect_err("fails");
+        assert_eq!(e.message, "syntax error near unexpected token `fi'");
+        assert_eq!(e.offset, 26);
+        let e = parse("while true; do\n").expect_err("fails");
+        assert_eq!(e.message, "syntax error: unexpected end of file");
+        let e = parse("echo 'x\n").expect_err("fails");
+        assert_eq!(e.message, "unexpected EOF while looking for matching `''");
+    }
+}

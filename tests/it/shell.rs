@@ -271,6 +271,11 @@ true && echo ok
 set +x
 echo quiet
 "#;
+    xtrace_quoting: r##"
+set -x
+: a=b =x x= a^b a%b a,b a@b "a{b" "a}" "#x" "x#" "~x" "x~" "a:b" "a+b" "!x" "a!" "a*" "a?" "a[1]" "\$x" "a\\b" "a
+b" "it's"
+"##;
     xtrace_ps4: r#"
 PS4='>> '
 set -x
@@ -404,6 +409,71 @@ cleanup() { echo "cleanup $1"; }
 trap 'cleanup done' EXIT
 echo end
 "#;
+    getopts_builtin: r#"
+echo "OPTIND starts at $OPTIND"
+f() {
+  OPTIND=1
+  while getopts "ab:c" opt; do
+    echo "opt=$opt OPTARG=${OPTARG-unset} OPTIND=$OPTIND"
+  done
+  echo "end $? OPTIND=$OPTIND opt=$opt"
+  shift $((OPTIND-1)); echo "rest: $*"
+}
+f -a -b val -ca rest1 rest2
+f -x -b
+f -bfoo -- -a
+OPTIND=1; while getopts ":b:" o -z -b; do echo "silent o=$o OPTARG=$OPTARG"; done
+"#;
+    sigpipe_default_in_pipelines: r#"
+yes | head -1
+for i in 1 2 3 4 5 6 7 8 9 10; do echo $i; done | head -2
+seq 1 100000 | while read l; do echo "$l"; done | head -1
+"#;
+    funcname_and_param_count: r#"
+f() { echo "$0 $FUNCNAME"; g; }; g() { echo $FUNCNAME; }; f; echo "[$FUNCNAME]"
+set -- a b c d e f g h i j k; echo ${10} $10 ${#@} ${#*}
+"#;
+    type_prints_functions_as_bash: r#"
+f() { echo hi; x=1; if true; then echo a; elif false; then :; else echo b; fi; for i in 1 2; do echo $i; done; while false; do :; done; case $x in a|b) echo c;; *) ;; esac; { echo g; } > /dev/null; (echo s); echo a | cat && true || false; local y="q r"; echo "$y" >&2; cat <<EOF
+doc $x
+EOF
+}
+type f
+g() { sleep 1 & wait; }
+type g
+h() {
+  for a in x; do
+    case $a in
+      x) echo "$a" 2>&1 ;;
+    esac
+  done
+  until true; do :; done
+  ! false
+}
+type h
+"#;
+    write_errors_and_os_messages: r#"
+echo hi >&-; echo $?; printf x >&-; echo $?
+cd /nonexist; cat < /nonexist; kill 999999; . /nonexist
+echo "status $?"
+"#;
+    read_options: r#"
+printf "a:b;c" | { read -d ";" x; echo "[$x] $?"; }
+printf "abcdef" | { read -n 3 x; echo "[$x]"; read y; echo "[$y] $?"; }
+read -t 0.1 z < /dev/null; echo "t $?"
+printf "ab\ncd" | { read -N 4 q; echo "[$q]"; }
+read -q 2>&1; echo $?
+"#;
+    trap_interrupts_wait: r#"
+trap "echo got TERM" TERM
+sleep 1 &
+spid=$!
+( sleep 0.3; kill -TERM $$ ) &
+wait $spid
+echo "wait status $?"
+wait $spid
+echo "second wait $?"
+"#;
     let_builtin: r#"
 let x=3+4 "y=x*2"; echo $x $y
 let 0; echo "let zero $?"
@@ -477,6 +547,12 @@ fn unsupported_syntax_is_an_error_not_a_misparse() {
         ("cat <(echo x)\n", "process substitution"),
         ("echo ${x/a/b}\n", "not supported"),
         ("select x in a b; do :; done\n", "`select'"),
+        ("((i++))\n", "`(('"),
+        ("for ((i=0;i<3;i++)); do :; done\n", "`for (('"),
+        (
+            "cat <<A; cat <<B\na\nA\nb\nB\necho x\n",
+            "more than one here-document",
+        ),
     ] {
         let r = run_script_with(&[&nsh], script, &[], false);
         assert_eq!(r.status, 2, "{script}: {}", r.stderr);
