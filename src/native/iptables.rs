@@ -3,7 +3,6 @@
 //! of consecutive commands, committed by `NetCtx::barrier`); listings
 //! commit first, then read the view.
 
-
 use crate::backend::nft::{builtin_chains, Chain, IptEntry, NftError, Op, Ruleset, XtTarget};
 use crate::native::{Io, NetCtx, Outcome, Word};
 use crate::netcmd::iptables::{parse, Command, IptCmd};
@@ -106,31 +105,79 @@ fn execute(ctx: &mut NetCtx, prog: &str, cmd: &IptCmd, io: &mut Io) -> Result<()
     let table = cmd.table.clone();
     let rule = || cmd.entry.to_rule();
     let op = match &cmd.command {
-        Command::Append(chain) => Op::Append { table, chain: chain.clone(), rule: rule() },
-        Command::Insert(chain, pos) => Op::Insert { table, chain: chain.clone(), pos: *pos, rule: rule() },
-        Command::Replace(chain, pos) => Op::Replace { table, chain: chain.clone(), pos: *pos, rule: rule() },
-        Command::Delete(chain, Some(pos)) => Op::Delete { table, chain: chain.clone(), pos: *pos },
+        Command::Append(chain) => Op::Append {
+            table,
+            chain: chain.clone(),
+            rule: rule(),
+        },
+        Command::Insert(chain, pos) => Op::Insert {
+            table,
+            chain: chain.clone(),
+            pos: *pos,
+            rule: rule(),
+        },
+        Command::Replace(chain, pos) => Op::Replace {
+            table,
+            chain: chain.clone(),
+            pos: *pos,
+            rule: rule(),
+        },
+        Command::Delete(chain, Some(pos)) => Op::Delete {
+            table,
+            chain: chain.clone(),
+            pos: *pos,
+        },
         Command::Delete(chain, None) => {
             let rs = ctx.nft.ruleset(ns)?;
             let pos = find_rule(rs, &table, chain, &cmd.entry)?;
-            Op::Delete { table, chain: chain.clone(), pos }
+            Op::Delete {
+                table,
+                chain: chain.clone(),
+                pos,
+            }
         }
         Command::Check(chain) => {
             let rs = ctx.nft.ruleset(ns)?;
             find_rule(rs, &table, chain, &cmd.entry)?;
             return Ok(());
         }
-        Command::Policy(chain, accept) => Op::Policy { table, chain: chain.clone(), accept: *accept },
-        Command::NewChain(chain) => Op::NewChain { table, chain: chain.clone() },
-        Command::DeleteChain(chain) => Op::DeleteChain { table, chain: chain.clone() },
-        Command::RenameChain(old, new) => Op::RenameChain { table, old: old.clone(), new: new.clone() },
-        Command::Flush(chain) => Op::Flush { table, chain: chain.clone() },
-        Command::Zero(chain) => Op::Zero { table, chain: chain.clone() },
+        Command::Policy(chain, accept) => Op::Policy {
+            table,
+            chain: chain.clone(),
+            accept: *accept,
+        },
+        Command::NewChain(chain) => Op::NewChain {
+            table,
+            chain: chain.clone(),
+        },
+        Command::DeleteChain(chain) => Op::DeleteChain {
+            table,
+            chain: chain.clone(),
+        },
+        Command::RenameChain(old, new) => Op::RenameChain {
+            table,
+            old: old.clone(),
+            new: new.clone(),
+        },
+        Command::Flush(chain) => Op::Flush {
+            table,
+            chain: chain.clone(),
+        },
+        Command::Zero(chain) => Op::Zero {
+            table,
+            chain: chain.clone(),
+        },
         Command::ListRules(chain) => return list_rules(ctx, prog, cmd, chain.as_deref(), io),
         Command::List(chain) => {
             list(ctx, prog, cmd, chain.as_deref(), io)?;
             if cmd.zero_after_list {
-                ctx.nft.queue(ns, Op::Zero { table, chain: chain.clone() })?;
+                ctx.nft.queue(
+                    ns,
+                    Op::Zero {
+                        table,
+                        chain: chain.clone(),
+                    },
+                )?;
             }
             return Ok(());
         }
@@ -161,14 +208,24 @@ fn select<'a>(chains: &'a [Chain], chain: Option<&str>) -> Result<Vec<&'a Chain>
     }
 }
 
-fn list_rules(ctx: &mut NetCtx, _prog: &str, cmd: &IptCmd, chain: Option<&str>, io: &mut Io) -> Result<(), NftError> {
+fn list_rules(
+    ctx: &mut NetCtx,
+    _prog: &str,
+    cmd: &IptCmd,
+    chain: Option<&str>,
+    io: &mut Io,
+) -> Result<(), NftError> {
     let rs = view(ctx, cmd.verbose, io)?;
     let chains = chains_of(rs, &cmd.table);
     let sel = select(&chains, chain)?;
     let mut o = String::new();
     for c in &sel {
         if is_builtin(&cmd.table, &c.name) {
-            let pol = if c.policy == Some(0) { "DROP" } else { "ACCEPT" };
+            let pol = if c.policy == Some(0) {
+                "DROP"
+            } else {
+                "ACCEPT"
+            };
             o.push_str(&format!("-P {} {pol}", c.name));
             if cmd.verbose {
                 o.push_str(&format!(" -c {} {}", c.counters.0, c.counters.1));
@@ -194,7 +251,13 @@ fn list_rules(ctx: &mut NetCtx, _prog: &str, cmd: &IptCmd, chain: Option<&str>, 
     Ok(())
 }
 
-fn list(ctx: &mut NetCtx, _prog: &str, cmd: &IptCmd, chain: Option<&str>, io: &mut Io) -> Result<(), NftError> {
+fn list(
+    ctx: &mut NetCtx,
+    _prog: &str,
+    cmd: &IptCmd,
+    chain: Option<&str>,
+    io: &mut Io,
+) -> Result<(), NftError> {
     let rs = view(ctx, cmd.verbose, io)?;
     let chains = chains_of(rs, &cmd.table);
     let sel = select(&chains, chain)?;

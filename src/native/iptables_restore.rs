@@ -2,8 +2,6 @@
 //! nf_tables transaction (all lines are parsed first; then queued and
 //! committed together), as iptables-nft 1.8.9's `xtables_restore_parse`.
 
-
-
 use crate::backend::nft::{builtin_chains, Op};
 use crate::native::{Io, NetCtx, Outcome, Word};
 use crate::netcmd::iptables::parse;
@@ -89,7 +87,12 @@ pub fn run(ctx: &mut NetCtx, args: &[Word], io: &mut Io) -> Outcome {
         if let Some(t) = l.strip_prefix('*') {
             table = Some(t.to_string());
             if !noflush {
-                plan.push((n, Step::Op(Op::FlushTable { table: t.to_string() })));
+                plan.push((
+                    n,
+                    Step::Op(Op::FlushTable {
+                        table: t.to_string(),
+                    }),
+                ));
             }
             continue;
         }
@@ -110,11 +113,26 @@ pub fn run(ctx: &mut NetCtx, args: &[Word], io: &mut Io) -> Outcome {
             let builtin = builtin_chains(&tbl).iter().any(|b| b.0 == *chain);
             if builtin {
                 if *pol != "-" {
-                    plan.push((n, Step::Op(Op::Policy { table: tbl.clone(), chain: chain.to_string(), accept: *pol == "ACCEPT" })));
+                    plan.push((
+                        n,
+                        Step::Op(Op::Policy {
+                            table: tbl.clone(),
+                            chain: chain.to_string(),
+                            accept: *pol == "ACCEPT",
+                        }),
+                    ));
                 }
                 if counters {
                     if let Some((p, b)) = w.get(2).and_then(|c| parse_counters(c)) {
-                        plan.push((n, Step::Op(Op::ChainCounters { table: tbl.clone(), chain: chain.to_string(), packets: p, bytes: b })));
+                        plan.push((
+                            n,
+                            Step::Op(Op::ChainCounters {
+                                table: tbl.clone(),
+                                chain: chain.to_string(),
+                                packets: p,
+                                bytes: b,
+                            }),
+                        ));
                     }
                 }
             } else {
@@ -131,14 +149,20 @@ pub fn run(ctx: &mut NetCtx, args: &[Word], io: &mut Io) -> Outcome {
         match parse(prog, &full) {
             Ok(c) => plan.push((n, Step::Cmd(Box::new(c)))),
             Err(e) => {
-                let text = e.text.replacen('\n', &format!("\nError occurred at line: {n}\n"), 1);
+                let text = e
+                    .text
+                    .replacen('\n', &format!("\nError occurred at line: {n}\n"), 1);
                 let _ = io.stderr.write_all(text.as_bytes());
                 return Outcome::Status(e.status);
             }
         }
     }
     if table.is_some() {
-        let _ = writeln!(io.stderr, "{prog}: COMMIT expected at line {}", input.lines().count() + 1);
+        let _ = writeln!(
+            io.stderr,
+            "{prog}: COMMIT expected at line {}",
+            input.lines().count() + 1
+        );
         return Outcome::Status(1);
     }
     let _ = ops;
@@ -158,16 +182,27 @@ pub fn run(ctx: &mut NetCtx, args: &[Word], io: &mut Io) -> Outcome {
                     .map(|rs| rs.table(&t).and_then(|x| x.chain(&c)).is_some())
                     .unwrap_or(false);
                 if exists {
-                    ctx.nft.queue(ns.as_ref(), Op::Flush { table: t, chain: Some(c) })
+                    ctx.nft.queue(
+                        ns.as_ref(),
+                        Op::Flush {
+                            table: t,
+                            chain: Some(c),
+                        },
+                    )
                 } else {
-                    ctx.nft.queue(ns.as_ref(), Op::NewChain { table: t, chain: c })
+                    ctx.nft
+                        .queue(ns.as_ref(), Op::NewChain { table: t, chain: c })
                 }
             }
             Step::Cmd(c) => {
                 let mut sink = Vec::new();
                 let mut err = Vec::new();
                 let mut empty: &[u8] = &[];
-                let mut sub = Io { stdin: &mut empty, stdout: &mut sink, stderr: &mut err };
+                let mut sub = Io {
+                    stdin: &mut empty,
+                    stdout: &mut sink,
+                    stderr: &mut err,
+                };
                 let st = crate::native::iptables::execute_cmd(ctx, prog, &c, &mut sub);
                 if st != 0 {
                     let _ = writeln!(io.stderr, "{prog}: line {n} failed");

@@ -2,7 +2,6 @@
 //! as iptables-nft 1.8.9 prints it (`iptables/iptables-save.c`,
 //! `nft_chain_save`, `nft_rule_save`).
 
-
 use crate::backend::nft::Ruleset;
 use crate::native::iptables::chains_of;
 use crate::native::{Io, NetCtx, Outcome, Word};
@@ -53,7 +52,10 @@ pub fn render(rs: &Ruleset, only: Option<&str>, counters: bool) -> String {
                 _ if is_builtin(table, &c.name) => "ACCEPT",
                 _ => "-",
             };
-            o.push_str(&format!(":{} {pol} [{}:{}]\n", c.name, c.counters.0, c.counters.1));
+            o.push_str(&format!(
+                ":{} {pol} [{}:{}]\n",
+                c.name, c.counters.0, c.counters.1
+            ));
         }
         for c in &chains {
             for r in &c.rules {

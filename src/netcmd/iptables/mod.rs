@@ -295,15 +295,28 @@ fn parse_port(prog: &str, s: &str, proto: &str, i: usize) -> Result<u16, ParseEr
             return Ok(n as u16);
         }
     }
-    service_port(s, proto)
-        .ok_or_else(|| param_problem(prog, &format!("invalid port/service `{s}' specified"), Some(i)))
+    service_port(s, proto).ok_or_else(|| {
+        param_problem(
+            prog,
+            &format!("invalid port/service `{s}' specified"),
+            Some(i),
+        )
+    })
 }
 
 fn parse_port_range(prog: &str, s: &str, proto: &str, i: usize) -> Result<[u16; 2], ParseError> {
     match s.split_once(':') {
         Some((a, b)) => {
-            let lo = if a.is_empty() { 0 } else { parse_port(prog, a, proto, i)? };
-            let hi = if b.is_empty() { 65535 } else { parse_port(prog, b, proto, i)? };
+            let lo = if a.is_empty() {
+                0
+            } else {
+                parse_port(prog, a, proto, i)?
+            };
+            let hi = if b.is_empty() {
+                65535
+            } else {
+                parse_port(prog, b, proto, i)?
+            };
             if lo > hi {
                 return Err(param_problem(
                     prog,
@@ -341,7 +354,9 @@ fn parse_nat(prog: &str, s: &str, i: usize, proto: u16) -> Result<NatRange, Pars
             None => (ips, ips),
         };
         let bad = || param_problem(prog, &format!("Bad IP address \"{a}\""), Some(i));
-        r.min_ip = parse_dotted(a).filter(|_| a.split('.').count() == 4).ok_or_else(bad)?;
+        r.min_ip = parse_dotted(a)
+            .filter(|_| a.split('.').count() == 4)
+            .ok_or_else(bad)?;
         r.max_ip = parse_dotted(b).ok_or_else(bad)?;
         r.flags |= NF_NAT_RANGE_MAP_IPS;
     }
@@ -380,7 +395,11 @@ pub fn parse(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
     let mut origin: Vec<usize> = Vec::new();
     for (k, w) in words.iter().enumerate() {
         let b = w.as_bytes();
-        if b.len() > 2 && b[0] == b'-' && b[1] != b'-' && w[1..].chars().all(|c| "nvxLSFZXNLh".contains(c)) {
+        if b.len() > 2
+            && b[0] == b'-'
+            && b[1] != b'-'
+            && w[1..].chars().all(|c| "nvxLSFZXNLh".contains(c))
+        {
             let chars: Vec<char> = w[1..].chars().collect();
             for c in chars {
                 expanded.push(format!("-{c}"));
@@ -413,7 +432,10 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
 
     let set_cmd = |command: &mut Option<Command>, c: Command, p: &P, zero: &mut bool| {
         if let Some(old) = command {
-            let list_zero = matches!((&*old, &c), (Command::List(_), Command::Zero(_)) | (Command::Zero(_), Command::List(_)));
+            let list_zero = matches!(
+                (&*old, &c),
+                (Command::List(_), Command::Zero(_)) | (Command::Zero(_), Command::List(_))
+            );
             if list_zero {
                 *zero = true;
                 if matches!(c, Command::List(_)) {
@@ -422,7 +444,11 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                 return Ok(());
             }
             return Err(p.err("Cannot use -A with -A").text.clone()).map_err(|_| {
-                param_problem(p.prog, &format!("Cannot use {} with {}", cmd_flag(&c), cmd_flag(old)), Some(p.i - 1))
+                param_problem(
+                    p.prog,
+                    &format!("Cannot use {} with {}", cmd_flag(&c), cmd_flag(old)),
+                    Some(p.i - 1),
+                )
             });
         }
         *command = Some(c);
@@ -473,7 +499,12 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                     Some(n) => parse_rulenum(&p, &n)?,
                     None => 1,
                 };
-                set_cmd(&mut command, Command::Insert(c, n), &p, &mut zero_after_list)?;
+                set_cmd(
+                    &mut command,
+                    Command::Insert(c, n),
+                    &p,
+                    &mut zero_after_list,
+                )?;
             }
             "-D" | "--delete" => {
                 let c = get(&mut p, "-D")?;
@@ -481,7 +512,12 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                     Some(n) => Some(parse_rulenum(&p, &n)?),
                     None => None,
                 };
-                set_cmd(&mut command, Command::Delete(c, n), &p, &mut zero_after_list)?;
+                set_cmd(
+                    &mut command,
+                    Command::Delete(c, n),
+                    &p,
+                    &mut zero_after_list,
+                )?;
             }
             "-R" | "--replace" => {
                 let c = get(&mut p, "-R")?;
@@ -489,7 +525,12 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                     Some(n) => parse_rulenum(&p, &n)?,
                     None => return Err(p.err("-R requires a rule number")),
                 };
-                set_cmd(&mut command, Command::Replace(c, n), &p, &mut zero_after_list)?;
+                set_cmd(
+                    &mut command,
+                    Command::Replace(c, n),
+                    &p,
+                    &mut zero_after_list,
+                )?;
             }
             "-P" | "--policy" => {
                 let c = get(&mut p, "-P")?;
@@ -502,13 +543,20 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                     "DROP" => false,
                     _ => {
                         return Err(ParseError {
-                            text: format!("{prog}: Bad policy name. Run `dmesg' for more information.\n"),
+                            text: format!(
+                                "{prog}: Bad policy name. Run `dmesg' for more information.\n"
+                            ),
                             status: 1,
                             word: Some(p.i - 1),
                         })
                     }
                 };
-                set_cmd(&mut command, Command::Policy(c, accept), &p, &mut zero_after_list)?;
+                set_cmd(
+                    &mut command,
+                    Command::Policy(c, accept),
+                    &p,
+                    &mut zero_after_list,
+                )?;
             }
             "-N" | "--new-chain" => {
                 let c = get(&mut p, "-N")?;
@@ -517,7 +565,12 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
             }
             "-X" | "--delete-chain" => {
                 let c = p.opt_arg();
-                set_cmd(&mut command, Command::DeleteChain(c), &p, &mut zero_after_list)?;
+                set_cmd(
+                    &mut command,
+                    Command::DeleteChain(c),
+                    &p,
+                    &mut zero_after_list,
+                )?;
             }
             "-E" | "--rename-chain" => {
                 let old = get(&mut p, "-E")?;
@@ -526,7 +579,12 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                     None => return Err(p.err("-E requires old-chain-name and new-chain-name")),
                 };
                 check_chain_name(&p, &new)?;
-                set_cmd(&mut command, Command::RenameChain(old, new), &p, &mut zero_after_list)?;
+                set_cmd(
+                    &mut command,
+                    Command::RenameChain(old, new),
+                    &p,
+                    &mut zero_after_list,
+                )?;
             }
             "-F" | "--flush" => {
                 let c = p.opt_arg();
@@ -538,7 +596,12 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
             }
             "-S" | "--list-rules" => {
                 let c = p.opt_arg();
-                set_cmd(&mut command, Command::ListRules(c), &p, &mut zero_after_list)?;
+                set_cmd(
+                    &mut command,
+                    Command::ListRules(c),
+                    &p,
+                    &mut zero_after_list,
+                )?;
             }
             "-L" | "--list" => {
                 let c = p.opt_arg();
@@ -574,7 +637,11 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
             "-s" | "--source" | "--src" | "-d" | "--destination" | "--dst" => {
                 let a = get(&mut p, name)?;
                 let (addr, mask) = parse_addr(&a).ok_or_else(|| {
-                    plain_problem(prog, &format!("host/network `{a}' not found"), Some(p.i - 1))
+                    plain_problem(
+                        prog,
+                        &format!("host/network `{a}' not found"),
+                        Some(p.i - 1),
+                    )
                 })?;
                 if name.starts_with("-s") || name == "--source" || name == "--src" {
                     e.src = addr;
@@ -593,7 +660,9 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
             "-i" | "--in-interface" | "-o" | "--out-interface" => {
                 let v = get(&mut p, name)?;
                 if v.len() > 15 {
-                    return Err(p.err(&format!("interface name `{v}' must be shorter than IFNAMSIZ (15)")));
+                    return Err(p.err(&format!(
+                        "interface name `{v}' must be shorter than IFNAMSIZ (15)"
+                    )));
                 }
                 if name == "-i" || name == "--in-interface" {
                     e.iniface = v;
@@ -617,9 +686,8 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                     "icmp" => 1,
                     _ => match lv.parse::<u16>() {
                         Ok(n) if n <= 255 => n,
-                        _ => protocol_number(&lv).ok_or_else(|| {
-                            p.err(&format!("unknown protocol \"{v}\" specified"))
-                        })?,
+                        _ => protocol_number(&lv)
+                            .ok_or_else(|| p.err(&format!("unknown protocol \"{v}\" specified")))?,
                     },
                 };
                 if inv {
@@ -674,7 +742,18 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                 };
                 let range = parse_port_range(prog, &v, s, p.i - 1)?;
                 let src = name == "--sport" || name == "--source-port";
-                let Some(XtMatch::Tcp { spts, dpts, invflags } | XtMatch::Udp { spts, dpts, invflags }) = e
+                let Some(
+                    XtMatch::Tcp {
+                        spts,
+                        dpts,
+                        invflags,
+                    }
+                    | XtMatch::Udp {
+                        spts,
+                        dpts,
+                        invflags,
+                    },
+                ) = e
                     .matches
                     .iter_mut()
                     .rev()
@@ -731,7 +810,9 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                 let v = get(&mut p, name)?;
                 let pname = proto_str(&e);
                 if pname.is_empty() {
-                    return Err(p.err("multiport needs `-p tcp', `-p udp', `-p udplite', `-p sctp' or `-p dccp'"));
+                    return Err(p.err(
+                        "multiport needs `-p tcp', `-p udp', `-p udplite', `-p sctp' or `-p dccp'",
+                    ));
                 }
                 let flags = match name {
                     "--sports" | "--source-ports" => 0,
@@ -757,7 +838,12 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                 if ports.len() > 15 {
                     return Err(p.err("too many ports specified"));
                 }
-                e.matches.push(XtMatch::Multiport { flags, ports, pflags, invert: inv });
+                e.matches.push(XtMatch::Multiport {
+                    flags,
+                    ports,
+                    pflags,
+                    invert: inv,
+                });
             }
             "--comment" if loaded.contains(&"comment") => {
                 no_inv(&p, "--comment")?;
@@ -778,8 +864,17 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                     mask |= 1 << k;
                 }
                 let src = name == "--src-type";
-                match e.matches.iter_mut().rev().find(|m| matches!(m, XtMatch::Addrtype { .. })) {
-                    Some(XtMatch::Addrtype { source, dest, flags }) => {
+                match e
+                    .matches
+                    .iter_mut()
+                    .rev()
+                    .find(|m| matches!(m, XtMatch::Addrtype { .. }))
+                {
+                    Some(XtMatch::Addrtype {
+                        source,
+                        dest,
+                        flags,
+                    }) => {
                         if src {
                             *source = mask;
                         } else {
@@ -792,7 +887,15 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                     _ => e.matches.push(XtMatch::Addrtype {
                         source: if src { mask } else { 0 },
                         dest: if src { 0 } else { mask },
-                        flags: if inv { if src { 1 } else { 2 } } else { 0 },
+                        flags: if inv {
+                            if src {
+                                1
+                            } else {
+                                2
+                            }
+                        } else {
+                            0
+                        },
                     }),
                 }
             }
@@ -819,7 +922,11 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                         }
                     }
                     "REJECT" if !goto => XtTarget::Reject { with: 3 },
-                    "LOG" if !goto => XtTarget::Log { level: 4, logflags: 0, prefix: String::new() },
+                    "LOG" if !goto => XtTarget::Log {
+                        level: 4,
+                        logflags: 0,
+                        prefix: String::new(),
+                    },
                     _ if goto => XtTarget::Goto(t.clone()),
                     _ if t.chars().all(|c| c.is_ascii_uppercase() || c == '_')
                         && !t.is_empty()
@@ -845,7 +952,10 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                 }
             }
             "--to-destination" | "--to-source"
-                if matches!((&e.target, name), (XtTarget::Dnat(_), "--to-destination") | (XtTarget::Snat(_), "--to-source")) =>
+                if matches!(
+                    (&e.target, name),
+                    (XtTarget::Dnat(_), "--to-destination") | (XtTarget::Snat(_), "--to-source")
+                ) =>
             {
                 let v = get(&mut p, name)?;
                 let r = parse_nat(prog, &v, p.i - 1, e.proto)?;
@@ -862,7 +972,9 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                 };
                 let w = REJECT_WITH
                     .iter()
-                    .find(|(n, _)| *n == alias || n.strip_suffix("able").map(|s| s == alias).unwrap_or(false))
+                    .find(|(n, _)| {
+                        *n == alias || n.strip_suffix("able").map(|s| s == alias).unwrap_or(false)
+                    })
                     .map(|(_, w)| *w)
                     .ok_or_else(|| p.err(&format!("unknown reject type \"{v}\"")))?;
                 if let XtTarget::Reject { with } = &mut e.target {
@@ -907,25 +1019,41 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
     // Target-specific checks done by iptables after parsing (x6 final_check).
     match &e.target {
         XtTarget::Dnat(r) | XtTarget::Snat(r) if r.flags == 0 => {
-            let t = if matches!(e.target, XtTarget::Dnat(_)) { "DNAT" } else { "SNAT" };
+            let t = if matches!(e.target, XtTarget::Dnat(_)) {
+                "DNAT"
+            } else {
+                "SNAT"
+            };
             let _ = t;
-            return Err(param_problem(prog, "You must specify --to-source", None)).map_err(|mut er| {
-                if matches!(e.target, XtTarget::Dnat(_)) {
-                    er = param_problem(prog, "You must specify --to-destination", None);
-                }
-                er
-            });
+            return Err(param_problem(prog, "You must specify --to-source", None)).map_err(
+                |mut er| {
+                    if matches!(e.target, XtTarget::Dnat(_)) {
+                        er = param_problem(prog, "You must specify --to-destination", None);
+                    }
+                    er
+                },
+            );
         }
         _ => {}
     }
     let rule_cmd = matches!(
         command,
-        Command::Append(_) | Command::Insert(..) | Command::Check(_) | Command::Replace(..) | Command::Delete(_, None)
+        Command::Append(_)
+            | Command::Insert(..)
+            | Command::Check(_)
+            | Command::Replace(..)
+            | Command::Delete(_, None)
     );
     if !rule_cmd && (e != IptEntry::default()) {
-        return Err(param_problem(prog, &format!("Illegal option `-{}' with this command", "j"), None));
+        return Err(param_problem(
+            prog,
+            &format!("Illegal option `-{}' with this command", "j"),
+            None,
+        ));
     }
-    if let XtTarget::Masquerade(_) | XtTarget::Snat(_) | XtTarget::Dnat(_) | XtTarget::Redirect(_) = &e.target {
+    if let XtTarget::Masquerade(_) | XtTarget::Snat(_) | XtTarget::Dnat(_) | XtTarget::Redirect(_) =
+        &e.target
+    {
         let _ = &table;
     }
     Ok(IptCmd {
@@ -964,9 +1092,17 @@ fn cmd_flag(c: &Command) -> &'static str {
 
 fn port_match(s: &str, spts: [u16; 2], dpts: [u16; 2], invflags: u8) -> XtMatch {
     if s == "tcp" {
-        XtMatch::Tcp { spts, dpts, invflags }
+        XtMatch::Tcp {
+            spts,
+            dpts,
+            invflags,
+        }
     } else {
-        XtMatch::Udp { spts, dpts, invflags }
+        XtMatch::Udp {
+            spts,
+            dpts,
+            invflags,
+        }
     }
 }
 
@@ -979,10 +1115,15 @@ fn parse_rulenum(p: &P, n: &str) -> Result<usize, ParseError> {
 
 fn check_chain_name(p: &P, c: &str) -> Result<(), ParseError> {
     if c.len() >= 29 {
-        return Err(p.err(&format!("chain name `{c}' too long (must be under 29 chars)")));
+        return Err(p.err(&format!(
+            "chain name `{c}' too long (must be under 29 chars)"
+        )));
     }
     if c.starts_with('-') || c.starts_with('!') {
-        return Err(p.err(&format!("chain name not allowed to start with `{}'", &c[..1])));
+        return Err(p.err(&format!(
+            "chain name not allowed to start with `{}'",
+            &c[..1]
+        )));
     }
     Ok(())
 }
@@ -1052,7 +1193,11 @@ mod tests {
 
     #[test]
     fn masquerade() {
-        let c = parse("iptables", &w("-t nat -A POSTROUTING -s 192.168.255.0/24 -j MASQUERADE")).unwrap();
+        let c = parse(
+            "iptables",
+            &w("-t nat -A POSTROUTING -s 192.168.255.0/24 -j MASQUERADE"),
+        )
+        .unwrap();
         assert_eq!(c.table, "nat");
         assert_eq!(c.command, Command::Append("POSTROUTING".into()));
         assert_eq!(c.entry.src, Ipv4Addr::new(192, 168, 255, 0));
@@ -1065,7 +1210,11 @@ mod tests {
         let c = parse("iptables", &w("-A INPUT -p tcp --dport 8080 -j ACCEPT")).unwrap();
         assert_eq!(
             c.entry.matches,
-            vec![XtMatch::Tcp { spts: [0, 65535], dpts: [8080, 8080], invflags: 0 }]
+            vec![XtMatch::Tcp {
+                spts: [0, 65535],
+                dpts: [8080, 8080],
+                invflags: 0
+            }]
         );
     }
 

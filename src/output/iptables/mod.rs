@@ -11,8 +11,8 @@ use std::net::Ipv4Addr;
 
 use crate::backend::nft::xlate::{
     IPT_INV_DSTIP, IPT_INV_PROTO, IPT_INV_SRCIP, IPT_INV_VIA_IN, IPT_INV_VIA_OUT,
-    NF_NAT_RANGE_MAP_IPS, NF_NAT_RANGE_PROTO_SPECIFIED, XT_CONNTRACK_STATE_ALIAS,
-    XT_TCP_INV_DSTPT, XT_TCP_INV_SRCPT,
+    NF_NAT_RANGE_MAP_IPS, NF_NAT_RANGE_PROTO_SPECIFIED, XT_CONNTRACK_STATE_ALIAS, XT_TCP_INV_DSTPT,
+    XT_TCP_INV_SRCPT,
 };
 use crate::backend::nft::{IptEntry, NatRange, XtMatch, XtTarget};
 use crate::netcmd::iptables::{ADDR_TYPES, CT_STATES, ICMP_TYPES, REJECT_WITH};
@@ -66,7 +66,10 @@ fn port_str(port: u16, proto: &str, numeric: bool) -> String {
 
 /// `xtables_save_string`: quote unless only `[_-0-9a-zA-Z]`.
 fn save_string(out: &mut String, v: &str) {
-    if !v.is_empty() && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+    if !v.is_empty()
+        && v.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    {
         out.push(' ');
         out.push_str(v);
     } else {
@@ -180,29 +183,71 @@ pub fn save_rule(e: &IptEntry) -> String {
     let mut o = String::new();
     let inv = |f: u8| e.invflags & f != 0;
     if !e.smsk.is_unspecified() || inv(IPT_INV_SRCIP) {
-        let _ = write!(o, "{} -s {}", if inv(IPT_INV_SRCIP) { " !" } else { "" }, save_addr(e.src, e.smsk));
+        let _ = write!(
+            o,
+            "{} -s {}",
+            if inv(IPT_INV_SRCIP) { " !" } else { "" },
+            save_addr(e.src, e.smsk)
+        );
     }
     if !e.dmsk.is_unspecified() || inv(IPT_INV_DSTIP) {
-        let _ = write!(o, "{} -d {}", if inv(IPT_INV_DSTIP) { " !" } else { "" }, save_addr(e.dst, e.dmsk));
+        let _ = write!(
+            o,
+            "{} -d {}",
+            if inv(IPT_INV_DSTIP) { " !" } else { "" },
+            save_addr(e.dst, e.dmsk)
+        );
     }
     if !e.iniface.is_empty() {
-        let _ = write!(o, "{} -i {}", if inv(IPT_INV_VIA_IN) { " !" } else { "" }, e.iniface);
+        let _ = write!(
+            o,
+            "{} -i {}",
+            if inv(IPT_INV_VIA_IN) { " !" } else { "" },
+            e.iniface
+        );
     }
     if !e.outiface.is_empty() {
-        let _ = write!(o, "{} -o {}", if inv(IPT_INV_VIA_OUT) { " !" } else { "" }, e.outiface);
+        let _ = write!(
+            o,
+            "{} -o {}",
+            if inv(IPT_INV_VIA_OUT) { " !" } else { "" },
+            e.outiface
+        );
     }
     if e.proto != 0 {
         let name = proto_name(e.proto).unwrap_or_else(|| e.proto.to_string());
-        let _ = write!(o, "{} -p {}", if inv(IPT_INV_PROTO) { " !" } else { "" }, name);
+        let _ = write!(
+            o,
+            "{} -p {}",
+            if inv(IPT_INV_PROTO) { " !" } else { "" },
+            name
+        );
     }
     for m in &e.matches {
         match m {
-            XtMatch::Tcp { spts, dpts, invflags } | XtMatch::Udp { spts, dpts, invflags } => {
-                o.push_str(if matches!(m, XtMatch::Tcp { .. }) { " -m tcp" } else { " -m udp" });
+            XtMatch::Tcp {
+                spts,
+                dpts,
+                invflags,
+            }
+            | XtMatch::Udp {
+                spts,
+                dpts,
+                invflags,
+            } => {
+                o.push_str(if matches!(m, XtMatch::Tcp { .. }) {
+                    " -m tcp"
+                } else {
+                    " -m udp"
+                });
                 save_ports(&mut o, "sport", *spts, invflags & XT_TCP_INV_SRCPT != 0);
                 save_ports(&mut o, "dport", *dpts, invflags & XT_TCP_INV_DSTPT != 0);
             }
-            XtMatch::Icmp { icmp_type, code, invflags } => {
+            XtMatch::Icmp {
+                icmp_type,
+                code,
+                invflags,
+            } => {
                 o.push_str(" -m icmp");
                 if *invflags != 0 {
                     o.push_str(" !");
@@ -216,15 +261,30 @@ pub fn save_rule(e: &IptEntry) -> String {
                     }
                 }
             }
-            XtMatch::Conntrack { match_flags, invert_flags, state_mask, .. } => {
+            XtMatch::Conntrack {
+                match_flags,
+                invert_flags,
+                state_mask,
+                ..
+            } => {
                 let state = match_flags & XT_CONNTRACK_STATE_ALIAS != 0;
                 o.push_str(if state { " -m state" } else { " -m conntrack" });
                 if *invert_flags & 1 != 0 {
                     o.push_str(" !");
                 }
-                let _ = write!(o, " --{} {}", if state { "state" } else { "ctstate" }, states(*state_mask));
+                let _ = write!(
+                    o,
+                    " --{} {}",
+                    if state { "state" } else { "ctstate" },
+                    states(*state_mask)
+                );
             }
-            XtMatch::Multiport { flags, ports, pflags, invert } => {
+            XtMatch::Multiport {
+                flags,
+                ports,
+                pflags,
+                invert,
+            } => {
                 o.push_str(" -m multiport");
                 if *invert {
                     o.push_str(" !");
@@ -240,13 +300,27 @@ pub fn save_rule(e: &IptEntry) -> String {
                 o.push_str(" -m comment --comment");
                 save_string(&mut o, c);
             }
-            XtMatch::Addrtype { source, dest, flags } => {
+            XtMatch::Addrtype {
+                source,
+                dest,
+                flags,
+            } => {
                 o.push_str(" -m addrtype");
                 if *source != 0 {
-                    let _ = write!(o, "{} --src-type {}", if flags & 1 != 0 { " !" } else { "" }, types(*source));
+                    let _ = write!(
+                        o,
+                        "{} --src-type {}",
+                        if flags & 1 != 0 { " !" } else { "" },
+                        types(*source)
+                    );
                 }
                 if *dest != 0 {
-                    let _ = write!(o, "{} --dst-type {}", if flags & 2 != 0 { " !" } else { "" }, types(*dest));
+                    let _ = write!(
+                        o,
+                        "{} --dst-type {}",
+                        if flags & 2 != 0 { " !" } else { "" },
+                        types(*dest)
+                    );
                 }
                 if flags & 4 != 0 {
                     o.push_str(" --limit-iface-in");
@@ -290,10 +364,17 @@ pub fn save_rule(e: &IptEntry) -> String {
             let _ = write!(o, " -j DNAT --to-destination {}", nat_str(r));
         }
         XtTarget::Reject { with } => {
-            let n = REJECT_WITH.iter().find(|(_, w)| w == with).map_or("icmp-port-unreachable", |(n, _)| n);
+            let n = REJECT_WITH
+                .iter()
+                .find(|(_, w)| w == with)
+                .map_or("icmp-port-unreachable", |(n, _)| n);
             let _ = write!(o, " -j REJECT --reject-with {n}");
         }
-        XtTarget::Log { level, logflags, prefix } => {
+        XtTarget::Log {
+            level,
+            logflags,
+            prefix,
+        } => {
             o.push_str(" -j LOG");
             if !prefix.is_empty() {
                 o.push_str(" --log-prefix");
@@ -372,7 +453,13 @@ fn num(o: &mut String, n: u64, f: ListFmt, notable: bool) {
 }
 
 /// `print_header`: the `Chain …` line and the column titles.
-pub fn list_header(o: &mut String, name: &str, policy: Option<(bool, u64, u64)>, refs: usize, f: ListFmt) {
+pub fn list_header(
+    o: &mut String,
+    name: &str,
+    policy: Option<(bool, u64, u64)>,
+    refs: usize,
+    f: ListFmt,
+) {
     let _ = write!(o, "Chain {name}");
     match policy {
         Some((accept, pk, by)) => {
@@ -395,7 +482,7 @@ pub fn list_header(o: &mut String, name: &str, policy: Option<(bool, u64, u64)>,
     }
     if f.verbose {
         if f.exact {
-            o.push_str("    pkts    bytes ");
+            o.push_str("    pkts      bytes ");
         } else {
             o.push_str(" pkts bytes ");
         }
@@ -430,7 +517,12 @@ fn list_ports(o: &mut String, name: &str, r: [u16; 2], inv: bool, proto: &str, n
     if r[0] == r[1] {
         let _ = write!(o, ":{bang}{}", port_str(r[0], proto, numeric));
     } else {
-        let _ = write!(o, "s:{bang}{}:{}", port_str(r[0], proto, numeric), port_str(r[1], proto, numeric));
+        let _ = write!(
+            o,
+            "s:{bang}{}:{}",
+            port_str(r[0], proto, numeric),
+            port_str(r[1], proto, numeric)
+        );
     }
 }
 
@@ -472,9 +564,25 @@ pub fn list_rule(o: &mut String, e: &IptEntry, n: usize, f: ListFmt) {
     o.push_str("-- ");
     if f.verbose {
         let any = if f.numeric { "*" } else { "any" };
-        let i = format!("{}{}", if inv(IPT_INV_VIA_IN) { "!" } else { "" }, if e.iniface.is_empty() { any } else { &e.iniface });
+        let i = format!(
+            "{}{}",
+            if inv(IPT_INV_VIA_IN) { "!" } else { "" },
+            if e.iniface.is_empty() {
+                any
+            } else {
+                &e.iniface
+            }
+        );
         let _ = write!(o, " {i:<6} ");
-        let ou = format!("{}{}", if inv(IPT_INV_VIA_OUT) { "!" } else { "" }, if e.outiface.is_empty() { any } else { &e.outiface });
+        let ou = format!(
+            "{}{}",
+            if inv(IPT_INV_VIA_OUT) { "!" } else { "" },
+            if e.outiface.is_empty() {
+                any
+            } else {
+                &e.outiface
+            }
+        );
         let _ = write!(o, "{ou:<6} ");
     }
     list_addr(o, e.src, e.smsk, inv(IPT_INV_SRCIP), f);
@@ -482,37 +590,88 @@ pub fn list_rule(o: &mut String, e: &IptEntry, n: usize, f: ListFmt) {
     let proto = proto_of(e);
     for m in &e.matches {
         match m {
-            XtMatch::Tcp { spts, dpts, invflags } | XtMatch::Udp { spts, dpts, invflags } => {
-                let pn = if matches!(m, XtMatch::Tcp { .. }) { "tcp" } else { "udp" };
-                let _ = write!(o, " {pn}");
-                list_ports(o, "spt", *spts, invflags & XT_TCP_INV_SRCPT != 0, pn, f.numeric);
-                list_ports(o, "dpt", *dpts, invflags & XT_TCP_INV_DSTPT != 0, pn, f.numeric);
+            XtMatch::Tcp {
+                spts,
+                dpts,
+                invflags,
             }
-            XtMatch::Icmp { icmp_type, code, invflags } => {
+            | XtMatch::Udp {
+                spts,
+                dpts,
+                invflags,
+            } => {
+                let pn = if matches!(m, XtMatch::Tcp { .. }) {
+                    "tcp"
+                } else {
+                    "udp"
+                };
+                let _ = write!(o, " {pn}");
+                list_ports(
+                    o,
+                    "spt",
+                    *spts,
+                    invflags & XT_TCP_INV_SRCPT != 0,
+                    pn,
+                    f.numeric,
+                );
+                list_ports(
+                    o,
+                    "dpt",
+                    *dpts,
+                    invflags & XT_TCP_INV_DSTPT != 0,
+                    pn,
+                    f.numeric,
+                );
+            }
+            XtMatch::Icmp {
+                icmp_type,
+                code,
+                invflags,
+            } => {
                 let bang = if *invflags != 0 { "!" } else { "" };
                 let name = if f.numeric {
                     None
                 } else {
-                    ICMP_TYPES.iter().find(|(_, t, lo, hi)| t == icmp_type && [*lo, *hi] == *code)
+                    ICMP_TYPES
+                        .iter()
+                        .find(|(_, t, lo, hi)| t == icmp_type && [*lo, *hi] == *code)
                 };
                 match name {
                     Some((n, ..)) => {
                         let _ = write!(o, " icmp {bang}{n}");
                     }
                     None => {
-                        let _ = write!(o, " icmp{} {bang}type {icmp_type}", if f.numeric { "type" } else { "" });
-                        if *code != [0, 255] {
+                        let b = if *invflags != 0 { " !" } else { "" };
+                        let _ = write!(o, " icmp{b}type {icmp_type}");
+                        if code[0] == code[1] {
                             let _ = write!(o, " code {}", code[0]);
+                        } else if *code != [0, 255] {
+                            let _ = write!(o, " codes {}-{}", code[0], code[1]);
                         }
                     }
                 }
             }
-            XtMatch::Conntrack { match_flags, invert_flags, state_mask, .. } => {
+            XtMatch::Conntrack {
+                match_flags,
+                invert_flags,
+                state_mask,
+                ..
+            } => {
                 let state = match_flags & XT_CONNTRACK_STATE_ALIAS != 0;
                 let bang = if invert_flags & 1 != 0 { " !" } else { "" };
-                let _ = write!(o, "{bang} {} {}", if state { "state" } else { "ctstate" }, states(*state_mask));
+                let _ = write!(
+                    o,
+                    "{bang} {} {}",
+                    if state { "state" } else { "ctstate" },
+                    states(*state_mask)
+                );
             }
-            XtMatch::Multiport { flags, ports, pflags, invert } => {
+            XtMatch::Multiport {
+                flags,
+                ports,
+                pflags,
+                invert,
+            } => {
                 let _ = write!(
                     o,
                     " multiport {} {}{}",
@@ -528,13 +687,27 @@ pub fn list_rule(o: &mut String, e: &IptEntry, n: usize, f: ListFmt) {
             XtMatch::Comment(c) => {
                 let _ = write!(o, " /* {c} */");
             }
-            XtMatch::Addrtype { source, dest, flags } => {
+            XtMatch::Addrtype {
+                source,
+                dest,
+                flags,
+            } => {
                 o.push_str(" ADDRTYPE match");
                 if *source != 0 {
-                    let _ = write!(o, " src-type{} {}", if flags & 1 != 0 { " !" } else { "" }, types(*source));
+                    let _ = write!(
+                        o,
+                        " src-type {}{}",
+                        if flags & 1 != 0 { "!" } else { "" },
+                        types(*source)
+                    );
                 }
                 if *dest != 0 {
-                    let _ = write!(o, " dst-type{} {}", if flags & 2 != 0 { " !" } else { "" }, types(*dest));
+                    let _ = write!(
+                        o,
+                        " dst-type {}{}",
+                        if flags & 2 != 0 { "!" } else { "" },
+                        types(*dest)
+                    );
                 }
                 if flags & 4 != 0 {
                     o.push_str(" limit-in");
@@ -552,7 +725,11 @@ pub fn list_rule(o: &mut String, e: &IptEntry, n: usize, f: ListFmt) {
         }
         XtTarget::Masquerade(r) | XtTarget::Redirect(r) => {
             if r.flags & NF_NAT_RANGE_PROTO_SPECIFIED != 0 {
-                let w = if matches!(e.target, XtTarget::Masquerade(_)) { "masq ports:" } else { "redir ports" };
+                let w = if matches!(e.target, XtTarget::Masquerade(_)) {
+                    "masq ports:"
+                } else {
+                    "redir ports"
+                };
                 let _ = write!(o, " {w} {}", ports_dash(r));
             }
         }
@@ -560,16 +737,29 @@ pub fn list_rule(o: &mut String, e: &IptEntry, n: usize, f: ListFmt) {
             let _ = write!(o, " to:{}", nat_str(r));
         }
         XtTarget::Reject { with } => {
-            let n = REJECT_WITH.iter().find(|(_, w)| w == with).map_or("icmp-port-unreachable", |(n, _)| n);
+            let n = REJECT_WITH
+                .iter()
+                .find(|(_, w)| w == with)
+                .map_or("icmp-port-unreachable", |(n, _)| n);
             let _ = write!(o, " reject-with {n}");
         }
-        XtTarget::Log { level, logflags, prefix } => {
+        XtTarget::Log {
+            level,
+            logflags,
+            prefix,
+        } => {
             o.push_str(" LOG");
             if f.numeric {
                 let _ = write!(o, " flags {logflags} level {level}");
             } else {
-                const L: [&str; 8] = ["emerg", "alert", "crit", "error", "warn", "notice", "info", "debug"];
-                let _ = write!(o, " level {}", L.get(usize::from(*level)).copied().unwrap_or("?"));
+                const L: [&str; 8] = [
+                    "emerg", "alert", "crit", "error", "warn", "notice", "info", "debug",
+                ];
+                let _ = write!(
+                    o,
+                    " level {}",
+                    L.get(usize::from(*level)).copied().unwrap_or("?")
+                );
             }
             if !prefix.is_empty() {
                 let _ = write!(o, " prefix \"{prefix}\"");
