@@ -1515,3 +1515,42 @@ fn nft_nsh_lists_what_iptables_wrote() {
         r.stderr
     );
 }
+
+/// The tutorials' port forward, NAT and firewall, written by nsh's
+/// `iptables` command (busybox mode) instead of the backend API.
+#[test]
+fn nft_nsh_iptables_rules_act_on_packets() {
+    if !common::need_root("nft_nsh_iptables_rules_act_on_packets") {
+        return;
+    }
+    let ipt = |h: &Held, args: &str| {
+        let r = h.bash(&format!("\"$NSHBIN/iptables\" {args}"));
+        assert_eq!((r.stderr.as_str(), r.status), ("", 0), "iptables {args}");
+    };
+    // DNAT port forward.
+    let h = router(true);
+    assert_eq!(connect(&h, "10.1.0.1", 8080), "failed");
+    ipt(
+        &h,
+        "-t nat -A PREROUTING -p tcp --dport 8080 -j DNAT --to-destination 10.2.0.2:80",
+    );
+    assert_eq!(connect(&h, "10.1.0.1", 8080), "10.1.0.2");
+    // -P FORWARD DROP blocks, ACCEPT rules re-open.
+    ipt(&h, "-P FORWARD DROP");
+    assert_eq!(connect(&h, "10.2.0.2", 80), "failed");
+    ipt(
+        &h,
+        "-A FORWARD -m state --state RELATED,ESTABLISHED -j ACCEPT",
+    );
+    ipt(&h, "-A FORWARD -i rcli -o rsrv -p tcp --dport 80 -j ACCEPT");
+    assert_eq!(connect(&h, "10.2.0.2", 80), "10.1.0.2");
+    drop(h);
+    // MASQUERADE: the server sees the router's address.
+    let h = router(false);
+    assert_eq!(connect(&h, "10.2.0.2", 80), "failed");
+    ipt(
+        &h,
+        "-t nat -A POSTROUTING -s 10.1.0.0/24 -o rsrv -j MASQUERADE",
+    );
+    assert_eq!(connect(&h, "10.2.0.2", 80), "10.2.0.1");
+}
