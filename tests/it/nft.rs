@@ -1554,3 +1554,42 @@ fn nft_nsh_iptables_rules_act_on_packets() {
     );
     assert_eq!(connect(&h, "10.2.0.2", 80), "10.2.0.1");
 }
+
+#[test]
+fn nft_nsh_iptables_errors_as_iptables() {
+    if !common::need_root("nft_nsh_iptables_errors_as_iptables") {
+        return;
+    }
+    let cmds = [
+        "-A NOSUCH -j ACCEPT",
+        "-I INPUT 5 -j ACCEPT",
+        "-R FORWARD 1 -j ACCEPT",
+        "-D FORWARD 1",
+        "-A INPUT -j ACCEPT",
+        "-D INPUT 9",
+        "-R INPUT 9 -j ACCEPT",
+        "-N A",
+        "-N A",
+        "-E A INPUT",
+        "-P A DROP",
+        "-A INPUT -j A",
+        "-X A",
+        "-X INPUT",
+        "-D INPUT -j DROP",
+        "-A INPUT -j NOSUCH",
+        // Not yet: "-t nat -P PREROUTING DROP" (iptables refuses it while
+        // parsing: "The \"nat\" table is not intended for filtering…", exit 2).
+        "-t nat -A INPUT -j MASQUERADE",
+        "-F NOSUCH",
+        "-Z NOSUCH",
+    ];
+    let script = |prog: &str| -> String {
+        cmds.iter()
+            .map(|c| format!("echo '== {c}'; {prog} {c} 2>&1; echo \"rc=$?\"\n"))
+            .collect::<String>()
+            + "iptables-save | grep -v '^#'"
+    };
+    let want = common::sandbox_bash(&script("iptables"));
+    let got = common::sandbox_bash(&script("\"$NSHBIN/iptables\""));
+    assert_eq!(got, want);
+}
