@@ -29,7 +29,7 @@ pub fn run_words(ctx: &mut NetCtx, prog: &str, words: &[String], io: &mut Io) ->
 /// Execute a parsed command, printing iptables' error; returns the status.
 pub fn execute_cmd(ctx: &mut NetCtx, prog: &str, cmd: &IptCmd, io: &mut Io) -> i32 {
     match execute(ctx, prog, cmd, io) {
-        Ok(()) => 0,
+        Ok(st) => st,
         Err(e) => {
             let (text, status) = e.iptables_message(prog);
             let _ = io.stderr.write_all(text.as_bytes());
@@ -99,7 +99,7 @@ fn find_rule(rs: &Ruleset, table: &str, chain: &str, e: &IptEntry) -> Result<usi
         .ok_or(NftError::BadRule)
 }
 
-fn execute(ctx: &mut NetCtx, prog: &str, cmd: &IptCmd, io: &mut Io) -> Result<(), NftError> {
+fn execute(ctx: &mut NetCtx, prog: &str, cmd: &IptCmd, io: &mut Io) -> Result<i32, NftError> {
     let ns = ctx.netns.clone();
     let ns = ns.as_ref();
     let table = cmd.table.clone();
@@ -139,7 +139,7 @@ fn execute(ctx: &mut NetCtx, prog: &str, cmd: &IptCmd, io: &mut Io) -> Result<()
         Command::Check(chain) => {
             let rs = ctx.nft.ruleset(ns)?;
             find_rule(rs, &table, chain, &cmd.entry)?;
-            return Ok(());
+            return Ok(0);
         }
         Command::Policy(chain, accept) => Op::Policy {
             table,
@@ -169,8 +169,8 @@ fn execute(ctx: &mut NetCtx, prog: &str, cmd: &IptCmd, io: &mut Io) -> Result<()
         },
         Command::ListRules(chain) => return list_rules(ctx, prog, cmd, chain.as_deref(), io),
         Command::List(chain) => {
-            list(ctx, prog, cmd, chain.as_deref(), io)?;
-            if cmd.zero_after_list {
+            let st = list(ctx, prog, cmd, chain.as_deref(), io)?;
+            if st == 0 && cmd.zero_after_list {
                 ctx.nft.queue(
                     ns,
                     Op::Zero {
@@ -179,10 +179,10 @@ fn execute(ctx: &mut NetCtx, prog: &str, cmd: &IptCmd, io: &mut Io) -> Result<()
                     },
                 )?;
             }
-            return Ok(());
+            return Ok(st);
         }
     };
-    ctx.nft.queue(ns, op)
+    ctx.nft.queue(ns, op).map(|()| 0)
 }
 
 fn view<'a>(ctx: &'a mut NetCtx, fresh: bool, io: &mut Io) -> Result<&'a Ruleset, NftError> {
@@ -197,27 +197,40 @@ fn view<'a>(ctx: &'a mut NetCtx, fresh: bool, io: &mut Io) -> Result<&'a Ruleset
     }
 }
 
-fn select<'a>(chains: &'a [Chain], chain: Option<&str>) -> Result<Vec<&'a Chain>, NftError> {
+/// The chains to list; `Err(name)` when `name` does not exist.
+fn select<'a>(chains: &'a [Chain], chain: Option<&str>) -> Result<Vec<&'a Chain>, String> {
     match chain {
         None => Ok(chains.iter().collect()),
         Some(n) => chains
             .iter()
             .find(|c| c.name == n)
             .map(|c| vec![c])
-            .ok_or(NftError::NoSuchChain),
+            .ok_or_else(|| n.to_string()),
     }
 }
 
 fn list_rules(
     ctx: &mut NetCtx,
-    _prog: &str,
+    prog: &str,
     cmd: &IptCmd,
     chain: Option<&str>,
     io: &mut Io,
-) -> Result<(), NftError> {
+) -> Result<i32, NftError> {
     let rs = view(ctx, cmd.verbose, io)?;
     let chains = chains_of(rs, &cmd.table);
-    let sel = select(&chains, chain)?;
+    let sel = match select(&chains, chain) {
+        Ok(s) => s,
+        Err(name) => {
+            // iptables-nft 1.8.9 (nft.c: nft_rule_list / list_rules) on a
+            // chain it cannot find.
+            let _ = write!(
+                io.stderr,
+                "{prog} v1.8.9 (nf_tables): chain `{name}' in table `{}' is incompatible, use 'nft' tool.\n",
+                cmd.table
+            );
+            return Ok(1);
+        }
+    };
     let mut o = String::new();
     for c in &sel {
         if is_builtin(&cmd.table, &c.name) {
@@ -248,19 +261,31 @@ fn list_rules(
         }
     }
     let _ = io.stdout.write_all(o.as_bytes());
-    Ok(())
+    Ok(0)
 }
 
 fn list(
     ctx: &mut NetCtx,
-    _prog: &str,
+    prog: &str,
     cmd: &IptCmd,
     chain: Option<&str>,
     io: &mut Io,
-) -> Result<(), NftError> {
+) -> Result<i32, NftError> {
     let rs = view(ctx, cmd.verbose, io)?;
     let chains = chains_of(rs, &cmd.table);
-    let sel = select(&chains, chain)?;
+    let sel = match select(&chains, chain) {
+        Ok(s) => s,
+        Err(name) => {
+            // iptables-nft 1.8.9 (nft.c: nft_rule_list / list_rules) on a
+            // chain it cannot find.
+            let _ = write!(
+                io.stderr,
+                "{prog} v1.8.9 (nf_tables): chain `{name}' in table `{}' is incompatible, use 'nft' tool.\n",
+                cmd.table
+            );
+            return Ok(1);
+        }
+    };
     let f = ListFmt {
         numeric: cmd.numeric,
         verbose: cmd.verbose,
@@ -282,5 +307,5 @@ fn list(
         }
     }
     let _ = io.stdout.write_all(o.as_bytes());
-    Ok(())
+    Ok(0)
 }

@@ -95,15 +95,6 @@ pub fn param_problem(prog: &str, msg: &str, word: Option<usize>) -> ParseError {
     }
 }
 
-/// Errors that iptables reports without the `Try` line (exit 2).
-fn plain_problem(prog: &str, msg: &str, word: Option<usize>) -> ParseError {
-    ParseError {
-        text: format!("{prog} v1.8.9 (nf_tables): {msg}\n"),
-        status: 2,
-        word,
-    }
-}
-
 const TABLES: &[&str] = &["filter", "nat", "mangle", "raw", "security"];
 
 /// `/etc/services` lookup: port of a service name for `proto`.
@@ -636,13 +627,13 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
             }
             "-s" | "--source" | "--src" | "-d" | "--destination" | "--dst" => {
                 let a = get(&mut p, name)?;
-                let (addr, mask) = parse_addr(&a).ok_or_else(|| {
-                    plain_problem(
-                        prog,
-                        &format!("host/network `{a}' not found"),
-                        Some(p.i - 1),
-                    )
-                })?;
+                if let Some((_, m)) = a.split_once('/') {
+                    if !m.contains('.') && m.parse::<u32>().map_or(true, |n| n > 32) {
+                        return Err(p.err(&format!("invalid mask `{m}' specified")));
+                    }
+                }
+                let (addr, mask) = parse_addr(&a)
+                    .ok_or_else(|| p.err(&format!("host/network `{a}' not found")))?;
                 if name.starts_with("-s") || name == "--source" || name == "--src" {
                     e.src = addr;
                     e.smsk = mask;
@@ -1000,7 +991,11 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
             }
             _ => {
                 if !w.starts_with('-') {
-                    return Err(p.err(&format!("Bad argument `{w}'")));
+                    return Err(ParseError {
+                        text: format!("Bad argument `{w}'\nTry `{prog} -h' or '{prog} --help' for more information.\n"),
+                        status: 2,
+                        word: Some(p.i - 1),
+                    });
                 }
                 if let (Some(t), true) = (&target_name, w.starts_with("--")) {
                     let _ = t;
@@ -1019,20 +1014,16 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
     // Target-specific checks done by iptables after parsing (x6 final_check).
     match &e.target {
         XtTarget::Dnat(r) | XtTarget::Snat(r) if r.flags == 0 => {
-            let t = if matches!(e.target, XtTarget::Dnat(_)) {
-                "DNAT"
+            let (t, o) = if matches!(e.target, XtTarget::Dnat(_)) {
+                ("DNAT", "--to-destination")
             } else {
-                "SNAT"
+                ("SNAT", "--to-source")
             };
-            let _ = t;
-            return Err(param_problem(prog, "You must specify --to-source", None)).map_err(
-                |mut er| {
-                    if matches!(e.target, XtTarget::Dnat(_)) {
-                        er = param_problem(prog, "You must specify --to-destination", None);
-                    }
-                    er
-                },
-            );
+            return Err(param_problem(
+                prog,
+                &format!("{t}: option \"{o}\" must be specified\n"),
+                None,
+            ));
         }
         _ => {}
     }

@@ -84,6 +84,21 @@ fn save_string(out: &mut String, v: &str) {
     }
 }
 
+/// First name of `a` in /etc/hosts.
+fn host_name(a: Ipv4Addr) -> Option<String> {
+    let text = std::fs::read_to_string("/etc/hosts").ok()?;
+    text.lines().find_map(|line| {
+        let line = line.split('#').next().unwrap_or("");
+        let mut it = line.split_whitespace();
+        let ip: Ipv4Addr = it.next()?.parse().ok()?;
+        if ip == a {
+            it.next().map(String::from)
+        } else {
+            None
+        }
+    })
+}
+
 fn mask_len(m: Ipv4Addr) -> Option<u32> {
     let v = u32::from(m);
     let n = v.leading_ones();
@@ -502,8 +517,13 @@ fn list_addr(o: &mut String, a: Ipv4Addr, m: Ipv4Addr, inv: bool, f: ListFmt) {
     o.push(if inv { '!' } else { ' ' });
     let s = if m.is_unspecified() && !f.numeric {
         "anywhere".to_string()
-    } else {
+    } else if f.numeric {
         format!("{a}{}", mask_suffix(m))
+    } else {
+        // xtables_ipaddr_to_anyname: gethostbyaddr (here /etc/hosts only:
+        // the sandboxes nsh serves have no resolver), else numeric.
+        let name = host_name(a).unwrap_or_else(|| a.to_string());
+        format!("{name}{}", mask_suffix(m))
     };
     let _ = write!(o, "{s:<19} ");
 }
