@@ -27,6 +27,9 @@
 //!   counters). Tables and built-in chains iptables-nft has not created yet
 //!   are absent: list them from [`builtin_chains`] with policy ACCEPT and
 //!   zero counters, as iptables-nft does (`nft_xt_fake_builtin_chains`).
+//! - errors: [`NftError::iptables_message`] gives iptables 1.8.9's stderr
+//!   lines and exit status (checked against the real tool in
+//!   `tests/it/nft.rs: nft_errors_are_worded_as_iptables`).
 //!
 //! Messages are what iptables 1.8.9 sends (checked with `strace -e sendmsg`):
 //! tables and built-in chains are created on first use (only the chain that
