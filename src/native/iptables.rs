@@ -99,7 +99,13 @@ fn find_rule(rs: &Ruleset, table: &str, chain: &str, e: &IptEntry) -> Result<usi
         .ok_or(NftError::BadRule)
 }
 
-fn execute(ctx: &mut NetCtx, prog: &str, cmd: &IptCmd, io: &mut Io) -> Result<i32, NftError> {
+/// Carry out a parsed command; `Ok(status)` (listings may fail with 1).
+pub(crate) fn execute(
+    ctx: &mut NetCtx,
+    prog: &str,
+    cmd: &IptCmd,
+    io: &mut Io,
+) -> Result<i32, NftError> {
     let ns = ctx.netns.clone();
     let ns = ns.as_ref();
     let table = cmd.table.clone();

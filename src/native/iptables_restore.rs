@@ -141,13 +141,19 @@ pub fn run(ctx: &mut NetCtx, args: &[Word], io: &mut Io) -> Outcome {
             continue;
         }
         let mut words = split_line(l);
+        let mut rule_counters = None;
         if counters && words.first().is_some_and(|w| w.starts_with('[')) {
-            words.remove(0);
+            rule_counters = parse_counters(&words.remove(0));
         }
         let mut full = vec!["-t".to_string(), tbl.clone()];
         full.extend(words);
         match parse(prog, &full) {
-            Ok(c) => plan.push((n, Step::Cmd(Box::new(c)))),
+            Ok(mut c) => {
+                if let Some(pc) = rule_counters {
+                    c.entry.counters = pc;
+                }
+                plan.push((n, Step::Cmd(Box::new(c))))
+            }
             Err(e) => {
                 let text = e
                     .text
@@ -203,16 +209,14 @@ pub fn run(ctx: &mut NetCtx, args: &[Word], io: &mut Io) -> Outcome {
                     stdout: &mut sink,
                     stderr: &mut err,
                 };
-                let st = crate::native::iptables::execute_cmd(ctx, prog, &c, &mut sub);
-                if st != 0 {
-                    let _ = writeln!(io.stderr, "{prog}: line {n} failed");
-                    return Outcome::Status(1);
-                }
-                Ok(())
+                crate::native::iptables::execute(ctx, prog, &c, &mut sub).map(|_| ())
             }
         };
-        if r.is_err() {
-            let _ = writeln!(io.stderr, "{prog}: line {n} failed");
+        if let Err(e) = r {
+            // Nothing of this input may reach the kernel: drop the queue
+            // (work queued before the restore was committed above).
+            ctx.nft = Default::default();
+            let _ = writeln!(io.stderr, "{prog}: line {n} failed: {e}.");
             return Outcome::Status(1);
         }
     }
