@@ -3,7 +3,11 @@
 //! of consecutive commands, committed by `NetCtx::barrier`); listings
 //! commit first, then read the view.
 
-use crate::backend::nft::{builtin_chains, Chain, IptEntry, NftError, Op, Ruleset, XtTarget};
+use std::path::Path;
+
+use crate::backend::nft::{
+    builtin_chains, Chain, IptEntry, NftError, Op, Ruleset, XtMatch, XtTarget,
+};
 use crate::native::{Io, NetCtx, Outcome, Word};
 use crate::netcmd::iptables::{parse, Command, IptCmd};
 use crate::output::iptables::{list_header, list_rule, save_rule, ListFmt};
@@ -14,11 +18,55 @@ pub fn run(ctx: &mut NetCtx, args: &[Word], io: &mut Io) -> Outcome {
     Outcome::Status(run_words(ctx, "iptables", &words, io))
 }
 
+/// The real tool, for forms outside the native subset.
+const REAL_IPTABLES: &str = "/usr/sbin/iptables";
+
+/// Run the real iptables for a form nsh does not implement natively:
+/// commit queued work first (the real tool must see it), say so once on
+/// stderr, and run it in `ctx.netns`.
+fn run_real(ctx: &mut NetCtx, words: &[String], io: &mut Io) -> i32 {
+    let st = ctx.barrier(io.stderr);
+    if st != 0 {
+        return st;
+    }
+    let _ = writeln!(
+        io.stderr,
+        "nsh: iptables: form not native, running {REAL_IPTABLES}"
+    );
+    let mut cmd = std::process::Command::new(REAL_IPTABLES);
+    cmd.args(words);
+    if let Some(ns) = ctx.netns.clone() {
+        use std::os::unix::process::CommandExt;
+        // SAFETY: nsh is single-threaded when it forks here; the child only
+        // enters the namespace (setns, mounts) before exec.
+        unsafe {
+            cmd.pre_exec(move || {
+                crate::backend::netns::enter_for_exec(&ns)
+                    .map_err(|e| std::io::Error::other(e.to_string()))
+            });
+        }
+    }
+    match cmd.output() {
+        Ok(out) => {
+            let _ = io.stdout.write_all(&out.stdout);
+            let _ = io.stderr.write_all(&out.stderr);
+            out.status.code().unwrap_or(1)
+        }
+        Err(e) => {
+            let _ = writeln!(io.stderr, "nsh: {REAL_IPTABLES}: {e}");
+            1
+        }
+    }
+}
+
 /// Run one iptables command given as words; returns the exit status.
 pub fn run_words(ctx: &mut NetCtx, prog: &str, words: &[String], io: &mut Io) -> i32 {
     let cmd = match parse(prog, words) {
         Ok(c) => c,
         Err(e) => {
+            if e.unsupported && !ctx.native_only && Path::new(REAL_IPTABLES).exists() {
+                return run_real(ctx, words, io);
+            }
             let _ = io.stderr.write_all(e.text.as_bytes());
             return e.status;
         }
@@ -68,6 +116,17 @@ pub fn chains_of(rs: &Ruleset, table: &str) -> Vec<Chain> {
         out.extend(user);
     }
     out
+}
+
+/// Whether every rule of `chains` is one nsh can print exactly (decoded,
+/// no match or target outside the native subset).
+pub fn native_ok(chains: &[Chain]) -> bool {
+    chains.iter().flat_map(|c| c.rules.iter()).all(|r| {
+        r.entry().is_some_and(|e| {
+            !matches!(e.target, XtTarget::Other { .. })
+                && !e.matches.iter().any(|m| matches!(m, XtMatch::Other { .. }))
+        })
+    })
 }
 
 fn is_builtin(table: &str, chain: &str) -> bool {
@@ -222,8 +281,12 @@ fn list_rules(
     chain: Option<&str>,
     io: &mut Io,
 ) -> Result<i32, NftError> {
+    let ctx_native_only = ctx.native_only;
     let rs = view(ctx, cmd.verbose, io)?;
     let chains = chains_of(rs, &cmd.table);
+    if !native_ok(&chains) && !ctx_native_only && Path::new(REAL_IPTABLES).exists() {
+        return Ok(run_real(ctx, &cmd.words, io));
+    }
     let sel = match select(&chains, chain) {
         Ok(s) => s,
         Err(name) => {
@@ -277,8 +340,12 @@ fn list(
     chain: Option<&str>,
     io: &mut Io,
 ) -> Result<i32, NftError> {
+    let ctx_native_only = ctx.native_only;
     let rs = view(ctx, cmd.verbose, io)?;
     let chains = chains_of(rs, &cmd.table);
+    if !native_ok(&chains) && !ctx_native_only && Path::new(REAL_IPTABLES).exists() {
+        return Ok(run_real(ctx, &cmd.words, io));
+    }
     let sel = match select(&chains, chain) {
         Ok(s) => s,
         Err(name) => {

@@ -7,6 +7,10 @@ use crate::native::iptables::chains_of;
 use crate::native::{Io, NetCtx, Outcome, Word};
 use crate::output::iptables::save_rule;
 
+/// The real tool, for rulesets with rules outside the native subset
+/// (only used outside a namespace: `ip netns exec` callers get the note).
+const REAL_SAVE: &str = "/usr/sbin/iptables-save";
+
 /// iptables-nft 1.8.9 table order (`enum nft_table_type`).
 const TABLE_ORDER: &[&str] = &["mangle", "security", "raw", "filter", "nat"];
 
@@ -118,6 +122,25 @@ pub fn run(ctx: &mut NetCtx, args: &[Word], io: &mut Io) -> Outcome {
             return Outcome::Status(s);
         }
     };
+    let all_native = rs
+        .tables
+        .iter()
+        .all(|t| crate::native::iptables::native_ok(&t.chains));
+    if !all_native && ctx.netns.is_none() && !ctx.native_only && std::path::Path::new(REAL_SAVE).exists() {
+        let _ = writeln!(io.stderr, "nsh: iptables-save: ruleset not native, running {REAL_SAVE}");
+        let argv: Vec<&str> = args.iter().map(|w| w.node.as_str()).collect();
+        return match std::process::Command::new(REAL_SAVE).args(argv).output() {
+            Ok(out) => {
+                let _ = io.stdout.write_all(&out.stdout);
+                let _ = io.stderr.write_all(&out.stderr);
+                Outcome::Status(out.status.code().unwrap_or(1))
+            }
+            Err(e) => {
+                let _ = writeln!(io.stderr, "nsh: {REAL_SAVE}: {e}");
+                Outcome::Status(1)
+            }
+        };
+    }
     let text = render(rs, table.as_deref(), counters);
     let _ = io.stdout.write_all(text.as_bytes());
     Outcome::Status(0)

@@ -70,6 +70,9 @@ pub struct IptCmd {
     pub line_numbers: bool,
     /// `-L -Z` together (list, then zero).
     pub zero_after_list: bool,
+    /// The words as given (to hand them to the real tool when the ruleset
+    /// holds rules outside the native subset).
+    pub words: Vec<String>,
 }
 
 /// A usage error: iptables' stderr text (whole lines) and exit status, and
@@ -81,6 +84,9 @@ pub struct ParseError {
     pub text: String,
     pub status: i32,
     pub word: Option<usize>,
+    /// The form is outside nsh's native subset (an unknown match module
+    /// or option): the real iptables may accept it.
+    pub unsupported: bool,
 }
 
 /// `iptables v1.8.9 (nf_tables): MSG` + the `Try …` line, exit 2
@@ -92,6 +98,7 @@ pub fn param_problem(prog: &str, msg: &str, word: Option<usize>) -> ParseError {
         ),
         status: 2,
         word,
+        unsupported: false,
     }
 }
 
@@ -539,6 +546,7 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                             ),
                             status: 1,
                             word: Some(p.i - 1),
+                            unsupported: false,
                         })
                     }
                 };
@@ -609,6 +617,7 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                         text: format!("{prog} v1.8.9 (nf_tables): table '{t}' does not exist\nPerhaps iptables or your kernel needs to be upgraded.\n"),
                         status: 3,
                         word: Some(p.i - 1),
+                        unsupported: false,
                     });
                 }
                 table = Some(t);
@@ -709,6 +718,7 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                             text: format!("{prog} v1.8.9 (nf_tables): Couldn't load match `{m}':No such file or directory\n\nTry `{prog} -h' or '{prog} --help' for more information.\n"),
                             status: 2,
                             word: Some(p.i - 1),
+                            unsupported: true,
                         })
                     }
                 }
@@ -995,12 +1005,15 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                         text: format!("Bad argument `{w}'\nTry `{prog} -h' or '{prog} --help' for more information.\n"),
                         status: 2,
                         word: Some(p.i - 1),
+                        unsupported: false,
                     });
                 }
                 if let (Some(t), true) = (&target_name, w.starts_with("--")) {
                     let _ = t;
                 }
-                return Err(p.err(&format!("unknown option \"{w}\"")));
+                let mut er = p.err(&format!("unknown option \"{w}\""));
+                er.unsupported = true;
+                return Err(er);
             }
         }
     }
@@ -1056,6 +1069,7 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
         exact,
         line_numbers,
         zero_after_list,
+        words: words.to_vec(),
     })
 }
 
