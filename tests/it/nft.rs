@@ -1340,6 +1340,45 @@ fn nft_errors_are_worded_as_iptables() {
                 rule: rule(XtTarget::Jump(f("NOSUCH"))).to_rule(),
             },
         ),
+        (
+            "-t nat -A INPUT -j MASQUERADE",
+            Op::Append {
+                table: f("nat"),
+                chain: f("INPUT"),
+                rule: rule(XtTarget::Masquerade(NatRange::default())).to_rule(),
+            },
+        ),
+        (
+            "-t nat -N U",
+            Op::NewChain {
+                table: f("nat"),
+                chain: f("U"),
+            },
+        ),
+        (
+            "-t nat -A U -j MASQUERADE",
+            Op::Append {
+                table: f("nat"),
+                chain: f("U"),
+                rule: rule(XtTarget::Masquerade(NatRange::default())).to_rule(),
+            },
+        ),
+        (
+            "-t nat -A PREROUTING -j U",
+            Op::Append {
+                table: f("nat"),
+                chain: f("PREROUTING"),
+                rule: rule(XtTarget::Jump(f("U"))).to_rule(),
+            },
+        ),
+        (
+            "-t nat -A POSTROUTING -j U",
+            Op::Append {
+                table: f("nat"),
+                chain: f("POSTROUTING"),
+                rule: rule(XtTarget::Jump(f("U"))).to_rule(),
+            },
+        ),
     ];
     let real = Held::new();
     let ours = Held::new();
@@ -1582,6 +1621,19 @@ fn nft_nsh_iptables_errors_as_iptables() {
         "-t nat -A INPUT -j MASQUERADE",
         "-F NOSUCH",
         "-Z NOSUCH",
+        "-t mangle -A INPUT -j REJECT",
+        "-t raw -A PREROUTING -j REJECT",
+        "-t nat -A POSTROUTING -j DNAT --to-destination 1.2.3.4",
+        "-t nat -A INPUT -j SNAT --to-source 1.2.3.4",
+        "-t nat -A OUTPUT -p tcp -j REDIRECT",
+        "-A OUTPUT -j REJECT",
+        "-t nat -N U",
+        "-t nat -A U -j MASQUERADE",
+        "-t nat -A PREROUTING -j U",
+        "-t nat -A POSTROUTING -j U",
+        "-t nat -I U -j DNAT --to-destination 1.2.3.4",
+        "-N F",
+        "-A F -j DNAT --to-destination 1.2.3.4",
     ];
     let script = |prog: &str| -> String {
         cmds.iter()
