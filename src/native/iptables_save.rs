@@ -126,8 +126,15 @@ pub fn run(ctx: &mut NetCtx, args: &[Word], io: &mut Io) -> Outcome {
         .tables
         .iter()
         .all(|t| crate::native::iptables::native_ok(&t.chains));
-    if !all_native && ctx.netns.is_none() && !ctx.native_only && std::path::Path::new(REAL_SAVE).exists() {
-        let _ = writeln!(io.stderr, "nsh: iptables-save: ruleset not native, running {REAL_SAVE}");
+    if !all_native
+        && ctx.netns.is_none()
+        && !ctx.native_only
+        && std::path::Path::new(REAL_SAVE).exists()
+    {
+        let _ = writeln!(
+            io.stderr,
+            "nsh: iptables-save: ruleset not native, running {REAL_SAVE}"
+        );
         let argv: Vec<&str> = args.iter().map(|w| w.node.as_str()).collect();
         return match std::process::Command::new(REAL_SAVE).args(argv).output() {
             Ok(out) => {

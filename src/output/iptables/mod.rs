@@ -607,6 +607,10 @@ pub fn list_rule(o: &mut String, e: &IptEntry, n: usize, f: ListFmt) {
     }
     list_addr(o, e.src, e.smsk, inv(IPT_INV_SRCIP), f);
     list_addr(o, e.dst, e.dmsk, inv(IPT_INV_DSTIP), f);
+    // print_firewall: `[goto] ` right after the addresses.
+    if matches!(e.target, XtTarget::Goto(_)) {
+        o.push_str("[goto] ");
+    }
     let proto = proto_of(e);
     for m in &e.matches {
         match m {
@@ -740,9 +744,6 @@ pub fn list_rule(o: &mut String, e: &IptEntry, n: usize, f: ListFmt) {
         }
     }
     match &e.target {
-        XtTarget::Goto(_) => {
-            o.push_str(" [goto]");
-        }
         XtTarget::Masquerade(r) | XtTarget::Redirect(r) => {
             if r.flags & NF_NAT_RANGE_PROTO_SPECIFIED != 0 {
                 let w = if matches!(e.target, XtTarget::Masquerade(_)) {

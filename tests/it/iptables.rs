@@ -1,0 +1,210 @@
+//! The native `iptables`, `iptables-save`, `iptables-restore` against
+//! iptables-nft 1.8.9 on the same kernel state: rules added by nsh list
+//! (with the REAL tools) exactly as the same rules added by the real tool;
+//! rules added by the real tool list the same through nsh and are deleted
+//! by nsh; errors match in stdout, stderr and exit status.
+
+use crate::common;
+
+/// One rule (or chain command) per line, as iptables arguments: every
+/// match and target of the native subset.
+const RULES: &str = r#"-A FORWARD -p tcp -d 192.168.1.2 --dport 8080 -m state --state NEW,ESTABLISHED,RELATED -j ACCEPT
+-A FORWARD -o ens5 -i veth2 -j ACCEPT
+-A FORWARD ! -i lo ! -o eth+ ! -s 10.0.0.0/8 -j DROP
+-P FORWARD DROP
+-N MYCH
+-A INPUT -p udp --sport 53 -m conntrack --ctstate ESTABLISHED -j MYCH
+-A INPUT -p tcp -m multiport --dports 22,80,1000:2000 -m comment --comment "hi there" -j RETURN
+-A INPUT -p udp -m multiport --sports 53,67:68 -j ACCEPT
+-A INPUT -p icmp --icmp-type echo-request -j ACCEPT
+-A INPUT -p icmp --icmp-type 3/1 -j ACCEPT
+-A INPUT -m addrtype --dst-type LOCAL -j LOG --log-prefix "x: "
+-A INPUT -m addrtype ! --src-type LOCAL,BROADCAST -j LOG --log-level 6
+-A INPUT -p tcp -j REJECT --reject-with tcp-reset
+-A INPUT -p 47 -j REJECT
+-A INPUT -p tcp ! --dport 22 -m conntrack ! --ctstate INVALID -j DROP
+-A INPUT -p tcp --sport 1:1023 -j DROP
+-A INPUT -p tcp -m tcp --dport http-alt -j ACCEPT
+-A INPUT -s 10.1.0.0/255.0.255.0 -j DROP
+-A INPUT -s 127.0.0.1 -m comment --comment simple -j ACCEPT
+-I INPUT 2 -d 1.2.3.4 -j MYCH
+-I INPUT -i veth0 -j ACCEPT
+-R INPUT 3 -d 1.2.3.5 -j MYCH
+-N OTHER
+-A MYCH -g OTHER
+-A MYCH
+-t nat -A PREROUTING -p tcp -i ens5 --dport 6001 -j DNAT --to-destination 192.168.1.2:8080
+-t nat -A PREROUTING -p udp -j DNAT --to-destination 192.168.1.2-192.168.1.5:80-90
+-t nat -A POSTROUTING -s 192.168.1.0/255.255.255.0 -o ens5 -j MASQUERADE
+-t nat -A POSTROUTING -p tcp -s 127.0.0.1 -d 192.168.255.0/24 -j MASQUERADE --to-ports 1000-2000
+-t nat -A POSTROUTING -j SNAT --to-source 1.2.3.4
+-t nat -A OUTPUT -p tcp --dport 1000:2000 -j REDIRECT --to-ports 80
+-t mangle -A PREROUTING -i eth0 -j ACCEPT
+-t raw -A OUTPUT -j ACCEPT
+-N GONE
+-E GONE GONE2
+-X GONE2
+-N TMP
+-A TMP -j ACCEPT
+-F TMP
+-Z
+"#;
+
+/// Listings of the current state by the tools under `$1/` (empty = the
+/// real ones), every table, every listing format.
+const LISTINGS: &str = r#"
+listings() {
+  for t in filter nat mangle raw; do
+    "${1}iptables" -t $t -S; "${1}iptables" -t $t -L; "${1}iptables" -t $t -L -n -v --line-numbers
+    "${1}iptables" -t $t -L -v -x; "${1}iptables" -t $t -L INPUT -n; echo "rc=$?"
+    "${1}iptables" -t $t -S MYCH; echo "rc=$?"; "${1}iptables" -t $t -nvL OUTPUT; echo "rc=$?"
+  done 2>&1
+  "${1}iptables-save" | sed 's/ on .*/ on DATE/'
+  "${1}iptables-save" -c -t nat | sed 's/ on .*/ on DATE/'
+}
+add_rules() {
+  while IFS= read -r l; do [ -n "$l" ] && eval "\"${1}iptables\" $l"; echo "$l: $?"; done <<'RULES_EOF'
+"#;
+
+fn script(body: &str) -> String {
+    format!("{LISTINGS}{RULES}RULES_EOF\n}}\n{body}")
+}
+
+fn sandbox_ok(name: &str, body: &str) -> common::Run {
+    let r = common::sandbox_bash(&script(body));
+    assert!(
+        r.status == 0,
+        "{name}: status {}\nstdout:\n{}\nstderr:\n{}",
+        r.status,
+        r.stdout,
+        r.stderr
+    );
+    r
+}
+
+#[test]
+fn rules_added_by_nsh_list_as_rules_added_by_iptables() {
+    if !common::need_root("rules_added_by_nsh_list_as_rules_added_by_iptables") {
+        return;
+    }
+    let real = sandbox_ok("real", "add_rules ''; listings ''; nft list ruleset");
+    let nsh = sandbox_ok(
+        "nsh",
+        "add_rules \"$NSHBIN/\"; listings ''; nft list ruleset",
+    );
+    assert_eq!(nsh.stdout, real.stdout);
+    assert_eq!(nsh.stderr, real.stderr);
+}
+
+#[test]
+fn rules_added_by_iptables_list_the_same_through_nsh_and_delete() {
+    if !common::need_root("rules_added_by_iptables_list_the_same_through_nsh_and_delete") {
+        return;
+    }
+    let r = sandbox_ok(
+        "both",
+        r#"add_rules '' >/dev/null
+d=$(mktemp -d)
+listings '' > $d/real; listings "$NSHBIN/" > $d/nsh
+diff -u $d/real $d/nsh || exit 1
+# -D by number, then every rule by spec, deleted by nsh
+"$NSHBIN/iptables" -D INPUT 1 || exit 2
+for t in filter nat mangle raw; do
+  iptables -t $t -S | grep '^-A' | sed "s/^-A/-t $t -D/" > $d/dels
+  while IFS= read -r l; do eval "\"\$NSHBIN/iptables\" $l" || exit 3; done < $d/dels
+done
+iptables-save | grep -c '^-A'
+exit 0"#,
+    );
+    assert_eq!(r.stdout, "0\n");
+}
+
+#[test]
+fn errors_as_iptables_words_them() {
+    if !common::need_root("errors_as_iptables_words_them") {
+        return;
+    }
+    let body = r###"
+t() { echo "## $*"; "${P}iptables" "$@"; echo "rc=$?"; }
+errs() {
+t -L FOO
+t -S FOO
+t -t nat -L FOO
+t -A INPUT --x
+t -A INPUT -s x -j ACCEPT
+t -A INPUT -p tcp --dport 99999 -j ACCEPT
+t -A INPUT -p tcp --dport foo -j ACCEPT
+t -A INPUT --dport 80 -j ACCEPT
+t -N A
+t -N A
+t -A NOPE -j ACCEPT
+t -D INPUT -j ACCEPT
+t -D INPUT 5
+t -I INPUT 5 -j ACCEPT
+t -A INPUT -j NOPE
+t -P INPUT FOO
+t -P A DROP
+t -X NOPE
+t -E A B
+t -E NOPE C
+t -t foo -L
+t -A INPUT -j DNAT
+t
+t -L -A INPUT
+t -A INPUT -p tcp -j MASQUERADE
+t -A INPUT ! -p all
+t -C INPUT -j ACCEPT
+t -A INPUT -j ACCEPT; t -C INPUT -j ACCEPT
+t -F NOPE
+t -Z NOPE
+t -X B
+t -A B -j ACCEPT; t -X B
+t -A INPUT -p tcp -m state --state FOO
+t -A INPUT extra
+t -R INPUT 9 -j ACCEPT
+t -A INPUT -i
+t -A INPUT ! ! -s 1.2.3.4
+t -I INPUT 0 -j ACCEPT
+t -A INPUT -p foo
+t -A INPUT -j REJECT --reject-with foo
+t -A INPUT -s 1.2.3.4/33
+iptables-save | sed 's/ on .*/ on DATE/'
+}
+"###;
+    let real = common::sandbox_bash(&format!("{body}\nP= errs"));
+    let mut nsh = common::sandbox_bash(&format!("{body}\nP=\"$NSHBIN/\" errs"));
+    // Unknown options go to the real tool (same error) with nsh's note.
+    assert!(nsh.stderr.contains("nsh: iptables: form not native"));
+    nsh.stderr = nsh
+        .stderr
+        .lines()
+        .filter(|l| !l.starts_with("nsh: "))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert_eq!(nsh, real);
+}
+
+#[test]
+fn restore_same_as_iptables_restore() {
+    if !common::need_root("restore_same_as_iptables_restore") {
+        return;
+    }
+    let body = r#"
+go() {
+add_rules '' >/dev/null
+iptables-save > /tmp/saved
+iptables -F; iptables -X; iptables -t nat -F
+"${P}iptables-restore" < /tmp/saved; echo rc=$?
+iptables-save | sed 's/ on .*/ on DATE/'
+nft list ruleset
+printf '*filter\n:INPUT DROP [0:0]\n-A INPUT -p tcp --dport 22 -j ACCEPT\n-A INPUT --bogus\nCOMMIT\n' | "${P}iptables-restore"; echo rc=$?
+printf '*filter\n:INPUT DROP [0:0]\n-A NOPE -j ACCEPT\nCOMMIT\n' | "${P}iptables-restore"; echo rc=$?
+printf '*filter\n:FOO - [0:0]\n-A FOO -m comment --comment "a b" -j ACCEPT\nCOMMIT\n' | "${P}iptables-restore" --noflush; echo rc=$?
+printf '*filter\n:INPUT ACCEPT [5:100]\n[3:30] -A INPUT -j ACCEPT\nCOMMIT\n' | "${P}iptables-restore" -c --noflush; echo rc=$?
+iptables-save -c | sed 's/ on .*/ on DATE/'
+} 2>&1
+"#;
+    let real = common::sandbox_bash(&script(&format!("{body}\nP= go")));
+    let nsh = common::sandbox_bash(&script(&format!("{body}\nP=\"$NSHBIN/\" go")));
+    assert_eq!(nsh, real);
+}
