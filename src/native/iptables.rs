@@ -292,9 +292,9 @@ fn list_rules(
         Err(name) => {
             // iptables-nft 1.8.9 (nft.c: nft_rule_list / list_rules) on a
             // chain it cannot find.
-            let _ = write!(
+            let _ = writeln!(
                 io.stderr,
-                "{prog} v1.8.9 (nf_tables): chain `{name}' in table `{}' is incompatible, use 'nft' tool.\n",
+                "{prog} v1.8.9 (nf_tables): chain `{name}' in table `{}' is incompatible, use 'nft' tool.",
                 cmd.table
             );
             return Ok(1);
@@ -351,9 +351,9 @@ fn list(
         Err(name) => {
             // iptables-nft 1.8.9 (nft.c: nft_rule_list / list_rules) on a
             // chain it cannot find.
-            let _ = write!(
+            let _ = writeln!(
                 io.stderr,
-                "{prog} v1.8.9 (nf_tables): chain `{name}' in table `{}' is incompatible, use 'nft' tool.\n",
+                "{prog} v1.8.9 (nf_tables): chain `{name}' in table `{}' is incompatible, use 'nft' tool.",
                 cmd.table
             );
             return Ok(1);

@@ -57,7 +57,7 @@ pub fn run(ctx: &mut NetCtx, args: &[Word], io: &mut Io) -> Outcome {
             "-c" | "--counters" => counters = true,
             "-w" | "--wait" | "-v" | "--verbose" => {}
             s if s.starts_with('-') => {
-                let _ = write!(io.stderr, "{prog}: unrecognized option '{s}'\n");
+                let _ = writeln!(io.stderr, "{prog}: unrecognized option '{s}'");
                 return Outcome::Status(1);
             }
             s => file = Some(s.to_string()),

@@ -104,7 +104,7 @@ pub fn run(ctx: &mut NetCtx, args: &[Word], io: &mut Io) -> Outcome {
             }
             _ if a.starts_with("--table=") => table = Some(a["--table=".len()..].to_string()),
             _ => {
-                let _ = write!(io.stderr, "{prog}: unrecognized option '{a}'\n");
+                let _ = writeln!(io.stderr, "{prog}: unrecognized option '{a}'");
                 return Outcome::Status(1);
             }
         }

@@ -744,15 +744,15 @@ pub fn list_rule(o: &mut String, e: &IptEntry, n: usize, f: ListFmt) {
         }
     }
     match &e.target {
-        XtTarget::Masquerade(r) | XtTarget::Redirect(r) => {
-            if r.flags & NF_NAT_RANGE_PROTO_SPECIFIED != 0 {
-                let w = if matches!(e.target, XtTarget::Masquerade(_)) {
-                    "masq ports:"
-                } else {
-                    "redir ports"
-                };
-                let _ = write!(o, " {w} {}", ports_dash(r));
-            }
+        XtTarget::Masquerade(r) | XtTarget::Redirect(r)
+            if r.flags & NF_NAT_RANGE_PROTO_SPECIFIED != 0 =>
+        {
+            let w = if matches!(e.target, XtTarget::Masquerade(_)) {
+                "masq ports:"
+            } else {
+                "redir ports"
+            };
+            let _ = write!(o, " {w} {}", ports_dash(r));
         }
         XtTarget::Snat(r) | XtTarget::Dnat(r) => {
             let _ = write!(o, " to:{}", nat_str(r));
