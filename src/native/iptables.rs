@@ -10,7 +10,7 @@ use crate::backend::nft::{
 };
 use crate::native::{Io, NetCtx, Outcome, Word};
 use crate::netcmd::iptables::{parse, Command, IptCmd};
-use crate::output::iptables::{list_header, list_rule, save_rule, ListFmt};
+use crate::output::iptables::{list_header, list_rule, save_rule_counters, ListFmt};
 
 /// Entry point for `iptables` (and `iptables-nft`).
 pub fn run(ctx: &mut NetCtx, args: &[Word], io: &mut Io) -> Outcome {
@@ -71,6 +71,22 @@ pub fn run_words(ctx: &mut NetCtx, prog: &str, words: &[String], io: &mut Io) ->
             return e.status;
         }
     };
+    if !ctx.native_only && Path::new(REAL_IPTABLES).exists() {
+        // `-j NAME` where NAME is no chain: an xtables target nsh does not
+        // implement (NOTRACK, MARK without options, …) for the real tool.
+        if let XtTarget::Jump(t) = &cmd.entry.target {
+            let ns = ctx.netns.clone();
+            let known = ctx.nft.ruleset(ns.as_ref()).map_or(true, |rs| {
+                rs.table(&cmd.table).and_then(|x| x.chain(t)).is_some()
+            });
+            if !known
+                && t.chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+            {
+                return run_real(ctx, words, io);
+            }
+        }
+    }
     execute_cmd(ctx, prog, &cmd, io)
 }
 
@@ -321,10 +337,7 @@ fn list_rules(
         for r in &c.rules {
             if let Some(e) = r.entry() {
                 o.push_str(&format!("-A {}", c.name));
-                if cmd.verbose {
-                    o.push_str(&format!(" -c {} {}", e.counters.0, e.counters.1));
-                }
-                o.push_str(&save_rule(&e));
+                o.push_str(&save_rule_counters(&e, cmd.verbose));
                 o.push('\n');
             }
         }

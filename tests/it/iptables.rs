@@ -208,3 +208,58 @@ iptables-save -c | sed 's/ on .*/ on DATE/'
     let nsh = common::sandbox_bash(&script(&format!("{body}\nP=\"$NSHBIN/\" go")));
     assert_eq!(nsh, real);
 }
+
+/// nsh's stderr without its own notes (`nsh: …`, for forms it hands to
+/// the real tool).
+fn without_notes(mut r: common::Run) -> common::Run {
+    r.stderr = r
+        .stderr
+        .lines()
+        .filter(|l| !l.starts_with("nsh: "))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    r
+}
+
+#[test]
+fn negation_forms_counters_and_foreign_targets_as_iptables() {
+    if !common::need_root("negation_forms_counters_and_foreign_targets_as_iptables") {
+        return;
+    }
+    let body = r###"
+t() { echo "## $*"; "${P}iptables" "$@"; echo "rc=$?"; }
+go() {
+t -A INPUT -s ! 1.2.3.4 -j ACCEPT
+t -A INPUT -p ! tcp -j ACCEPT
+t -A INPUT -i ! lo -j ACCEPT
+t -A INPUT -p tcp --dport ! 80 -j ACCEPT
+t -A INPUT --dport 80 -p tcp -j ACCEPT
+t -A INPUT -p tcp -m tcp ! --sport 80 -j ACCEPT
+t -A INPUT ! -m state --state NEW -j ACCEPT
+t -A INPUT -m state --state NEW -m state --state ESTABLISHED -j ACCEPT
+t -A INPUT -p tcp --dport=80 -j ACCEPT
+t -A INPUT --protocol=udp --source-port 53 -j ACCEPT
+t -A INPUT -j NOTRACK
+t -t raw -A PREROUTING -j NOTRACK
+t -A INPUT -p tcp -m multiport ! --dports 80,443 -j DROP
+t -A INPUT -m comment --comment 'a"b' -j DROP
+t -A INPUT -p icmp ! --icmp-type any -j DROP
+t -A INPUT -j LOG --log-prefix 'abc' --log-level debug
+t -w -A INPUT -j ACCEPT
+t -w 5 -A INPUT -j ACCEPT
+t -S -v
+t -L -v -n
+iptables -L
+iptables-save | sed 's/ on .*/ on DATE/'
+} 2>&1
+"###;
+    let real = common::sandbox_bash(&format!("{body}\nP= go"));
+    let nsh = common::sandbox_bash(&format!("{body}\nP=\"$NSHBIN/\" go"));
+    assert_eq!(
+        without_notes(nsh).stdout.replace(
+            "nsh: iptables: form not native, running /usr/sbin/iptables\n",
+            ""
+        ),
+        real.stdout
+    );
+}

@@ -636,6 +636,18 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
             }
             "-s" | "--source" | "--src" | "-d" | "--destination" | "--dst" => {
                 let a = get(&mut p, name)?;
+                // Old-style `-s ! ADDR`: iptables 1.8.9 takes `!` as the
+                // argument and then rejects the next word.
+                if a == "!" {
+                    if let Some(next) = p.words.get(p.i).filter(|x| !x.starts_with('-')) {
+                        return Err(ParseError {
+                            text: format!("Bad argument `{next}'\nTry `{prog} -h' or '{prog} --help' for more information.\n"),
+                            status: 2,
+                            word: Some(p.i),
+                            unsupported: false,
+                        });
+                    }
+                }
                 if let Some((_, m)) = a.split_once('/') {
                     if !m.contains('.') && m.parse::<u32>().map_or(true, |n| n > 32) {
                         return Err(p.err(&format!("invalid mask `{m}' specified")));
@@ -659,6 +671,18 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
             }
             "-i" | "--in-interface" | "-o" | "--out-interface" => {
                 let v = get(&mut p, name)?;
+                // Old-style `-s ! ADDR`: iptables 1.8.9 takes `!` as the
+                // argument and then rejects the next word.
+                if v == "!" {
+                    if let Some(next) = p.words.get(p.i).filter(|x| !x.starts_with('-')) {
+                        return Err(ParseError {
+                            text: format!("Bad argument `{next}'\nTry `{prog} -h' or '{prog} --help' for more information.\n"),
+                            status: 2,
+                            word: Some(p.i),
+                            unsupported: false,
+                        });
+                    }
+                }
                 if v.len() > 15 {
                     return Err(p.err(&format!(
                         "interface name `{v}' must be shorter than IFNAMSIZ (15)"
@@ -677,7 +701,12 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                 }
             }
             "-p" | "--protocol" => {
-                let v = get(&mut p, "-p")?;
+                // iptables 1.8.9 takes `--protocol=X` whole as the name.
+                let v = if inline.is_some() {
+                    w.clone()
+                } else {
+                    get(&mut p, "-p")?
+                };
                 let lv = v.to_ascii_lowercase();
                 e.proto = match lv.as_str() {
                     "all" => 0,
@@ -698,7 +727,9 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                 }
             }
             "-m" | "--match" => {
-                no_inv(&p, "-m")?;
+                if inv {
+                    return Err(p.err("unexpected ! flag before --match"));
+                }
                 let m = get(&mut p, "-m")?;
                 match m.as_str() {
                     "tcp" | "udp" => {

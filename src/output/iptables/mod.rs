@@ -195,6 +195,12 @@ fn ports_dash(r: &NatRange) -> String {
 /// The rule spec after `-A CHAIN` (with a leading space per item), as
 /// iptables-save and `-S` print it.
 pub fn save_rule(e: &IptEntry) -> String {
+    save_rule_counters(e, false)
+}
+
+/// [`save_rule`], with `-S -v`'s ` -c PACKETS BYTES` before the target
+/// when `counters`.
+pub fn save_rule_counters(e: &IptEntry, counters: bool) -> String {
     let mut o = String::new();
     let inv = |f: u8| e.invflags & f != 0;
     if !e.smsk.is_unspecified() || inv(IPT_INV_SRCIP) {
@@ -348,6 +354,9 @@ pub fn save_rule(e: &IptEntry) -> String {
                 let _ = write!(o, " -m {name}");
             }
         }
+    }
+    if counters {
+        let _ = write!(o, " -c {} {}", e.counters.0, e.counters.1);
     }
     match &e.target {
         XtTarget::None => {}
@@ -704,7 +713,7 @@ pub fn list_rule(o: &mut String, e: &IptEntry, n: usize, f: ListFmt) {
                         1 => "dports",
                         _ => "ports",
                     },
-                    if *invert { "!" } else { "" },
+                    if *invert { " !" } else { "" },
                     port_list(ports, pflags, |p| port_str(p, proto, f.numeric))
                 );
             }
