@@ -61,6 +61,10 @@ fn run_real(ctx: &mut NetCtx, words: &[String], io: &mut Io) -> i32 {
 
 /// Run one iptables command given as words; returns the exit status.
 pub fn run_words(ctx: &mut NetCtx, prog: &str, words: &[String], io: &mut Io) -> i32 {
+    if matches!(words.first().map(String::as_str), Some("-V" | "--version")) {
+        let _ = writeln!(io.stdout, "{prog} v1.8.9 (nf_tables)");
+        return 0;
+    }
     let cmd = match parse(prog, words) {
         Ok(c) => c,
         Err(e) => {

@@ -55,6 +55,10 @@ pub fn run(ctx: &mut NetCtx, args: &[Word], io: &mut Io) -> Outcome {
         match a.node.as_str() {
             "-n" | "--noflush" => noflush = true,
             "-c" | "--counters" => counters = true,
+            "-V" | "--version" => {
+                let _ = writeln!(io.stdout, "{prog} v1.8.9 (nf_tables)");
+                return Outcome::Status(0);
+            }
             "-w" | "--wait" | "-v" | "--verbose" => {}
             s if s.starts_with('-') => {
                 let _ = writeln!(io.stderr, "{prog}: unrecognized option '{s}'");

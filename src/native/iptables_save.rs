@@ -92,6 +92,10 @@ pub fn run(ctx: &mut NetCtx, args: &[Word], io: &mut Io) -> Outcome {
         let a = args[i].node.as_str();
         match a {
             "-c" | "--counters" => counters = true,
+            "-V" | "--version" => {
+                let _ = writeln!(io.stdout, "{prog} v1.8.9 (nf_tables)");
+                return Outcome::Status(0);
+            }
             "-t" | "--table" => {
                 i += 1;
                 match args.get(i) {

@@ -99,6 +99,25 @@ fn host_name(a: Ipv4Addr) -> Option<String> {
     })
 }
 
+/// Name of network `a` in /etc/networks (`getnetbyaddr`, iptables'
+/// `ipaddr_to_network`).
+fn network_name(a: Ipv4Addr) -> Option<String> {
+    let text = std::fs::read_to_string("/etc/networks").ok()?;
+    text.lines().find_map(|line| {
+        let line = line.split('#').next().unwrap_or("");
+        let mut it = line.split_whitespace();
+        let name = it.next()?;
+        let net = it.next()?;
+        // getnetbyaddr matches the network number with trailing zero
+        // octets omitted as well ("127" == 127.0.0.0).
+        let mut o = [0u8; 4];
+        for (k, part) in net.split('.').enumerate().take(4) {
+            o[k] = part.parse().ok()?;
+        }
+        (Ipv4Addr::from(o) == a).then(|| name.to_string())
+    })
+}
+
 fn mask_len(m: Ipv4Addr) -> Option<u32> {
     let v = u32::from(m);
     let n = v.leading_ones();
@@ -531,7 +550,9 @@ fn list_addr(o: &mut String, a: Ipv4Addr, m: Ipv4Addr, inv: bool, f: ListFmt) {
     } else {
         // xtables_ipaddr_to_anyname: gethostbyaddr (here /etc/hosts only:
         // the sandboxes nsh serves have no resolver), else numeric.
-        let name = host_name(a).unwrap_or_else(|| a.to_string());
+        let name = host_name(a)
+            .or_else(|| network_name(a))
+            .unwrap_or_else(|| a.to_string());
         format!("{name}{}", mask_suffix(m))
     };
     let _ = write!(o, "{s:<19} ");
