@@ -248,10 +248,26 @@ pub(crate) fn execute(
             table,
             chain: chain.clone(),
         },
-        Command::Zero(chain) => Op::Zero {
-            table,
-            chain: chain.clone(),
-        },
+        Command::Zero(chain) => {
+            if cmd.verbose {
+                // `-Z -v`: a line per chain that exists in the kernel.
+                let rs = ctx.nft.ruleset(ns)?;
+                let mut o = String::new();
+                if let Some(t) = rs.table(&table) {
+                    for c in chains_of(rs, &table) {
+                        let wanted = chain.as_deref().is_none_or(|n| n == c.name);
+                        if wanted && t.chain(&c.name).is_some() {
+                            o.push_str(&format!("Zeroing chain `{}'\n", c.name));
+                        }
+                    }
+                }
+                let _ = io.stdout.write_all(o.as_bytes());
+            }
+            Op::Zero {
+                table,
+                chain: chain.clone(),
+            }
+        }
         Command::ListRules(chain) => return list_rules(ctx, prog, cmd, chain.as_deref(), io),
         Command::List(chain) => {
             let st = list(ctx, prog, cmd, chain.as_deref(), io)?;
@@ -394,6 +410,12 @@ fn list(
             if let Some(e) = r.entry() {
                 list_rule(&mut o, &e, n + 1, f);
             }
+        }
+    }
+    if cmd.zero_after_list && cmd.verbose {
+        // iptables 1.8.9 `-L -Z -v`: one line per listed chain.
+        for c in &sel {
+            o.push_str(&format!("Zeroing chain `{}'\n", c.name));
         }
     }
     let _ = io.stdout.write_all(o.as_bytes());

@@ -264,3 +264,25 @@ iptables-save | sed 's/ on .*/ on DATE/'
         real.stdout
     );
 }
+
+#[test]
+fn empty_tables_live_counters_and_zeroing_as_iptables() {
+    if !common::need_root("empty_tables_live_counters_and_zeroing_as_iptables") {
+        return;
+    }
+    // Counters come from loopback pings (240K bytes: the K/M/G columns).
+    let body = r###"
+go() {
+"${P}iptables" -t nat -L; "${P}iptables" -t nat -S; "${P}iptables" -L -v; "${P}iptables-save"; echo rc=$?
+nft list ruleset
+iptables -A INPUT -j ACCEPT; iptables -A OUTPUT -p icmp -j ACCEPT; iptables -N X
+ping -c 3 -s 40000 -i 0.2 -q 127.0.0.1 >/dev/null
+"${P}iptables" -L -v; "${P}iptables" -L -v -x; "${P}iptables-save" -c | sed 's/ on .*/ on DATE/'
+"${P}iptables" -S -v; "${P}iptables" -Z INPUT; "${P}iptables" -L -v -Z; "${P}iptables" -nvL
+"${P}iptables" -Z -v; "${P}iptables" -Z -v INPUT; "${P}iptables" -t nat -Z -v; "${P}iptables" -L INPUT -Z -v
+} 2>&1
+"###;
+    let real = common::sandbox_bash(&format!("{body}\nP= go"));
+    let nsh = common::sandbox_bash(&format!("{body}\nP=\"$NSHBIN/\" go"));
+    assert_eq!(nsh, real);
+}
