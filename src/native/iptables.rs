@@ -254,9 +254,12 @@ pub(crate) fn execute(
                 let rs = ctx.nft.ruleset(ns)?;
                 let mut o = String::new();
                 if let Some(t) = rs.table(&table) {
+                    // iptables-nft fakes the missing built-ins only when
+                    // one of them exists (nft_xt_fake_builtin_chains).
+                    let fake = t.chains.iter().any(|c| is_builtin(&table, &c.name));
                     for c in chains_of(rs, &table) {
                         let wanted = chain.as_deref().is_none_or(|n| n == c.name);
-                        if wanted && t.chain(&c.name).is_some() {
+                        if wanted && (fake || t.chain(&c.name).is_some()) {
                             o.push_str(&format!("Zeroing chain `{}'\n", c.name));
                         }
                     }
