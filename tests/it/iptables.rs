@@ -169,6 +169,30 @@ t -I INPUT 0 -j ACCEPT
 t -A INPUT -p foo
 t -A INPUT -j REJECT --reject-with foo
 t -A INPUT -s 1.2.3.4/33
+t -A INPUT -m tcp --dport 80 -j ACCEPT
+t -A INPUT -p tcp -m udp --dport 53 -j ACCEPT
+t -A INPUT -m multiport --dports 80 -j ACCEPT
+t -A INPUT -i abcdefghijklmnopq -j ACCEPT
+t -A INPUT -j ACCEPT -j DROP
+t -N abcdefghijklmnopqrstuvwxyz0123
+t -N ACCEPT
+t -A input -j ACCEPT
+t -A INPUT -p tcp --dport 80:70 -j ACCEPT
+t -A INPUT -p tcp --dport 80 --dport 81 -j ACCEPT
+t -A INPUT -s 1.2.3.4 -s 1.2.3.5 -j ACCEPT
+t -A INPUT -s 300.1.1.1 -j ACCEPT
+t -A INPUT -d 10.0.0.1/255.255.0.0 -j ACCEPT
+t -t nat -A POSTROUTING -j MASQUERADE --to-ports 80
+t -A INPUT -j LOG --log-level foo
+t -t nat -A PREROUTING -p tcp -j DNAT --to-destination 1.2.3.4:80-70
+t -t nat -A PREROUTING -j DNAT --to-destination foo
+t -t nat -A PREROUTING -p tcp -j REDIRECT --to-ports 8080
+t -A INPUT -p tcp -m state --state NEW --state ESTABLISHED -j ACCEPT
+t -D INPUT
+t -I
+t -A INPUT -j RETURN
+t -S
+t -t nat -S
 iptables-save | sed 's/ on .*/ on DATE/'
 }
 "###;

@@ -318,7 +318,7 @@ fn parse_port_range(prog: &str, s: &str, proto: &str, i: usize) -> Result<[u16; 
             if lo > hi {
                 return Err(param_problem(
                     prog,
-                    &format!("invalid portrange ({s}) specified"),
+                    "invalid portrange (min > max)",
                     Some(i),
                 ));
             }
@@ -382,6 +382,13 @@ fn parse_ports_dash(prog: &str, p: &str, i: usize) -> Result<(u16, u16), ParseEr
     };
     let lo: u16 = a.parse().map_err(|_| bad())?;
     let hi: u16 = b.parse().map_err(|_| bad())?;
+    if hi < lo {
+        return Err(param_problem(
+            prog,
+            &format!("Port range `{b}' funky"),
+            Some(i),
+        ));
+    }
     Ok((lo, hi))
 }
 
@@ -426,6 +433,28 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
     let mut loaded: Vec<&'static str> = Vec::new();
     let mut target_name: Option<String> = None;
     let mut seen_target = false;
+    // Options given so far: (instance, option) for "only once" checks.
+    // The instance is the number of `-m`/`-j` seen before the option.
+    let mut used: Vec<(usize, &'static str)> = Vec::new();
+    let mut instance = 0usize;
+    let mut once = |p: &P, inst: usize, module: &str, opt: &'static str| {
+        if used.contains(&(inst, opt)) {
+            return Err(p.err(&format!(
+                "{module}: option \"{opt}\" can only be used once.\n"
+            )));
+        }
+        used.push((inst, opt));
+        Ok(())
+    };
+    let mut port_used: Vec<(usize, &'static str)> = Vec::new();
+    let mut flags_seen: Vec<char> = Vec::new();
+    let mut flag_once = |p: &P, c: char| {
+        if flags_seen.contains(&c) {
+            return Err(p.err(&format!("multiple -{c} flags not allowed")));
+        }
+        flags_seen.push(c);
+        Ok(())
+    };
     let proto_str = |e: &IptEntry| proto_name(e.proto);
 
     let set_cmd = |command: &mut Option<Command>, c: Command, p: &P, zero: &mut bool| {
@@ -635,6 +664,8 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                 get(&mut p, "-W")?;
             }
             "-s" | "--source" | "--src" | "-d" | "--destination" | "--dst" => {
+                let src = matches!(name, "-s" | "--source" | "--src");
+                flag_once(&p, if src { 's' } else { 'd' })?;
                 let a = get(&mut p, name)?;
                 // Old-style `-s ! ADDR`: iptables 1.8.9 takes `!` as the
                 // argument and then rejects the next word.
@@ -670,6 +701,14 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                 }
             }
             "-i" | "--in-interface" | "-o" | "--out-interface" => {
+                flag_once(
+                    &p,
+                    if name.starts_with("-i") || name == "--in-interface" {
+                        'i'
+                    } else {
+                        'o'
+                    },
+                )?;
                 let v = get(&mut p, name)?;
                 // Old-style `-s ! ADDR`: iptables 1.8.9 takes `!` as the
                 // argument and then rejects the next word.
@@ -701,6 +740,7 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                 }
             }
             "-p" | "--protocol" => {
+                flag_once(&p, 'p')?;
                 // iptables 1.8.9 takes `--protocol=X` whole as the name.
                 let v = if inline.is_some() {
                     w.clone()
@@ -727,6 +767,7 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                 }
             }
             "-m" | "--match" => {
+                instance += 1;
                 if inv {
                     return Err(p.err("unexpected ! flag before --match"));
                 }
@@ -773,6 +814,20 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                     s
                 };
                 let range = parse_port_range(prog, &v, s, p.i - 1)?;
+                let canon = if matches!(name, "--sport" | "--source-port") {
+                    "--source-port"
+                } else {
+                    "--destination-port"
+                };
+                let inst = e
+                    .matches
+                    .iter()
+                    .rposition(|m| matches!(m, XtMatch::Tcp { .. } | XtMatch::Udp { .. }))
+                    .unwrap_or(0);
+                if port_used.contains(&(inst, canon)) {
+                    return Err(p.err(&format!("Only one `{canon}' allowed")));
+                }
+                port_used.push((inst, canon));
                 let src = name == "--sport" || name == "--source-port";
                 let Some(
                     XtMatch::Tcp {
@@ -815,6 +870,7 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                 });
             }
             "--state" if loaded.contains(&"state") => {
+                once(&p, instance, "state", "--state")?;
                 let v = get(&mut p, name)?;
                 let mask = parse_states(&p, &v, "state")?;
                 e.matches.push(XtMatch::Conntrack {
@@ -826,6 +882,7 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                 });
             }
             "--ctstate" if loaded.contains(&"conntrack") => {
+                once(&p, instance, "conntrack", "--ctstate")?;
                 let v = get(&mut p, name)?;
                 let mask = parse_states(&p, &v, "ctstate")?;
                 e.matches.push(XtMatch::Conntrack {
@@ -1051,6 +1108,17 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
     if invert {
         return Err(p.err("unexpected '!' at end"));
     }
+    for m in &e.matches {
+        match m {
+            XtMatch::Tcp { .. } if e.proto != 6 || e.invflags & IPT_INV_PROTO != 0 => {
+                return Err(param_problem(prog, "TCP match requires '-p tcp'", None));
+            }
+            XtMatch::Udp { .. } if e.proto != 17 || e.invflags & IPT_INV_PROTO != 0 => {
+                return Err(param_problem(prog, "UDP match requires '-p udp'", None));
+            }
+            _ => {}
+        }
+    }
     let Some(command) = command else {
         return Err(p.err("no command specified"));
     };
@@ -1161,6 +1229,51 @@ fn check_chain_name(p: &P, c: &str) -> Result<(), ParseError> {
             &c[..1]
         )));
     }
+    // iptables 1.8.9 refuses names of targets it can load.
+    const TARGETS: &[&str] = &[
+        "ACCEPT",
+        "DROP",
+        "QUEUE",
+        "RETURN",
+        "AUDIT",
+        "CHECKSUM",
+        "CLASSIFY",
+        "CLUSTERIP",
+        "CONNMARK",
+        "CONNSECMARK",
+        "CT",
+        "DNAT",
+        "DSCP",
+        "ECN",
+        "HMARK",
+        "IDLETIMER",
+        "LED",
+        "LOG",
+        "MARK",
+        "MASQUERADE",
+        "NETMAP",
+        "NFLOG",
+        "NFQUEUE",
+        "NOTRACK",
+        "RATEEST",
+        "REDIRECT",
+        "REJECT",
+        "SECMARK",
+        "SET",
+        "SNAT",
+        "SYNPROXY",
+        "TCPMSS",
+        "TCPOPTSTRIP",
+        "TEE",
+        "TOS",
+        "TPROXY",
+        "TRACE",
+        "TTL",
+        "ULOG",
+    ];
+    if TARGETS.contains(&c) {
+        return Err(p.err("chain name may not clash with target name"));
+    }
     Ok(())
 }
 
@@ -1216,7 +1329,7 @@ fn parse_log_level(p: &P, v: &str) -> Result<u8, ParseError> {
         .iter()
         .find(|(n, _)| *n == v)
         .map(|(_, l)| *l)
-        .ok_or_else(|| p.err(&format!("log-level `{v}' unknown")))
+        .ok_or_else(|| p.err(&format!("log level \"{v}\" unknown\n")))
 }
 
 #[cfg(test)]
