@@ -310,3 +310,37 @@ ping -c 3 -s 40000 -i 0.2 -q 127.0.0.1 >/dev/null
     let nsh = common::sandbox_bash(&format!("{body}\nP=\"$NSHBIN/\" go"));
     assert_eq!(nsh, real);
 }
+
+#[test]
+fn more_match_and_target_options_both_ways() {
+    if !common::need_root("more_match_and_target_options_both_ways") {
+        return;
+    }
+    // Not covered: `-p tcp -m tcp` without ports (iptables-nft writes a
+    // compat `match tcp`; the backend writes nothing).
+    let body = r###"
+go() {
+t() { "${P}iptables" "$@"; echo "rc=$?"; }
+t -A INPUT -p icmp ! --icmp-type echo-reply -j ACCEPT
+t -A INPUT -p icmp --icmp-type 200 -j ACCEPT
+t -A INPUT -p icmp --icmp-type 3/200 -j ACCEPT
+t -A INPUT -p all -j ACCEPT
+t -A INPUT -p udp -m udp ! --sport 10:20 --dport 53 -m comment --comment "x y" -j ACCEPT
+t -A INPUT -m addrtype --src-type LOCAL --limit-iface-in -j ACCEPT
+t -A INPUT -p tcp -m multiport --ports 1,2 -j ACCEPT
+t -A INPUT -p tcp -m conntrack --ctstate NEW,UNTRACKED,SNAT,DNAT -j ACCEPT
+t -A INPUT -p tcp -m state --state INVALID,UNTRACKED -j ACCEPT
+t -A OUTPUT -j REJECT --reject-with icmp-host-prohibited
+t -A OUTPUT -j REJECT --reject-with icmp-admin-prohibited
+t -A OUTPUT -j REJECT --reject-with icmp-net-unreachable
+t -A OUTPUT -j LOG --log-prefix "a'b" --log-level 7
+iptables -S; iptables -L; iptables -L -n -v; iptables-save | sed 's/ on .*/ on DATE/'
+"${P}iptables" -S; "${P}iptables" -L; "${P}iptables" -L -n -v; "${P}iptables-save" | sed 's/ on .*/ on DATE/'
+"${P}iptables" -D OUTPUT -j LOG --log-prefix "a'b" --log-level 7; echo $?
+"${P}iptables" -C INPUT -p icmp ! --icmp-type echo-reply -j ACCEPT; echo $?
+} 2>&1
+"###;
+    let real = common::sandbox_bash(&format!("{body}\nP= go"));
+    let nsh = common::sandbox_bash(&format!("{body}\nP=\"$NSHBIN/\" go"));
+    assert_eq!(nsh, real);
+}

@@ -146,8 +146,8 @@ pub const CT_STATES: &[(&str, u16)] = &[
     ("RELATED", 4),
     ("ESTABLISHED", 2),
     ("UNTRACKED", 256),
-    ("SNAT", 512),
-    ("DNAT", 1024),
+    ("SNAT", 64),
+    ("DNAT", 128),
 ];
 
 /// `enum ipt_reject_with` names (libipt_REJECT.c).
@@ -941,6 +941,22 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                     return Err(p.err("COMMENT must be shorter than 256 characters"));
                 }
                 e.matches.push(XtMatch::Comment(v));
+            }
+            "--limit-iface-in" | "--limit-iface-out" if loaded.contains(&"addrtype") => {
+                let bit = if name == "--limit-iface-in" { 4 } else { 8 };
+                match e
+                    .matches
+                    .iter_mut()
+                    .rev()
+                    .find(|m| matches!(m, XtMatch::Addrtype { .. }))
+                {
+                    Some(XtMatch::Addrtype { flags, .. }) => *flags |= bit,
+                    _ => e.matches.push(XtMatch::Addrtype {
+                        source: 0,
+                        dest: 0,
+                        flags: bit,
+                    }),
+                }
             }
             "--src-type" | "--dst-type" if loaded.contains(&"addrtype") => {
                 let v = get(&mut p, name)?;
