@@ -1400,4 +1400,84 @@ mod tests {
         assert!(c.numeric && c.verbose);
         assert_eq!(c.command, Command::List(Some("INPUT".into())));
     }
+
+    fn err(s: &str) -> (String, i32, Option<usize>) {
+        let e = parse("iptables", &w(s)).unwrap_err();
+        (e.text, e.status, e.word)
+    }
+
+    #[test]
+    fn errors_name_the_offending_word() {
+        let try_line = "Try `iptables -h' or 'iptables --help' for more information.\n";
+        assert_eq!(
+            err("-A INPUT -s 1.2.3.4/33 -j ACCEPT"),
+            (
+                format!("iptables v1.8.9 (nf_tables): invalid mask `33' specified\n{try_line}"),
+                2,
+                Some(3)
+            )
+        );
+        assert_eq!(
+            err("-A INPUT -p tcp --dport 99999"),
+            (
+                format!("iptables v1.8.9 (nf_tables): invalid port/service `99999' specified\n{try_line}"),
+                2,
+                Some(5)
+            )
+        );
+        assert_eq!(
+            err("-A INPUT extra"),
+            (format!("Bad argument `extra'\n{try_line}"), 2, Some(2))
+        );
+        assert_eq!(err("-N ACCEPT").2, Some(1));
+        assert_eq!(err("-A INPUT -s 1.2.3.4 -s 1.2.3.5").2, Some(4));
+        let e = parse("iptables", &w("-A INPUT -m nosuch")).unwrap_err();
+        assert!(e.unsupported);
+    }
+
+    #[test]
+    fn matches_keep_command_line_order() {
+        let c = parse(
+            "iptables",
+            &w("-A INPUT -m comment --comment x -p tcp --dport 22 -m state --state NEW"),
+        )
+        .unwrap();
+        assert!(matches!(c.entry.matches[0], XtMatch::Comment(_)));
+        assert!(matches!(c.entry.matches[1], XtMatch::Tcp { .. }));
+        assert!(matches!(c.entry.matches[2], XtMatch::Conntrack { .. }));
+    }
+
+    #[test]
+    fn negations() {
+        let c = parse(
+            "iptables",
+            &w("-A FORWARD ! -i lo ! -s 10.0.0.0/8 -p tcp ! --dport 22"),
+        )
+        .unwrap();
+        assert_eq!(c.entry.invflags, IPT_INV_VIA_IN | IPT_INV_SRCIP);
+        assert_eq!(
+            c.entry.matches,
+            vec![XtMatch::Tcp {
+                spts: [0, 65535],
+                dpts: [22, 22],
+                invflags: XT_TCP_INV_DSTPT
+            }]
+        );
+    }
+
+    #[test]
+    fn nat_ranges() {
+        let c = parse(
+            "iptables",
+            &w("-t nat -A PREROUTING -p tcp -j DNAT --to-destination 10.0.0.1-10.0.0.2:80-90"),
+        )
+        .unwrap();
+        let XtTarget::Dnat(r) = c.entry.target else {
+            panic!("not DNAT")
+        };
+        assert_eq!(r.min_ip, Ipv4Addr::new(10, 0, 0, 1));
+        assert_eq!(r.max_ip, Ipv4Addr::new(10, 0, 0, 2));
+        assert_eq!((r.min_port, r.max_port), (80, 90));
+        assert_eq!(r.flags, NF_NAT_RANGE_MAP_IPS | NF_NAT_RANGE_PROTO_SPECIFIED);
+    }
 }
