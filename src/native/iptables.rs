@@ -10,7 +10,7 @@ use crate::backend::nft::{
 };
 use crate::native::{Io, NetCtx, Outcome, Word};
 use crate::netcmd::iptables::{parse, Command, IptCmd};
-use crate::output::iptables::{list_header, list_rule, save_rule_counters, ListFmt};
+use crate::output::iptables::{list_header, list_rule, save_rule_counters, verbose_rule, ListFmt};
 
 /// Entry point for `iptables` (and `iptables-nft`).
 pub fn run(ctx: &mut NetCtx, args: &[Word], io: &mut Io) -> Outcome {
@@ -224,6 +224,9 @@ pub(crate) fn execute(
         Command::Check(chain) => {
             let rs = ctx.nft.ruleset(ns)?;
             find_rule(rs, &table, chain, &cmd.entry)?;
+            if cmd.verbose {
+                let _ = io.stdout.write_all(verbose_rule(&cmd.entry).as_bytes());
+            }
             return Ok(0);
         }
         Command::Policy(chain, accept) => Op::Policy {
@@ -286,7 +289,45 @@ pub(crate) fn execute(
             return Ok(st);
         }
     };
-    ctx.nft.queue(ns, op).map(|()| 0)
+    // `-v`: what iptables 1.8.9 prints about the chains it flushes or
+    // deletes (before the work), and the rule it adds or deletes (after).
+    let mut notes = String::new();
+    if cmd.verbose {
+        let rs = ctx.nft.ruleset(ns)?;
+        match &op {
+            Op::Flush { table, chain } => {
+                for c in chains_of(rs, table) {
+                    if chain.as_deref().is_none_or(|n| n == c.name) {
+                        notes.push_str(&format!("Flushing chain `{}'\n", c.name));
+                    }
+                }
+                if let Some(n) = chain {
+                    if !chains_of(rs, table).iter().any(|c| &c.name == n) {
+                        notes.push_str(&format!("Flushing chain `{n}'\n"));
+                    }
+                }
+            }
+            Op::DeleteChain { table, chain } => {
+                for c in chains_of(rs, table) {
+                    let user = !is_builtin(table, &c.name);
+                    if user && chain.as_deref().is_none_or(|n| n == c.name) {
+                        notes.push_str(&format!("Deleting chain `{}'\n", c.name));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let _ = io.stdout.write_all(notes.as_bytes());
+    let rule_op = matches!(
+        op,
+        Op::Append { .. } | Op::Insert { .. } | Op::Replace { .. }
+    ) || matches!(cmd.command, Command::Delete(_, None));
+    ctx.nft.queue(ns, op)?;
+    if cmd.verbose && rule_op {
+        let _ = io.stdout.write_all(verbose_rule(&cmd.entry).as_bytes());
+    }
+    Ok(0)
 }
 
 fn view<'a>(ctx: &'a mut NetCtx, fresh: bool, io: &mut Io) -> Result<&'a Ruleset, NftError> {

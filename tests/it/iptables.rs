@@ -344,3 +344,20 @@ iptables -S; iptables -L; iptables -L -n -v; iptables-save | sed 's/ on .*/ on D
     let nsh = common::sandbox_bash(&format!("{body}\nP=\"$NSHBIN/\" go"));
     assert_eq!(nsh, real);
 }
+
+#[test]
+fn verbose_modifications_print_as_iptables() {
+    if !common::need_root("verbose_modifications_print_as_iptables") {
+        return;
+    }
+    let body = r###"
+go() {
+${P}iptables -N X; ${P}iptables -N Y; ${P}iptables -v -X | cat -A; ${P}iptables -N X; ${P}iptables -v -X X| cat -A; ${P}iptables -v -F INPUT | cat -A; ${P}iptables -t nat -v -F | cat -A; ${P}iptables -N Z; ${P}iptables -v -F | cat -A; ${P}iptables -v -E Z W| cat -A;  ${P}iptables -v -C INPUT -j ACCEPT; ${P}iptables -v -I INPUT -j ACCEPT; ${P}iptables -v -D INPUT -j ACCEPT; ${P}iptables -v -R INPUT 1 -j ACCEPT
+${P}iptables -v -A INPUT -s 1.2.3.4 -p tcp --dport 80 -j ACCEPT; ${P}iptables -v -t nat -A POSTROUTING -o eth0 -j MASQUERADE ; ${P}iptables -v -D INPUT 1 ;  ${P}iptables -v -P INPUT DROP ; ${P}iptables -v -A INPUT ! -i lo -m comment --comment hi -j LOG; ${P}iptables -v -A INPUT ! -s 10.0.0.0/8 ! -d 1.2.3.4 -p udp -m multiport --dports 53,54 -g W
+${P}iptables -v -C INPUT ! -i lo -m comment --comment hi -j LOG; ${P}iptables -v -R INPUT 1 -p icmp --icmp-type 8 -j DROP
+} 2>&1
+"###;
+    let real = common::sandbox_bash(&format!("{body}\nP= go"));
+    let nsh = common::sandbox_bash(&format!("{body}\nP=\"$NSHBIN/\" go"));
+    assert_eq!(nsh, real);
+}

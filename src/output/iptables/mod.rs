@@ -576,6 +576,71 @@ fn list_ports(o: &mut String, name: &str, r: [u16; 2], inv: bool, proto: &str, n
     }
 }
 
+/// What `iptables -v` prints for a rule it adds, inserts, deletes or
+/// checks (`print_firewall` with FMT_NOTABLE | FMT_NUMERIC | FMT_VIA |
+/// FMT_OPTIONS | FMT_NOCOUNTS).
+pub fn verbose_rule(e: &IptEntry) -> String {
+    let mut o = String::new();
+    let f = ListFmt {
+        numeric: true,
+        verbose: true,
+        exact: false,
+        line_numbers: false,
+    };
+    let _ = write!(o, "{} ", target_name(e));
+    let inv = |fl: u8| e.invflags & fl != 0;
+    o.push(if inv(IPT_INV_PROTO) { '!' } else { ' ' });
+    let _ = write!(
+        o,
+        "{} ",
+        proto_name(e.proto).unwrap_or_else(|| e.proto.to_string())
+    );
+    o.push_str("opt -- ");
+    let any = |s: &str| {
+        if s.is_empty() {
+            "*".to_string()
+        } else {
+            s.to_string()
+        }
+    };
+    let _ = write!(
+        o,
+        "in {}{} out {}{} ",
+        if inv(IPT_INV_VIA_IN) { "!" } else { "" },
+        any(&e.iniface),
+        if inv(IPT_INV_VIA_OUT) { "!" } else { "" },
+        any(&e.outiface)
+    );
+    o.push(if inv(IPT_INV_SRCIP) { '!' } else { ' ' });
+    let _ = write!(o, "{}{} ", e.src, mask_suffix(e.smsk));
+    o.push(if inv(IPT_INV_DSTIP) { '!' } else { ' ' });
+    let _ = write!(o, "-> {}{}", e.dst, mask_suffix(e.dmsk));
+    o.push_str("  ");
+    if matches!(e.target, XtTarget::Goto(_)) {
+        o.push_str("[goto] ");
+    }
+    rule_extras(&mut o, e, f);
+    o.push('\n');
+    o
+}
+
+fn target_name(e: &IptEntry) -> String {
+    match &e.target {
+        XtTarget::None => String::new(),
+        XtTarget::Accept => "ACCEPT".into(),
+        XtTarget::Drop => "DROP".into(),
+        XtTarget::Return => "RETURN".into(),
+        XtTarget::Jump(c) | XtTarget::Goto(c) => c.clone(),
+        XtTarget::Masquerade(_) => "MASQUERADE".into(),
+        XtTarget::Snat(_) => "SNAT".into(),
+        XtTarget::Dnat(_) => "DNAT".into(),
+        XtTarget::Redirect(_) => "REDIRECT".into(),
+        XtTarget::Reject { .. } => "REJECT".into(),
+        XtTarget::Log { .. } => "LOG".into(),
+        XtTarget::Other { name, .. } => name.clone(),
+    }
+}
+
 /// One rule line of `-L` (`print_rule_details` and the modules' `print`).
 pub fn list_rule(o: &mut String, e: &IptEntry, n: usize, f: ListFmt) {
     if f.line_numbers {
@@ -641,6 +706,12 @@ pub fn list_rule(o: &mut String, e: &IptEntry, n: usize, f: ListFmt) {
     if matches!(e.target, XtTarget::Goto(_)) {
         o.push_str("[goto] ");
     }
+    rule_extras(o, e, f);
+    o.push('\n');
+}
+
+/// The matches' and target's `print` output (each with a leading space).
+fn rule_extras(o: &mut String, e: &IptEntry, f: ListFmt) {
     let proto = proto_of(e);
     for m in &e.matches {
         match m {
@@ -818,5 +889,4 @@ pub fn list_rule(o: &mut String, e: &IptEntry, n: usize, f: ListFmt) {
         }
         _ => {}
     }
-    o.push('\n');
 }
