@@ -2,7 +2,7 @@
 //! nf_tables transaction (all lines are parsed first; then queued and
 //! committed together), as iptables-nft 1.8.9's `xtables_restore_parse`.
 
-use crate::backend::nft::{builtin_chains, Op};
+use crate::backend::nft::{builtin_chains, NftError, Op};
 use crate::native::{Io, NetCtx, Outcome, Word};
 use crate::netcmd::iptables::parse;
 
@@ -49,11 +49,13 @@ fn split_line(line: &str) -> Vec<String> {
 pub fn run(ctx: &mut NetCtx, args: &[Word], io: &mut Io) -> Outcome {
     let prog = "iptables-restore";
     let mut noflush = false;
+    let mut test = false;
     let mut counters = false;
     let mut file: Option<String> = None;
     for a in args {
         match a.node.as_str() {
             "-n" | "--noflush" => noflush = true,
+            "-t" | "--test" => test = true,
             "-c" | "--counters" => counters = true,
             "-V" | "--version" => {
                 let _ = writeln!(io.stdout, "{prog} v1.8.9 (nf_tables)");
@@ -89,6 +91,13 @@ pub fn run(ctx: &mut NetCtx, args: &[Word], io: &mut Io) -> Outcome {
             continue;
         }
         if let Some(t) = l.strip_prefix('*') {
+            if !["filter", "nat", "mangle", "raw", "security"].contains(&t) {
+                let _ = write!(
+                    io.stderr,
+                    "{prog} v1.8.9 (nf_tables): {prog}: line {n} table name '{t}' invalid\nError occurred at line: {n}\nTry `{prog} -h' or '{prog} --help' for more information.\n"
+                );
+                return Outcome::Status(2);
+            }
             table = Some(t.to_string());
             if !noflush {
                 plan.push((
@@ -116,6 +125,10 @@ pub fn run(ctx: &mut NetCtx, args: &[Word], io: &mut Io) -> Outcome {
             };
             let builtin = builtin_chains(&tbl).iter().any(|b| b.0 == *chain);
             if builtin {
+                if !["ACCEPT", "DROP", "-"].contains(pol) {
+                    let _ = writeln!(io.stderr, "{prog}: line {n} failed: Bad policy name.");
+                    return Outcome::Status(1);
+                }
                 if *pol != "-" {
                     plan.push((
                         n,
@@ -220,9 +233,24 @@ pub fn run(ctx: &mut NetCtx, args: &[Word], io: &mut Io) -> Outcome {
             // Nothing of this input may reach the kernel: drop the queue
             // (work queued before the restore was committed above).
             ctx.nft = Default::default();
+            if let NftError::NoSuchTarget(_) = e {
+                // iptables-restore 1.8.9 reports a jump to a missing chain
+                // as a parameter problem, one line further on.
+                let _ = write!(
+                    io.stderr,
+                    "{prog} v1.8.9 (nf_tables): {e}\nError occurred at line: {}\nTry `{prog} -h' or '{prog} --help' for more information.\n",
+                    n + 1
+                );
+                return Outcome::Status(2);
+            }
             let _ = writeln!(io.stderr, "{prog}: line {n} failed: {e}.");
             return Outcome::Status(1);
         }
+    }
+    if test {
+        // `--test`: parse and check only.
+        ctx.nft = Default::default();
+        return Outcome::Status(0);
     }
     Outcome::Status(ctx.barrier(io.stderr))
 }

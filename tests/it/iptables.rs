@@ -361,3 +361,29 @@ ${P}iptables -v -C INPUT ! -i lo -m comment --comment hi -j LOG; ${P}iptables -v
     let nsh = common::sandbox_bash(&format!("{body}\nP=\"$NSHBIN/\" go"));
     assert_eq!(nsh, real);
 }
+
+#[test]
+fn restore_errors_and_test_mode_as_iptables_restore() {
+    if !common::need_root("restore_errors_and_test_mode_as_iptables_restore") {
+        return;
+    }
+    let body = r###"
+go() {
+r() { printf "$1" | "${P}iptables-restore" "${@:2}"; echo "rc=$?"; }
+r '*filter\n-A INPUT -j NOPE\nCOMMIT\n'
+r '*filter\n-A INPUT -j ACCEPT\n'
+r '*nat\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -p tcp --dport 80 -j DNAT --to-destination 1.2.3.4\nCOMMIT\n*filter\n:FOO - [0:0]\n-A FOO -j ACCEPT\n-A INPUT -j FOO\nCOMMIT\n'
+r '*filter\n-X FOO\nCOMMIT\n'
+r '*filter\n-D INPUT -j ACCEPT\nCOMMIT\n'
+r '*bogus\nCOMMIT\n'
+r 'garbage\n'
+r '*filter\n:INPUT BOGUS [0:0]\nCOMMIT\n'
+r '*filter\n:INPUT DROP\nCOMMIT\n' --noflush
+r '*filter\n-A INPUT -j ACCEPT\nCOMMIT\n' -t
+iptables-save | sed 's/ on .*/ on DATE/'
+} 2>&1
+"###;
+    let real = common::sandbox_bash(&format!("{body}\nP= go"));
+    let nsh = common::sandbox_bash(&format!("{body}\nP=\"$NSHBIN/\" go"));
+    assert_eq!(nsh, real);
+}
