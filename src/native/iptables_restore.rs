@@ -195,6 +195,7 @@ pub fn run(ctx: &mut NetCtx, args: &[Word], io: &mut Io) -> Outcome {
         let _ = ctx.barrier(io.stderr);
     }
     let ns = ctx.netns.clone();
+    let mut kernel_failure: Option<(usize, NftError)> = None;
     for (n, step) in plan {
         let r = match step {
             Step::Op(op) => ctx.nft.queue(ns.as_ref(), op),
@@ -229,6 +230,12 @@ pub fn run(ctx: &mut NetCtx, args: &[Word], io: &mut Io) -> Outcome {
                 crate::native::iptables::execute(ctx, prog, &c, &mut sub).map(|_| ())
             }
         };
+        if let Err(e @ NftError::Failed { .. }) = r {
+            // What the kernel would refuse at commit: iptables-restore
+            // learns it only then, after every line was accepted.
+            kernel_failure.get_or_insert((n, e));
+            continue;
+        }
         if let Err(e) = r {
             // Nothing of this input may reach the kernel: drop the queue
             // (work queued before the restore was committed above).
@@ -246,6 +253,11 @@ pub fn run(ctx: &mut NetCtx, args: &[Word], io: &mut Io) -> Outcome {
             let _ = writeln!(io.stderr, "{prog}: line {n} failed: {e}.");
             return Outcome::Status(1);
         }
+    }
+    if let Some((n, e)) = kernel_failure {
+        ctx.nft = Default::default();
+        let _ = write!(io.stderr, "{prog} v1.8.9 (nf_tables): \nline {n}: {e}\n");
+        return Outcome::Status(4);
     }
     if test {
         // `--test`: parse and check only.

@@ -387,3 +387,22 @@ iptables-save | sed 's/ on .*/ on DATE/'
     let nsh = common::sandbox_bash(&format!("{body}\nP=\"$NSHBIN/\" go"));
     assert_eq!(nsh, real);
 }
+
+#[test]
+fn failing_restore_changes_nothing() {
+    if !common::need_root("failing_restore_changes_nothing") {
+        return;
+    }
+    let body = r###"
+go() {
+iptables -A INPUT -j ACCEPT; iptables -N K; iptables -A K -j ACCEPT
+printf '*filter\n-A INPUT -j DROP\n-D INPUT 1\n-X K\n-A NOPE -j ACCEPT\nCOMMIT\n' | "${P}iptables-restore" --noflush; echo rc=$?
+printf '*filter\n:INPUT DROP [0:0]\n-D INPUT 1\nCOMMIT\n' | "${P}iptables-restore"; echo rc=$?
+iptables-save | sed 's/ on .*/ on DATE/'
+printf "*filter\n-X K\nCOMMIT\n" | "${P}iptables-restore" --noflush; echo rc=$?; iptables -S
+} 2>&1
+"###;
+    let real = common::sandbox_bash(&format!("{body}\nP= go"));
+    let nsh = common::sandbox_bash(&format!("{body}\nP=\"$NSHBIN/\" go"));
+    assert_eq!(nsh, real);
+}
