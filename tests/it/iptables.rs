@@ -406,3 +406,34 @@ printf "*filter\n-X K\nCOMMIT\n" | "${P}iptables-restore" --noflush; echo rc=$?;
     let nsh = common::sandbox_bash(&format!("{body}\nP=\"$NSHBIN/\" go"));
     assert_eq!(nsh, real);
 }
+
+/// The iptables lines of the tutorials (/work/shared/seeds), as written there.
+#[test]
+fn tutorial_rules_as_iptables() {
+    if !common::need_root("tutorial_rules_as_iptables") {
+        return;
+    }
+    let body = r###"
+go() {
+I=${P}iptables
+$I -t nat -A PREROUTING -p tcp -i ens5 --dport 6001 -j DNAT --to-destination 192.168.1.2:8080
+$I -t nat -A PREROUTING -p tcp --dport 8080 -j DNAT --to-destination 192.168.255.11:80
+$I -t nat -A POSTROUTING -s 192.168.255.0/24 -j MASQUERADE
+$I -t nat -A POSTROUTING -s 192.168.1.0/255.255.255.0 -o ens5 -j MASQUERADE
+$I -t nat -A POSTROUTING -s 127.0.0.1 -d 192.168.255.0/24 -j MASQUERADE
+$I -t nat -A POSTROUTING -o eth0 -s 10.0.2.0/24 -j MASQUERADE
+$I -t nat -A OUTPUT -p tcp --dport 8080 -j DNAT --to-destination 192.168.255.11:80
+$I -P FORWARD DROP
+$I -A FORWARD -p tcp -d 192.168.1.2 --dport 8080 -m state --state NEW,ESTABLISHED,RELATED -j ACCEPT
+$I -A FORWARD -o ens5 -i veth2 -j ACCEPT
+$I -A FORWARD -i virbr100500 -j ACCEPT
+$I -t nat -S; $I -L FORWARD; $I -t nat -L; $I -L
+$I -t nat -D POSTROUTING -s 127.0.0.1/32 -d 192.168.255.0/24 -j MASQUERADE; echo $?
+$I -t nat -D OUTPUT -p tcp -m tcp --dport 8080 -j DNAT --to-destination 192.168.255.11:80; echo $?
+$I -t nat -S; iptables-save | sed 's/ on .*/ on DATE/'; nft list ruleset
+} 2>&1
+"###;
+    let real = common::sandbox_bash(&format!("{body}\nP= go"));
+    let nsh = common::sandbox_bash(&format!("{body}\nP=\"$NSHBIN/\" go"));
+    assert_eq!(nsh, real);
+}
