@@ -9,8 +9,9 @@ use crate::backend::nft::{
     builtin_chains, Chain, IptEntry, NftError, Op, Ruleset, XtMatch, XtTarget,
 };
 use crate::native::{Io, NetCtx, Outcome, Word};
-use crate::netcmd::iptables::{parse, Command, IptCmd};
+use crate::netcmd::iptables::{parse, Command, IptCmd, ParseError};
 use crate::output::iptables::{list_header, list_rule, save_rule_counters, verbose_rule, ListFmt};
+use crate::span::Span;
 
 /// Entry point for `iptables` (and `iptables-nft`).
 pub fn run(ctx: &mut NetCtx, args: &[Word], io: &mut Io) -> Outcome {
@@ -55,6 +56,20 @@ fn run_real(ctx: &mut NetCtx, words: &[String], io: &mut Io) -> i32 {
         Err(e) => {
             let _ = writeln!(io.stderr, "nsh: {REAL_IPTABLES}: {e}");
             1
+        }
+    }
+}
+
+/// `nsh -n`: check an `iptables` command line without touching the kernel.
+/// On error: iptables' message, its exit status, and the span of the word
+/// that caused it (when one did).
+pub fn check(args: &[Word]) -> Result<(), (ParseError, Option<Span>)> {
+    let words: Vec<String> = args.iter().map(|w| w.node.clone()).collect();
+    match parse("iptables", &words) {
+        Ok(_) => Ok(()),
+        Err(e) => {
+            let span = e.word.and_then(|i| args.get(i)).map(|w| w.span);
+            Err((e, span))
         }
     }
 }

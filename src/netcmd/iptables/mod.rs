@@ -6,11 +6,15 @@
 //! line order + target), so the front and nft-backend share one rule type
 //! and `-D rule`/`-C` compare exactly what iptables compares. This module
 //! adds what is not a rule: the command, the table and the listing flags.
-//! It is a hand-written getopt-style scanner rather than a pest grammar:
-//! iptables' syntax is option-driven (getopt_long with per-module options
-//! appearing after `-m`/`-p`/`-j`), which a flat word loop mirrors directly.
-//! Every error carries the index of the offending word and iptables'
-//! exact stderr text and exit status.
+//! It is a hand-written getopt-style scanner rather than a pest grammar
+//! (grammar/iptables.pest was planned): iptables' syntax is option-driven
+//! (getopt_long, options of a module valid only after its `-m`/`-p`/`-j`,
+//! optional arguments recognised by "next word does not start with `-`",
+//! errors decided by the order of words), which a word loop mirrors
+//! directly; STYLE also keeps pest's types inside `syntax/`. Every error
+//! carries the index of the offending word (mapped to its span by
+//! `native::iptables::check`) and iptables' exact stderr text and exit
+//! status.
 
 use std::net::Ipv4Addr;
 
