@@ -98,10 +98,7 @@ pub fn run_words(ctx: &mut NetCtx, prog: &str, words: &[String], io: &mut Io) ->
             let known = ctx.nft.ruleset(ns.as_ref()).map_or(true, |rs| {
                 rs.table(&cmd.table).and_then(|x| x.chain(t)).is_some()
             });
-            if !known
-                && t.chars()
-                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
-            {
+            if !known && crate::netcmd::iptables::TARGETS.contains(&t.as_str()) {
                 return run_real(ctx, words, io);
             }
         }

@@ -1237,6 +1237,50 @@ fn parse_rulenum(p: &P, n: &str) -> Result<usize, ParseError> {
     }
 }
 
+/// Targets iptables 1.8.9 can load (standard verdicts and the libxt_*/
+/// libipt_* target extensions); chains may not take these names.
+pub const TARGETS: &[&str] = &[
+    "ACCEPT",
+    "DROP",
+    "QUEUE",
+    "RETURN",
+    "AUDIT",
+    "CHECKSUM",
+    "CLASSIFY",
+    "CLUSTERIP",
+    "CONNMARK",
+    "CONNSECMARK",
+    "CT",
+    "DNAT",
+    "DSCP",
+    "ECN",
+    "HMARK",
+    "IDLETIMER",
+    "LED",
+    "LOG",
+    "MARK",
+    "MASQUERADE",
+    "NETMAP",
+    "NFLOG",
+    "NFQUEUE",
+    "NOTRACK",
+    "RATEEST",
+    "REDIRECT",
+    "REJECT",
+    "SECMARK",
+    "SET",
+    "SNAT",
+    "SYNPROXY",
+    "TCPMSS",
+    "TCPOPTSTRIP",
+    "TEE",
+    "TOS",
+    "TPROXY",
+    "TRACE",
+    "TTL",
+    "ULOG",
+];
+
 fn check_chain_name(p: &P, c: &str) -> Result<(), ParseError> {
     if c.len() >= 29 {
         return Err(p.err(&format!(
@@ -1249,48 +1293,6 @@ fn check_chain_name(p: &P, c: &str) -> Result<(), ParseError> {
             &c[..1]
         )));
     }
-    // iptables 1.8.9 refuses names of targets it can load.
-    const TARGETS: &[&str] = &[
-        "ACCEPT",
-        "DROP",
-        "QUEUE",
-        "RETURN",
-        "AUDIT",
-        "CHECKSUM",
-        "CLASSIFY",
-        "CLUSTERIP",
-        "CONNMARK",
-        "CONNSECMARK",
-        "CT",
-        "DNAT",
-        "DSCP",
-        "ECN",
-        "HMARK",
-        "IDLETIMER",
-        "LED",
-        "LOG",
-        "MARK",
-        "MASQUERADE",
-        "NETMAP",
-        "NFLOG",
-        "NFQUEUE",
-        "NOTRACK",
-        "RATEEST",
-        "REDIRECT",
-        "REJECT",
-        "SECMARK",
-        "SET",
-        "SNAT",
-        "SYNPROXY",
-        "TCPMSS",
-        "TCPOPTSTRIP",
-        "TEE",
-        "TOS",
-        "TPROXY",
-        "TRACE",
-        "TTL",
-        "ULOG",
-    ];
     if TARGETS.contains(&c) {
         return Err(p.err("chain name may not clash with target name"));
     }
