@@ -169,6 +169,8 @@ t -I INPUT 0 -j ACCEPT
 t -A INPUT -p foo
 t -A INPUT -j REJECT --reject-with foo
 t -A INPUT -s 1.2.3.4/33
+t -t nat -P PREROUTING DROP
+t -t nat -A PREROUTING -j DROP
 t -A INPUT -m tcp --dport 80 -j ACCEPT
 t -A INPUT -p tcp -m udp --dport 53 -j ACCEPT
 t -A INPUT -m multiport --dports 80 -j ACCEPT

@@ -1143,6 +1143,15 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
         return Err(p.err("no command specified"));
     };
     let table = table.unwrap_or_else(|| "filter".into());
+    // iptables 1.8.9 do_parse: no DROP in the nat table.
+    let drop_policy = matches!(command, Command::Policy(_, false));
+    if table == "nat" && (drop_policy || e.target == XtTarget::Drop) {
+        return Err(param_problem(
+            prog,
+            "\nThe \"nat\" table is not intended for filtering, the use of DROP is therefore inhibited.\n\n",
+            None,
+        ));
+    }
     // Target-specific checks done by iptables after parsing (x6 final_check).
     match &e.target {
         XtTarget::Dnat(r) | XtTarget::Snat(r) if r.flags == 0 => {
