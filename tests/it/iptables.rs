@@ -439,3 +439,42 @@ $I -t nat -S; iptables-save | sed 's/ on .*/ on DATE/'; nft list ruleset
     let nsh = common::sandbox_bash(&format!("{body}\nP=\"$NSHBIN/\" go"));
     assert_eq!(nsh, real);
 }
+
+/// The rules Docker installs (addrtype, negated interfaces, user chains).
+#[test]
+fn docker_rules_as_iptables() {
+    if !common::need_root("docker_rules_as_iptables") {
+        return;
+    }
+    let body = r###"
+go() {
+I=${P}iptables
+$I -t nat -N DOCKER
+$I -t nat -A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER
+$I -t nat -A OUTPUT ! -d 127.0.0.0/8 -m addrtype --dst-type LOCAL -j DOCKER
+$I -t nat -A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE
+$I -t nat -A POSTROUTING -s 172.17.0.2/32 -d 172.17.0.2/32 -p tcp -m tcp --dport 80 -j MASQUERADE
+$I -t nat -A DOCKER -i docker0 -j RETURN
+$I -t nat -A DOCKER ! -i docker0 -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.17.0.2:80
+$I -N DOCKER; $I -N DOCKER-ISOLATION-STAGE-1; $I -N DOCKER-ISOLATION-STAGE-2; $I -N DOCKER-USER
+$I -A FORWARD -j DOCKER-USER
+$I -A FORWARD -j DOCKER-ISOLATION-STAGE-1
+$I -A FORWARD -o docker0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+$I -A FORWARD -o docker0 -j DOCKER
+$I -A FORWARD -i docker0 ! -o docker0 -j ACCEPT
+$I -A FORWARD -i docker0 -o docker0 -j ACCEPT
+$I -A DOCKER -d 172.17.0.2/32 ! -i docker0 -o docker0 -p tcp -m tcp --dport 80 -j ACCEPT
+$I -A DOCKER-ISOLATION-STAGE-1 -i docker0 ! -o docker0 -j DOCKER-ISOLATION-STAGE-2
+$I -A DOCKER-ISOLATION-STAGE-1 -j RETURN
+$I -A DOCKER-ISOLATION-STAGE-2 -o docker0 -j DROP
+$I -A DOCKER-ISOLATION-STAGE-2 -j RETURN
+$I -A DOCKER-USER -j RETURN
+for t in filter nat; do $I -t $t -S; $I -t $t -L; $I -t $t -nvL --line-numbers; done
+iptables-save | sed 's/ on .*/ on DATE/'; nft list ruleset
+${P}iptables-save | sed 's/ on .*/ on DATE/'
+} 2>&1
+"###;
+    let real = common::sandbox_bash(&format!("{body}\nP= go"));
+    let nsh = common::sandbox_bash(&format!("{body}\nP=\"$NSHBIN/\" go"));
+    assert_eq!(nsh, real);
+}
