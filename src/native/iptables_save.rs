@@ -2,11 +2,14 @@
 //! as iptables-nft 1.8.9 prints it (`iptables/iptables-save.c`,
 //! `nft_chain_save`, `nft_rule_save`).
 
-
 use crate::backend::nft::Ruleset;
 use crate::native::iptables::chains_of;
 use crate::native::{Io, NetCtx, Outcome, Word};
 use crate::output::iptables::save_rule;
+
+/// The real tool, for rulesets with rules outside the native subset
+/// (only used outside a namespace: `ip netns exec` callers get the note).
+const REAL_SAVE: &str = "/usr/sbin/iptables-save";
 
 /// iptables-nft 1.8.9 table order (`enum nft_table_type`).
 const TABLE_ORDER: &[&str] = &["mangle", "security", "raw", "filter", "nat"];
@@ -53,7 +56,10 @@ pub fn render(rs: &Ruleset, only: Option<&str>, counters: bool) -> String {
                 _ if is_builtin(table, &c.name) => "ACCEPT",
                 _ => "-",
             };
-            o.push_str(&format!(":{} {pol} [{}:{}]\n", c.name, c.counters.0, c.counters.1));
+            o.push_str(&format!(
+                ":{} {pol} [{}:{}]\n",
+                c.name, c.counters.0, c.counters.1
+            ));
         }
         for c in &chains {
             for r in &c.rules {
@@ -86,6 +92,10 @@ pub fn run(ctx: &mut NetCtx, args: &[Word], io: &mut Io) -> Outcome {
         let a = args[i].node.as_str();
         match a {
             "-c" | "--counters" => counters = true,
+            "-V" | "--version" => {
+                let _ = writeln!(io.stdout, "{prog} v1.8.9 (nf_tables)");
+                return Outcome::Status(0);
+            }
             "-t" | "--table" => {
                 i += 1;
                 match args.get(i) {
@@ -98,7 +108,7 @@ pub fn run(ctx: &mut NetCtx, args: &[Word], io: &mut Io) -> Outcome {
             }
             _ if a.starts_with("--table=") => table = Some(a["--table=".len()..].to_string()),
             _ => {
-                let _ = write!(io.stderr, "{prog}: unrecognized option '{a}'\n");
+                let _ = writeln!(io.stderr, "{prog}: unrecognized option '{a}'");
                 return Outcome::Status(1);
             }
         }
@@ -116,6 +126,32 @@ pub fn run(ctx: &mut NetCtx, args: &[Word], io: &mut Io) -> Outcome {
             return Outcome::Status(s);
         }
     };
+    let all_native = rs
+        .tables
+        .iter()
+        .all(|t| crate::native::iptables::native_ok(&t.chains));
+    if !all_native
+        && ctx.netns.is_none()
+        && !ctx.native_only
+        && std::path::Path::new(REAL_SAVE).exists()
+    {
+        let _ = writeln!(
+            io.stderr,
+            "nsh: iptables-save: ruleset not native, running {REAL_SAVE}"
+        );
+        let argv: Vec<&str> = args.iter().map(|w| w.node.as_str()).collect();
+        return match std::process::Command::new(REAL_SAVE).args(argv).output() {
+            Ok(out) => {
+                let _ = io.stdout.write_all(&out.stdout);
+                let _ = io.stderr.write_all(&out.stderr);
+                Outcome::Status(out.status.code().unwrap_or(1))
+            }
+            Err(e) => {
+                let _ = writeln!(io.stderr, "nsh: {REAL_SAVE}: {e}");
+                Outcome::Status(1)
+            }
+        };
+    }
     let text = render(rs, table.as_deref(), counters);
     let _ = io.stdout.write_all(text.as_bytes());
     Outcome::Status(0)

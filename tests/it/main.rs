@@ -7,6 +7,7 @@
 
 mod bench;
 mod common;
+mod iptables;
 mod nft;
 mod ping;
 mod scripts;

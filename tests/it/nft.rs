@@ -1340,6 +1340,45 @@ fn nft_errors_are_worded_as_iptables() {
                 rule: rule(XtTarget::Jump(f("NOSUCH"))).to_rule(),
             },
         ),
+        (
+            "-t nat -A INPUT -j MASQUERADE",
+            Op::Append {
+                table: f("nat"),
+                chain: f("INPUT"),
+                rule: rule(XtTarget::Masquerade(NatRange::default())).to_rule(),
+            },
+        ),
+        (
+            "-t nat -N U",
+            Op::NewChain {
+                table: f("nat"),
+                chain: f("U"),
+            },
+        ),
+        (
+            "-t nat -A U -j MASQUERADE",
+            Op::Append {
+                table: f("nat"),
+                chain: f("U"),
+                rule: rule(XtTarget::Masquerade(NatRange::default())).to_rule(),
+            },
+        ),
+        (
+            "-t nat -A PREROUTING -j U",
+            Op::Append {
+                table: f("nat"),
+                chain: f("PREROUTING"),
+                rule: rule(XtTarget::Jump(f("U"))).to_rule(),
+            },
+        ),
+        (
+            "-t nat -A POSTROUTING -j U",
+            Op::Append {
+                table: f("nat"),
+                chain: f("POSTROUTING"),
+                rule: rule(XtTarget::Jump(f("U"))).to_rule(),
+            },
+        ),
     ];
     let real = Held::new();
     let ours = Held::new();
@@ -1409,4 +1448,200 @@ fn nft_restore_replaces_the_table_as_iptables_restore() {
     assert!(nft.commit_all().is_empty());
     let listing = "nft -a list ruleset; iptables-save | grep -v '^#'";
     assert_eq!(ours.bash(listing), real.bash(listing));
+}
+
+/// The iptables argv of [`cases`], shell-quoted as written there.
+fn case_lines(prog: &str) -> String {
+    cases()
+        .iter()
+        .map(|(argv, ..)| format!("{prog} {argv}; echo \"rc=$?\"\n"))
+        .collect()
+}
+
+#[test]
+fn nft_nsh_iptables_writes_what_iptables_writes() {
+    if !common::need_root("nft_nsh_iptables_writes_what_iptables_writes") {
+        return;
+    }
+    let script = |prog: &str| format!("{}{LISTING}", case_lines(prog));
+    let want = common::sandbox_bash(&script("iptables"));
+    let got = common::sandbox_bash(&script("\"$NSHBIN/iptables\""));
+    assert!(want.stdout.contains("target name DNAT rev 2"), "{want:?}");
+    assert_eq!(got, want);
+}
+
+/// `-A …` of every case as `-D …`.
+fn delete_lines(prog: &str) -> String {
+    cases()
+        .iter()
+        .filter(|(argv, ..)| argv.starts_with("-A ") || argv.contains(" -A "))
+        .map(|(argv, ..)| {
+            let d = if let Some(rest) = argv.strip_prefix("-A ") {
+                format!("-D {rest}")
+            } else {
+                argv.replacen(" -A ", " -D ", 1)
+            };
+            format!("{prog} {d}; echo \"rc=$?\"\n")
+        })
+        .collect()
+}
+
+#[test]
+fn nft_nsh_saves_and_deletes_what_iptables_wrote() {
+    if !common::need_root("nft_nsh_saves_and_deletes_what_iptables_wrote") {
+        return;
+    }
+    let r = common::sandbox_bash(&format!(
+        "{setup}
+        iptables-save -c | grep -v '^#' > /tmp/real-save
+        \"$NSHBIN/iptables-save\" -c | grep -v '^#' > /tmp/nsh-save
+        diff /tmp/real-save /tmp/nsh-save && echo same-save
+        {deletes}
+        iptables-save | grep -c -- '^-A'
+        ",
+        setup = case_lines("iptables"),
+        deletes = delete_lines("\"$NSHBIN/iptables\""),
+    ));
+    let n = delete_lines("x").lines().count();
+    let want = format!(
+        "{}same-save\n{}0\n",
+        "rc=0\n".repeat(cases().len()),
+        "rc=0\n".repeat(n)
+    );
+    assert_eq!(r.stdout, want, "{}", r.stderr);
+    assert_eq!(r.stderr, "");
+}
+
+#[test]
+#[ignore = "front printers differ (2026-11-22): `[goto]` spacing, `icmptype type 8`, -x column widths, missing-chain messages"]
+fn nft_nsh_lists_what_iptables_wrote() {
+    if !common::need_root("nft_nsh_lists_what_iptables_wrote") {
+        return;
+    }
+    let listings = |prog: &str| {
+        let mut s = String::new();
+        for t in ["filter", "nat", "mangle", "raw"] {
+            for l in [
+                "-S",
+                "-L",
+                "-L -n",
+                "-L -n -v",
+                "-L -n -v -x --line-numbers",
+                "-S INPUT",
+                "-L FORWARD -n",
+            ] {
+                s += &format!("echo '== {t} {l}'; {prog} -t {t} {l} 2>&1; echo \"rc=$?\"\n");
+            }
+        }
+        s
+    };
+    let r = common::sandbox_bash(&format!(
+        "{setup}
+        {{
+        {real}}} > /tmp/real-list
+        {{
+        {ours}}} > /tmp/nsh-list
+        diff /tmp/real-list /tmp/nsh-list && echo same-listings
+        ",
+        setup = case_lines("iptables"),
+        real = listings("iptables"),
+        ours = listings("\"$NSHBIN/iptables\""),
+    ));
+    assert_eq!(
+        r.stdout,
+        format!("{}same-listings\n", "rc=0\n".repeat(cases().len())),
+        "{}",
+        r.stderr
+    );
+}
+
+/// The tutorials' port forward, NAT and firewall, written by nsh's
+/// `iptables` command (busybox mode) instead of the backend API.
+#[test]
+fn nft_nsh_iptables_rules_act_on_packets() {
+    if !common::need_root("nft_nsh_iptables_rules_act_on_packets") {
+        return;
+    }
+    let ipt = |h: &Held, args: &str| {
+        let r = h.bash(&format!("\"$NSHBIN/iptables\" {args}"));
+        assert_eq!((r.stderr.as_str(), r.status), ("", 0), "iptables {args}");
+    };
+    // DNAT port forward.
+    let h = router(true);
+    assert_eq!(connect(&h, "10.1.0.1", 8080), "failed");
+    ipt(
+        &h,
+        "-t nat -A PREROUTING -p tcp --dport 8080 -j DNAT --to-destination 10.2.0.2:80",
+    );
+    assert_eq!(connect(&h, "10.1.0.1", 8080), "10.1.0.2");
+    // -P FORWARD DROP blocks, ACCEPT rules re-open.
+    ipt(&h, "-P FORWARD DROP");
+    assert_eq!(connect(&h, "10.2.0.2", 80), "failed");
+    ipt(
+        &h,
+        "-A FORWARD -m state --state RELATED,ESTABLISHED -j ACCEPT",
+    );
+    ipt(&h, "-A FORWARD -i rcli -o rsrv -p tcp --dport 80 -j ACCEPT");
+    assert_eq!(connect(&h, "10.2.0.2", 80), "10.1.0.2");
+    drop(h);
+    // MASQUERADE: the server sees the router's address.
+    let h = router(false);
+    assert_eq!(connect(&h, "10.2.0.2", 80), "failed");
+    ipt(
+        &h,
+        "-t nat -A POSTROUTING -s 10.1.0.0/24 -o rsrv -j MASQUERADE",
+    );
+    assert_eq!(connect(&h, "10.2.0.2", 80), "10.2.0.1");
+}
+
+#[test]
+fn nft_nsh_iptables_errors_as_iptables() {
+    if !common::need_root("nft_nsh_iptables_errors_as_iptables") {
+        return;
+    }
+    let cmds = [
+        "-A NOSUCH -j ACCEPT",
+        "-I INPUT 5 -j ACCEPT",
+        "-R FORWARD 1 -j ACCEPT",
+        "-D FORWARD 1",
+        "-A INPUT -j ACCEPT",
+        "-D INPUT 9",
+        "-R INPUT 9 -j ACCEPT",
+        "-N A",
+        "-N A",
+        "-E A INPUT",
+        "-P A DROP",
+        "-A INPUT -j A",
+        "-X A",
+        "-X INPUT",
+        "-D INPUT -j DROP",
+        "-A INPUT -j NOSUCH",
+        // Not yet: "-t nat -P PREROUTING DROP" (iptables refuses it while
+        // parsing: "The \"nat\" table is not intended for filtering…", exit 2).
+        "-t nat -A INPUT -j MASQUERADE",
+        "-F NOSUCH",
+        "-Z NOSUCH",
+        "-t mangle -A INPUT -j REJECT",
+        "-t raw -A PREROUTING -j REJECT",
+        "-t nat -A POSTROUTING -j DNAT --to-destination 1.2.3.4",
+        "-t nat -A INPUT -j SNAT --to-source 1.2.3.4",
+        "-t nat -A OUTPUT -p tcp -j REDIRECT",
+        "-A OUTPUT -j REJECT",
+        "-t nat -N U",
+        "-t nat -A U -j MASQUERADE",
+        "-t nat -A PREROUTING -j U",
+        "-t nat -A POSTROUTING -j U",
+        "-t nat -I U -j DNAT --to-destination 1.2.3.4",
+        "-N F",
+        "-A F -j DNAT --to-destination 1.2.3.4",
+    ];
+    let script = |prog: &str| -> String {
+        cmds.iter()
+            .map(|c| format!("echo '== {c}'; {prog} {c} 2>&1; echo \"rc=$?\"\n"))
+            .collect::<String>()
+            + "iptables-save | grep -v '^#'"
+    };
+    let want = common::sandbox_bash(&script("iptables"));
+    let got = common::sandbox_bash(&script("\"$NSHBIN/iptables\""));
+    assert_eq!(got, want);
 }

@@ -27,6 +27,9 @@
 //!   counters). Tables and built-in chains iptables-nft has not created yet
 //!   are absent: list them from [`builtin_chains`] with policy ACCEPT and
 //!   zero counters, as iptables-nft does (`nft_xt_fake_builtin_chains`).
+//! - errors: [`NftError::iptables_message`] gives iptables 1.8.9's stderr
+//!   lines and exit status (checked against the real tool in
+//!   `tests/it/nft.rs: nft_errors_are_worded_as_iptables`).
 //!
 //! Messages are what iptables 1.8.9 sends (checked with `strace -e sendmsg`):
 //! tables and built-in chains are created on first use (only the chain that
@@ -602,6 +605,109 @@ fn rule_attrs(
     a.0
 }
 
+/// The table and hooks an xtables target may be used in (the kernel's
+/// `xt_check_target`, from `.table`/`.hooks` of ipt_MASQUERADE, xt_nat,
+/// xt_REDIRECT, ipt_REJECT in Linux 6.1).
+fn target_limits(rule: &RuleBody) -> Option<(&'static str, u32)> {
+    let bit = |h: u32| 1u32 << h;
+    rule.exprs.iter().find_map(|e| match e {
+        expr::Expr::Target { name, .. } => match name.as_str() {
+            "MASQUERADE" => Some(("nat", bit(NF_INET_POST_ROUTING))),
+            "SNAT" => Some(("nat", bit(NF_INET_POST_ROUTING) | bit(NF_INET_LOCAL_IN))),
+            "DNAT" | "REDIRECT" => Some(("nat", bit(NF_INET_PRE_ROUTING) | bit(NF_INET_LOCAL_OUT))),
+            "REJECT" => Some((
+                "filter",
+                bit(NF_INET_LOCAL_IN) | bit(NF_INET_FORWARD) | bit(NF_INET_LOCAL_OUT),
+            )),
+            _ => None,
+        },
+        _ => None,
+    })
+}
+
+fn jump_targets(rule: &RuleBody) -> impl Iterator<Item = &str> {
+    rule.exprs.iter().filter_map(|e| match e {
+        expr::Expr::Verdict { chain: Some(c), .. } => Some(c.as_str()),
+        _ => None,
+    })
+}
+
+/// Hooks from which `chain` is reached: its own if it is a base chain
+/// (or a built-in one not created yet), else those of the chains that
+/// jump to it.
+fn hooks_reaching(rs: &Ruleset, table: &str, chain: &str) -> u32 {
+    let mut mask = 0;
+    let mut seen = vec![chain.to_string()];
+    let mut todo = vec![chain.to_string()];
+    let t = rs.table(table);
+    while let Some(name) = todo.pop() {
+        let own = t
+            .and_then(|t| t.chain(&name))
+            .and_then(|c| c.hook.as_ref())
+            .map(|h| h.hooknum);
+        let own = own.or_else(|| {
+            builtin_chains(table)
+                .iter()
+                .find(|b| b.0 == name)
+                .map(|b| b.1)
+        });
+        if let Some(h) = own {
+            mask |= 1 << h;
+            continue;
+        }
+        for c in t.map(|t| t.chains.as_slice()).unwrap_or(&[]) {
+            if !seen.contains(&c.name)
+                && c.rules
+                    .iter()
+                    .any(|r| jump_targets(&r.body).any(|j| j == name))
+            {
+                seen.push(c.name.clone());
+                todo.push(c.name.clone());
+            }
+        }
+    }
+    mask
+}
+
+/// Whether the kernel will accept `rule` in `table`/`chain` as far as
+/// xtables targets are concerned: the target's table, and its hooks
+/// against every hook the rule is reached from, including through the
+/// chains it jumps to (nft_compat's validation, which iptables-nft 1.8.9
+/// reports as `RULE_APPEND failed (Invalid argument)`). Only rules with
+/// such a target or a jump cost a search.
+fn compat_allowed(rs: &Ruleset, table: &str, chain: &str, rule: &RuleBody) -> bool {
+    let own = target_limits(rule);
+    if own.is_some_and(|(t, _)| t != table) {
+        return false;
+    }
+    let jumps: Vec<&str> = jump_targets(rule).collect();
+    if own.is_none() && jumps.is_empty() {
+        return true;
+    }
+    let reach = hooks_reaching(rs, table, chain);
+    if own.is_some_and(|(_, hooks)| reach & !hooks != 0) {
+        return false;
+    }
+    let Some(t) = rs.table(table) else {
+        return true;
+    };
+    let mut seen: Vec<&str> = Vec::new();
+    let mut todo = jumps;
+    while let Some(name) = todo.pop() {
+        if seen.contains(&name) {
+            continue;
+        }
+        seen.push(name);
+        for r in t.chain(name).map(|c| c.rules.as_slice()).unwrap_or(&[]) {
+            if target_limits(&r.body).is_some_and(|(_, hooks)| reach & !hooks != 0) {
+                return false;
+            }
+            todo.extend(jump_targets(&r.body));
+        }
+    }
+    true
+}
+
 fn check_targets(rs: &Ruleset, table: &str, rule: &RuleBody) -> Result<(), NftError> {
     for e in &rule.exprs {
         if let expr::Expr::Verdict { chain: Some(c), .. } = e {
@@ -639,6 +745,18 @@ fn apply(rs: &mut Ruleset, op: &Op) -> Result<Vec<Msg>, NftError> {
             table, chain, rule, ..
         } => {
             check_targets(rs, table, rule)?;
+            if !compat_allowed(rs, table, chain, rule) {
+                let action = match op {
+                    Op::Insert { .. } => "RULE_INSERT",
+                    Op::Replace { .. } => "RULE_REPLACE",
+                    _ => "RULE_APPEND",
+                };
+                return Err(NftError::Failed {
+                    action,
+                    object: format!("rule in chain {chain}"),
+                    errno: libc::EINVAL,
+                });
+            }
             // Check before ensure_builtin changes anything.
             let existing = rs.table(table).and_then(|t| t.chain(chain));
             if existing.is_none() && !is_builtin(table, chain) {

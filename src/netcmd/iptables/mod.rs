@@ -6,11 +6,15 @@
 //! line order + target), so the front and nft-backend share one rule type
 //! and `-D rule`/`-C` compare exactly what iptables compares. This module
 //! adds what is not a rule: the command, the table and the listing flags.
-//! It is a hand-written getopt-style scanner rather than a pest grammar:
-//! iptables' syntax is option-driven (getopt_long with per-module options
-//! appearing after `-m`/`-p`/`-j`), which a flat word loop mirrors directly.
-//! Every error carries the index of the offending word and iptables'
-//! exact stderr text and exit status.
+//! It is a hand-written getopt-style scanner rather than a pest grammar
+//! (grammar/iptables.pest was planned): iptables' syntax is option-driven
+//! (getopt_long, options of a module valid only after its `-m`/`-p`/`-j`,
+//! optional arguments recognised by "next word does not start with `-`",
+//! errors decided by the order of words), which a word loop mirrors
+//! directly; STYLE also keeps pest's types inside `syntax/`. Every error
+//! carries the index of the offending word (mapped to its span by
+//! `native::iptables::check`) and iptables' exact stderr text and exit
+//! status.
 
 use std::net::Ipv4Addr;
 
@@ -70,6 +74,9 @@ pub struct IptCmd {
     pub line_numbers: bool,
     /// `-L -Z` together (list, then zero).
     pub zero_after_list: bool,
+    /// The words as given (to hand them to the real tool when the ruleset
+    /// holds rules outside the native subset).
+    pub words: Vec<String>,
 }
 
 /// A usage error: iptables' stderr text (whole lines) and exit status, and
@@ -81,6 +88,9 @@ pub struct ParseError {
     pub text: String,
     pub status: i32,
     pub word: Option<usize>,
+    /// The form is outside nsh's native subset (an unknown match module
+    /// or option): the real iptables may accept it.
+    pub unsupported: bool,
 }
 
 /// `iptables v1.8.9 (nf_tables): MSG` + the `Try …` line, exit 2
@@ -92,15 +102,7 @@ pub fn param_problem(prog: &str, msg: &str, word: Option<usize>) -> ParseError {
         ),
         status: 2,
         word,
-    }
-}
-
-/// Errors that iptables reports without the `Try` line (exit 2).
-fn plain_problem(prog: &str, msg: &str, word: Option<usize>) -> ParseError {
-    ParseError {
-        text: format!("{prog} v1.8.9 (nf_tables): {msg}\n"),
-        status: 2,
-        word,
+        unsupported: false,
     }
 }
 
@@ -148,8 +150,8 @@ pub const CT_STATES: &[(&str, u16)] = &[
     ("RELATED", 4),
     ("ESTABLISHED", 2),
     ("UNTRACKED", 256),
-    ("SNAT", 512),
-    ("DNAT", 1024),
+    ("SNAT", 64),
+    ("DNAT", 128),
 ];
 
 /// `enum ipt_reject_with` names (libipt_REJECT.c).
@@ -295,19 +297,32 @@ fn parse_port(prog: &str, s: &str, proto: &str, i: usize) -> Result<u16, ParseEr
             return Ok(n as u16);
         }
     }
-    service_port(s, proto)
-        .ok_or_else(|| param_problem(prog, &format!("invalid port/service `{s}' specified"), Some(i)))
+    service_port(s, proto).ok_or_else(|| {
+        param_problem(
+            prog,
+            &format!("invalid port/service `{s}' specified"),
+            Some(i),
+        )
+    })
 }
 
 fn parse_port_range(prog: &str, s: &str, proto: &str, i: usize) -> Result<[u16; 2], ParseError> {
     match s.split_once(':') {
         Some((a, b)) => {
-            let lo = if a.is_empty() { 0 } else { parse_port(prog, a, proto, i)? };
-            let hi = if b.is_empty() { 65535 } else { parse_port(prog, b, proto, i)? };
+            let lo = if a.is_empty() {
+                0
+            } else {
+                parse_port(prog, a, proto, i)?
+            };
+            let hi = if b.is_empty() {
+                65535
+            } else {
+                parse_port(prog, b, proto, i)?
+            };
             if lo > hi {
                 return Err(param_problem(
                     prog,
-                    &format!("invalid portrange ({s}) specified"),
+                    "invalid portrange (min > max)",
                     Some(i),
                 ));
             }
@@ -341,7 +356,9 @@ fn parse_nat(prog: &str, s: &str, i: usize, proto: u16) -> Result<NatRange, Pars
             None => (ips, ips),
         };
         let bad = || param_problem(prog, &format!("Bad IP address \"{a}\""), Some(i));
-        r.min_ip = parse_dotted(a).filter(|_| a.split('.').count() == 4).ok_or_else(bad)?;
+        r.min_ip = parse_dotted(a)
+            .filter(|_| a.split('.').count() == 4)
+            .ok_or_else(bad)?;
         r.max_ip = parse_dotted(b).ok_or_else(bad)?;
         r.flags |= NF_NAT_RANGE_MAP_IPS;
     }
@@ -369,6 +386,13 @@ fn parse_ports_dash(prog: &str, p: &str, i: usize) -> Result<(u16, u16), ParseEr
     };
     let lo: u16 = a.parse().map_err(|_| bad())?;
     let hi: u16 = b.parse().map_err(|_| bad())?;
+    if hi < lo {
+        return Err(param_problem(
+            prog,
+            &format!("Port range `{b}' funky"),
+            Some(i),
+        ));
+    }
     Ok((lo, hi))
 }
 
@@ -380,7 +404,11 @@ pub fn parse(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
     let mut origin: Vec<usize> = Vec::new();
     for (k, w) in words.iter().enumerate() {
         let b = w.as_bytes();
-        if b.len() > 2 && b[0] == b'-' && b[1] != b'-' && w[1..].chars().all(|c| "nvxLSFZXNLh".contains(c)) {
+        if b.len() > 2
+            && b[0] == b'-'
+            && b[1] != b'-'
+            && w[1..].chars().all(|c| "nvxLSFZXNLh".contains(c))
+        {
             let chars: Vec<char> = w[1..].chars().collect();
             for c in chars {
                 expanded.push(format!("-{c}"));
@@ -409,11 +437,36 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
     let mut loaded: Vec<&'static str> = Vec::new();
     let mut target_name: Option<String> = None;
     let mut seen_target = false;
+    // Options given so far: (instance, option) for "only once" checks.
+    // The instance is the number of `-m`/`-j` seen before the option.
+    let mut used: Vec<(usize, &'static str)> = Vec::new();
+    let mut instance = 0usize;
+    let mut once = |p: &P, inst: usize, module: &str, opt: &'static str| {
+        if used.contains(&(inst, opt)) {
+            return Err(p.err(&format!(
+                "{module}: option \"{opt}\" can only be used once.\n"
+            )));
+        }
+        used.push((inst, opt));
+        Ok(())
+    };
+    let mut port_used: Vec<(usize, &'static str)> = Vec::new();
+    let mut flags_seen: Vec<char> = Vec::new();
+    let mut flag_once = |p: &P, c: char| {
+        if flags_seen.contains(&c) {
+            return Err(p.err(&format!("multiple -{c} flags not allowed")));
+        }
+        flags_seen.push(c);
+        Ok(())
+    };
     let proto_str = |e: &IptEntry| proto_name(e.proto);
 
     let set_cmd = |command: &mut Option<Command>, c: Command, p: &P, zero: &mut bool| {
         if let Some(old) = command {
-            let list_zero = matches!((&*old, &c), (Command::List(_), Command::Zero(_)) | (Command::Zero(_), Command::List(_)));
+            let list_zero = matches!(
+                (&*old, &c),
+                (Command::List(_), Command::Zero(_)) | (Command::Zero(_), Command::List(_))
+            );
             if list_zero {
                 *zero = true;
                 if matches!(c, Command::List(_)) {
@@ -422,7 +475,11 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                 return Ok(());
             }
             return Err(p.err("Cannot use -A with -A").text.clone()).map_err(|_| {
-                param_problem(p.prog, &format!("Cannot use {} with {}", cmd_flag(&c), cmd_flag(old)), Some(p.i - 1))
+                param_problem(
+                    p.prog,
+                    &format!("Cannot use {} with {}", cmd_flag(&c), cmd_flag(old)),
+                    Some(p.i - 1),
+                )
             });
         }
         *command = Some(c);
@@ -473,7 +530,12 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                     Some(n) => parse_rulenum(&p, &n)?,
                     None => 1,
                 };
-                set_cmd(&mut command, Command::Insert(c, n), &p, &mut zero_after_list)?;
+                set_cmd(
+                    &mut command,
+                    Command::Insert(c, n),
+                    &p,
+                    &mut zero_after_list,
+                )?;
             }
             "-D" | "--delete" => {
                 let c = get(&mut p, "-D")?;
@@ -481,7 +543,12 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                     Some(n) => Some(parse_rulenum(&p, &n)?),
                     None => None,
                 };
-                set_cmd(&mut command, Command::Delete(c, n), &p, &mut zero_after_list)?;
+                set_cmd(
+                    &mut command,
+                    Command::Delete(c, n),
+                    &p,
+                    &mut zero_after_list,
+                )?;
             }
             "-R" | "--replace" => {
                 let c = get(&mut p, "-R")?;
@@ -489,7 +556,12 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                     Some(n) => parse_rulenum(&p, &n)?,
                     None => return Err(p.err("-R requires a rule number")),
                 };
-                set_cmd(&mut command, Command::Replace(c, n), &p, &mut zero_after_list)?;
+                set_cmd(
+                    &mut command,
+                    Command::Replace(c, n),
+                    &p,
+                    &mut zero_after_list,
+                )?;
             }
             "-P" | "--policy" => {
                 let c = get(&mut p, "-P")?;
@@ -502,13 +574,21 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                     "DROP" => false,
                     _ => {
                         return Err(ParseError {
-                            text: format!("{prog}: Bad policy name. Run `dmesg' for more information.\n"),
+                            text: format!(
+                                "{prog}: Bad policy name. Run `dmesg' for more information.\n"
+                            ),
                             status: 1,
                             word: Some(p.i - 1),
+                            unsupported: false,
                         })
                     }
                 };
-                set_cmd(&mut command, Command::Policy(c, accept), &p, &mut zero_after_list)?;
+                set_cmd(
+                    &mut command,
+                    Command::Policy(c, accept),
+                    &p,
+                    &mut zero_after_list,
+                )?;
             }
             "-N" | "--new-chain" => {
                 let c = get(&mut p, "-N")?;
@@ -517,7 +597,12 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
             }
             "-X" | "--delete-chain" => {
                 let c = p.opt_arg();
-                set_cmd(&mut command, Command::DeleteChain(c), &p, &mut zero_after_list)?;
+                set_cmd(
+                    &mut command,
+                    Command::DeleteChain(c),
+                    &p,
+                    &mut zero_after_list,
+                )?;
             }
             "-E" | "--rename-chain" => {
                 let old = get(&mut p, "-E")?;
@@ -526,7 +611,12 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                     None => return Err(p.err("-E requires old-chain-name and new-chain-name")),
                 };
                 check_chain_name(&p, &new)?;
-                set_cmd(&mut command, Command::RenameChain(old, new), &p, &mut zero_after_list)?;
+                set_cmd(
+                    &mut command,
+                    Command::RenameChain(old, new),
+                    &p,
+                    &mut zero_after_list,
+                )?;
             }
             "-F" | "--flush" => {
                 let c = p.opt_arg();
@@ -538,7 +628,12 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
             }
             "-S" | "--list-rules" => {
                 let c = p.opt_arg();
-                set_cmd(&mut command, Command::ListRules(c), &p, &mut zero_after_list)?;
+                set_cmd(
+                    &mut command,
+                    Command::ListRules(c),
+                    &p,
+                    &mut zero_after_list,
+                )?;
             }
             "-L" | "--list" => {
                 let c = p.opt_arg();
@@ -555,6 +650,7 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                         text: format!("{prog} v1.8.9 (nf_tables): table '{t}' does not exist\nPerhaps iptables or your kernel needs to be upgraded.\n"),
                         status: 3,
                         word: Some(p.i - 1),
+                        unsupported: false,
                     });
                 }
                 table = Some(t);
@@ -572,10 +668,28 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                 get(&mut p, "-W")?;
             }
             "-s" | "--source" | "--src" | "-d" | "--destination" | "--dst" => {
+                let src = matches!(name, "-s" | "--source" | "--src");
+                flag_once(&p, if src { 's' } else { 'd' })?;
                 let a = get(&mut p, name)?;
-                let (addr, mask) = parse_addr(&a).ok_or_else(|| {
-                    plain_problem(prog, &format!("host/network `{a}' not found"), Some(p.i - 1))
-                })?;
+                // Old-style `-s ! ADDR`: iptables 1.8.9 takes `!` as the
+                // argument and then rejects the next word.
+                if a == "!" {
+                    if let Some(next) = p.words.get(p.i).filter(|x| !x.starts_with('-')) {
+                        return Err(ParseError {
+                            text: format!("Bad argument `{next}'\nTry `{prog} -h' or '{prog} --help' for more information.\n"),
+                            status: 2,
+                            word: Some(p.i),
+                            unsupported: false,
+                        });
+                    }
+                }
+                if let Some((_, m)) = a.split_once('/') {
+                    if !m.contains('.') && m.parse::<u32>().map_or(true, |n| n > 32) {
+                        return Err(p.err(&format!("invalid mask `{m}' specified")));
+                    }
+                }
+                let (addr, mask) = parse_addr(&a)
+                    .ok_or_else(|| p.err(&format!("host/network `{a}' not found")))?;
                 if name.starts_with("-s") || name == "--source" || name == "--src" {
                     e.src = addr;
                     e.smsk = mask;
@@ -591,9 +705,31 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                 }
             }
             "-i" | "--in-interface" | "-o" | "--out-interface" => {
+                flag_once(
+                    &p,
+                    if name.starts_with("-i") || name == "--in-interface" {
+                        'i'
+                    } else {
+                        'o'
+                    },
+                )?;
                 let v = get(&mut p, name)?;
+                // Old-style `-s ! ADDR`: iptables 1.8.9 takes `!` as the
+                // argument and then rejects the next word.
+                if v == "!" {
+                    if let Some(next) = p.words.get(p.i).filter(|x| !x.starts_with('-')) {
+                        return Err(ParseError {
+                            text: format!("Bad argument `{next}'\nTry `{prog} -h' or '{prog} --help' for more information.\n"),
+                            status: 2,
+                            word: Some(p.i),
+                            unsupported: false,
+                        });
+                    }
+                }
                 if v.len() > 15 {
-                    return Err(p.err(&format!("interface name `{v}' must be shorter than IFNAMSIZ (15)")));
+                    return Err(p.err(&format!(
+                        "interface name `{v}' must be shorter than IFNAMSIZ (15)"
+                    )));
                 }
                 if name == "-i" || name == "--in-interface" {
                     e.iniface = v;
@@ -608,7 +744,13 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                 }
             }
             "-p" | "--protocol" => {
-                let v = get(&mut p, "-p")?;
+                flag_once(&p, 'p')?;
+                // iptables 1.8.9 takes `--protocol=X` whole as the name.
+                let v = if inline.is_some() {
+                    w.clone()
+                } else {
+                    get(&mut p, "-p")?
+                };
                 let lv = v.to_ascii_lowercase();
                 e.proto = match lv.as_str() {
                     "all" => 0,
@@ -617,9 +759,8 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                     "icmp" => 1,
                     _ => match lv.parse::<u16>() {
                         Ok(n) if n <= 255 => n,
-                        _ => protocol_number(&lv).ok_or_else(|| {
-                            p.err(&format!("unknown protocol \"{v}\" specified"))
-                        })?,
+                        _ => protocol_number(&lv)
+                            .ok_or_else(|| p.err(&format!("unknown protocol \"{v}\" specified")))?,
                     },
                 };
                 if inv {
@@ -630,7 +771,10 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                 }
             }
             "-m" | "--match" => {
-                no_inv(&p, "-m")?;
+                instance += 1;
+                if inv {
+                    return Err(p.err("unexpected ! flag before --match"));
+                }
                 let m = get(&mut p, "-m")?;
                 match m.as_str() {
                     "tcp" | "udp" => {
@@ -650,6 +794,7 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                             text: format!("{prog} v1.8.9 (nf_tables): Couldn't load match `{m}':No such file or directory\n\nTry `{prog} -h' or '{prog} --help' for more information.\n"),
                             status: 2,
                             word: Some(p.i - 1),
+                            unsupported: true,
                         })
                     }
                 }
@@ -673,8 +818,33 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                     s
                 };
                 let range = parse_port_range(prog, &v, s, p.i - 1)?;
+                let canon = if matches!(name, "--sport" | "--source-port") {
+                    "--source-port"
+                } else {
+                    "--destination-port"
+                };
+                let inst = e
+                    .matches
+                    .iter()
+                    .rposition(|m| matches!(m, XtMatch::Tcp { .. } | XtMatch::Udp { .. }))
+                    .unwrap_or(0);
+                if port_used.contains(&(inst, canon)) {
+                    return Err(p.err(&format!("Only one `{canon}' allowed")));
+                }
+                port_used.push((inst, canon));
                 let src = name == "--sport" || name == "--source-port";
-                let Some(XtMatch::Tcp { spts, dpts, invflags } | XtMatch::Udp { spts, dpts, invflags }) = e
+                let Some(
+                    XtMatch::Tcp {
+                        spts,
+                        dpts,
+                        invflags,
+                    }
+                    | XtMatch::Udp {
+                        spts,
+                        dpts,
+                        invflags,
+                    },
+                ) = e
                     .matches
                     .iter_mut()
                     .rev()
@@ -704,6 +874,7 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                 });
             }
             "--state" if loaded.contains(&"state") => {
+                once(&p, instance, "state", "--state")?;
                 let v = get(&mut p, name)?;
                 let mask = parse_states(&p, &v, "state")?;
                 e.matches.push(XtMatch::Conntrack {
@@ -715,6 +886,7 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                 });
             }
             "--ctstate" if loaded.contains(&"conntrack") => {
+                once(&p, instance, "conntrack", "--ctstate")?;
                 let v = get(&mut p, name)?;
                 let mask = parse_states(&p, &v, "ctstate")?;
                 e.matches.push(XtMatch::Conntrack {
@@ -731,7 +903,9 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                 let v = get(&mut p, name)?;
                 let pname = proto_str(&e);
                 if pname.is_empty() {
-                    return Err(p.err("multiport needs `-p tcp', `-p udp', `-p udplite', `-p sctp' or `-p dccp'"));
+                    return Err(p.err(
+                        "multiport needs `-p tcp', `-p udp', `-p udplite', `-p sctp' or `-p dccp'",
+                    ));
                 }
                 let flags = match name {
                     "--sports" | "--source-ports" => 0,
@@ -757,7 +931,12 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                 if ports.len() > 15 {
                     return Err(p.err("too many ports specified"));
                 }
-                e.matches.push(XtMatch::Multiport { flags, ports, pflags, invert: inv });
+                e.matches.push(XtMatch::Multiport {
+                    flags,
+                    ports,
+                    pflags,
+                    invert: inv,
+                });
             }
             "--comment" if loaded.contains(&"comment") => {
                 no_inv(&p, "--comment")?;
@@ -766,6 +945,22 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                     return Err(p.err("COMMENT must be shorter than 256 characters"));
                 }
                 e.matches.push(XtMatch::Comment(v));
+            }
+            "--limit-iface-in" | "--limit-iface-out" if loaded.contains(&"addrtype") => {
+                let bit = if name == "--limit-iface-in" { 4 } else { 8 };
+                match e
+                    .matches
+                    .iter_mut()
+                    .rev()
+                    .find(|m| matches!(m, XtMatch::Addrtype { .. }))
+                {
+                    Some(XtMatch::Addrtype { flags, .. }) => *flags |= bit,
+                    _ => e.matches.push(XtMatch::Addrtype {
+                        source: 0,
+                        dest: 0,
+                        flags: bit,
+                    }),
+                }
             }
             "--src-type" | "--dst-type" if loaded.contains(&"addrtype") => {
                 let v = get(&mut p, name)?;
@@ -778,8 +973,17 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                     mask |= 1 << k;
                 }
                 let src = name == "--src-type";
-                match e.matches.iter_mut().rev().find(|m| matches!(m, XtMatch::Addrtype { .. })) {
-                    Some(XtMatch::Addrtype { source, dest, flags }) => {
+                match e
+                    .matches
+                    .iter_mut()
+                    .rev()
+                    .find(|m| matches!(m, XtMatch::Addrtype { .. }))
+                {
+                    Some(XtMatch::Addrtype {
+                        source,
+                        dest,
+                        flags,
+                    }) => {
                         if src {
                             *source = mask;
                         } else {
@@ -792,7 +996,15 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                     _ => e.matches.push(XtMatch::Addrtype {
                         source: if src { mask } else { 0 },
                         dest: if src { 0 } else { mask },
-                        flags: if inv { if src { 1 } else { 2 } } else { 0 },
+                        flags: if inv {
+                            if src {
+                                1
+                            } else {
+                                2
+                            }
+                        } else {
+                            0
+                        },
                     }),
                 }
             }
@@ -819,7 +1031,11 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                         }
                     }
                     "REJECT" if !goto => XtTarget::Reject { with: 3 },
-                    "LOG" if !goto => XtTarget::Log { level: 4, logflags: 0, prefix: String::new() },
+                    "LOG" if !goto => XtTarget::Log {
+                        level: 4,
+                        logflags: 0,
+                        prefix: String::new(),
+                    },
                     _ if goto => XtTarget::Goto(t.clone()),
                     _ if t.chars().all(|c| c.is_ascii_uppercase() || c == '_')
                         && !t.is_empty()
@@ -845,7 +1061,10 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                 }
             }
             "--to-destination" | "--to-source"
-                if matches!((&e.target, name), (XtTarget::Dnat(_), "--to-destination") | (XtTarget::Snat(_), "--to-source")) =>
+                if matches!(
+                    (&e.target, name),
+                    (XtTarget::Dnat(_), "--to-destination") | (XtTarget::Snat(_), "--to-source")
+                ) =>
             {
                 let v = get(&mut p, name)?;
                 let r = parse_nat(prog, &v, p.i - 1, e.proto)?;
@@ -862,7 +1081,9 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                 };
                 let w = REJECT_WITH
                     .iter()
-                    .find(|(n, _)| *n == alias || n.strip_suffix("able").map(|s| s == alias).unwrap_or(false))
+                    .find(|(n, _)| {
+                        *n == alias || n.strip_suffix("able").map(|s| s == alias).unwrap_or(false)
+                    })
                     .map(|(_, w)| *w)
                     .ok_or_else(|| p.err(&format!("unknown reject type \"{v}\"")))?;
                 if let XtTarget::Reject { with } = &mut e.target {
@@ -888,44 +1109,83 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
             }
             _ => {
                 if !w.starts_with('-') {
-                    return Err(p.err(&format!("Bad argument `{w}'")));
+                    return Err(ParseError {
+                        text: format!("Bad argument `{w}'\nTry `{prog} -h' or '{prog} --help' for more information.\n"),
+                        status: 2,
+                        word: Some(p.i - 1),
+                        unsupported: false,
+                    });
                 }
                 if let (Some(t), true) = (&target_name, w.starts_with("--")) {
                     let _ = t;
                 }
-                return Err(p.err(&format!("unknown option \"{w}\"")));
+                let mut er = p.err(&format!("unknown option \"{w}\""));
+                er.unsupported = true;
+                return Err(er);
             }
         }
     }
     if invert {
         return Err(p.err("unexpected '!' at end"));
     }
+    for m in &e.matches {
+        match m {
+            XtMatch::Tcp { .. } if e.proto != 6 || e.invflags & IPT_INV_PROTO != 0 => {
+                return Err(param_problem(prog, "TCP match requires '-p tcp'", None));
+            }
+            XtMatch::Udp { .. } if e.proto != 17 || e.invflags & IPT_INV_PROTO != 0 => {
+                return Err(param_problem(prog, "UDP match requires '-p udp'", None));
+            }
+            _ => {}
+        }
+    }
     let Some(command) = command else {
         return Err(p.err("no command specified"));
     };
     let table = table.unwrap_or_else(|| "filter".into());
+    // iptables 1.8.9 do_parse: no DROP in the nat table.
+    let drop_policy = matches!(command, Command::Policy(_, false));
+    if table == "nat" && (drop_policy || e.target == XtTarget::Drop) {
+        return Err(param_problem(
+            prog,
+            "\nThe \"nat\" table is not intended for filtering, the use of DROP is therefore inhibited.\n\n",
+            None,
+        ));
+    }
     // Target-specific checks done by iptables after parsing (x6 final_check).
     match &e.target {
         XtTarget::Dnat(r) | XtTarget::Snat(r) if r.flags == 0 => {
-            let t = if matches!(e.target, XtTarget::Dnat(_)) { "DNAT" } else { "SNAT" };
-            let _ = t;
-            return Err(param_problem(prog, "You must specify --to-source", None)).map_err(|mut er| {
-                if matches!(e.target, XtTarget::Dnat(_)) {
-                    er = param_problem(prog, "You must specify --to-destination", None);
-                }
-                er
-            });
+            let (t, o) = if matches!(e.target, XtTarget::Dnat(_)) {
+                ("DNAT", "--to-destination")
+            } else {
+                ("SNAT", "--to-source")
+            };
+            return Err(param_problem(
+                prog,
+                &format!("{t}: option \"{o}\" must be specified\n"),
+                None,
+            ));
         }
         _ => {}
     }
     let rule_cmd = matches!(
         command,
-        Command::Append(_) | Command::Insert(..) | Command::Check(_) | Command::Replace(..) | Command::Delete(_, None)
+        Command::Append(_)
+            | Command::Insert(..)
+            | Command::Check(_)
+            | Command::Replace(..)
+            | Command::Delete(_, None)
     );
     if !rule_cmd && (e != IptEntry::default()) {
-        return Err(param_problem(prog, &format!("Illegal option `-{}' with this command", "j"), None));
+        return Err(param_problem(
+            prog,
+            &format!("Illegal option `-{}' with this command", "j"),
+            None,
+        ));
     }
-    if let XtTarget::Masquerade(_) | XtTarget::Snat(_) | XtTarget::Dnat(_) | XtTarget::Redirect(_) = &e.target {
+    if let XtTarget::Masquerade(_) | XtTarget::Snat(_) | XtTarget::Dnat(_) | XtTarget::Redirect(_) =
+        &e.target
+    {
         let _ = &table;
     }
     Ok(IptCmd {
@@ -937,6 +1197,7 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
         exact,
         line_numbers,
         zero_after_list,
+        words: words.to_vec(),
     })
 }
 
@@ -964,9 +1225,17 @@ fn cmd_flag(c: &Command) -> &'static str {
 
 fn port_match(s: &str, spts: [u16; 2], dpts: [u16; 2], invflags: u8) -> XtMatch {
     if s == "tcp" {
-        XtMatch::Tcp { spts, dpts, invflags }
+        XtMatch::Tcp {
+            spts,
+            dpts,
+            invflags,
+        }
     } else {
-        XtMatch::Udp { spts, dpts, invflags }
+        XtMatch::Udp {
+            spts,
+            dpts,
+            invflags,
+        }
     }
 }
 
@@ -977,12 +1246,64 @@ fn parse_rulenum(p: &P, n: &str) -> Result<usize, ParseError> {
     }
 }
 
+/// Targets iptables 1.8.9 can load (standard verdicts and the libxt_*/
+/// libipt_* target extensions); chains may not take these names.
+pub const TARGETS: &[&str] = &[
+    "ACCEPT",
+    "DROP",
+    "QUEUE",
+    "RETURN",
+    "AUDIT",
+    "CHECKSUM",
+    "CLASSIFY",
+    "CLUSTERIP",
+    "CONNMARK",
+    "CONNSECMARK",
+    "CT",
+    "DNAT",
+    "DSCP",
+    "ECN",
+    "HMARK",
+    "IDLETIMER",
+    "LED",
+    "LOG",
+    "MARK",
+    "MASQUERADE",
+    "NETMAP",
+    "NFLOG",
+    "NFQUEUE",
+    "NOTRACK",
+    "RATEEST",
+    "REDIRECT",
+    "REJECT",
+    "SECMARK",
+    "SET",
+    "SNAT",
+    "SYNPROXY",
+    "TCPMSS",
+    "TCPOPTSTRIP",
+    "TEE",
+    "TOS",
+    "TPROXY",
+    "TRACE",
+    "TTL",
+    "ULOG",
+];
+
 fn check_chain_name(p: &P, c: &str) -> Result<(), ParseError> {
     if c.len() >= 29 {
-        return Err(p.err(&format!("chain name `{c}' too long (must be under 29 chars)")));
+        return Err(p.err(&format!(
+            "chain name `{c}' too long (must be under 29 chars)"
+        )));
     }
     if c.starts_with('-') || c.starts_with('!') {
-        return Err(p.err(&format!("chain name not allowed to start with `{}'", &c[..1])));
+        return Err(p.err(&format!(
+            "chain name not allowed to start with `{}'",
+            &c[..1]
+        )));
+    }
+    if TARGETS.contains(&c) {
+        return Err(p.err("chain name may not clash with target name"));
     }
     Ok(())
 }
@@ -1039,7 +1360,7 @@ fn parse_log_level(p: &P, v: &str) -> Result<u8, ParseError> {
         .iter()
         .find(|(n, _)| *n == v)
         .map(|(_, l)| *l)
-        .ok_or_else(|| p.err(&format!("log-level `{v}' unknown")))
+        .ok_or_else(|| p.err(&format!("log level \"{v}\" unknown\n")))
 }
 
 #[cfg(test)]
@@ -1052,7 +1373,11 @@ mod tests {
 
     #[test]
     fn masquerade() {
-        let c = parse("iptables", &w("-t nat -A POSTROUTING -s 192.168.255.0/24 -j MASQUERADE")).unwrap();
+        let c = parse(
+            "iptables",
+            &w("-t nat -A POSTROUTING -s 192.168.255.0/24 -j MASQUERADE"),
+        )
+        .unwrap();
         assert_eq!(c.table, "nat");
         assert_eq!(c.command, Command::Append("POSTROUTING".into()));
         assert_eq!(c.entry.src, Ipv4Addr::new(192, 168, 255, 0));
@@ -1065,7 +1390,11 @@ mod tests {
         let c = parse("iptables", &w("-A INPUT -p tcp --dport 8080 -j ACCEPT")).unwrap();
         assert_eq!(
             c.entry.matches,
-            vec![XtMatch::Tcp { spts: [0, 65535], dpts: [8080, 8080], invflags: 0 }]
+            vec![XtMatch::Tcp {
+                spts: [0, 65535],
+                dpts: [8080, 8080],
+                invflags: 0
+            }]
         );
     }
 
@@ -1085,5 +1414,85 @@ mod tests {
         let c = parse("iptables", &w("-nvL INPUT")).unwrap();
         assert!(c.numeric && c.verbose);
         assert_eq!(c.command, Command::List(Some("INPUT".into())));
+    }
+
+    fn err(s: &str) -> (String, i32, Option<usize>) {
+        let e = parse("iptables", &w(s)).unwrap_err();
+        (e.text, e.status, e.word)
+    }
+
+    #[test]
+    fn errors_name_the_offending_word() {
+        let try_line = "Try `iptables -h' or 'iptables --help' for more information.\n";
+        assert_eq!(
+            err("-A INPUT -s 1.2.3.4/33 -j ACCEPT"),
+            (
+                format!("iptables v1.8.9 (nf_tables): invalid mask `33' specified\n{try_line}"),
+                2,
+                Some(3)
+            )
+        );
+        assert_eq!(
+            err("-A INPUT -p tcp --dport 99999"),
+            (
+                format!("iptables v1.8.9 (nf_tables): invalid port/service `99999' specified\n{try_line}"),
+                2,
+                Some(5)
+            )
+        );
+        assert_eq!(
+            err("-A INPUT extra"),
+            (format!("Bad argument `extra'\n{try_line}"), 2, Some(2))
+        );
+        assert_eq!(err("-N ACCEPT").2, Some(1));
+        assert_eq!(err("-A INPUT -s 1.2.3.4 -s 1.2.3.5").2, Some(4));
+        let e = parse("iptables", &w("-A INPUT -m nosuch")).unwrap_err();
+        assert!(e.unsupported);
+    }
+
+    #[test]
+    fn matches_keep_command_line_order() {
+        let c = parse(
+            "iptables",
+            &w("-A INPUT -m comment --comment x -p tcp --dport 22 -m state --state NEW"),
+        )
+        .unwrap();
+        assert!(matches!(c.entry.matches[0], XtMatch::Comment(_)));
+        assert!(matches!(c.entry.matches[1], XtMatch::Tcp { .. }));
+        assert!(matches!(c.entry.matches[2], XtMatch::Conntrack { .. }));
+    }
+
+    #[test]
+    fn negations() {
+        let c = parse(
+            "iptables",
+            &w("-A FORWARD ! -i lo ! -s 10.0.0.0/8 -p tcp ! --dport 22"),
+        )
+        .unwrap();
+        assert_eq!(c.entry.invflags, IPT_INV_VIA_IN | IPT_INV_SRCIP);
+        assert_eq!(
+            c.entry.matches,
+            vec![XtMatch::Tcp {
+                spts: [0, 65535],
+                dpts: [22, 22],
+                invflags: XT_TCP_INV_DSTPT
+            }]
+        );
+    }
+
+    #[test]
+    fn nat_ranges() {
+        let c = parse(
+            "iptables",
+            &w("-t nat -A PREROUTING -p tcp -j DNAT --to-destination 10.0.0.1-10.0.0.2:80-90"),
+        )
+        .unwrap();
+        let XtTarget::Dnat(r) = c.entry.target else {
+            panic!("not DNAT")
+        };
+        assert_eq!(r.min_ip, Ipv4Addr::new(10, 0, 0, 1));
+        assert_eq!(r.max_ip, Ipv4Addr::new(10, 0, 0, 2));
+        assert_eq!((r.min_port, r.max_port), (80, 90));
+        assert_eq!(r.flags, NF_NAT_RANGE_MAP_IPS | NF_NAT_RANGE_PROTO_SPECIFIED);
     }
 }
