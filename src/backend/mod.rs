@@ -4,3 +4,4 @@
 //! script text, the AST or pest.
 
 pub mod netns;
+pub mod rtnl;

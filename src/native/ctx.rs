@@ -15,6 +15,8 @@ pub struct NetCtx {
     /// `set -o native` / `nsh --native`: refuse forms that are not native
     /// instead of running the real tool.
     pub native_only: bool,
+    /// rtnetlink connections per namespace (`ip`, `brctl`), opened lazily.
+    pub rtnl: crate::backend::rtnl::Pool,
 }
 
 impl NetCtx {
@@ -35,5 +37,7 @@ impl NetCtx {
     /// Called first thing in a forked child: forget (never close or
     /// deregister: the parent still uses them) connections and runtimes
     /// inherited from the parent, so the child opens its own on demand.
-    pub fn after_fork(&mut self) {}
+    pub fn after_fork(&mut self) {
+        self.rtnl.after_fork();
+    }
 }

@@ -13,6 +13,8 @@
 //! may `fork` at any time; a child calls [`NetCtx::after_fork`] first.
 
 pub mod ctx;
+pub mod ip;
+pub mod ip_link;
 
 use std::io::{Read, Write};
 
@@ -50,8 +52,10 @@ pub type NativeFn = fn(&mut NetCtx, &[Word], &mut Io) -> Outcome;
 
 /// The executor of a native command, if `name` is one.
 pub fn lookup(name: &str) -> Option<NativeFn> {
-    let _ = name;
-    None
+    match name {
+        "ip" => Some(ip::run),
+        _ => None,
+    }
 }
 
 /// The names that `nsh --install-links DIR` links to the nsh binary, and that

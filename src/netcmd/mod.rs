@@ -1,1 +1,3 @@
 //! Expanded argv → typed requests for the native commands. Pure: no I/O.
+
+pub mod ip;
