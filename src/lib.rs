@@ -19,6 +19,7 @@
 //! - [`output`]: renders model values exactly as iproute2/iptables/sysctl do.
 
 pub mod backend;
+pub mod model;
 pub mod native;
 pub mod netcmd;
 pub mod output;

@@ -63,6 +63,7 @@ impl RtnlError {
     /// `RTNETLINK answers: <strerror>`. Without the trailing newline.
     pub fn iproute2_text(&self) -> String {
         match self {
+            RtnlError::Kernel { ext_ack: Some(m), .. } if m.ends_with('.') => format!("Error: {m}"),
             RtnlError::Kernel { ext_ack: Some(m), .. } => format!("Error: {m}."),
             e => e.to_string(),
         }
@@ -83,7 +84,7 @@ type Key = Option<std::path::PathBuf>;
 /// Connections per namespace plus the shared runtime.
 #[derive(Default)]
 pub struct Pool {
-    rt: Option<tokio::runtime::Runtime>,
+    rt: Option<std::rc::Rc<tokio::runtime::Runtime>>,
     conns: HashMap<Key, Conn>,
 }
 
@@ -91,8 +92,9 @@ pub struct Pool {
 pub struct Conn {
     /// The rtnetlink handle; clone it to build requests.
     pub handle: rtnetlink::Handle,
-    /// A handle on the pool's runtime, to drive requests.
-    rt: tokio::runtime::Handle,
+    /// The pool's runtime, to drive requests (a current-thread runtime
+    /// runs its spawned connection task only inside `Runtime::block_on`).
+    rt: std::rc::Rc<tokio::runtime::Runtime>,
     /// ifname → ifindex, filled by [`Conn::link_index`], cleared by
     /// [`Conn::invalidate`].
     names: HashMap<String, u32>,
@@ -114,11 +116,11 @@ impl Pool {
                     .enable_io()
                     .build()
                     .map_err(|e| RtnlError::Socket(netns::strerror(&e)))?;
-                self.rt = Some(rt);
+                self.rt = Some(std::rc::Rc::new(rt));
             }
             let rt = self
                 .rt
-                .as_ref()
+                .clone()
                 .ok_or_else(|| RtnlError::Socket("no runtime".into()))?;
             let _guard = rt.enter();
             // SAFETY: `fd` is a freshly created, owned netlink socket whose
@@ -128,7 +130,7 @@ impl Pool {
             rt.spawn(conn);
             self.conns.insert(
                 key.clone(),
-                Conn { handle, rt: rt.handle().clone(), names: HashMap::new() },
+                Conn { handle, rt: rt.clone(), names: HashMap::new() },
             );
         }
         self.conns
@@ -312,4 +314,86 @@ fn ext_ack_message(payload: &[u8]) -> Option<String> {
         off += (len + 3) & !3;
     }
     None
+}
+
+/// A link message as a model value.
+pub fn to_model(l: &LinkMessage) -> crate::model::Link {
+    use netlink_packet_route::link::LinkInfo;
+    let mut m = crate::model::Link {
+        index: l.header.index,
+        flags: l.header.flags.bits(),
+        link_type: u16::from(l.header.link_layer_type),
+        ..Default::default()
+    };
+    for a in &l.attributes {
+        match a {
+            LinkAttribute::IfName(n) => m.name = n.clone(),
+            LinkAttribute::Mtu(v) => m.mtu = Some(*v),
+            LinkAttribute::Qdisc(v) => m.qdisc = Some(v.clone()),
+            LinkAttribute::Controller(v) => m.master = Some(*v),
+            LinkAttribute::OperState(s) => m.operstate = Some(u8::from(*s)),
+            LinkAttribute::Mode(v) => m.linkmode = Some(u8::from(*v)),
+            LinkAttribute::Group(v) => m.group = Some(*v),
+            LinkAttribute::TxQueueLen(v) => m.txqlen = Some(*v),
+            LinkAttribute::Address(v) => m.address = Some(v.clone()),
+            LinkAttribute::Broadcast(v) => m.broadcast = Some(v.clone()),
+            LinkAttribute::PermAddress(v) => m.perm_address = Some(v.clone()),
+            LinkAttribute::Link(v) => m.link = Some(*v),
+            LinkAttribute::LinkNetNsId(v) => m.link_netnsid = Some(*v),
+            LinkAttribute::IfAlias(v) => m.alias = Some(v.clone()),
+            LinkAttribute::Promiscuity(v) => m.promiscuity = Some(*v),
+            LinkAttribute::ProtoDown(v) => m.proto_down = Some(*v),
+            LinkAttribute::LinkInfo(infos) => {
+                for i in infos {
+                    match i {
+                        LinkInfo::Kind(k) => m.kind = Some(k.to_string()),
+                        LinkInfo::PortKind(k) => m.slave_kind = Some(k.to_string()),
+                        _ => {}
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    m
+}
+
+impl Conn {
+    /// The netnsid this connection's namespace has assigned to the namespace
+    /// in file `path` (RTM_GETNSID with NETNSA_FD), if any (iproute2
+    /// ip/ipnetns.c: get_netnsid_from_name).
+    pub fn netnsid_of(&mut self, path: &std::path::Path) -> Option<i32> {
+        use netlink_packet_route::nsid::{NsidAttribute, NsidMessage};
+        use std::os::fd::AsRawFd;
+        let f = std::fs::File::open(path).ok()?;
+        let mut m = NsidMessage::default();
+        m.attributes.push(NsidAttribute::Fd(f.as_raw_fd() as u32));
+        let replies = self.request(RouteNetlinkMessage::GetNsId(m), 0).ok()?;
+        replies.into_iter().find_map(|r| match r {
+            RouteNetlinkMessage::NewNsId(n) => n.attributes.iter().find_map(|a| match a {
+                NsidAttribute::Id(id) if *id >= 0 => Some(*id),
+                _ => None,
+            }),
+            _ => None,
+        })
+    }
+
+    /// netnsid → name for every namespace under /run/netns that this
+    /// namespace has an id for (iproute2 netns_map_init).
+    pub fn nsid_names(&mut self) -> HashMap<i32, String> {
+        let mut out = HashMap::new();
+        let Ok(dir) = std::fs::read_dir(netns::NETNS_RUN_DIR) else {
+            return out;
+        };
+        let mut names: Vec<String> =
+            dir.filter_map(|e| e.ok()).filter_map(|e| e.file_name().into_string().ok()).collect();
+        names.sort();
+        for n in names {
+            let p = std::path::Path::new(netns::NETNS_RUN_DIR).join(&n);
+            if let Some(id) = self.netnsid_of(&p) {
+                out.entry(id).or_insert(n);
+            }
+        }
+        out
+    }
 }
