@@ -63,8 +63,12 @@ impl RtnlError {
     /// `RTNETLINK answers: <strerror>`. Without the trailing newline.
     pub fn iproute2_text(&self) -> String {
         match self {
-            RtnlError::Kernel { ext_ack: Some(m), .. } if m.ends_with('.') => format!("Error: {m}"),
-            RtnlError::Kernel { ext_ack: Some(m), .. } => format!("Error: {m}."),
+            RtnlError::Kernel {
+                ext_ack: Some(m), ..
+            } if m.ends_with('.') => format!("Error: {m}"),
+            RtnlError::Kernel {
+                ext_ack: Some(m), ..
+            } => format!("Error: {m}."),
             e => e.to_string(),
         }
     }
@@ -130,7 +134,11 @@ impl Pool {
             rt.spawn(conn);
             self.conns.insert(
                 key.clone(),
-                Conn { handle, rt: rt.clone(), names: HashMap::new() },
+                Conn {
+                    handle,
+                    rt: rt.clone(),
+                    names: HashMap::new(),
+                },
             );
         }
         self.conns
@@ -385,8 +393,10 @@ impl Conn {
         let Ok(dir) = std::fs::read_dir(netns::NETNS_RUN_DIR) else {
             return out;
         };
-        let mut names: Vec<String> =
-            dir.filter_map(|e| e.ok()).filter_map(|e| e.file_name().into_string().ok()).collect();
+        let mut names: Vec<String> = dir
+            .filter_map(|e| e.ok())
+            .filter_map(|e| e.file_name().into_string().ok())
+            .collect();
         names.sort();
         for n in names {
             let p = std::path::Path::new(netns::NETNS_RUN_DIR).join(&n);

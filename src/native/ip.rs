@@ -6,7 +6,6 @@
 //! with the signature `fn(&mut NetCtx, &IpGlobal, &[Word], &mut Io) -> Outcome`
 //! where `args` are the words after the object.
 
-
 use crate::native::{Io, NetCtx, Outcome, Word};
 use crate::netcmd::ip::{parse_invocation, IpInvocation, IpObject};
 
@@ -24,7 +23,11 @@ pub fn run(ctx: &mut NetCtx, args: &[Word], io: &mut Io) -> Outcome {
         }
     };
     let (g, object, rest) = match inv {
-        IpInvocation::Native { global, object, rest } => (global, object, rest),
+        IpInvocation::Native {
+            global,
+            object,
+            rest,
+        } => (global, object, rest),
         IpInvocation::Foreign => return foreign(ctx, args, io),
     };
     let rest = &args[rest.min(args.len())..];
@@ -48,7 +51,10 @@ pub fn foreign(ctx: &mut NetCtx, args: &[Word], io: &mut Io) -> Outcome {
     let shown: Vec<&str> = args.iter().map(|w| w.node.as_str()).collect();
     let shown = shown.join(" ");
     if ctx.native_only || !std::path::Path::new(REAL_IP).exists() {
-        let _ = writeln!(io.stderr, "nsh: ip {shown}: not native (refused: native only)");
+        let _ = writeln!(
+            io.stderr,
+            "nsh: ip {shown}: not native (refused: native only)"
+        );
         return Outcome::Status(255);
     }
     let _ = writeln!(io.stderr, "nsh: ip {shown}: not native, running {REAL_IP}");
@@ -73,7 +79,11 @@ pub fn run_real(ctx: &mut NetCtx, prog: &str, args: &[Word], io: &mut Io) -> Out
             Outcome::Status(out.status.code().unwrap_or(255))
         }
         Err(e) => {
-            let _ = writeln!(io.stderr, "nsh: {prog}: {}", crate::backend::netns::strerror(&e));
+            let _ = writeln!(
+                io.stderr,
+                "nsh: {prog}: {}",
+                crate::backend::netns::strerror(&e)
+            );
             Outcome::Status(127)
         }
     }

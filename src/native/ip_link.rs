@@ -73,7 +73,6 @@ pub fn run(ctx: &mut NetCtx, g: &IpGlobal, args: &[Word], io: &mut Io) -> Outcom
     }
 }
 
-
 /// Hand a form that is not native to the real tool, with the global
 /// options it was given.
 fn foreign(ctx: &mut NetCtx, g: &IpGlobal, args: &[Word], io: &mut Io) -> Outcome {
@@ -185,7 +184,9 @@ fn build(
             Err(_) => match ns.parse::<i32>() {
                 Ok(pid) => m.attributes.push(LinkAttribute::NetNsPid(pid as u32)),
                 Err(_) => {
-                    return Err(crate::netcmd::ip::link::invarg("Invalid \"netns\" value\n", ns).into())
+                    return Err(
+                        crate::netcmd::ip::link::invarg("Invalid \"netns\" value\n", ns).into(),
+                    )
                 }
             },
         }
@@ -200,9 +201,7 @@ fn build(
         Some(Some(br)) => match index_of(conn, br)? {
             Some(i) => m.attributes.push(LinkAttribute::Controller(i)),
             None => {
-                return Err(
-                    crate::netcmd::ip::link::invarg("Device does not exist\n", br).into()
-                )
+                return Err(crate::netcmd::ip::link::invarg("Device does not exist\n", br).into())
             }
         },
         Some(None) => m.attributes.push(LinkAttribute::Controller(0)),
@@ -265,29 +264,41 @@ fn show(conn: &mut Conn, g: &IpGlobal, s: &LinkShow, io: &mut Io) -> Result<(), 
     let find = |n: &str| links.iter().find(|l| l.name == n).map(|l| l.index);
     let master = match &s.master {
         Some(m) => Some(find(m).ok_or_else(|| {
-            Fail::from(crate::netcmd::ip::link::invarg("Device does not exist\n", m))
+            Fail::from(crate::netcmd::ip::link::invarg(
+                "Device does not exist\n",
+                m,
+            ))
         })?),
         None => None,
     };
     let ifindex = match &s.dev {
-        Some(d) => Some(
-            find(d).ok_or_else(|| Fail(format!("Device \"{d}\" does not exist."), 1))?,
-        ),
+        Some(d) => Some(find(d).ok_or_else(|| Fail(format!("Device \"{d}\" does not exist."), 1))?),
         None => None,
     };
-    let selected: Vec<crate::model::Link> = links
+    // What the kernel filters (iplink_filter_req: master, kind; a single
+    // device is fetched alone), then what iproute2 filters itself.
+    let selected: Vec<Option<crate::model::Link>> = links
         .iter()
         .filter(|l| ifindex.is_none_or(|i| l.index == i))
-        .filter(|l| !s.up || l.flags & crate::model::IFF_UP != 0)
         .filter(|l| master.is_none_or(|m| l.master == Some(m)))
         .filter(|l| s.kind.as_ref().is_none_or(|k| l.kind.as_ref() == Some(k)))
-        .filter(|l| s.slave_kind.as_ref().is_none_or(|k| l.slave_kind.as_ref() == Some(k)))
-        .cloned()
+        .map(|l| {
+            let keep = (!s.up || l.flags & crate::model::IFF_UP != 0)
+                && s.slave_kind
+                    .as_ref()
+                    .is_none_or(|k| l.slave_kind.as_ref() == Some(k));
+            keep.then(|| l.clone())
+        })
         .collect();
-    if selected.iter().any(|l| l.link_netnsid.is_some()) && !g.json {
+    if selected.iter().flatten().any(|l| l.link_netnsid.is_some()) && !g.json {
         names.nsid_names = conn.nsid_names();
     }
-    let f = LinkFormat { brief: g.brief, oneline: g.oneline, json: g.json, pretty: g.pretty };
+    let f = LinkFormat {
+        brief: g.brief,
+        oneline: g.oneline,
+        json: g.json,
+        pretty: g.pretty,
+    };
     let text = render(&selected, &names, f);
     let _ = io.stdout.write_all(text.as_bytes());
     Ok(())

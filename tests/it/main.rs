@@ -6,3 +6,4 @@
 //! (set by CI) turns the skip into a failure.
 
 mod common;
+mod ip_link;

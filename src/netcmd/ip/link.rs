@@ -83,9 +83,13 @@ pub struct LinkSpec {
 pub enum LinkKind {
     Bridge,
     /// `type veth [peer …]`.
-    Veth { peer: Option<LinkSpec> },
+    Veth {
+        peer: Option<LinkSpec>,
+    },
     /// `type vlan id N`.
-    Vlan { id: u16 },
+    Vlan {
+        id: u16,
+    },
     /// Any other kind with no arguments: sent as is; the kernel decides
     /// (`dummy` fails here with "Unknown device type").
     Plain(String),
@@ -102,11 +106,15 @@ pub fn invarg(msg: &str, arg: &str) -> IpUsage {
 }
 
 fn duparg2(key: &str, arg: &str) -> IpUsage {
-    usage(format!("Error: either \"{key}\" is duplicate, or \"{arg}\" is a garbage."))
+    usage(format!(
+        "Error: either \"{key}\" is duplicate, or \"{arg}\" is a garbage."
+    ))
 }
 
 fn duparg(key: &str, arg: &str) -> IpUsage {
-    usage(format!("Error: duplicate \"{key}\": \"{arg}\" is the second value."))
+    usage(format!(
+        "Error: duplicate \"{key}\": \"{arg}\" is the second value."
+    ))
 }
 
 fn incomplete() -> IpUsage {
@@ -187,10 +195,15 @@ pub fn parse(words: &[&str]) -> Result<Parsed<LinkCmd>, IpUsage> {
         Rule::link_help => Ok(Parsed::Foreign),
         _ => {
             let w = words[0];
-            if ["replace", "xstats", "afstats", "property"].iter().any(|k| matches(w, k)) {
+            if ["replace", "xstats", "afstats", "property"]
+                .iter()
+                .any(|k| matches(w, k))
+            {
                 return Ok(Parsed::Foreign);
             }
-            Err(usage(format!("Command \"{w}\" is unknown, try \"ip link help\".")))
+            Err(usage(format!(
+                "Command \"{w}\" is unknown, try \"ip link help\"."
+            )))
         }
     }
 }
@@ -238,19 +251,38 @@ fn parse_show(words: &[&str]) -> Result<Parsed<LinkCmd>, IpUsage> {
 
 /// ip/ipaddress.c get_filter: address flag words accepted by `show`.
 const ADDR_FILTERS: &[&str] = &[
-    "secondary", "temporary", "primary", "tentative", "-tentative", "deprecated",
-    "-deprecated", "home", "-home", "nodad", "-nodad", "mngtmpaddr", "-mngtmpaddr",
-    "noprefixroute", "-noprefixroute", "autojoin", "-autojoin", "dadfailed", "-dadfailed",
-    "optimistic", "-optimistic", "stable-privacy", "-stable-privacy", "dynamic", "-dynamic",
-    "permanent", "-permanent",
+    "secondary",
+    "temporary",
+    "primary",
+    "tentative",
+    "-tentative",
+    "deprecated",
+    "-deprecated",
+    "home",
+    "-home",
+    "nodad",
+    "-nodad",
+    "mngtmpaddr",
+    "-mngtmpaddr",
+    "noprefixroute",
+    "-noprefixroute",
+    "autojoin",
+    "-autojoin",
+    "dadfailed",
+    "-dadfailed",
+    "optimistic",
+    "-optimistic",
+    "stable-privacy",
+    "-stable-privacy",
+    "dynamic",
+    "-dynamic",
+    "permanent",
+    "-permanent",
 ];
 
 /// iplink_parse: the device words, up to `type` (whose index is returned).
 #[allow(clippy::type_complexity)]
-fn parse_spec(
-    words: &[&str],
-    create: bool,
-) -> Result<Parsed<(LinkSpec, Option<usize>)>, IpUsage> {
+fn parse_spec(words: &[&str], create: bool) -> Result<Parsed<(LinkSpec, Option<usize>)>, IpUsage> {
     let mut s = LinkSpec::default();
     let mut i = 0;
     let mut dev_is_name = false;
@@ -315,20 +347,30 @@ fn parse_spec(
                 return Err(duparg("netns", v));
             }
             s.netns = Some(v.to_string());
-        } else if ["multicast", "allmulticast", "trailers", "arp", "carrier", "vf"].contains(&w) {
+        } else if [
+            "multicast",
+            "allmulticast",
+            "trailers",
+            "arp",
+            "carrier",
+            "vf",
+        ]
+        .contains(&w)
+        {
             return Ok(Parsed::Foreign);
         } else if w == "promisc" {
             let v = next(&mut i)?;
-            s.promisc = Some(match v {
-                "on" => true,
-                "off" => false,
-                _ => {
-                    return Err(IpUsage::new(
-                        format!("Error: argument of \"promisc\" must be \"on\" or \"off\", not \"{v}\""),
+            s.promisc =
+                Some(match v {
+                    "on" => true,
+                    "off" => false,
+                    _ => return Err(IpUsage::new(
+                        format!(
+                            "Error: argument of \"promisc\" must be \"on\" or \"off\", not \"{v}\""
+                        ),
                         1,
-                    ))
-                }
-            });
+                    )),
+                });
         } else if matches(w, "master") {
             s.master = Some(Some(next(&mut i)?.to_string()));
         } else if w == "vrf" {
@@ -339,16 +381,28 @@ fn parse_spec(
             return Ok(Parsed::Foreign);
         } else if matches(w, "type") {
             next(&mut i)?;
-            return Ok(Parsed::Native((finish_spec(s, create, dev_is_name)?, Some(i))));
+            return Ok(Parsed::Native((
+                finish_spec(s, create, dev_is_name)?,
+                Some(i),
+            )));
         } else if matches(w, "alias") {
             let v = next(&mut i)?;
             if v.len() >= 256 {
                 return Err(invarg("alias too long\n", v));
             }
             s.alias = Some(v.to_string());
-        } else if ["group", "mode", "state", "protodown", "protodown_reason", "gso_max_size",
-            "gso_max_segs", "gro_max_size", "parentdev"]
-            .contains(&w)
+        } else if [
+            "group",
+            "mode",
+            "state",
+            "protodown",
+            "protodown_reason",
+            "gso_max_size",
+            "gso_max_segs",
+            "gro_max_size",
+            "parentdev",
+        ]
+        .contains(&w)
             || matches(w, "numtxqueues")
             || matches(w, "numrxqueues")
             || matches(w, "addrgenmode")
@@ -410,7 +464,10 @@ fn parse_add(words: &[&str]) -> Result<Parsed<LinkCmd>, IpUsage> {
         Parsed::Foreign => return Ok(Parsed::Foreign),
     };
     let Some(t) = type_at else {
-        return Err(IpUsage::new("Not enough information: \"type\" argument is required", 1));
+        return Err(IpUsage::new(
+            "Not enough information: \"type\" argument is required",
+            1,
+        ));
     };
     let kind = words[t];
     let args = &words[t + 1..];
@@ -459,16 +516,23 @@ mod tests {
             panic!()
         };
         assert_eq!(spec.name.as_deref(), Some("v1"));
-        let LinkKind::Veth { peer: Some(peer) } = kind else { panic!() };
+        let LinkKind::Veth { peer: Some(peer) } = kind else {
+            panic!()
+        };
         assert_eq!(peer.name.as_deref(), Some("v2"));
         assert_eq!(peer.netns.as_deref(), Some("ns1"));
-        let Ok(Parsed::Native(LinkCmd::Set(s))) = p("set master br0 dev v1 up") else { panic!() };
+        let Ok(Parsed::Native(LinkCmd::Set(s))) = p("set master br0 dev v1 up") else {
+            panic!()
+        };
         assert_eq!(s.dev.as_deref(), Some("v1"));
         assert_eq!(s.master, Some(Some("br0".into())));
         assert_eq!(
             p("set dev v1 v2 up").unwrap_err().text,
             "Error: either \"dev\" is duplicate, or \"v2\" is a garbage."
         );
-        assert_eq!(p("foo").unwrap_err().text, "Command \"foo\" is unknown, try \"ip link help\".");
+        assert_eq!(
+            p("foo").unwrap_err().text,
+            "Command \"foo\" is unknown, try \"ip link help\"."
+        );
     }
 }

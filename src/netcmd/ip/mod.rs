@@ -70,7 +70,11 @@ pub enum IpObject {
 #[derive(Debug)]
 pub enum IpInvocation {
     /// A native object; `rest` indexes the first word after the object.
-    Native { global: IpGlobal, object: IpObject, rest: usize },
+    Native {
+        global: IpGlobal,
+        object: IpObject,
+        rest: usize,
+    },
     /// Valid for iproute2 but not native here (other objects, options).
     Foreign,
 }
@@ -90,7 +94,11 @@ pub struct IpUsage {
 
 impl IpUsage {
     pub fn new(text: impl Into<String>, status: i32) -> Self {
-        Self { text: text.into(), status, span: None }
+        Self {
+            text: text.into(),
+            status,
+            span: None,
+        }
     }
     pub fn at(mut self, span: Span) -> Self {
         self.span = Some(span);
@@ -134,7 +142,9 @@ pub fn parse_invocation<S: AsRef<str>>(words: &[S]) -> Result<IpInvocation, IpUs
     let joined = Joined::new(words);
     let mut pairs = IpParser::parse(Rule::ip_argv, &joined.text)
         .map_err(|e| IpUsage::new(format!("nsh: ip: cannot parse arguments: {e}"), 255))?;
-    let top = pairs.next().ok_or_else(|| IpUsage::new("nsh: ip: empty parse", 255))?;
+    let top = pairs
+        .next()
+        .ok_or_else(|| IpUsage::new("nsh: ip: empty parse", 255))?;
     let mut g = IpGlobal::default();
     let mut want_netns = false;
     let mut object: Option<(Pair<Rule>, usize)> = None;
@@ -159,7 +169,10 @@ pub fn parse_invocation<S: AsRef<str>>(words: &[S]) -> Result<IpInvocation, IpUs
             Rule::opt_brief => g.brief = true,
             Rule::opt_family | Rule::opt_foreign => return Ok(IpInvocation::Foreign),
             Rule::opt_unknown => {
-                let opt = w.strip_prefix('-').filter(|r| r.starts_with('-')).unwrap_or(w);
+                let opt = w
+                    .strip_prefix('-')
+                    .filter(|r| r.starts_with('-'))
+                    .unwrap_or(w);
                 return Err(IpUsage::new(
                     format!("Option \"{opt}\" is unknown, try \"ip -help\"."),
                     255,
@@ -194,18 +207,46 @@ pub fn parse_invocation<S: AsRef<str>>(words: &[S]) -> Result<IpInvocation, IpUs
             }
             return Err(IpUsage::new(
                 format!("Object \"{w}\" is unknown, try \"ip help\"."),
-                255,
+                1,
             ));
         }
     };
-    Ok(IpInvocation::Native { global: g, object, rest: idx + 1 })
+    Ok(IpInvocation::Native {
+        global: g,
+        object,
+        rest: idx + 1,
+    })
 }
 
 /// iproute2 6.1 objects (ip/ip.c `cmds[]`) that are not native here.
 const OTHER_OBJECTS: &[&str] = &[
-    "addrlabel", "maddress", "rule", "ntable", "ntbl", "l2tp", "fou", "ila", "macsec",
-    "tunnel", "tunl", "tuntap", "tap", "token", "tcpmetrics", "tcp_metrics", "monitor",
-    "xfrm", "mroute", "mrule", "netconf", "vrf", "sr", "nexthop", "mptcp", "ioam", "stats",
+    "addrlabel",
+    "maddress",
+    "rule",
+    "ntable",
+    "ntbl",
+    "l2tp",
+    "fou",
+    "ila",
+    "macsec",
+    "tunnel",
+    "tunl",
+    "tuntap",
+    "tap",
+    "token",
+    "tcpmetrics",
+    "tcp_metrics",
+    "monitor",
+    "xfrm",
+    "mroute",
+    "mrule",
+    "netconf",
+    "vrf",
+    "sr",
+    "nexthop",
+    "mptcp",
+    "ioam",
+    "stats",
     "help",
 ];
 
@@ -254,9 +295,9 @@ mod tests {
 
     #[test]
     fn options() {
-        let Ok(IpInvocation::Native { global, rest, .. }) =
-            parse_invocation(&["-j", "-p", "-br", "-d", "-s", "-s", "-n", "ns1", "l", "show"])
-        else {
+        let Ok(IpInvocation::Native { global, rest, .. }) = parse_invocation(&[
+            "-j", "-p", "-br", "-d", "-s", "-s", "-n", "ns1", "l", "show",
+        ]) else {
             panic!("not parsed")
         };
         assert!(global.json && global.pretty && global.brief);

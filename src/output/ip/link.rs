@@ -38,8 +38,15 @@ pub struct LinkFormat {
     pub pretty: bool,
 }
 
-const OPER_STATES: [&str; 7] =
-    ["UNKNOWN", "NOTPRESENT", "DOWN", "LOWERLAYERDOWN", "TESTING", "DORMANT", "UP"];
+const OPER_STATES: [&str; 7] = [
+    "UNKNOWN",
+    "NOTPRESENT",
+    "DOWN",
+    "LOWERLAYERDOWN",
+    "TESTING",
+    "DORMANT",
+    "UP",
+];
 const LINK_MODES: [&str; 2] = ["DEFAULT", "DORMANT"];
 
 /// IFF_* names in print_link_flags order (include/uapi/linux/if.h values).
@@ -115,24 +122,36 @@ fn name_and_link(l: &Link, names: &LinkNames) -> (String, bool) {
     match l.link {
         Some(0) => (format!("{}@NONE", l.name), false),
         Some(i) if l.link_netnsid.is_some() => (format!("{}@if{i}", l.name), false),
-        Some(i) => (format!("{}@{}", l.name, names.name(i)), names.flags(i) & IFF_UP == 0),
+        Some(i) => (
+            format!("{}@{}", l.name, names.name(i)),
+            names.flags(i) & IFF_UP == 0,
+        ),
         None => (l.name.clone(), false),
     }
 }
 
-/// Render `ip link show` for `links`.
-pub fn render(links: &[Link], names: &LinkNames, f: LinkFormat) -> String {
+/// Render `ip link show` for `links`. `None` is a link the kernel returned
+/// but iproute2 filters itself (`up`, `type X_slave`): its JSON object is
+/// opened before the filter, so it shows as `{}` (ipaddress.c:
+/// ipaddr_list_flush_or_save); text prints nothing for it.
+pub fn render(links: &[Option<Link>], names: &LinkNames, f: LinkFormat) -> String {
     if f.json {
         let mut j = JsonWriter::new(f.pretty);
         j.start_array();
         for l in links {
-            json_link(&mut j, l, names, f);
+            match l {
+                Some(l) => json_link(&mut j, l, names, f),
+                None => {
+                    j.start_object();
+                    j.end_object();
+                }
+            }
         }
         j.end_array();
         return j.finish();
     }
     let mut out = String::new();
-    for l in links {
+    for l in links.iter().flatten() {
         if f.brief {
             brief_link(&mut out, l, names);
         } else {
@@ -199,7 +218,11 @@ fn text_link(out: &mut String, l: &Link, names: &LinkNames, f: LinkFormat) {
         out.push_str(&hw_addr(a));
     }
     if let Some(b) = &l.broadcast {
-        out.push_str(if l.flags & IFF_POINTOPOINT != 0 { " peer " } else { " brd " });
+        out.push_str(if l.flags & IFF_POINTOPOINT != 0 {
+            " peer "
+        } else {
+            " brd "
+        });
         out.push_str(&hw_addr(b));
     }
     if let Some(p) = &l.perm_address {
@@ -336,8 +359,14 @@ mod tests {
 
     #[test]
     fn flags_like_iproute2() {
-        assert_eq!(flag_words(0x1003, false).join(","), "NO-CARRIER,BROADCAST,MULTICAST,UP");
-        assert_eq!(flag_words(0x1002, true).join(","), "BROADCAST,MULTICAST,M-DOWN");
+        assert_eq!(
+            flag_words(0x1003, false).join(","),
+            "NO-CARRIER,BROADCAST,MULTICAST,UP"
+        );
+        assert_eq!(
+            flag_words(0x1002, true).join(","),
+            "BROADCAST,MULTICAST,M-DOWN"
+        );
         assert_eq!(flag_words(0x10049, false).join(","), "LOOPBACK,UP,LOWER_UP");
     }
 }

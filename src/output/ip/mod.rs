@@ -17,7 +17,10 @@ pub struct JsonWriter {
 
 impl JsonWriter {
     pub fn new(pretty: bool) -> Self {
-        Self { pretty, ..Default::default() }
+        Self {
+            pretty,
+            ..Default::default()
+        }
     }
     fn indent(&mut self) {
         for _ in 0..self.depth {
