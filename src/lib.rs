@@ -21,6 +21,7 @@
 pub mod ast;
 pub mod backend;
 pub mod interp;
+pub mod model;
 pub mod native;
 pub mod netcmd;
 pub mod output;

@@ -6,4 +6,5 @@
 pub mod netns;
 pub mod nft;
 pub mod ping;
+pub mod rtnl;
 pub mod sysctl;

@@ -18,6 +18,8 @@ pub struct NetCtx {
     /// nf_tables sockets, ruleset views and queued iptables transactions,
     /// per namespace (empty until an iptables command runs).
     pub nft: crate::backend::nft::Nft,
+    /// rtnetlink connections per namespace (`ip`, `brctl`), opened lazily.
+    pub rtnl: crate::backend::rtnl::Pool,
 }
 
 impl NetCtx {
@@ -46,5 +48,6 @@ impl NetCtx {
     pub fn after_fork(&mut self) {
         // The child must not close the parent's netlink sockets.
         std::mem::forget(std::mem::take(&mut self.nft));
+        self.rtnl.after_fork();
     }
 }

@@ -13,6 +13,8 @@
 //! may `fork` at any time; a child calls [`NetCtx::after_fork`] first.
 
 pub mod ctx;
+pub mod ip;
+pub mod ip_link;
 pub mod iptables;
 pub mod iptables_restore;
 pub mod iptables_save;
@@ -61,6 +63,7 @@ pub fn lookup(name: &str) -> Option<NativeFn> {
         "iptables" | "iptables-nft" => Some(iptables::run),
         "iptables-save" | "iptables-nft-save" => Some(iptables_save::run),
         "iptables-restore" | "iptables-nft-restore" => Some(iptables_restore::run),
+        "ip" => Some(ip::run),
         _ => None,
     }
 }

@@ -2,3 +2,5 @@
 pub mod iptables;
 pub mod ping;
 pub mod sysctl;
+
+pub mod ip;

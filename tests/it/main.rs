@@ -7,6 +7,7 @@
 
 mod bench;
 mod common;
+mod ip_link;
 mod iptables;
 mod nft;
 mod ping;

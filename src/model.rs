@@ -1,0 +1,48 @@
+//! Values the backends return and the printers render: links, addresses,
+//! routes, neighbours, … in the shape the kernel reports them.
+
+/// A network device as RTM_NEWLINK reports it (include/uapi/linux/if_link.h).
+/// Optional fields are attributes the kernel may leave out.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Link {
+    /// ifi_index.
+    pub index: u32,
+    /// IFLA_IFNAME.
+    pub name: String,
+    /// ifi_flags (IFF_*).
+    pub flags: u32,
+    /// ifi_type (ARPHRD_*).
+    pub link_type: u16,
+    pub mtu: Option<u32>,
+    /// IFLA_QDISC.
+    pub qdisc: Option<String>,
+    /// IFLA_MASTER: index of the bridge this is a port of.
+    pub master: Option<u32>,
+    /// IFLA_OPERSTATE (IF_OPER_*).
+    pub operstate: Option<u8>,
+    /// IFLA_LINKMODE.
+    pub linkmode: Option<u8>,
+    pub group: Option<u32>,
+    /// IFLA_TXQLEN.
+    pub txqlen: Option<u32>,
+    pub address: Option<Vec<u8>>,
+    pub broadcast: Option<Vec<u8>>,
+    pub perm_address: Option<Vec<u8>>,
+    /// IFLA_LINK: the peer / lower device index (in the namespace of
+    /// `link_netnsid` when that is set).
+    pub link: Option<u32>,
+    /// IFLA_LINK_NETNSID.
+    pub link_netnsid: Option<i32>,
+    /// IFLA_IFALIAS.
+    pub alias: Option<String>,
+    /// IFLA_INFO_KIND ("veth", "bridge", …).
+    pub kind: Option<String>,
+    /// IFLA_INFO_SLAVE_KIND ("bridge" for a bridge port).
+    pub slave_kind: Option<String>,
+    pub promiscuity: Option<u32>,
+    /// IFLA_PROTO_DOWN.
+    pub proto_down: Option<u8>,
+}
+
+/// IFF_UP (include/uapi/linux/if.h).
+pub const IFF_UP: u32 = 0x1;

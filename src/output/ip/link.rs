@@ -1,0 +1,372 @@
+//! `ip link show` output (iproute2 6.1 ip/ipaddress.c: print_linkinfo,
+//! print_linkinfo_brief, print_link_flags; lib/utils.c:
+//! print_name_and_link), text and JSON.
+
+use std::collections::HashMap;
+
+use super::JsonWriter;
+use crate::model::{Link, IFF_UP};
+
+/// What the printer needs beyond the link itself: the names and flags of
+/// the other links of the namespace (iproute2's ll_map cache) and the names
+/// of the peer namespaces by netnsid (iproute2 get_name_from_nsid).
+#[derive(Debug, Default)]
+pub struct LinkNames {
+    pub by_index: HashMap<u32, (String, u32)>,
+    pub nsid_names: HashMap<i32, String>,
+}
+
+impl LinkNames {
+    /// iproute2 ll_index_to_name: the name, or `if%d`.
+    pub fn name(&self, index: u32) -> String {
+        match self.by_index.get(&index) {
+            Some((n, _)) => n.clone(),
+            None => format!("if{index}"),
+        }
+    }
+    fn flags(&self, index: u32) -> u32 {
+        self.by_index.get(&index).map(|(_, f)| *f).unwrap_or(0)
+    }
+}
+
+/// Output options of `ip link show`.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct LinkFormat {
+    pub brief: bool,
+    pub oneline: bool,
+    pub json: bool,
+    pub pretty: bool,
+}
+
+const OPER_STATES: [&str; 7] = [
+    "UNKNOWN",
+    "NOTPRESENT",
+    "DOWN",
+    "LOWERLAYERDOWN",
+    "TESTING",
+    "DORMANT",
+    "UP",
+];
+const LINK_MODES: [&str; 2] = ["DEFAULT", "DORMANT"];
+
+/// IFF_* names in print_link_flags order (include/uapi/linux/if.h values).
+const FLAG_NAMES: [(u32, &str); 18] = [
+    (0x8, "LOOPBACK"),
+    (0x2, "BROADCAST"),
+    (0x10, "POINTOPOINT"),
+    (0x1000, "MULTICAST"),
+    (0x80, "NOARP"),
+    (0x200, "ALLMULTI"),
+    (0x100, "PROMISC"),
+    (0x400, "MASTER"),
+    (0x800, "SLAVE"),
+    (0x4, "DEBUG"),
+    (0x8000, "DYNAMIC"),
+    (0x4000, "AUTOMEDIA"),
+    (0x2000, "PORTSEL"),
+    (0x20, "NOTRAILERS"),
+    (0x1, "UP"),
+    (0x10000, "LOWER_UP"),
+    (0x20000, "DORMANT"),
+    (0x40000, "ECHO"),
+];
+/// IFF_RUNNING.
+const IFF_RUNNING: u32 = 0x40;
+/// IFF_POINTOPOINT.
+const IFF_POINTOPOINT: u32 = 0x10;
+
+/// The words of print_link_flags (without `<`/`>`).
+fn flag_words(mut flags: u32, mdown: bool) -> Vec<String> {
+    let mut v = Vec::new();
+    if flags & IFF_UP != 0 && flags & IFF_RUNNING == 0 {
+        v.push("NO-CARRIER".to_string());
+    }
+    flags &= !IFF_RUNNING;
+    for (bit, name) in FLAG_NAMES {
+        if flags & bit != 0 {
+            flags &= !bit;
+            v.push(name.to_string());
+        }
+    }
+    if flags != 0 {
+        v.push(format!("{flags:x}"));
+    }
+    if mdown {
+        v.push("M-DOWN".to_string());
+    }
+    v
+}
+
+/// iproute2 ll_type_n2a (lib/ll_types.c), for the types this kernel makes.
+fn link_type_name(t: u16) -> String {
+    match t {
+        1 => "ether".into(),
+        772 => "loopback".into(),
+        768 => "ipip".into(),
+        776 => "sit".into(),
+        778 => "gre".into(),
+        65534 => "none".into(),
+        65535 => "void".into(),
+        t => format!("[{t}]"),
+    }
+}
+
+/// iproute2 ll_addr_n2a: bytes as `xx:xx:…`.
+fn hw_addr(a: &[u8]) -> String {
+    let v: Vec<String> = a.iter().map(|b| format!("{b:02x}")).collect();
+    v.join(":")
+}
+
+/// print_name_and_link: the displayed name (`name@peer`) and M-DOWN flag.
+fn name_and_link(l: &Link, names: &LinkNames) -> (String, bool) {
+    match l.link {
+        Some(0) => (format!("{}@NONE", l.name), false),
+        Some(i) if l.link_netnsid.is_some() => (format!("{}@if{i}", l.name), false),
+        Some(i) => (
+            format!("{}@{}", l.name, names.name(i)),
+            names.flags(i) & IFF_UP == 0,
+        ),
+        None => (l.name.clone(), false),
+    }
+}
+
+/// Render `ip link show` for `links`. `None` is a link the kernel returned
+/// but iproute2 filters itself (`up`, `type X_slave`): its JSON object is
+/// opened before the filter, so it shows as `{}` (ipaddress.c:
+/// ipaddr_list_flush_or_save); text prints nothing for it.
+pub fn render(links: &[Option<Link>], names: &LinkNames, f: LinkFormat) -> String {
+    if f.json {
+        let mut j = JsonWriter::new(f.pretty);
+        j.start_array();
+        for l in links {
+            match l {
+                Some(l) => json_link(&mut j, l, names, f),
+                None => {
+                    j.start_object();
+                    j.end_object();
+                }
+            }
+        }
+        j.end_array();
+        return j.finish();
+    }
+    let mut out = String::new();
+    for l in links.iter().flatten() {
+        if f.brief {
+            brief_link(&mut out, l, names);
+        } else {
+            text_link(&mut out, l, names, f);
+        }
+    }
+    out
+}
+
+fn brief_link(out: &mut String, l: &Link, names: &LinkNames) {
+    let (name, mdown) = name_and_link(l, names);
+    out.push_str(&format!("{name:<16} "));
+    if let Some(s) = l.operstate {
+        match OPER_STATES.get(s as usize) {
+            Some(n) => out.push_str(&format!("{n:<14} ")),
+            None => out.push_str(&format!("state {s:#x}")),
+        }
+    }
+    if let Some(a) = &l.address {
+        out.push_str(&hw_addr(a));
+        out.push(' ');
+    }
+    out.push('<');
+    out.push_str(&flag_words(l.flags, mdown).join(","));
+    out.push_str("> \n");
+}
+
+fn text_link(out: &mut String, l: &Link, names: &LinkNames, f: LinkFormat) {
+    let sl = if f.oneline { "\\" } else { "\n" };
+    let (name, mdown) = name_and_link(l, names);
+    out.push_str(&format!("{}: {}: <", l.index, name));
+    out.push_str(&flag_words(l.flags, mdown).join(","));
+    out.push_str("> ");
+    if let Some(m) = l.mtu {
+        out.push_str(&format!("mtu {m} "));
+    }
+    if let Some(q) = &l.qdisc {
+        out.push_str(&format!("qdisc {q} "));
+    }
+    if let Some(m) = l.master {
+        out.push_str(&format!("master {} ", names.name(m)));
+    }
+    if let Some(s) = l.operstate {
+        match OPER_STATES.get(s as usize) {
+            Some(n) => out.push_str(&format!("state {n} ")),
+            None => out.push_str(&format!("state {s:#x}")),
+        }
+    }
+    if let Some(m) = l.linkmode {
+        match LINK_MODES.get(m as usize) {
+            Some(n) => out.push_str(&format!("mode {n} ")),
+            None => out.push_str(&format!("mode {m} ")),
+        }
+    }
+    if let Some(g) = l.group {
+        out.push_str(&format!("group {} ", group_name(g)));
+    }
+    if let Some(q) = l.txqlen.filter(|q| *q != 0) {
+        out.push_str(&format!("qlen {q}"));
+    }
+    out.push_str(sl);
+    out.push_str(&format!("    link/{} ", link_type_name(l.link_type)));
+    if let Some(a) = &l.address {
+        out.push_str(&hw_addr(a));
+    }
+    if let Some(b) = &l.broadcast {
+        out.push_str(if l.flags & IFF_POINTOPOINT != 0 {
+            " peer "
+        } else {
+            " brd "
+        });
+        out.push_str(&hw_addr(b));
+    }
+    if let Some(p) = &l.perm_address {
+        if l.address.as_ref() != Some(p) {
+            out.push_str(" permaddr ");
+            out.push_str(&hw_addr(p));
+        }
+    }
+    if let Some(id) = l.link_netnsid {
+        if id >= 0 {
+            match names.nsid_names.get(&id) {
+                Some(n) => out.push_str(&format!(" link-netns {n}")),
+                None => out.push_str(&format!(" link-netnsid {id}")),
+            }
+        } else {
+            out.push_str(" link-netnsid unknown");
+        }
+    }
+    if l.proto_down == Some(1) {
+        out.push_str(" protodown on ");
+    }
+    if let Some(a) = &l.alias {
+        out.push_str(&format!("{sl}    alias {a}"));
+    }
+    out.push('\n');
+}
+
+/// rtnl_group_n2a without /etc/iproute2/group: 0 is "default".
+fn group_name(g: u32) -> String {
+    if g == 0 {
+        "default".into()
+    } else {
+        g.to_string()
+    }
+}
+
+fn json_link(j: &mut JsonWriter, l: &Link, names: &LinkNames, f: LinkFormat) {
+    j.start_object();
+    if !f.brief {
+        j.kv_num("ifindex", l.index);
+    }
+    let mut mdown = false;
+    match l.link {
+        Some(0) => j.kv_null("link"),
+        Some(i) if l.link_netnsid.is_some() => j.kv_num("link_index", i),
+        Some(i) => {
+            j.kv_str("link", &names.name(i));
+            mdown = names.flags(i) & IFF_UP == 0;
+        }
+        None => {}
+    }
+    j.kv_str("ifname", &l.name);
+    let flags_json = |j: &mut JsonWriter| {
+        j.name("flags");
+        j.start_array();
+        for w in flag_words(l.flags, mdown) {
+            j.string(&w);
+        }
+        j.end_array();
+    };
+    if f.brief {
+        if let Some(s) = l.operstate {
+            json_operstate(j, s);
+        }
+        if let Some(a) = &l.address {
+            j.kv_str("address", &hw_addr(a));
+        }
+        flags_json(j);
+        j.end_object();
+        return;
+    }
+    flags_json(j);
+    if let Some(m) = l.mtu {
+        j.kv_num("mtu", m);
+    }
+    if let Some(q) = &l.qdisc {
+        j.kv_str("qdisc", q);
+    }
+    if let Some(m) = l.master {
+        j.kv_str("master", &names.name(m));
+    }
+    if let Some(s) = l.operstate {
+        json_operstate(j, s);
+    }
+    if let Some(m) = l.linkmode {
+        match LINK_MODES.get(m as usize) {
+            Some(n) => j.kv_str("linkmode", n),
+            None => j.kv_num("linkmode_index", m),
+        }
+    }
+    if let Some(g) = l.group {
+        j.kv_str("group", &group_name(g));
+    }
+    if let Some(q) = l.txqlen.filter(|q| *q != 0) {
+        j.kv_num("txqlen", q);
+    }
+    j.kv_str("link_type", &link_type_name(l.link_type));
+    if let Some(a) = &l.address {
+        j.kv_str("address", &hw_addr(a));
+    }
+    if let Some(b) = &l.broadcast {
+        if l.flags & IFF_POINTOPOINT != 0 {
+            j.kv_bool("link_pointtopoint", true);
+        }
+        j.kv_str("broadcast", &hw_addr(b));
+    }
+    if let Some(p) = &l.perm_address {
+        if l.address.as_ref() != Some(p) {
+            j.kv_str("permaddr", &hw_addr(p));
+        }
+    }
+    if let Some(id) = l.link_netnsid {
+        j.kv_num("link_netnsid", id);
+    }
+    if l.proto_down == Some(1) {
+        j.kv_bool("proto_down", true);
+    }
+    if let Some(a) = &l.alias {
+        j.kv_str("ifalias", a);
+    }
+    j.end_object();
+}
+
+fn json_operstate(j: &mut JsonWriter, s: u8) {
+    match OPER_STATES.get(s as usize) {
+        Some(n) => j.kv_str("operstate", n),
+        None => j.kv_num("operstate_index", s),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_like_iproute2() {
+        assert_eq!(
+            flag_words(0x1003, false).join(","),
+            "NO-CARRIER,BROADCAST,MULTICAST,UP"
+        );
+        assert_eq!(
+            flag_words(0x1002, true).join(","),
+            "BROADCAST,MULTICAST,M-DOWN"
+        );
+        assert_eq!(flag_words(0x10049, false).join(","), "LOOPBACK,UP,LOWER_UP");
+    }
+}

@@ -1,0 +1,153 @@
+//! `ip link`: nsh's native `ip` against iproute2 on the same kernel state.
+//!
+//! Each test builds state in its own sandbox with the real `ip`, then runs
+//! each form with `ip` and `$NSHBIN/ip` and compares stdout, stderr and
+//! exit status byte for byte.
+
+use crate::common::{need_root, sandbox_bash};
+
+/// Bash prelude: `c ARGS…` runs `ip ARGS…` with both tools and prints
+/// `OK` or `DIFF` plus a diff.
+const COMPARE: &str = r#"
+T=$(mktemp -d)
+c() {
+  ip "$@" >"$T/a" 2>&1; echo "status=$?" >>"$T/a"
+  "$NSHBIN/ip" "$@" >"$T/b" 2>&1; echo "status=$?" >>"$T/b"
+  if cmp -s "$T/a" "$T/b"; then echo "OK ip $*"; else echo "DIFF ip $*"; diff "$T/a" "$T/b"; fi
+}
+"#;
+
+/// The tutorial state: a bridge, veth pairs (one end in a namespace), an
+/// alias, a port up and one down.
+const STATE: &str = r#"
+ip netns add ns1
+ip link add br0 type bridge
+ip link add v1 type veth peer name v1p netns ns1
+ip link add v2 type veth peer name v2p
+ip link set v1 master br0
+ip link set br0 up
+ip link set v1 up
+ip link set v2 alias "hello world"
+ip -n ns1 link set lo up
+"#;
+
+fn assert_all_ok(script: &str) {
+    let run = sandbox_bash(&format!("{COMPARE}{STATE}{script}"));
+    assert!(
+        !run.stdout.contains("DIFF") && run.stdout.contains("OK"),
+        "{}\nstderr: {}",
+        run.stdout,
+        run.stderr
+    );
+}
+
+#[test]
+fn show_forms_match_iproute2() {
+    if !need_root("show_forms_match_iproute2") {
+        return;
+    }
+    assert_all_ok(
+        r#"
+for o in "" -br -o -j "-j -p" "-br -j" "-br -o"; do
+  c $o link
+  c $o link show
+  c $o l sh v1
+  c $o link show dev v2
+  c $o link show type veth
+  c $o link show type bridge
+  c $o link show type bridge_slave
+  c $o link show master br0
+  c $o link show up
+  c $o -n ns1 link
+  c $o -n ns1 link show type veth
+done
+c l
+c link list
+c -netns ns1 link
+c --json link
+"#,
+    );
+}
+
+#[test]
+fn errors_match_iproute2() {
+    if !need_root("errors_match_iproute2") {
+        return;
+    }
+    assert_all_ok(
+        r#"
+c link show nope
+c link show dev nope
+c link show master nope
+c link show dev v1 v2
+c link foo
+c -n nope link
+c -jx link
+c zz
+c link set nope up
+c link set dev v1 v2 up
+c link set v1 mtu abc
+c link set v1 mtu
+c link set v1 mtu 100000
+c link set v1 master nope
+c link set v1 address zz
+c link set v1 promisc maybe
+c link set v1 netns nonexist
+c link set v2 name v1
+c link add br0 type bridge
+c link add x type dummy
+c link add x
+c link add link nope name v.1 type vlan id 5
+c link add link v1 name v.1 type vlan id 5
+c link add name a dev b type bridge
+c link add v4 type veth peer name v4p netns nonexist
+c link del nope
+c link del v1 x
+"#,
+    );
+}
+
+/// The mutating commands, run once with `ip` and once with `$NSHBIN/ip` in
+/// two sandboxes; the states read back with the real `ip` must agree
+/// (random MACs and the sandbox PID masked).
+#[test]
+fn mutations_match_iproute2() {
+    if !need_root("mutations_match_iproute2") {
+        return;
+    }
+    let script = |ip: &str| {
+        format!(
+            r#"
+IP={ip}
+ip netns add ns1
+r() {{ echo "== $*"; $IP "$@"; echo "status=$?"; }}
+r link add br0 type bridge
+r link add name v1 type veth peer name v1p netns ns1
+r link add v2 type veth peer name v2p
+r link add v3 type veth
+r link set v1 master br0
+r link set master br0 dev v2
+r link set br0 up
+r link set dev v1 up
+r link set v2p mtu 1400 address 02:00:00:00:00:01 alias "some text" promisc on
+r link set v2p name v2q
+r link set v2 nomaster
+r link set v3 netns ns1
+r -n ns1 link set v1p up
+r -n ns1 link set lo up
+r link set v2q netns $$ 2>&1 | sed "s/$$/PID/"
+r link del v3
+r -n ns1 link del v3
+r link delete dev v2
+r link set v1 down
+echo "--- state"
+ip -d link | sed -E 's/(link\/ether|address) [0-9a-f:]+/\1 MAC/g; s/(bridge_id|root_id|designated_root|designated_bridge) [0-9a-f.:]+/\1 X/g; s/(_timer) +[0-9.]+/\1 T/g'
+ip -n ns1 link | sed -E 's/link\/ether [0-9a-f:]+/link\/ether MAC/'
+"#
+        )
+    };
+    let real = sandbox_bash(&script("ip"));
+    let nsh = sandbox_bash(&script("$NSHBIN/ip"));
+    assert_eq!(nsh, real);
+    assert!(real.stdout.contains("v1p@if"), "{}", real.stdout);
+}
