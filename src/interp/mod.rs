@@ -497,16 +497,16 @@ impl Shell {
             // bash: an asynchronous command's stdin is /dev/null when job
             // control is off (execute_cmd.c: `asynchronous` redirection).
             proc::stdin_devnull();
+            // bash without job control: asynchronous commands ignore
+            // SIGINT and SIGQUIT (unless trapped inside them).
+            proc::set_signal(libc::SIGINT, Some(false));
+            proc::set_signal(libc::SIGQUIT, Some(false));
             // A lone simple command is exec'd in this child, as bash does,
             // so that `$!` is the program itself and `kill $!` reaches it.
             let ao = &item.and_or;
             if ao.rest.is_empty() && !ao.first.bang && ao.first.cmds.len() == 1 {
                 return proc::run_in_child(sh, &ao.first.cmds[0]);
             }
-            // bash without job control: asynchronous commands ignore
-            // SIGINT and SIGQUIT (unless trapped inside them).
-            proc::set_signal(libc::SIGINT, Some(false));
-            proc::set_signal(libc::SIGQUIT, Some(false));
             sh.run_and_or(&item.and_or)
         })?;
         self.last_bg = Some(pid);

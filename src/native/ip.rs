@@ -57,7 +57,16 @@ pub fn foreign(ctx: &mut NetCtx, args: &[Word], io: &mut Io) -> Outcome {
         );
         return Outcome::Status(255);
     }
-    let _ = writeln!(io.stderr, "nsh: ip {shown}: not native, running {REAL_IP}");
+    let key = args
+        .iter()
+        .find(|w| !w.node.starts_with('-'))
+        .map(|w| w.node.clone())
+        .unwrap_or_default();
+    crate::native::fallback_note(
+        io.stderr,
+        &format!("ip {key}"),
+        &format!("nsh: ip {shown}: not native, running {REAL_IP}"),
+    );
     run_real(ctx, REAL_IP, args, io)
 }
 

@@ -30,9 +30,10 @@ fn run_real(ctx: &mut NetCtx, words: &[String], io: &mut Io) -> i32 {
     if st != 0 {
         return st;
     }
-    let _ = writeln!(
+    crate::native::fallback_note(
         io.stderr,
-        "nsh: iptables: form not native, running {REAL_IPTABLES}"
+        "iptables",
+        &format!("nsh: iptables: form not native, running {REAL_IPTABLES}"),
     );
     let mut cmd = std::process::Command::new(REAL_IPTABLES);
     cmd.args(words);

@@ -135,9 +135,10 @@ pub fn run(ctx: &mut NetCtx, args: &[Word], io: &mut Io) -> Outcome {
         && !ctx.native_only
         && std::path::Path::new(REAL_SAVE).exists()
     {
-        let _ = writeln!(
+        crate::native::fallback_note(
             io.stderr,
-            "nsh: iptables-save: ruleset not native, running {REAL_SAVE}"
+            "iptables-save",
+            &format!("nsh: iptables-save: ruleset not native, running {REAL_SAVE}"),
         );
         let argv: Vec<&str> = args.iter().map(|w| w.node.as_str()).collect();
         return match std::process::Command::new(REAL_SAVE).args(argv).output() {

@@ -79,3 +79,21 @@ pub const NATIVE_NAMES: &[&str] = &[
     "ping",
     "brctl",
 ];
+
+/// Say on stderr that a form is not native and the real tool runs instead:
+/// once per process and `key`, and only when stderr is a terminal. Scripts
+/// must produce the same output as under bash (the project's first promise),
+/// so the note is for a person watching, never part of a script's output.
+pub fn fallback_note(stderr: &mut dyn Write, key: &str, text: &str) {
+    use std::cell::RefCell;
+    use std::collections::HashSet;
+    use std::io::IsTerminal;
+    thread_local!(static SAID: RefCell<HashSet<String>> = RefCell::new(HashSet::new()));
+    if !std::io::stderr().is_terminal() {
+        return;
+    }
+    let first = SAID.with(|s| s.borrow_mut().insert(key.to_string()));
+    if first {
+        let _ = writeln!(stderr, "{text}");
+    }
+}
