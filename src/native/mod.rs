@@ -12,6 +12,7 @@
 //! into another namespace are joined before they return, so the interpreter
 //! may `fork` at any time; a child calls [`NetCtx::after_fork`] first.
 
+pub mod brctl;
 pub mod ctx;
 pub mod ip;
 pub mod ip_link;
@@ -54,6 +55,7 @@ pub type NativeFn = fn(&mut NetCtx, &[Word], &mut Io) -> Outcome;
 pub fn lookup(name: &str) -> Option<NativeFn> {
     match name {
         "ip" => Some(ip::run),
+        "brctl" => Some(brctl::run),
         _ => None,
     }
 }

@@ -141,7 +141,7 @@ r -n ns1 link del v3
 r link delete dev v2
 r link set v1 down
 echo "--- state"
-ip -d link | sed -E 's/(link\/ether|address) [0-9a-f:]+/\1 MAC/g; s/(bridge_id|root_id|designated_root|designated_bridge) [0-9a-f.:]+/\1 X/g; s/(_timer) +[0-9.]+/\1 T/g'
+ip link | sed -E 's/(link\/ether|address) [0-9a-f:]+/\1 MAC/g; s/(bridge_id|root_id|designated_root|designated_bridge) [0-9a-f.:]+/\1 X/g; s/(_timer) +[0-9.]+/\1 T/g'
 ip -n ns1 link | sed -E 's/link\/ether [0-9a-f:]+/link\/ether MAC/'
 "#
         )
@@ -150,4 +150,36 @@ ip -n ns1 link | sed -E 's/link\/ether [0-9a-f:]+/link\/ether MAC/'
     let nsh = sandbox_bash(&script("$NSHBIN/ip"));
     assert_eq!(nsh, real);
     assert!(real.stdout.contains("v1p@if"), "{}", real.stdout);
+}
+
+/// `brctl` (bridge-utils 1.7.1, when installed) against nsh's native one:
+/// the same commands in two sandboxes, outputs compared with the bridge
+/// MACs masked.
+#[test]
+fn brctl_matches_bridge_utils() {
+    if !need_root("brctl_matches_bridge_utils") {
+        return;
+    }
+    if !std::path::Path::new("/usr/sbin/brctl").exists() {
+        eprintln!("skipped brctl_matches_bridge_utils: bridge-utils not installed");
+        return;
+    }
+    let cmds = include_str!("brctl_cmds.sh");
+    let script = |b: &str| format!("mount -t sysfs s /sys\nB={b}\n{cmds}");
+    let mask = |r: crate::common::Run| crate::common::Run {
+        stdout: r
+            .stdout
+            .lines()
+            .map(|l| match l.split_once("\t8000.") {
+                Some((a, b)) => format!("{a}\t8000.MAC{}", &b[12.min(b.len())..]),
+                None => l.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join("\n"),
+        ..r
+    };
+    let real = mask(sandbox_bash(&script("brctl")));
+    let nsh = mask(sandbox_bash(&script("$NSHBIN/brctl")));
+    assert_eq!(nsh, real);
+    assert!(real.stdout.contains("bridge name"), "{}", real.stdout);
 }
