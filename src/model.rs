@@ -42,6 +42,28 @@ pub struct Link {
     pub promiscuity: Option<u32>,
     /// IFLA_PROTO_DOWN.
     pub proto_down: Option<u8>,
+    /// IFLA_STATS64 counters.
+    pub stats64: Option<LinkStats>,
+}
+
+/// Link counters (struct rtnl_link_stats64, the ones `ip -s link` prints).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LinkStats {
+    pub rx_bytes: u64,
+    pub rx_packets: u64,
+    pub rx_errors: u64,
+    pub rx_dropped: u64,
+    pub rx_missed_errors: u64,
+    pub rx_over_errors: u64,
+    pub multicast: u64,
+    pub rx_compressed: u64,
+    pub tx_bytes: u64,
+    pub tx_packets: u64,
+    pub tx_errors: u64,
+    pub tx_dropped: u64,
+    pub tx_carrier_errors: u64,
+    pub collisions: u64,
+    pub tx_compressed: u64,
 }
 
 /// IFF_UP (include/uapi/linux/if.h).

@@ -351,6 +351,25 @@ pub fn to_model(l: &LinkMessage) -> crate::model::Link {
             LinkAttribute::IfAlias(v) => m.alias = Some(v.clone()),
             LinkAttribute::Promiscuity(v) => m.promiscuity = Some(*v),
             LinkAttribute::ProtoDown(v) => m.proto_down = Some(*v),
+            LinkAttribute::Stats64(s) => {
+                m.stats64 = Some(crate::model::LinkStats {
+                    rx_bytes: s.rx_bytes,
+                    rx_packets: s.rx_packets,
+                    rx_errors: s.rx_errors,
+                    rx_dropped: s.rx_dropped,
+                    rx_missed_errors: s.rx_missed_errors,
+                    rx_over_errors: s.rx_over_errors,
+                    multicast: s.multicast,
+                    rx_compressed: s.rx_compressed,
+                    tx_bytes: s.tx_bytes,
+                    tx_packets: s.tx_packets,
+                    tx_errors: s.tx_errors,
+                    tx_dropped: s.tx_dropped,
+                    tx_carrier_errors: s.tx_carrier_errors,
+                    collisions: s.collisions,
+                    tx_compressed: s.tx_compressed,
+                })
+            }
             LinkAttribute::LinkInfo(infos) => {
                 for i in infos {
                     match i {

@@ -53,7 +53,7 @@ pub fn run(ctx: &mut NetCtx, g: &IpGlobal, args: &[Word], io: &mut Io) -> Outcom
             return Outcome::Status(e.status);
         }
     };
-    if matches!(cmd, LinkCmd::Show(_)) && (g.details > 0 || g.stats > 0) {
+    if matches!(cmd, LinkCmd::Show(_)) && (g.details > 0 || g.stats > 1) {
         return foreign(ctx, g, args, io);
     }
     let ns = g.netns.clone().or_else(|| ctx.netns.clone());
@@ -298,6 +298,7 @@ fn show(conn: &mut Conn, g: &IpGlobal, s: &LinkShow, io: &mut Io) -> Result<(), 
         oneline: g.oneline,
         json: g.json,
         pretty: g.pretty,
+        stats: g.stats > 0,
     };
     let text = render(&selected, &names, f);
     let _ = io.stdout.write_all(text.as_bytes());

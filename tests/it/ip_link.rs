@@ -48,7 +48,7 @@ fn show_forms_match_iproute2() {
     }
     assert_all_ok(
         r#"
-for o in "" -br -o -j "-j -p" "-br -j" "-br -o"; do
+for o in "" -br -o -j "-j -p" "-br -j" "-br -o" -s "-s -o" "-s -j"; do
   c $o link
   c $o link show
   c $o l sh v1
