@@ -66,9 +66,10 @@ pub fn foreign(ctx: &mut NetCtx, args: &[Word], io: &mut Io) -> Outcome {
 pub fn run_real(ctx: &mut NetCtx, prog: &str, args: &[Word], io: &mut Io) -> Outcome {
     let mut cmd = std::process::Command::new(prog);
     if let Some(ns) = &ctx.netns {
-        // ip's own -n enters the namespace without our help.
-        cmd = std::process::Command::new(prog);
-        cmd.arg("-n").arg(ns.path());
+        // `ip netns exec NS` around a native command: the real tool must
+        // run in NS too.
+        cmd = std::process::Command::new("nsenter");
+        cmd.arg(format!("--net={}", ns.path().display())).arg(prog);
     }
     cmd.args(args.iter().map(|w| w.node.as_str()));
     cmd.stdin(std::process::Stdio::null());

@@ -88,7 +88,7 @@ pub fn global_words(g: &IpGlobal) -> Vec<Word> {
     let mut push = |s: &str| v.push(Word::new(s.to_string(), Default::default()));
     if let Some(ns) = &g.netns {
         push("-n");
-        push(&ns.path().to_string_lossy());
+        push(&ns.display_name());
     }
     match g.family {
         crate::netcmd::ip::Family::Inet => push("-4"),
