@@ -360,17 +360,18 @@ fn parse_spec(words: &[&str], create: bool) -> Result<Parsed<(LinkSpec, Option<u
             return Ok(Parsed::Foreign);
         } else if w == "promisc" {
             let v = next(&mut i)?;
-            s.promisc =
-                Some(match v {
-                    "on" => true,
-                    "off" => false,
-                    _ => return Err(IpUsage::new(
+            s.promisc = Some(match v {
+                "on" => true,
+                "off" => false,
+                _ => {
+                    return Err(IpUsage::new(
                         format!(
                             "Error: argument of \"promisc\" must be \"on\" or \"off\", not \"{v}\""
                         ),
                         1,
-                    )),
-                });
+                    ))
+                }
+            });
         } else if matches(w, "master") {
             s.master = Some(Some(next(&mut i)?.to_string()));
         } else if w == "vrf" {
