@@ -82,8 +82,11 @@ impl RtnlError {
     }
 }
 
-/// The key of a connection: `None` is nsh's own namespace.
-type Key = Option<std::path::PathBuf>;
+/// The key of a connection: `None` is nsh's own namespace, else the
+/// namespace's identity (device, inode of its nsfs file), so that a name
+/// deleted and re-added (`ip netns del x; ip netns add x`) gets a new
+/// connection rather than the dead namespace's.
+type Key = Option<(u64, u64)>;
 
 /// Connections per namespace plus the shared runtime.
 #[derive(Default)]
@@ -108,7 +111,19 @@ impl Pool {
     /// The connection for namespace `ns` (`None`: nsh's own), opened on first
     /// use.
     pub fn handle(&mut self, ns: Option<&NetnsRef>) -> Result<&mut Conn, RtnlError> {
-        let key: Key = ns.map(NetnsRef::path);
+        let key: Key = match ns {
+            None => None,
+            Some(ns) => {
+                use std::os::unix::fs::MetadataExt;
+                let md = std::fs::metadata(ns.path()).map_err(|e| {
+                    RtnlError::Netns(netns::NetnsError::Open {
+                        name: ns.display_name(),
+                        reason: netns::strerror(&e),
+                    })
+                })?;
+                Some((md.dev(), md.ino()))
+            }
+        };
         if !self.conns.contains_key(&key) {
             let fd = match ns {
                 None => open_socket(),
