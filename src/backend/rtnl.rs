@@ -198,6 +198,11 @@ impl Conn {
         self.rt.block_on(fut)
     }
 
+    /// Whether any name → index mapping is cached.
+    pub fn has_cached_names(&self) -> bool {
+        !self.names.is_empty()
+    }
+
     /// Forget cached name → index mappings (call after any link change).
     pub fn invalidate(&mut self) {
         self.names.clear();

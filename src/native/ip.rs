@@ -58,7 +58,10 @@ pub fn foreign(ctx: &mut NetCtx, args: &[Word], io: &mut Io) -> Outcome {
         return Outcome::Status(255);
     }
     let _ = writeln!(io.stderr, "nsh: ip {shown}: not native, running {REAL_IP}");
-    run_real(ctx, REAL_IP, args, io)
+    let r = run_real(ctx, REAL_IP, args, io);
+    // The real tool may have changed links behind the caches' back.
+    ctx.rtnl.invalidate_all();
+    r
 }
 
 /// Run a real tool with `args`, in `ctx.netns` if set, passing its output

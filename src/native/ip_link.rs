@@ -59,7 +59,16 @@ pub fn run(ctx: &mut NetCtx, g: &IpGlobal, args: &[Word], io: &mut Io) -> Outcom
     let ns = g.netns.clone().or_else(|| ctx.netns.clone());
     let result = match ctx.rtnl.handle(ns.as_ref()) {
         Err(e) => Err(Fail::from(e)),
-        Ok(conn) => execute(conn, g, cmd, io),
+        Ok(conn) => match execute(conn, g, cmd.clone(), io) {
+            // A cached name → index may be stale when something outside nsh
+            // (a real tool, another process) changed the links: forget the
+            // cache and try once more.
+            Err(Fail(_, 2)) | Err(Fail(_, 1)) if conn.has_cached_names() => {
+                conn.invalidate();
+                execute(conn, g, cmd, io)
+            }
+            r => r,
+        },
     };
     if !matches!(result, Ok(true)) {
         ctx.rtnl.invalidate_all();
