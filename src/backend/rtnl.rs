@@ -148,7 +148,7 @@ impl Pool {
             let (conn, handle, _messages) = rtnetlink::from_socket(sock);
             rt.spawn(conn);
             self.conns.insert(
-                key.clone(),
+                key,
                 Conn {
                     handle,
                     rt: rt.clone(),
