@@ -44,6 +44,26 @@ pub struct Link {
     pub proto_down: Option<u8>,
     /// IFLA_STATS64 counters.
     pub stats64: Option<LinkStats>,
+    /// `ip -d` details, in print order: (iproute2 text key, value) for
+    /// IFLA_ALLMULTI … IFLA_GRO_MAX_SIZE, and the IPv6 addrgenmode.
+    pub details: LinkDetails,
+}
+
+/// Attributes `ip -d link` prints (iproute2 6.1 print_linkinfo).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LinkDetails {
+    pub allmulti: Option<u32>,
+    pub min_mtu: Option<u32>,
+    pub max_mtu: Option<u32>,
+    /// IFLA_INET6_ADDR_GEN_MODE.
+    pub addrgenmode: Option<u8>,
+    pub num_tx_queues: Option<u32>,
+    pub num_rx_queues: Option<u32>,
+    pub gso_max_size: Option<u32>,
+    pub gso_max_segs: Option<u32>,
+    pub tso_max_size: Option<u32>,
+    pub tso_max_segs: Option<u32>,
+    pub gro_max_size: Option<u32>,
 }
 
 /// Link counters (struct rtnl_link_stats64, the ones `ip -s link` prints).

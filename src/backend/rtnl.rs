@@ -371,6 +371,28 @@ pub fn to_model(l: &LinkMessage) -> crate::model::Link {
             LinkAttribute::IfAlias(v) => m.alias = Some(v.clone()),
             LinkAttribute::Promiscuity(v) => m.promiscuity = Some(*v),
             LinkAttribute::ProtoDown(v) => m.proto_down = Some(*v),
+            LinkAttribute::AllMulticast(v) => m.details.allmulti = Some(*v),
+            LinkAttribute::MinMtu(v) => m.details.min_mtu = Some(*v),
+            LinkAttribute::MaxMtu(v) => m.details.max_mtu = Some(*v),
+            LinkAttribute::NumTxQueues(v) => m.details.num_tx_queues = Some(*v),
+            LinkAttribute::NumRxQueues(v) => m.details.num_rx_queues = Some(*v),
+            LinkAttribute::GsoMaxSize(v) => m.details.gso_max_size = Some(*v),
+            LinkAttribute::GsoMaxSegs(v) => m.details.gso_max_segs = Some(*v),
+            LinkAttribute::TsoMaxSize(v) => m.details.tso_max_size = Some(*v),
+            LinkAttribute::TsoMaxSegs(v) => m.details.tso_max_segs = Some(*v),
+            LinkAttribute::GroMaxSize(v) => m.details.gro_max_size = Some(*v),
+            LinkAttribute::AfSpecUnspec(specs) => {
+                use netlink_packet_route::link::{AfSpecInet6, AfSpecUnspec};
+                for s in specs {
+                    if let AfSpecUnspec::Inet6(v) = s {
+                        for a in v {
+                            if let AfSpecInet6::AddrGenMode(g) = a {
+                                m.details.addrgenmode = Some(u8::from(g));
+                            }
+                        }
+                    }
+                }
+            }
             LinkAttribute::Stats64(s) => {
                 m.stats64 = Some(crate::model::LinkStats {
                     rx_bytes: s.rx_bytes,

@@ -53,7 +53,9 @@ pub fn run(ctx: &mut NetCtx, g: &IpGlobal, args: &[Word], io: &mut Io) -> Outcom
             return Outcome::Status(e.status);
         }
     };
-    if matches!(cmd, LinkCmd::Show(_)) && (g.details > 0 || g.stats > 1) {
+    if matches!(cmd, LinkCmd::Show(_))
+        && (g.details > 1 || g.stats > 1 || (g.details > 0 && g.json))
+    {
         return foreign(ctx, g, args, io);
     }
     let ns = g.netns.clone().or_else(|| ctx.netns.clone());
@@ -70,6 +72,9 @@ pub fn run(ctx: &mut NetCtx, g: &IpGlobal, args: &[Word], io: &mut Io) -> Outcom
             r => r,
         },
     };
+    if matches!(result, Err(Fail(_, -1))) {
+        return foreign(ctx, g, args, io);
+    }
     if !matches!(result, Ok(true)) {
         ctx.rtnl.invalidate_all();
     }
@@ -308,7 +313,17 @@ fn show(conn: &mut Conn, g: &IpGlobal, s: &LinkShow, io: &mut Io) -> Result<(), 
         json: g.json,
         pretty: g.pretty,
         stats: g.stats > 0,
+        details: g.details > 0,
     };
+    // `-d` natively only for kinds without kind-specific data.
+    if f.details
+        && selected
+            .iter()
+            .flatten()
+            .any(|l| l.slave_kind.is_some() || l.kind.as_deref().is_some_and(|k| k != "veth"))
+    {
+        return Err(Fail(String::new(), -1));
+    }
     let text = render(&selected, &names, f);
     let _ = io.stdout.write_all(text.as_bytes());
     Ok(())

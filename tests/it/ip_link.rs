@@ -65,6 +65,10 @@ c l
 c link list
 c -netns ns1 link
 c --json link
+c -d -n ns1 link
+c -d -o -n ns1 link
+c -d link show lo
+c -d link show v2p
 "#,
     );
 }

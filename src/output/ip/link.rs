@@ -38,6 +38,8 @@ pub struct LinkFormat {
     pub pretty: bool,
     /// `-s` (only one level is native).
     pub stats: bool,
+    /// `-d` (text only; links without kind-specific data).
+    pub details: bool,
 }
 
 const OPER_STATES: [&str; 7] = [
@@ -246,6 +248,9 @@ fn text_link(out: &mut String, l: &Link, names: &LinkNames, f: LinkFormat) {
     if l.proto_down == Some(1) {
         out.push_str(" protodown on ");
     }
+    if f.details {
+        text_details(out, l, sl);
+    }
     if let Some(a) = &l.alias {
         out.push_str(&format!("{sl}    alias {a}"));
     }
@@ -363,6 +368,50 @@ fn json_operstate(j: &mut JsonWriter, s: u8) {
     match OPER_STATES.get(s as usize) {
         Some(n) => j.kv_str("operstate", n),
         None => j.kv_num("operstate_index", s),
+    }
+}
+
+/// The `show_details` part of print_linkinfo, for links whose kind has no
+/// kind-specific data (veth, loopback); the executor hands other kinds to
+/// the real tool.
+fn text_details(out: &mut String, l: &Link, sl: &str) {
+    let d = &l.details;
+    if let Some(v) = l.promiscuity {
+        out.push_str(&format!(" promiscuity {v} "));
+    }
+    if let Some(v) = d.allmulti {
+        out.push_str(&format!(" allmulti {v} "));
+    }
+    if let Some(v) = d.min_mtu {
+        out.push_str(&format!("minmtu {v} "));
+    }
+    if let Some(v) = d.max_mtu {
+        out.push_str(&format!("maxmtu {v} "));
+    }
+    if let Some(k) = &l.kind {
+        out.push_str(&format!("{sl}    {k} "));
+    }
+    match d.addrgenmode {
+        Some(0) => out.push_str("addrgenmode eui64 "),
+        Some(1) => out.push_str("addrgenmode none "),
+        Some(2) => out.push_str("addrgenmode stable_secret "),
+        Some(3) => out.push_str("addrgenmode random "),
+        Some(m) => out.push_str(&format!("addrgenmode {m:#x} ")),
+        None => {}
+    }
+    let rest = [
+        ("numtxqueues", d.num_tx_queues),
+        ("numrxqueues", d.num_rx_queues),
+        ("gso_max_size", d.gso_max_size),
+        ("gso_max_segs", d.gso_max_segs),
+        ("tso_max_size", d.tso_max_size),
+        ("tso_max_segs", d.tso_max_segs),
+        ("gro_max_size", d.gro_max_size),
+    ];
+    for (k, v) in rest {
+        if let Some(v) = v {
+            out.push_str(&format!("{k} {v} "));
+        }
     }
 }
 
