@@ -42,6 +42,48 @@ pub struct Link {
     pub promiscuity: Option<u32>,
     /// IFLA_PROTO_DOWN.
     pub proto_down: Option<u8>,
+    /// IFLA_STATS64 counters.
+    pub stats64: Option<LinkStats>,
+    /// `ip -d` details, in print order: (iproute2 text key, value) for
+    /// IFLA_ALLMULTI … IFLA_GRO_MAX_SIZE, and the IPv6 addrgenmode.
+    pub details: LinkDetails,
+}
+
+/// Attributes `ip -d link` prints (iproute2 6.1 print_linkinfo).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LinkDetails {
+    pub allmulti: Option<u32>,
+    pub min_mtu: Option<u32>,
+    pub max_mtu: Option<u32>,
+    /// IFLA_INET6_ADDR_GEN_MODE.
+    pub addrgenmode: Option<u8>,
+    pub num_tx_queues: Option<u32>,
+    pub num_rx_queues: Option<u32>,
+    pub gso_max_size: Option<u32>,
+    pub gso_max_segs: Option<u32>,
+    pub tso_max_size: Option<u32>,
+    pub tso_max_segs: Option<u32>,
+    pub gro_max_size: Option<u32>,
+}
+
+/// Link counters (struct rtnl_link_stats64, the ones `ip -s link` prints).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LinkStats {
+    pub rx_bytes: u64,
+    pub rx_packets: u64,
+    pub rx_errors: u64,
+    pub rx_dropped: u64,
+    pub rx_missed_errors: u64,
+    pub rx_over_errors: u64,
+    pub multicast: u64,
+    pub rx_compressed: u64,
+    pub tx_bytes: u64,
+    pub tx_packets: u64,
+    pub tx_errors: u64,
+    pub tx_dropped: u64,
+    pub tx_carrier_errors: u64,
+    pub collisions: u64,
+    pub tx_compressed: u64,
 }
 
 /// IFF_UP (include/uapi/linux/if.h).

@@ -82,8 +82,11 @@ impl RtnlError {
     }
 }
 
-/// The key of a connection: `None` is nsh's own namespace.
-type Key = Option<std::path::PathBuf>;
+/// The key of a connection: `None` is nsh's own namespace, else the
+/// namespace's identity (device, inode of its nsfs file), so that a name
+/// deleted and re-added (`ip netns del x; ip netns add x`) gets a new
+/// connection rather than the dead namespace's.
+type Key = Option<(u64, u64)>;
 
 /// Connections per namespace plus the shared runtime.
 #[derive(Default)]
@@ -108,7 +111,19 @@ impl Pool {
     /// The connection for namespace `ns` (`None`: nsh's own), opened on first
     /// use.
     pub fn handle(&mut self, ns: Option<&NetnsRef>) -> Result<&mut Conn, RtnlError> {
-        let key: Key = ns.map(NetnsRef::path);
+        let key: Key = match ns {
+            None => None,
+            Some(ns) => {
+                use std::os::unix::fs::MetadataExt;
+                let md = std::fs::metadata(ns.path()).map_err(|e| {
+                    RtnlError::Netns(netns::NetnsError::Open {
+                        name: ns.display_name(),
+                        reason: netns::strerror(&e),
+                    })
+                })?;
+                Some((md.dev(), md.ino()))
+            }
+        };
         if !self.conns.contains_key(&key) {
             let fd = match ns {
                 None => open_socket(),
@@ -133,7 +148,7 @@ impl Pool {
             let (conn, handle, _messages) = rtnetlink::from_socket(sock);
             rt.spawn(conn);
             self.conns.insert(
-                key.clone(),
+                key,
                 Conn {
                     handle,
                     rt: rt.clone(),
@@ -181,6 +196,11 @@ impl Conn {
     /// Drive `fut` to completion on the pool's runtime.
     pub fn block_on<F: std::future::Future>(&self, fut: F) -> F::Output {
         self.rt.block_on(fut)
+    }
+
+    /// Whether any name → index mapping is cached.
+    pub fn has_cached_names(&self) -> bool {
+        !self.names.is_empty()
     }
 
     /// Forget cached name → index mappings (call after any link change).
@@ -351,6 +371,47 @@ pub fn to_model(l: &LinkMessage) -> crate::model::Link {
             LinkAttribute::IfAlias(v) => m.alias = Some(v.clone()),
             LinkAttribute::Promiscuity(v) => m.promiscuity = Some(*v),
             LinkAttribute::ProtoDown(v) => m.proto_down = Some(*v),
+            LinkAttribute::AllMulticast(v) => m.details.allmulti = Some(*v),
+            LinkAttribute::MinMtu(v) => m.details.min_mtu = Some(*v),
+            LinkAttribute::MaxMtu(v) => m.details.max_mtu = Some(*v),
+            LinkAttribute::NumTxQueues(v) => m.details.num_tx_queues = Some(*v),
+            LinkAttribute::NumRxQueues(v) => m.details.num_rx_queues = Some(*v),
+            LinkAttribute::GsoMaxSize(v) => m.details.gso_max_size = Some(*v),
+            LinkAttribute::GsoMaxSegs(v) => m.details.gso_max_segs = Some(*v),
+            LinkAttribute::TsoMaxSize(v) => m.details.tso_max_size = Some(*v),
+            LinkAttribute::TsoMaxSegs(v) => m.details.tso_max_segs = Some(*v),
+            LinkAttribute::GroMaxSize(v) => m.details.gro_max_size = Some(*v),
+            LinkAttribute::AfSpecUnspec(specs) => {
+                use netlink_packet_route::link::{AfSpecInet6, AfSpecUnspec};
+                for s in specs {
+                    if let AfSpecUnspec::Inet6(v) = s {
+                        for a in v {
+                            if let AfSpecInet6::AddrGenMode(g) = a {
+                                m.details.addrgenmode = Some(u8::from(g));
+                            }
+                        }
+                    }
+                }
+            }
+            LinkAttribute::Stats64(s) => {
+                m.stats64 = Some(crate::model::LinkStats {
+                    rx_bytes: s.rx_bytes,
+                    rx_packets: s.rx_packets,
+                    rx_errors: s.rx_errors,
+                    rx_dropped: s.rx_dropped,
+                    rx_missed_errors: s.rx_missed_errors,
+                    rx_over_errors: s.rx_over_errors,
+                    multicast: s.multicast,
+                    rx_compressed: s.rx_compressed,
+                    tx_bytes: s.tx_bytes,
+                    tx_packets: s.tx_packets,
+                    tx_errors: s.tx_errors,
+                    tx_dropped: s.tx_dropped,
+                    tx_carrier_errors: s.tx_carrier_errors,
+                    collisions: s.collisions,
+                    tx_compressed: s.tx_compressed,
+                })
+            }
             LinkAttribute::LinkInfo(infos) => {
                 for i in infos {
                     match i {

@@ -175,7 +175,9 @@ fn dispatch(
         return with_redirs(sh, redirs, &assigns, |sh| run_builtin(sh, &argv));
     }
     if let Some(f) = native {
-        return with_redirs(sh, redirs, &assigns, |sh| run_native(sh, f, &argv[1..]));
+        return with_redirs(sh, redirs, &assigns, |sh| {
+            run_native(sh, f, &argv[1..], in_child)
+        });
     }
     let args: Vec<String> = argv.into_iter().map(|w| w.node).collect();
     if in_child {
@@ -246,7 +248,10 @@ fn with_redirs(
     r
 }
 
-fn run_native(sh: &mut Shell, f: native::NativeFn, args: &[Word]) -> Ex {
+/// `in_child`: this process is a child that ends with the command, so a
+/// program started by `ip netns exec` is exec'd in place (`$!` is that
+/// program, and `kill $!` reaches it).
+fn run_native(sh: &mut Shell, f: native::NativeFn, args: &[Word], in_child: bool) -> Ex {
     let mut stdin = FdReader(0);
     let mut stdout = std::io::BufWriter::with_capacity(8192, FdWriter(1));
     let mut stderr = FdWriter(2);
@@ -268,7 +273,7 @@ fn run_native(sh: &mut Shell, f: native::NativeFn, args: &[Word]) -> Ex {
             }
             let saved = sh.ctx.netns.replace(netns);
             // iproute2 execvp's: functions are not found, only PATH.
-            let r = dispatch(sh, argv, Vec::new(), &[], false, false);
+            let r = dispatch(sh, argv, Vec::new(), &[], in_child, false);
             sh.ctx.netns = saved;
             r
         }
@@ -912,7 +917,7 @@ fn builtin_exec(
     }
     if let Some(f) = native::lookup(&args[0].node) {
         // `exec ip …`: the native runs here, then the shell is done.
-        let st = run_native(sh, f, &args[1..])?;
+        let st = run_native(sh, f, &args[1..], false)?;
         return Err(Ctl::Exit(st));
     }
     sh.barrier();

@@ -433,7 +433,17 @@ pub fn find_in_path(sh: &mut Shell, name: &str) -> Option<String> {
 /// only on failure, with the status bash would exit with.
 pub fn exec_external(sh: &mut Shell, argv: &[String], extra_env: &[(String, String)]) -> i32 {
     let name = &argv[0];
+    // Under `ip netns exec`, a failure is iproute2's, worded as its
+    // ip/ipnetns.c: on_netns_exec (`exec of "X" failed: …`, status 1).
+    let in_netns = sh.ctx.netns.is_some();
     let Some(path) = find_in_path(sh, name) else {
+        if in_netns {
+            write_fd(
+                2,
+                format!("exec of \"{name}\" failed: No such file or directory\n").as_bytes(),
+            );
+            return 1;
+        }
         sh.error(&format!("{name}: command not found"));
         return 127;
     };
@@ -474,6 +484,13 @@ pub fn exec_external(sh: &mut Shell, argv: &[String], extra_env: &[(String, Stri
         Err(e) => e,
         Ok(_) => return 0,
     };
+    if in_netns {
+        write_fd(
+            2,
+            format!("exec of \"{name}\" failed: {}\n", err.desc()).as_bytes(),
+        );
+        return 1;
+    }
     match err {
         nix::errno::Errno::ENOEXEC => {
             // A script without a #! line: bash runs it itself.

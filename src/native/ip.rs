@@ -6,8 +6,9 @@
 //! with the signature `fn(&mut NetCtx, &IpGlobal, &[Word], &mut Io) -> Outcome`
 //! where `args` are the words after the object.
 
+use crate::backend::netns::NetnsRef;
 use crate::native::{Io, NetCtx, Outcome, Word};
-use crate::netcmd::ip::{parse_invocation, IpInvocation, IpObject};
+use crate::netcmd::ip::{parse_invocation, IpGlobal, IpInvocation, IpObject};
 
 /// The real iproute2, run for forms outside the native subset.
 pub const REAL_IP: &str = "/usr/sbin/ip";
@@ -36,7 +37,40 @@ pub fn run(ctx: &mut NetCtx, args: &[Word], io: &mut Io) -> Outcome {
         IpObject::Address => not_yet(ctx, args, io),
         IpObject::Route => not_yet(ctx, args, io),
         IpObject::Neigh => not_yet(ctx, args, io),
-        IpObject::Netns => not_yet(ctx, args, io),
+        IpObject::Netns => netns(ctx, &g, rest, args, io),
+    }
+}
+
+/// `ip netns exec NAME CMD…` natively: the interpreter runs CMD inside NAME
+/// (native commands in-process with their sockets opened in NAME, programs
+/// forked into it as iproute2 does). The other `ip netns` forms run the real
+/// tool until they are native.
+fn netns(ctx: &mut NetCtx, g: &IpGlobal, rest: &[Word], args: &[Word], io: &mut Io) -> Outcome {
+    // iproute2 ip/ipnetns.c: do_netns matches "exec" by prefix, after the
+    // other subcommands (no earlier one starts with 'e').
+    let is_exec = rest
+        .first()
+        .is_some_and(|w| !w.node.is_empty() && "exec".starts_with(w.node.as_str()));
+    if !is_exec || g.all || g.netns.is_some() {
+        return not_yet(ctx, args, io);
+    }
+    let Some(name) = rest.get(1) else {
+        let _ = writeln!(io.stderr, "No netns name specified");
+        return Outcome::Status(255);
+    };
+    let ns = NetnsRef::Name(name.node.clone());
+    // lib/namespace.c: netns_switch — the namespace must open (status 255).
+    if let Err(e) = ns.open() {
+        let _ = writeln!(io.stderr, "{e}");
+        return Outcome::Status(255);
+    }
+    if rest.len() < 3 {
+        let _ = writeln!(io.stderr, "No command specified");
+        return Outcome::Status(1);
+    }
+    Outcome::ExecIn {
+        netns: ns,
+        argv: rest[2..].to_vec(),
     }
 }
 
@@ -67,7 +101,10 @@ pub fn foreign(ctx: &mut NetCtx, args: &[Word], io: &mut Io) -> Outcome {
         &format!("ip {key}"),
         &format!("nsh: ip {shown}: not native, running {REAL_IP}"),
     );
-    run_real(ctx, REAL_IP, args, io)
+    let r = run_real(ctx, REAL_IP, args, io);
+    // The real tool may have changed links behind the caches' back.
+    ctx.rtnl.invalidate_all();
+    r
 }
 
 /// Run a real tool with `args`, in `ctx.netns` if set, passing its output
@@ -75,9 +112,10 @@ pub fn foreign(ctx: &mut NetCtx, args: &[Word], io: &mut Io) -> Outcome {
 pub fn run_real(ctx: &mut NetCtx, prog: &str, args: &[Word], io: &mut Io) -> Outcome {
     let mut cmd = std::process::Command::new(prog);
     if let Some(ns) = &ctx.netns {
-        // ip's own -n enters the namespace without our help.
-        cmd = std::process::Command::new(prog);
-        cmd.arg("-n").arg(ns.path());
+        // `ip netns exec NS` around a native command: the real tool must
+        // run in NS too.
+        cmd = std::process::Command::new("nsenter");
+        cmd.arg(format!("--net={}", ns.path().display())).arg(prog);
     }
     cmd.args(args.iter().map(|w| w.node.as_str()));
     cmd.stdin(std::process::Stdio::null());

@@ -53,14 +53,28 @@ pub fn run(ctx: &mut NetCtx, g: &IpGlobal, args: &[Word], io: &mut Io) -> Outcom
             return Outcome::Status(e.status);
         }
     };
-    if matches!(cmd, LinkCmd::Show(_)) && (g.details > 0 || g.stats > 0) {
+    if matches!(cmd, LinkCmd::Show(_))
+        && (g.details > 1 || g.stats > 1 || (g.details > 0 && g.json))
+    {
         return foreign(ctx, g, args, io);
     }
     let ns = g.netns.clone().or_else(|| ctx.netns.clone());
     let result = match ctx.rtnl.handle(ns.as_ref()) {
         Err(e) => Err(Fail::from(e)),
-        Ok(conn) => execute(conn, g, cmd, io),
+        Ok(conn) => match execute(conn, g, cmd.clone(), io) {
+            // A cached name → index may be stale when something outside nsh
+            // (a real tool, another process) changed the links: forget the
+            // cache and try once more.
+            Err(Fail(_, 2)) | Err(Fail(_, 1)) if conn.has_cached_names() => {
+                conn.invalidate();
+                execute(conn, g, cmd, io)
+            }
+            r => r,
+        },
     };
+    if matches!(result, Err(Fail(_, -1))) {
+        return foreign(ctx, g, args, io);
+    }
     if !matches!(result, Ok(true)) {
         ctx.rtnl.invalidate_all();
     }
@@ -88,7 +102,7 @@ pub fn global_words(g: &IpGlobal) -> Vec<Word> {
     let mut push = |s: &str| v.push(Word::new(s.to_string(), Default::default()));
     if let Some(ns) = &g.netns {
         push("-n");
-        push(&ns.path().to_string_lossy());
+        push(&ns.display_name());
     }
     match g.family {
         crate::netcmd::ip::Family::Inet => push("-4"),
@@ -298,7 +312,18 @@ fn show(conn: &mut Conn, g: &IpGlobal, s: &LinkShow, io: &mut Io) -> Result<(), 
         oneline: g.oneline,
         json: g.json,
         pretty: g.pretty,
+        stats: g.stats > 0,
+        details: g.details > 0,
     };
+    // `-d` natively only for kinds without kind-specific data.
+    if f.details
+        && selected
+            .iter()
+            .flatten()
+            .any(|l| l.slave_kind.is_some() || l.kind.as_deref().is_some_and(|k| k != "veth"))
+    {
+        return Err(Fail(String::new(), -1));
+    }
     let text = render(&selected, &names, f);
     let _ = io.stdout.write_all(text.as_bytes());
     Ok(())

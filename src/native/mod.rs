@@ -12,6 +12,7 @@
 //! into another namespace are joined before they return, so the interpreter
 //! may `fork` at any time; a child calls [`NetCtx::after_fork`] first.
 
+pub mod brctl;
 pub mod ctx;
 pub mod ip;
 pub mod ip_link;
@@ -64,6 +65,7 @@ pub fn lookup(name: &str) -> Option<NativeFn> {
         "iptables-save" | "iptables-nft-save" => Some(iptables_save::run),
         "iptables-restore" | "iptables-nft-restore" => Some(iptables_restore::run),
         "ip" => Some(ip::run),
+        "brctl" => Some(brctl::run),
         _ => None,
     }
 }

@@ -48,7 +48,7 @@ fn show_forms_match_iproute2() {
     }
     assert_all_ok(
         r#"
-for o in "" -br -o -j "-j -p" "-br -j" "-br -o"; do
+for o in "" -br -o -j "-j -p" "-br -j" "-br -o" -s "-s -o" "-s -j"; do
   c $o link
   c $o link show
   c $o l sh v1
@@ -65,6 +65,10 @@ c l
 c link list
 c -netns ns1 link
 c --json link
+c -d -n ns1 link
+c -d -o -n ns1 link
+c -d link show lo
+c -d link show v2p
 "#,
     );
 }
@@ -141,7 +145,7 @@ r -n ns1 link del v3
 r link delete dev v2
 r link set v1 down
 echo "--- state"
-ip -d link | sed -E 's/(link\/ether|address) [0-9a-f:]+/\1 MAC/g; s/(bridge_id|root_id|designated_root|designated_bridge) [0-9a-f.:]+/\1 X/g; s/(_timer) +[0-9.]+/\1 T/g'
+ip link | sed -E 's/(link\/ether|address) [0-9a-f:]+/\1 MAC/g; s/(bridge_id|root_id|designated_root|designated_bridge) [0-9a-f.:]+/\1 X/g; s/(_timer) +[0-9.]+/\1 T/g'
 ip -n ns1 link | sed -E 's/link\/ether [0-9a-f:]+/link\/ether MAC/'
 "#
         )
@@ -150,4 +154,36 @@ ip -n ns1 link | sed -E 's/link\/ether [0-9a-f:]+/link\/ether MAC/'
     let nsh = sandbox_bash(&script("$NSHBIN/ip"));
     assert_eq!(nsh, real);
     assert!(real.stdout.contains("v1p@if"), "{}", real.stdout);
+}
+
+/// `brctl` (bridge-utils 1.7.1, when installed) against nsh's native one:
+/// the same commands in two sandboxes, outputs compared with the bridge
+/// MACs masked.
+#[test]
+fn brctl_matches_bridge_utils() {
+    if !need_root("brctl_matches_bridge_utils") {
+        return;
+    }
+    if !std::path::Path::new("/usr/sbin/brctl").exists() {
+        eprintln!("skipped brctl_matches_bridge_utils: bridge-utils not installed");
+        return;
+    }
+    let cmds = include_str!("brctl_cmds.sh");
+    let script = |b: &str| format!("mount -t sysfs s /sys\nB={b}\n{cmds}");
+    let mask = |r: crate::common::Run| crate::common::Run {
+        stdout: r
+            .stdout
+            .lines()
+            .map(|l| match l.split_once("\t8000.") {
+                Some((a, b)) => format!("{a}\t8000.MAC{}", &b[12.min(b.len())..]),
+                None => l.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join("\n"),
+        ..r
+    };
+    let real = mask(sandbox_bash(&script("brctl")));
+    let nsh = mask(sandbox_bash(&script("$NSHBIN/brctl")));
+    assert_eq!(nsh, real);
+    assert!(real.stdout.contains("bridge name"), "{}", real.stdout);
 }

@@ -9,6 +9,7 @@ mod bench;
 mod common;
 mod ip_link;
 mod iptables;
+mod netns_exec;
 mod nft;
 mod ping;
 mod scripts;

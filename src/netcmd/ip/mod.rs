@@ -250,16 +250,9 @@ const OTHER_OBJECTS: &[&str] = &[
     "help",
 ];
 
-/// `-n NAME`: iproute2 opens `/run/netns/NAME`; a name with a '/' is a path,
-/// which nsh reads as a `/proc/PID/ns/net` reference when it is one.
+/// `-n NAME`: iproute2 6.1 (lib/namespace.c: netns_switch) opens
+/// `/run/netns/NAME` whatever NAME is (even with a '/').
 fn netns_ref(s: &str) -> NetnsRef {
-    if let Some(pid) = s
-        .strip_prefix("/proc/")
-        .and_then(|r| r.strip_suffix("/ns/net"))
-        .and_then(|p| p.parse().ok())
-    {
-        return NetnsRef::Pid(pid);
-    }
     NetnsRef::Name(s.to_string())
 }
 

@@ -36,6 +36,10 @@ pub struct LinkFormat {
     pub oneline: bool,
     pub json: bool,
     pub pretty: bool,
+    /// `-s` (only one level is native).
+    pub stats: bool,
+    /// `-d` (text only; links without kind-specific data).
+    pub details: bool,
 }
 
 const OPER_STATES: [&str; 7] = [
@@ -244,8 +248,17 @@ fn text_link(out: &mut String, l: &Link, names: &LinkNames, f: LinkFormat) {
     if l.proto_down == Some(1) {
         out.push_str(" protodown on ");
     }
+    if f.details {
+        text_details(out, l, sl);
+    }
     if let Some(a) = &l.alias {
         out.push_str(&format!("{sl}    alias {a}"));
+    }
+    if f.stats {
+        if let Some(s) = &l.stats64 {
+            out.push_str(sl);
+            text_stats(out, s, sl);
+        }
     }
     out.push('\n');
 }
@@ -343,6 +356,11 @@ fn json_link(j: &mut JsonWriter, l: &Link, names: &LinkNames, f: LinkFormat) {
     if let Some(a) = &l.alias {
         j.kv_str("ifalias", a);
     }
+    if f.stats {
+        if let Some(s) = &l.stats64 {
+            json_stats(j, s);
+        }
+    }
     j.end_object();
 }
 
@@ -351,6 +369,194 @@ fn json_operstate(j: &mut JsonWriter, s: u8) {
         Some(n) => j.kv_str("operstate", n),
         None => j.kv_num("operstate_index", s),
     }
+}
+
+/// The `show_details` part of print_linkinfo, for links whose kind has no
+/// kind-specific data (veth, loopback); the executor hands other kinds to
+/// the real tool.
+fn text_details(out: &mut String, l: &Link, sl: &str) {
+    let d = &l.details;
+    if let Some(v) = l.promiscuity {
+        out.push_str(&format!(" promiscuity {v} "));
+    }
+    if let Some(v) = d.allmulti {
+        out.push_str(&format!(" allmulti {v} "));
+    }
+    if let Some(v) = d.min_mtu {
+        out.push_str(&format!("minmtu {v} "));
+    }
+    if let Some(v) = d.max_mtu {
+        out.push_str(&format!("maxmtu {v} "));
+    }
+    if let Some(k) = &l.kind {
+        out.push_str(&format!("{sl}    {k} "));
+    }
+    match d.addrgenmode {
+        Some(0) => out.push_str("addrgenmode eui64 "),
+        Some(1) => out.push_str("addrgenmode none "),
+        Some(2) => out.push_str("addrgenmode stable_secret "),
+        Some(3) => out.push_str("addrgenmode random "),
+        Some(m) => out.push_str(&format!("addrgenmode {m:#x} ")),
+        None => {}
+    }
+    let rest = [
+        ("numtxqueues", d.num_tx_queues),
+        ("numrxqueues", d.num_rx_queues),
+        ("gso_max_size", d.gso_max_size),
+        ("gso_max_segs", d.gso_max_segs),
+        ("tso_max_size", d.tso_max_size),
+        ("tso_max_segs", d.tso_max_segs),
+        ("gro_max_size", d.gro_max_size),
+    ];
+    for (k, v) in rest {
+        if let Some(v) = v {
+            out.push_str(&format!("{k} {v} "));
+        }
+    }
+}
+
+/// Digits of `v` (iproute2 size_columns).
+fn digits(v: u64) -> usize {
+    v.to_string().len()
+}
+
+/// ipaddress.c print_stats64, text, `-s` once.
+fn text_stats(out: &mut String, s: &crate::model::LinkStats, sl: &str) {
+    let mut cols = [10usize, 7, 6, 7, 7, 7, 10, 9];
+    let mut size = |vals: [u64; 8]| {
+        for (c, v) in cols.iter_mut().zip(vals) {
+            *c = (*c).max(digits(v));
+        }
+    };
+    size([
+        s.rx_bytes,
+        s.rx_packets,
+        s.rx_errors,
+        s.rx_dropped,
+        s.rx_missed_errors,
+        s.multicast,
+        s.rx_compressed,
+        0,
+    ]);
+    size([
+        s.tx_bytes,
+        s.tx_packets,
+        s.tx_errors,
+        s.tx_dropped,
+        s.tx_carrier_errors,
+        s.collisions,
+        s.tx_compressed,
+        0,
+    ]);
+    let num = |out: &mut String, w: usize, v: u64| out.push_str(&format!("{v:>w$} "));
+    out.push_str(&format!(
+        "    RX: {:>w0$} {:>w1$} {:>w2$} {:>w3$} {:>w4$} {:>w5$} {:>w6$}{sl}",
+        "bytes",
+        "packets",
+        "errors",
+        "dropped",
+        "missed",
+        "mcast",
+        if s.rx_compressed != 0 {
+            "compressed"
+        } else {
+            ""
+        },
+        w0 = cols[0] - 4,
+        w1 = cols[1],
+        w2 = cols[2],
+        w3 = cols[3],
+        w4 = cols[4],
+        w5 = cols[5],
+        w6 = cols[6],
+    ));
+    out.push_str("    ");
+    for (i, v) in [
+        s.rx_bytes,
+        s.rx_packets,
+        s.rx_errors,
+        s.rx_dropped,
+        s.rx_missed_errors,
+        s.multicast,
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        num(out, cols[i], v);
+    }
+    if s.rx_compressed != 0 {
+        num(out, cols[6], s.rx_compressed);
+    }
+    out.push_str(sl);
+    out.push_str(&format!(
+        "    TX: {:>w0$} {:>w1$} {:>w2$} {:>w3$} {:>w4$} {:>w5$} {:>w6$}{sl}",
+        "bytes",
+        "packets",
+        "errors",
+        "dropped",
+        "carrier",
+        "collsns",
+        if s.tx_compressed != 0 {
+            "compressed"
+        } else {
+            ""
+        },
+        w0 = cols[0] - 4,
+        w1 = cols[1],
+        w2 = cols[2],
+        w3 = cols[3],
+        w4 = cols[4],
+        w5 = cols[5],
+        w6 = cols[6],
+    ));
+    out.push_str("    ");
+    for (i, v) in [
+        s.tx_bytes,
+        s.tx_packets,
+        s.tx_errors,
+        s.tx_dropped,
+        s.tx_carrier_errors,
+        s.collisions,
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        num(out, cols[i], v);
+    }
+    if s.tx_compressed != 0 {
+        num(out, cols[6], s.tx_compressed);
+    }
+}
+
+/// ipaddress.c print_stats64, JSON, `-s` once.
+fn json_stats(j: &mut JsonWriter, s: &crate::model::LinkStats) {
+    j.name("stats64");
+    j.start_object();
+    j.name("rx");
+    j.start_object();
+    j.kv_num("bytes", s.rx_bytes);
+    j.kv_num("packets", s.rx_packets);
+    j.kv_num("errors", s.rx_errors);
+    j.kv_num("dropped", s.rx_dropped);
+    j.kv_num("over_errors", s.rx_over_errors);
+    j.kv_num("multicast", s.multicast);
+    if s.rx_compressed != 0 {
+        j.kv_num("compressed", s.rx_compressed);
+    }
+    j.end_object();
+    j.name("tx");
+    j.start_object();
+    j.kv_num("bytes", s.tx_bytes);
+    j.kv_num("packets", s.tx_packets);
+    j.kv_num("errors", s.tx_errors);
+    j.kv_num("dropped", s.tx_dropped);
+    j.kv_num("carrier_errors", s.tx_carrier_errors);
+    j.kv_num("collisions", s.collisions);
+    if s.tx_compressed != 0 {
+        j.kv_num("compressed", s.tx_compressed);
+    }
+    j.end_object();
+    j.end_object();
 }
 
 #[cfg(test)]
