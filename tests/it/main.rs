@@ -6,4 +6,5 @@
 //! (set by CI) turns the skip into a failure.
 
 mod common;
+mod ip_addr_route;
 mod ip_link;
