@@ -15,6 +15,7 @@
 pub mod brctl;
 pub mod ctx;
 pub mod ip;
+pub mod ip_addr;
 pub mod ip_link;
 pub mod iptables;
 pub mod iptables_restore;

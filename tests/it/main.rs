@@ -7,6 +7,7 @@
 
 mod bench;
 mod common;
+mod ip_addr_route;
 mod ip_link;
 mod iptables;
 mod netns_exec;
