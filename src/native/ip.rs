@@ -34,7 +34,7 @@ pub fn run(ctx: &mut NetCtx, args: &[Word], io: &mut Io) -> Outcome {
     let rest = &args[rest.min(args.len())..];
     match object {
         IpObject::Link => crate::native::ip_link::run(ctx, &g, rest, io),
-        IpObject::Address => not_yet(ctx, args, io),
+        IpObject::Address => crate::native::ip_addr::run(ctx, &g, rest, io),
         IpObject::Route => not_yet(ctx, args, io),
         IpObject::Neigh => not_yet(ctx, args, io),
         IpObject::Netns => netns(ctx, &g, rest, args, io),
