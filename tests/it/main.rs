@@ -9,6 +9,7 @@ mod bench;
 mod common;
 mod nft;
 mod ping;
+mod repl;
 mod scripts;
 mod shell;
 mod shell_corpus;
