@@ -242,13 +242,14 @@ extern "C" fn reset_in_child() {
 // ---- help -------------------------------------------------------------------
 
 const HELP: &str = "\
-nsh runs these commands natively (in-process, over netlink and syscalls):
-  ip link      add | set | delete | show      (ip help link)
+nsh runs these commands natively (in-process, over netlink and syscalls);
+forms not (yet) native run the real tool, with the same output:
+  ip link      add | set | delete | show      (help ip link)
   ip address   add | del | show | flush
   ip route     add | del | show | get
   ip neigh     add | del | show
-  ip netns     exec NS CMD...   (other netns sub-commands run iproute2's ip)
-  ip -n NS ... the same inside namespace NS
+  ip netns exec NS CMD...   natives in-process inside NS, programs started in NS
+  ip -n NS ...              an ip command inside namespace NS
   iptables, iptables-save, iptables-restore   (nf_tables, as iptables-nft 1.8.9)
   sysctl [-n] [-w] KEY[=VALUE] | -a | -p FILE
   ping [-c N] [-i S] [-W S] [-q] ADDRESS      (IPv4)
