@@ -880,6 +880,49 @@ fn push_quoted(parts: &mut Vec<WordPart>, s: &str) {
 
 use crate::interp::printf::ansi_c;
 
+/// Whether `text` stops inside a construct that more lines could finish (the
+/// REPL's `> ` continuation): a syntax error at the end of the input (an
+/// open `do`/`then`/`{`/quote/`$(`, a trailing `|` or `&&`), a here-document
+/// whose delimiter line has not come yet, or a trailing `\` line joiner.
+pub fn needs_more_input(text: &str) -> bool {
+    match ShellParser::parse(Rule::program, text) {
+        Err(_) => match parse(text) {
+            Err(e) => {
+                e.message == "syntax error: unexpected end of file"
+                    || e.message
+                        .starts_with("unexpected EOF while looking for matching")
+            }
+            Ok(_) => false,
+        },
+        Ok(pairs) => {
+            let open_heredoc = pairs.flatten().any(|p| {
+                p.as_rule() == Rule::heredoc_body
+                    && p.as_span().end() == text.len()
+                    && p.clone()
+                        .into_inner()
+                        .last()
+                        .map(|l| l.as_span().end())
+                        .unwrap_or(p.as_span().start())
+                        == text.len()
+            });
+            open_heredoc || ends_with_joiner(text)
+        }
+    }
+}
+
+/// A last line ending in an unescaped `\` (outside a comment).
+fn ends_with_joiner(text: &str) -> bool {
+    let Some(body) = text.strip_suffix('\n') else {
+        return false;
+    };
+    let line = body.rsplit('\n').next().unwrap_or(body);
+    let slashes = line.len() - line.trim_end_matches('\\').len();
+    let comment = line
+        .char_indices()
+        .any(|(i, c)| c == '#' && (i == 0 || line[..i].ends_with([' ', '\t', ';'])));
+    slashes % 2 == 1 && !comment
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,6 +13,7 @@ mod iptables;
 mod netns_exec;
 mod nft;
 mod ping;
+mod repl;
 mod scripts;
 mod shell;
 mod shell_corpus;
