@@ -1043,27 +1043,17 @@ fn wait(sh: &mut Shell, args: &[String]) -> i32 {
     }
     let mut st = 0;
     for a in args {
-        let pid = if let Some(n) = a.strip_prefix('%') {
-            match n
-                .parse::<usize>()
-                .ok()
-                .and_then(|i| sh.jobs.get(i.wrapping_sub(1)))
-            {
-                Some(j) => j.pid,
-                None => {
-                    sh.error(&format!("wait: {a}: no such job"));
-                    st = 127;
-                    continue;
-                }
+        let pid = match job_or_pid(sh, a) {
+            Ok(p) => p,
+            Err(JobArg::NoSuchJob) => {
+                sh.error(&format!("wait: {a}: no such job"));
+                st = 127;
+                continue;
             }
-        } else {
-            match a.parse::<i32>() {
-                Ok(p) => p,
-                Err(_) => {
-                    sh.error(&format!("wait: `{a}': not a pid or valid job spec"));
-                    st = 2;
-                    continue;
-                }
+            Err(JobArg::NotAPid) => {
+                sh.error(&format!("wait: `{a}': not a pid or valid job spec"));
+                st = 2;
+                continue;
             }
         };
         match sh.jobs.iter().find(|j| j.pid == pid) {
@@ -1192,27 +1182,17 @@ fn kill(sh: &mut Shell, args: &[String]) -> i32 {
     }
     let mut st = 0;
     for a in &args[i..] {
-        let pid = if let Some(n) = a.strip_prefix('%') {
-            match n
-                .parse::<usize>()
-                .ok()
-                .and_then(|i| sh.jobs.get(i.wrapping_sub(1)))
-            {
-                Some(j) => j.pid,
-                None => {
-                    sh.error(&format!("kill: {a}: no such job"));
-                    st = 1;
-                    continue;
-                }
+        let pid = match job_or_pid(sh, a) {
+            Ok(p) => p,
+            Err(JobArg::NoSuchJob) => {
+                sh.error(&format!("kill: {a}: no such job"));
+                st = 1;
+                continue;
             }
-        } else {
-            match a.parse::<i32>() {
-                Ok(p) => p,
-                Err(_) => {
-                    sh.error(&format!("kill: {a}: arguments must be process or job IDs"));
-                    st = 1;
-                    continue;
-                }
+            Err(JobArg::NotAPid) => {
+                sh.error(&format!("kill: {a}: arguments must be process or job IDs"));
+                st = 1;
+                continue;
             }
         };
         // SAFETY: kill(2) has no memory-safety preconditions.
@@ -1568,4 +1548,24 @@ fn getopts(sh: &mut Shell, args: &[String]) -> i32 {
     }
     finish(sh, ind, sub);
     0
+}
+
+/// Why a `wait`/`kill` argument names no process.
+enum JobArg {
+    NoSuchJob,
+    NotAPid,
+}
+
+/// The pid named by a `wait`/`kill` argument: `%N` (job N) or a number.
+/// Each builtin words the failure its own way, as bash does.
+fn job_or_pid(sh: &Shell, a: &str) -> Result<i32, JobArg> {
+    match a.strip_prefix('%') {
+        Some(n) => n
+            .parse::<usize>()
+            .ok()
+            .and_then(|i| sh.jobs.get(i.wrapping_sub(1)))
+            .map(|j| j.pid)
+            .ok_or(JobArg::NoSuchJob),
+        None => a.parse::<i32>().map_err(|_| JobArg::NotAPid),
+    }
 }

@@ -157,3 +157,75 @@ pub fn assert_same_as_bash(script: &str) {
     let nsh = run_script_with(&[nsh_bin().to_str().expect("path")], script, &[], false);
     assert_eq!(nsh, bash, "script:\n{script}");
 }
+
+/// Run `f` on a thread that first moved into a fresh network namespace of
+/// its own, so that even a buggy in-process test cannot touch the host.
+pub fn in_private_netns(f: impl FnOnce() + Send + 'static) {
+    std::thread::spawn(|| {
+        nix::sched::unshare(nix::sched::CloneFlags::CLONE_NEWNET).expect("unshare");
+        f();
+    })
+    .join()
+    .expect("test thread");
+}
+
+/// A throwaway network namespace held by a child process
+/// (`unshare --net sleep`), named by its PID; killed on drop.
+pub struct NetnsHolder {
+    child: std::process::Child,
+    pub pid: i32,
+}
+
+impl NetnsHolder {
+    pub fn new() -> Self {
+        let child = Command::new("unshare")
+            .args(["--net", "--", "sleep", "60"])
+            .spawn()
+            .expect("unshare");
+        let pid = child.id() as i32;
+        // Wait until the child has its own namespace.
+        let own = std::fs::read_link("/proc/thread-self/ns/net").expect("ns");
+        for _ in 0..200 {
+            if std::fs::read_link(format!("/proc/{pid}/ns/net")).is_ok_and(|l| l != own) {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        NetnsHolder { child, pid }
+    }
+
+    /// Run a native command in-process with `NetCtx::netns` set to this
+    /// namespace (as the shell runs `ip netns exec NS CMD …`): its stdout,
+    /// stderr and status.
+    pub fn run_native(&self, f: nsh::native::NativeFn, args: &[&str]) -> (String, String, i32) {
+        use nsh::backend::netns::NetnsRef;
+        use nsh::native::{Io, NetCtx, Outcome, Word};
+        let mut ctx = NetCtx::new();
+        ctx.netns = Some(NetnsRef::Pid(self.pid));
+        let words: Vec<Word> = args
+            .iter()
+            .map(|a| Word::new(a.to_string(), nsh::span::Span::default()))
+            .collect();
+        let (mut i, mut o, mut e) = (std::io::empty(), Vec::new(), Vec::new());
+        let mut io = Io {
+            stdin: &mut i,
+            stdout: &mut o,
+            stderr: &mut e,
+        };
+        let Outcome::Status(st) = f(&mut ctx, &words, &mut io) else {
+            panic!("the native command asked the shell to exec")
+        };
+        (
+            String::from_utf8_lossy(&o).into_owned(),
+            String::from_utf8_lossy(&e).into_owned(),
+            st,
+        )
+    }
+}
+
+impl Drop for NetnsHolder {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

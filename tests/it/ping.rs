@@ -132,53 +132,13 @@ fn in_process_with_ctx_netns() {
     if !need_root("ping::in_process_with_ctx_netns") {
         return;
     }
-    std::thread::spawn(|| {
-        nix::sched::unshare(nix::sched::CloneFlags::CLONE_NEWNET).expect("unshare");
-        in_process_body();
-    })
-    .join()
-    .expect("test thread");
+    crate::common::in_private_netns(in_process_body);
 }
 
 fn in_process_body() {
-    use nsh::backend::netns::NetnsRef;
-    use nsh::native::{Io, NetCtx, Outcome, Word};
-    use nsh::span::Span;
-
-    let mut child = std::process::Command::new("unshare")
-        .args(["--net", "--", "sleep", "60"])
-        .spawn()
-        .expect("unshare");
-    let pid = child.id() as i32;
-    let own = std::fs::read_link("/proc/thread-self/ns/net").expect("ns");
-    for _ in 0..200 {
-        if std::fs::read_link(format!("/proc/{pid}/ns/net")).is_ok_and(|l| l != own) {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
-    let ping = |args: &[&str]| {
-        let mut ctx = NetCtx::new();
-        ctx.netns = Some(NetnsRef::Pid(pid));
-        let words: Vec<Word> = args
-            .iter()
-            .map(|a| Word::new(a.to_string(), Span::default()))
-            .collect();
-        let (mut i, mut o, mut e) = (std::io::empty(), Vec::new(), Vec::new());
-        let mut io = Io {
-            stdin: &mut i,
-            stdout: &mut o,
-            stderr: &mut e,
-        };
-        let Outcome::Status(st) = nsh::native::ping::run(&mut ctx, &words, &mut io) else {
-            panic!("ping asked the shell to exec")
-        };
-        (
-            String::from_utf8_lossy(&o).into_owned(),
-            String::from_utf8_lossy(&e).into_owned(),
-            st,
-        )
-    };
+    let holder = crate::common::NetnsHolder::new();
+    let pid = holder.pid;
+    let ping = |args: &[&str]| holder.run_native(nsh::native::ping::run, args);
     // Loopback is down in the new namespace (and up in ours: lo of the
     // test thread's namespace is down too, so use the error to tell).
     let down = ping(&["-c", "1", "127.0.0.1"]);
@@ -208,8 +168,6 @@ fn in_process_body() {
         out.contains("\n--- 127.0.0.1 ping statistics ---\n1 packets transmitted, 1 received, 0% packet loss, time "),
         "{out}"
     );
-    let _ = child.kill();
-    let _ = child.wait();
 }
 
 #[test]

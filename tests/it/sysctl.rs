@@ -201,54 +201,13 @@ fn in_process_with_ctx_netns() {
     if !need_root("sysctl::in_process_with_ctx_netns") {
         return;
     }
-    std::thread::spawn(|| {
-        nix::sched::unshare(nix::sched::CloneFlags::CLONE_NEWNET).expect("unshare");
-        in_process_body();
-    })
-    .join()
-    .expect("test thread");
+    crate::common::in_private_netns(in_process_body);
 }
 
 fn in_process_body() {
-    use nsh::backend::netns::NetnsRef;
-    use nsh::native::{Io, NetCtx, Outcome, Word};
-    use nsh::span::Span;
-
-    let mut child = std::process::Command::new("unshare")
-        .args(["--net", "--", "sleep", "60"])
-        .spawn()
-        .expect("unshare");
-    let pid = child.id() as i32;
-    // Wait until the child has its own namespace.
-    let own = std::fs::read_link("/proc/thread-self/ns/net").expect("ns");
-    for _ in 0..200 {
-        if std::fs::read_link(format!("/proc/{pid}/ns/net")).is_ok_and(|l| l != own) {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
-    let run_native = |args: &[&str]| {
-        let mut ctx = NetCtx::new();
-        ctx.netns = Some(NetnsRef::Pid(pid));
-        let words: Vec<Word> = args
-            .iter()
-            .map(|a| Word::new(a.to_string(), Span::default()))
-            .collect();
-        let (mut i, mut o, mut e) = (std::io::empty(), Vec::new(), Vec::new());
-        let mut io = Io {
-            stdin: &mut i,
-            stdout: &mut o,
-            stderr: &mut e,
-        };
-        let Outcome::Status(st) = nsh::native::sysctl::run(&mut ctx, &words, &mut io) else {
-            panic!("sysctl asked the shell to exec")
-        };
-        (
-            String::from_utf8_lossy(&o).into_owned(),
-            String::from_utf8_lossy(&e).into_owned(),
-            st,
-        )
-    };
+    let holder = crate::common::NetnsHolder::new();
+    let pid = holder.pid;
+    let run_native = |args: &[&str]| holder.run_native(nsh::native::sysctl::run, args);
     let nsenter = |args: &[&str]| {
         let ns = format!("--net=/proc/{pid}/ns/net");
         let out = std::process::Command::new("nsenter")
@@ -289,6 +248,4 @@ fn in_process_body() {
         outer_before,
         "the test's own namespace must be untouched"
     );
-    let _ = child.kill();
-    let _ = child.wait();
 }
