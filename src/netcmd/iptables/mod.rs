@@ -262,7 +262,7 @@ pub fn parse_addr(s: &str) -> Option<(Ipv4Addr, Ipv4Addr)> {
         Some((a, m)) => (a, Some(m)),
         None => (s, None),
     };
-    let addr: Ipv4Addr = parse_dotted(a)?;
+    let addr: Ipv4Addr = parse_dotted(a).or_else(|| hosts_addr(a))?;
     let mask = match m {
         None => Ipv4Addr::new(255, 255, 255, 255),
         Some(m) if m.contains('.') => parse_dotted(m)?,
@@ -276,6 +276,18 @@ pub fn parse_addr(s: &str) -> Option<(Ipv4Addr, Ipv4Addr)> {
     };
     let addr = Ipv4Addr::from(u32::from(addr) & u32::from(mask));
     Some((addr, mask))
+}
+
+/// A host name's IPv4 address from /etc/hosts (iptables resolves names
+/// with getaddrinfo; nsh reads the hosts file only).
+fn hosts_addr(name: &str) -> Option<Ipv4Addr> {
+    let text = std::fs::read_to_string("/etc/hosts").ok()?;
+    text.lines().find_map(|line| {
+        let line = line.split('#').next().unwrap_or("");
+        let mut it = line.split_whitespace();
+        let ip: Ipv4Addr = it.next()?.parse().ok()?;
+        it.any(|n| n == name).then_some(ip)
+    })
 }
 
 /// inet_aton-like: `1.2.3.4`, and short forms as iptables accepts them.
