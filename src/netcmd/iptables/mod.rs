@@ -108,9 +108,28 @@ pub fn param_problem(prog: &str, msg: &str, word: Option<usize>) -> ParseError {
 
 const TABLES: &[&str] = &["filter", "nat", "mangle", "raw", "security"];
 
+/// The text of a system database file (/etc/services, /etc/protocols,
+/// /etc/hosts, /etc/networks), read once per process: listings look up
+/// every port and address.
+pub fn etc_file(path: &'static str) -> Option<&'static str> {
+    use std::sync::{Mutex, OnceLock};
+    static FILES: OnceLock<Mutex<Vec<(&'static str, Option<&'static str>)>>> = OnceLock::new();
+    let files = FILES.get_or_init(|| Mutex::new(Vec::new()));
+    let mut files = files.lock().ok()?;
+    if let Some((_, t)) = files.iter().find(|(p, _)| *p == path) {
+        return *t;
+    }
+    // Leaked once per file and process: these files are small and read-only.
+    let text: Option<&'static str> = std::fs::read_to_string(path)
+        .ok()
+        .map(|t| &*Box::leak(t.into_boxed_str()));
+    files.push((path, text));
+    text
+}
+
 /// `/etc/services` lookup: port of a service name for `proto`.
 pub fn service_port(name: &str, proto: &str) -> Option<u16> {
-    let text = std::fs::read_to_string("/etc/services").ok()?;
+    let text = etc_file("/etc/services")?;
     for line in text.lines() {
         let line = line.split('#').next().unwrap_or("");
         let mut it = line.split_whitespace();
@@ -129,7 +148,7 @@ pub fn service_port(name: &str, proto: &str) -> Option<u16> {
 
 /// `/etc/protocols` lookup: number of a protocol name.
 pub fn protocol_number(name: &str) -> Option<u16> {
-    let text = std::fs::read_to_string("/etc/protocols").ok()?;
+    let text = etc_file("/etc/protocols")?;
     for line in text.lines() {
         let line = line.split('#').next().unwrap_or("");
         let mut it = line.split_whitespace();
@@ -281,7 +300,7 @@ pub fn parse_addr(s: &str) -> Option<(Ipv4Addr, Ipv4Addr)> {
 /// A host name's IPv4 address from /etc/hosts (iptables resolves names
 /// with getaddrinfo; nsh reads the hosts file only).
 fn hosts_addr(name: &str) -> Option<Ipv4Addr> {
-    let text = std::fs::read_to_string("/etc/hosts").ok()?;
+    let text = etc_file("/etc/hosts")?;
     text.lines().find_map(|line| {
         let line = line.split('#').next().unwrap_or("");
         let mut it = line.split_whitespace();
