@@ -113,7 +113,8 @@ const TABLES: &[&str] = &["filter", "nat", "mangle", "raw", "security"];
 /// every port and address.
 pub fn etc_file(path: &'static str) -> Option<&'static str> {
     use std::sync::{Mutex, OnceLock};
-    static FILES: OnceLock<Mutex<Vec<(&'static str, Option<&'static str>)>>> = OnceLock::new();
+    type Files = Vec<(&'static str, Option<&'static str>)>;
+    static FILES: OnceLock<Mutex<Files>> = OnceLock::new();
     let files = FILES.get_or_init(|| Mutex::new(Vec::new()));
     let mut files = files.lock().ok()?;
     if let Some((_, t)) = files.iter().find(|(p, _)| *p == path) {
