@@ -28,6 +28,7 @@ const RULES: &str = r#"-A FORWARD -p tcp -d 192.168.1.2 --dport 8080 -m state --
 -A INPUT -s 10.1.0.0/255.0.255.0 -j DROP
 -A INPUT -s 127.0.0.1 -m comment --comment simple -j ACCEPT
 -A INPUT -s 169.254.0.0/16 -d 127.0.0.0/8 -j ACCEPT
+-A INPUT -s localhost -d localhost/24 -j ACCEPT
 -I INPUT 2 -d 1.2.3.4 -j MYCH
 -I INPUT -i veth0 -j ACCEPT
 -R INPUT 3 -d 1.2.3.5 -j MYCH

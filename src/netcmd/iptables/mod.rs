@@ -108,9 +108,29 @@ pub fn param_problem(prog: &str, msg: &str, word: Option<usize>) -> ParseError {
 
 const TABLES: &[&str] = &["filter", "nat", "mangle", "raw", "security"];
 
+/// The text of a system database file (/etc/services, /etc/protocols,
+/// /etc/hosts, /etc/networks), read once per process: listings look up
+/// every port and address.
+pub fn etc_file(path: &'static str) -> Option<&'static str> {
+    use std::sync::{Mutex, OnceLock};
+    type Files = Vec<(&'static str, Option<&'static str>)>;
+    static FILES: OnceLock<Mutex<Files>> = OnceLock::new();
+    let files = FILES.get_or_init(|| Mutex::new(Vec::new()));
+    let mut files = files.lock().ok()?;
+    if let Some((_, t)) = files.iter().find(|(p, _)| *p == path) {
+        return *t;
+    }
+    // Leaked once per file and process: these files are small and read-only.
+    let text: Option<&'static str> = std::fs::read_to_string(path)
+        .ok()
+        .map(|t| &*Box::leak(t.into_boxed_str()));
+    files.push((path, text));
+    text
+}
+
 /// `/etc/services` lookup: port of a service name for `proto`.
 pub fn service_port(name: &str, proto: &str) -> Option<u16> {
-    let text = std::fs::read_to_string("/etc/services").ok()?;
+    let text = etc_file("/etc/services")?;
     for line in text.lines() {
         let line = line.split('#').next().unwrap_or("");
         let mut it = line.split_whitespace();
@@ -129,7 +149,7 @@ pub fn service_port(name: &str, proto: &str) -> Option<u16> {
 
 /// `/etc/protocols` lookup: number of a protocol name.
 pub fn protocol_number(name: &str) -> Option<u16> {
-    let text = std::fs::read_to_string("/etc/protocols").ok()?;
+    let text = etc_file("/etc/protocols")?;
     for line in text.lines() {
         let line = line.split('#').next().unwrap_or("");
         let mut it = line.split_whitespace();
@@ -262,7 +282,7 @@ pub fn parse_addr(s: &str) -> Option<(Ipv4Addr, Ipv4Addr)> {
         Some((a, m)) => (a, Some(m)),
         None => (s, None),
     };
-    let addr: Ipv4Addr = parse_dotted(a)?;
+    let addr: Ipv4Addr = parse_dotted(a).or_else(|| hosts_addr(a))?;
     let mask = match m {
         None => Ipv4Addr::new(255, 255, 255, 255),
         Some(m) if m.contains('.') => parse_dotted(m)?,
@@ -276,6 +296,18 @@ pub fn parse_addr(s: &str) -> Option<(Ipv4Addr, Ipv4Addr)> {
     };
     let addr = Ipv4Addr::from(u32::from(addr) & u32::from(mask));
     Some((addr, mask))
+}
+
+/// A host name's IPv4 address from /etc/hosts (iptables resolves names
+/// with getaddrinfo; nsh reads the hosts file only).
+fn hosts_addr(name: &str) -> Option<Ipv4Addr> {
+    let text = etc_file("/etc/hosts")?;
+    text.lines().find_map(|line| {
+        let line = line.split('#').next().unwrap_or("");
+        let mut it = line.split_whitespace();
+        let ip: Ipv4Addr = it.next()?.parse().ok()?;
+        it.any(|n| n == name).then_some(ip)
+    })
 }
 
 /// inet_aton-like: `1.2.3.4`, and short forms as iptables accepts them.

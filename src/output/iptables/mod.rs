@@ -15,7 +15,7 @@ use crate::backend::nft::xlate::{
     XT_TCP_INV_SRCPT,
 };
 use crate::backend::nft::{IptEntry, NatRange, XtMatch, XtTarget};
-use crate::netcmd::iptables::{ADDR_TYPES, CT_STATES, ICMP_TYPES, REJECT_WITH};
+use crate::netcmd::iptables::{etc_file, ADDR_TYPES, CT_STATES, ICMP_TYPES, REJECT_WITH};
 
 /// Name of protocol number `p` (`/etc/protocols`), as `proto_to_name`.
 pub fn proto_name(p: u16) -> Option<String> {
@@ -26,7 +26,7 @@ pub fn proto_name(p: u16) -> Option<String> {
         1 => return Some("icmp".into()),
         _ => {}
     }
-    let text = std::fs::read_to_string("/etc/protocols").ok()?;
+    let text = etc_file("/etc/protocols")?;
     for line in text.lines() {
         let line = line.split('#').next().unwrap_or("");
         let mut it = line.split_whitespace();
@@ -41,7 +41,7 @@ pub fn proto_name(p: u16) -> Option<String> {
 
 /// Service name of `port` for `proto` (`getservbyport`), first in /etc/services.
 pub fn service_name(port: u16, proto: &str) -> Option<String> {
-    let text = std::fs::read_to_string("/etc/services").ok()?;
+    let text = etc_file("/etc/services")?;
     let want = format!("{port}/{proto}");
     for line in text.lines() {
         let line = line.split('#').next().unwrap_or("");
@@ -86,7 +86,7 @@ fn save_string(out: &mut String, v: &str) {
 
 /// First name of `a` in /etc/hosts.
 fn host_name(a: Ipv4Addr) -> Option<String> {
-    let text = std::fs::read_to_string("/etc/hosts").ok()?;
+    let text = etc_file("/etc/hosts")?;
     text.lines().find_map(|line| {
         let line = line.split('#').next().unwrap_or("");
         let mut it = line.split_whitespace();
@@ -102,7 +102,7 @@ fn host_name(a: Ipv4Addr) -> Option<String> {
 /// Name of network `a` in /etc/networks (`getnetbyaddr`, iptables'
 /// `ipaddr_to_network`).
 fn network_name(a: Ipv4Addr) -> Option<String> {
-    let text = std::fs::read_to_string("/etc/networks").ok()?;
+    let text = etc_file("/etc/networks")?;
     text.lines().find_map(|line| {
         let line = line.split('#').next().unwrap_or("");
         let mut it = line.split_whitespace();
