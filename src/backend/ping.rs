@@ -39,6 +39,14 @@ const ICMP_FILTER: libc::c_int = 1;
 // <linux/errqueue.h>
 const SO_EE_ORIGIN_LOCAL: u8 = 1;
 const SO_EE_ORIGIN_ICMP: u8 = 2;
+/// iputils `MININTERVAL` (ms).
+const MININTERVAL: u64 = 10;
+
+/// iputils `SCHINT`.
+fn schint(ms: u64) -> u64 {
+    ms.max(MININTERVAL)
+}
+
 /// `sizeof(struct timeval)` on 64-bit Linux: the timestamp in the payload.
 const TIMEVAL_LEN: usize = 16;
 
@@ -336,6 +344,8 @@ struct Run<'a, F: FnMut(PingEvent) -> io::Result<()>> {
     emit: F,
     /// The output is gone (EPIPE): stop as a SIGPIPE would.
     broken: bool,
+    /// Consecutive sends refused for lack of buffer space.
+    oom_count: u64,
     ntransmitted: u64,
     nreceived: u64,
     nrepeats: u64,
@@ -471,6 +481,14 @@ pub fn ping(
     }
     let one: libc::c_int = 1;
     let _ = setsockopt(fd.as_raw_fd(), libc::SOL_IP, libc::IP_RECVERR, &one);
+    // iputils sock_setbufs: a send buffer of about one packet, so probes
+    // stuck waiting for a neighbour soon fill it (ENOBUFS) and are counted
+    // as iputils counts them.
+    let packet = (cmd.size + 8) as libc::c_int;
+    let sndbuf = packet + ((packet + 511) / 512) * (20 + 16 + 64 + 160);
+    let _ = setsockopt(fd.as_raw_fd(), libc::SOL_SOCKET, libc::SO_SNDBUF, &sndbuf);
+    let rcvbuf: libc::c_int = sndbuf.max(65536);
+    let _ = setsockopt(fd.as_raw_fd(), libc::SOL_SOCKET, libc::SO_RCVBUF, &rcvbuf);
     if !raw {
         let _ = setsockopt(fd.as_raw_fd(), libc::SOL_IP, libc::IP_RECVTTL, &one);
     }
@@ -494,6 +512,7 @@ pub fn ping(
         ident,
         emit,
         broken: header.is_err(),
+        oom_count: 0,
         ntransmitted: 0,
         nreceived: 0,
         nrepeats: 0,
@@ -602,23 +621,41 @@ impl<F: FnMut(PingEvent) -> io::Result<()>> Run<'_, F> {
         Ok(())
     }
 
-    /// iputils `pinger` minus the token bucket (our caller schedules).
-    fn pinger(&mut self) {
-        match self.send_probe() {
-            Ok(()) => self.ntransmitted += 1,
-            Err(e) => {
-                let errno = e.raw_os_error().unwrap_or(0);
-                if errno == libc::ENOBUFS || errno == libc::ENOMEM || errno == libc::EAGAIN {
-                    return;
-                }
-                let got_icmp = self.receive_error_msg() > 0;
-                // Hard local error: pretend we sent it.
+    /// iputils `pinger` minus the token bucket (our caller schedules):
+    /// `Some(wait)` when the probe could not be queued and should be tried
+    /// again after `wait` (a full socket buffer), else `None`.
+    fn pinger(&mut self) -> Option<Duration> {
+        let e = match self.send_probe() {
+            Ok(()) => {
+                self.oom_count = 0;
                 self.ntransmitted += 1;
-                if got_icmp && !self.cmd.quiet {
-                    self.out(PingEvent::Warn(format!("sendmsg: {}", errno_text(&e))));
-                }
+                return None;
             }
+            Err(e) => e,
+        };
+        let errno = e.raw_os_error().unwrap_or(0);
+        if errno == libc::ENOBUFS || errno == libc::ENOMEM {
+            // Device queue or socket buffer full: not sent; retry soon,
+            // until that has lasted the linger time.
+            let nores = (schint(self.cmd.interval_ms / 2)).min(500);
+            self.oom_count += 1;
+            if self.oom_count * nores < self.cmd.linger_ms {
+                return Some(Duration::from_millis(nores));
+            }
+        } else if errno == libc::EAGAIN {
+            return Some(Duration::from_millis(MININTERVAL));
+        } else if self.receive_error_msg() < 0 {
+            // Hard local error already reported (or nothing queued):
+            // counted, not printed.
+            self.ntransmitted += 1;
+            return None;
         }
+        // Hard local error: pretend we sent it.
+        self.ntransmitted += 1;
+        if !self.cmd.quiet {
+            self.out(PingEvent::Warn(format!("sendmsg: {}", errno_text(&e))));
+        }
+        None
     }
 
     /// iputils `ping4_receive_error_msg`: > 0 when an ICMP error about
@@ -904,9 +941,11 @@ impl<F: FnMut(PingEvent) -> io::Result<()>> Run<'_, F> {
             }
             let done_sending = count > 0 && self.ntransmitted >= count && !has_deadline;
             if !done_sending && now >= next_send {
-                self.pinger();
+                let retry = self.pinger();
                 last_send = Instant::now();
-                next_send = if interval.is_zero() {
+                next_send = if let Some(wait) = retry {
+                    last_send + wait
+                } else if interval.is_zero() {
                     last_send
                 } else {
                     next_send + interval
