@@ -3,7 +3,7 @@
 //! spacing, as `type f` shows a function).
 
 use std::fmt;
-use std::rc::Rc;
+use std::sync::Arc;
 
 use crate::span::Span;
 
@@ -79,7 +79,7 @@ pub enum CommandKind {
     },
     FuncDef {
         name: String,
-        body: Rc<Command>,
+        body: Arc<Command>,
     },
 }
 
@@ -124,7 +124,7 @@ pub enum WordPart {
     Dq(Vec<WordPart>),
     Param(Box<ParamExp>),
     /// `$(…)` or backticks.
-    CmdSub(Rc<List>),
+    CmdSub(Arc<List>),
     /// `$((…))`: its parts expand to the expression text.
     Arith(Vec<WordPart>),
 }

@@ -106,7 +106,7 @@ pub struct Job {
 /// The state of one shell process.
 pub struct Shell {
     pub vars: HashMap<String, Var>,
-    pub funcs: HashMap<String, Rc<Command>>,
+    pub funcs: HashMap<String, std::sync::Arc<Command>>,
     /// `$1`…
     pub params: Vec<String>,
     /// `$0`
@@ -783,7 +783,7 @@ impl Shell {
     }
 
     /// Call a shell function with `args` as its positional parameters.
-    pub fn call_function(&mut self, body: &Rc<Command>, args: Vec<String>) -> Ex {
+    pub fn call_function(&mut self, body: &std::sync::Arc<Command>, args: Vec<String>) -> Ex {
         let saved = std::mem::replace(&mut self.params, args);
         self.locals.push(Vec::new());
         self.func_depth += 1;

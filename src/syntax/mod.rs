@@ -2,7 +2,7 @@
 //! `Pairs`: the grammar is `grammar/shell.pest`; this module turns its parse
 //! tree into the owned [`crate::ast`] and its failures into [`SyntaxError`].
 
-use std::rc::Rc;
+use std::sync::Arc;
 
 use pest::iterators::Pair;
 use pest::Parser as _;
@@ -53,12 +53,53 @@ impl SyntaxError {
 
 /// Parse a whole program.
 pub fn parse(text: &str) -> Result<List, SyntaxError> {
-    parse_at(text, 0, Rule::program)
+    if text.len() >= SPLIT_MIN_BYTES {
+        if let Some(list) = parse_halves(text) {
+            return Ok(list);
+        }
+    }
+    parse_at(text, 0, Rule::program).map(|(list, _)| list)
+}
+
+/// Inputs at least this long are parsed as two halves on two threads.
+const SPLIT_MIN_BYTES: usize = 64 * 1024;
+
+/// Parse a long program as two halves in parallel (the second on a scoped
+/// thread, joined before returning: nsh stays single-threaded while it
+/// runs commands). The halves meet at a line boundary near the middle.
+/// When both halves are complete programs on their own, and the first
+/// leaves nothing open across the boundary (a `\` line continuation or a
+/// here-document without its closing delimiter), the program is exactly
+/// the first half's commands followed by the second's. Otherwise (or on
+/// any syntax error) `None`: the caller parses the whole text in one go,
+/// which also yields the error bash would report first.
+fn parse_halves(text: &str) -> Option<List> {
+    let mid = text.len() / 2;
+    let nl = mid + text.get(mid..)?.find('\n')?;
+    let (a, b) = text.split_at(nl + 1);
+    if b.is_empty() || a.ends_with("\\\n") {
+        return None;
+    }
+    let (ra, rb) = std::thread::scope(|s| {
+        let h = s.spawn(|| parse_at(b, a.len(), Rule::program));
+        let ra = parse_at(a, 0, Rule::program);
+        (ra, h.join())
+    });
+    let (mut first, open_heredoc) = ra.ok()?;
+    let (second, _) = rb.ok()?.ok()?;
+    if open_heredoc {
+        return None;
+    }
+    first.items.extend(second.items);
+    first.span = Span::new(0, text.len());
+    Some(first)
 }
 
 /// Parse `text` whose first byte is at `base` in the enclosing source
-/// (backtick contents).
-fn parse_at(text: &str, base: usize, rule: Rule) -> Result<List, SyntaxError> {
+/// (backtick contents, the second half of a long program). Also says
+/// whether a here-document is still open at the end of `text` (its body ran
+/// to the end without the closing delimiter).
+fn parse_at(text: &str, base: usize, rule: Rule) -> Result<(List, bool), SyntaxError> {
     let mut pairs = match ShellParser::parse(rule, text) {
         Ok(p) => p,
         Err(e) => return Err(convert_error(text, base, &e)),
@@ -68,6 +109,7 @@ fn parse_at(text: &str, base: usize, rule: Rule) -> Result<List, SyntaxError> {
     })?;
     // Here-document bodies, in source order (see the top of the grammar).
     let mut bodies = std::collections::VecDeque::new();
+    let mut open_heredoc = false;
     let has_heredoc = text.contains("<<");
     for b in prog
         .clone()
@@ -89,13 +131,17 @@ fn parse_at(text: &str, base: usize, rule: Rule) -> Result<List, SyntaxError> {
             ));
         }
         if b.as_rule() == Rule::heredoc_body {
-            let mut text = String::new();
+            let body_end = b.as_span().end();
+            let mut body = String::new();
             let mut start = None;
+            let mut lines_end = b.as_span().start();
             for l in b.into_inner() {
                 start.get_or_insert(l.as_span().start());
-                text.push_str(l.as_str());
+                lines_end = l.as_span().end();
+                body.push_str(l.as_str());
             }
-            bodies.push_back((text, base + start.unwrap_or(0)));
+            open_heredoc = body_end == text.len() && lines_end == body_end;
+            bodies.push_back((body, base + start.unwrap_or(0)));
         }
     }
     let b = Builder {
@@ -108,7 +154,7 @@ fn parse_at(text: &str, base: usize, rule: Rule) -> Result<List, SyntaxError> {
         .ok_or_else(|| {
             SyntaxError::new("syntax error".into(), Span::new(base, base), "here", None)
         })?;
-    b.cmd_list(list)
+    Ok((b.cmd_list(list)?, open_heredoc))
 }
 
 /// The token bash would report at a failure offset.
@@ -415,7 +461,7 @@ impl Builder {
         body.redirs = redirs;
         Ok(CommandKind::FuncDef {
             name,
-            body: Rc::new(body),
+            body: Arc::new(body),
         })
     }
 
@@ -730,7 +776,7 @@ impl Builder {
                     Some(l) => self.cmd_list(l)?,
                     None => List::default(),
                 };
-                parts.push(WordPart::CmdSub(Rc::new(list)));
+                parts.push(WordPart::CmdSub(Arc::new(list)));
             }
             Rule::backtick => {
                 let Some(t) = c.into_inner().next() else {
@@ -753,8 +799,8 @@ impl Builder {
                     }
                     text.push(ch);
                 }
-                let list = parse_at(&text, start, Rule::backtick_program)?;
-                parts.push(WordPart::CmdSub(Rc::new(list)));
+                let (list, _) = parse_at(&text, start, Rule::backtick_program)?;
+                parts.push(WordPart::CmdSub(Arc::new(list)));
             }
             Rule::arith => {
                 let mut inner = Vec::new();
@@ -1002,5 +1048,35 @@ mod tests {
         assert_eq!(e.message, "syntax error: unexpected end of file");
         let e = parse("echo 'x\n").expect_err("fails");
         assert_eq!(e.message, "unexpected EOF while looking for matching `''");
+    }
+}
+
+#[cfg(test)]
+mod halves_tests {
+    use super::*;
+
+    fn long(middle: &str) -> String {
+        let filler = "x=$((x+1))\n".repeat(4000);
+        format!("{filler}{middle}\n{filler}")
+    }
+
+    #[test]
+    fn plain_lines_split_and_match_the_whole_parse() {
+        let text = long("echo middle");
+        let halves = parse_halves(&text).expect("split at a plain line");
+        let (whole, _) = parse_at(&text, 0, Rule::program).expect("parses");
+        assert_eq!(format!("{halves:?}"), format!("{whole:?}"));
+    }
+
+    #[test]
+    fn constructs_across_the_middle_fall_back() {
+        let lines: String = (0..100).map(|i| format!("l{i}\n")).collect();
+        for middle in [
+            format!("cat <<EOF\n{lines}EOF"),
+            format!("if true; then\n{lines}fi"),
+            format!("echo \"{lines}\""),
+        ] {
+            assert!(parse_halves(&long(&middle)).is_none(), "{middle}");
+        }
     }
 }

@@ -643,3 +643,59 @@ fn sandbox_flag_runs_in_fresh_namespace() {
     let r = run_script_with(&[&nsh, "--sandbox"], "ls /run/netns | wc -l\n", &[], false);
     assert_eq!((r.stdout.trim(), r.status), ("0", 0), "{}", r.stderr);
 }
+
+/// A script of more than 64 KiB is parsed as two halves on two threads
+/// (src/syntax: `parse_halves`). Put a construct that spans lines exactly
+/// across the middle, so the split falls inside it, and compare with bash.
+fn straddling(middle: &str) -> String {
+    let filler = "x=$((x+1))\n".repeat(4000);
+    format!("x=0\n{filler}{middle}\n{filler}echo \"x=$x\"\n")
+}
+
+#[test]
+fn long_script_halves_match_bash() {
+    let body: String = (0..200).map(|i| format!("body line {i} $x\n")).collect();
+    let items: String = (0..200).map(|i| format!("  echo item {i}\n")).collect();
+    let words: String = (0..200).map(|i| format!("w{i} \\\n")).collect();
+    let quoted: String = (0..200).map(|i| format!("q{i}\n")).collect();
+    let heredoc_at_end = format!("cat <<EOF\n{body}");
+    for middle in [
+        "echo middle".to_string(),
+        format!("cat <<EOF\n{body}EOF"),
+        format!("cat <<'EOF'\n{body}EOF"),
+        format!("if true; then\n{items}fi"),
+        format!("for i in 1; do\n{items}done"),
+        format!("echo {words}end"),
+        format!("echo \"{quoted}\""),
+        format!("f() {{\n{items}}}\nf | tail -1"),
+    ] {
+        let script = straddling(&middle);
+        let bash = run_script_with(&["bash"], &script, &[], false);
+        let nsh = run_script_with(&[nsh_bin().to_str().expect("path")], &script, &[], false);
+        assert_eq!(nsh, bash, "middle:\n{middle}");
+    }
+    // A here-document left open to the end of the file: the body is the
+    // rest of the file. (bash also warns on stderr; nsh does not.)
+    let script = straddling(&heredoc_at_end);
+    let bash = run_script_with(&["bash"], &script, &[], false);
+    let nsh = run_script_with(&[nsh_bin().to_str().expect("path")], &script, &[], false);
+    assert_eq!((nsh.stdout, nsh.status), (bash.stdout, bash.status));
+}
+
+#[test]
+fn long_script_syntax_error_in_second_half_names_its_line() {
+    // nsh parses the whole file first, so nothing runs; the error must name
+    // the same line as a whole-file parse would.
+    let script = straddling("echo ok") + &"y=1\n".repeat(100) + "fi\n";
+    let line = script.lines().count();
+    let r = run_script_with(&[nsh_bin().to_str().expect("path")], &script, &[], false);
+    assert_eq!(r.status, 2);
+    assert!(r.stdout.is_empty(), "{}", r.stdout);
+    assert!(
+        r.stderr.contains(&format!(
+            "line {line}: syntax error near unexpected token `fi'"
+        )),
+        "{}",
+        r.stderr
+    );
+}
