@@ -94,10 +94,10 @@ for i in $(seq 1 "$N"); do
 done
 {
   echo "*nat"
-  grep '^-t nat ' "$OUT/rules.part" | sed 's/^-t nat //'
+  { grep '^-t nat ' "$OUT/rules.part" || true; } | sed 's/^-t nat //'
   echo "COMMIT"
   echo "*filter"
-  grep -v '^-t nat ' "$OUT/rules.part"
+  grep -v '^-t nat ' "$OUT/rules.part" || true
   echo "COMMIT"
 } > "$OUT/rules.txt"
 {

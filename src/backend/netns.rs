@@ -69,7 +69,7 @@ pub fn run_in<T: Send>(ns: &NetnsRef, f: impl FnOnce() -> T + Send) -> Result<T,
         s.spawn(move || {
             setns(&file, CloneFlags::CLONE_NEWNET).map_err(|e| NetnsError::SetNs {
                 name: ns.display_name(),
-                reason: e.desc().to_string(),
+                reason: crate::backend::errno_text(e as i32),
             })?;
             Ok(f())
         })
@@ -81,7 +81,7 @@ pub fn run_in<T: Send>(ns: &NetnsRef, f: impl FnOnce() -> T + Send) -> Result<T,
 /// `strerror` text of an I/O error, without Rust's " (os error N)" suffix.
 pub fn strerror(e: &std::io::Error) -> String {
     match e.raw_os_error() {
-        Some(n) => nix::errno::Errno::from_raw(n).desc().to_string(),
+        Some(n) => crate::backend::errno_text(n),
         None => e.to_string(),
     }
 }
@@ -100,12 +100,12 @@ pub fn enter_for_exec(ns: &NetnsRef) -> Result<(), NetnsError> {
     let file = ns.open()?;
     setns(&file, CloneFlags::CLONE_NEWNET).map_err(|e| NetnsError::SetNs {
         name: ns.display_name(),
-        reason: e.desc().to_string(),
+        reason: crate::backend::errno_text(e as i32),
     })?;
     drop(file);
     let fail = |what: &str, e: nix::Error| NetnsError::SetNs {
         name: ns.display_name(),
-        reason: format!("{what}: {}", e.desc()),
+        reason: format!("{what}: {}", crate::backend::errno_text(e as i32)),
     };
     unshare(CloneFlags::CLONE_NEWNS).map_err(|e| fail("unshare", e))?;
     // Don't let our mounts propagate back to the parent namespace.
@@ -163,7 +163,7 @@ fn bind_etc(name: &str) {
                 "Bind {} -> {} failed: {}",
                 entry.path().display(),
                 target.display(),
-                e.desc()
+                crate::backend::errno_text(e as i32)
             );
         }
     }
@@ -180,7 +180,7 @@ pub fn enter_sandbox() -> Result<(), NetnsError> {
 
     let fail = |what: &str, e: nix::Error| NetnsError::SetNs {
         name: "sandbox".to_string(),
-        reason: format!("{what}: {}", e.desc()),
+        reason: format!("{what}: {}", crate::backend::errno_text(e as i32)),
     };
     unshare(CloneFlags::CLONE_NEWNET | CloneFlags::CLONE_NEWNS).map_err(|e| fail("unshare", e))?;
     mount(

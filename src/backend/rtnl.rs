@@ -105,25 +105,15 @@ pub struct Conn {
     /// ifname → ifindex, filled by [`Conn::link_index`], cleared by
     /// [`Conn::invalidate`].
     names: HashMap<String, u32>,
+    /// `ip link del` commands queued for one batch (backend::linkdel).
+    pub(crate) deletes: Option<crate::backend::linkdel::DeleteRun>,
 }
 
 impl Pool {
     /// The connection for namespace `ns` (`None`: nsh's own), opened on first
     /// use.
     pub fn handle(&mut self, ns: Option<&NetnsRef>) -> Result<&mut Conn, RtnlError> {
-        let key: Key = match ns {
-            None => None,
-            Some(ns) => {
-                use std::os::unix::fs::MetadataExt;
-                let md = std::fs::metadata(ns.path()).map_err(|e| {
-                    RtnlError::Netns(netns::NetnsError::Open {
-                        name: ns.display_name(),
-                        reason: netns::strerror(&e),
-                    })
-                })?;
-                Some((md.dev(), md.ino()))
-            }
-        };
+        let key = key_of(ns)?;
         if !self.conns.contains_key(&key) {
             let fd = match ns {
                 None => open_socket(),
@@ -153,6 +143,7 @@ impl Pool {
                     handle,
                     rt: rt.clone(),
                     names: HashMap::new(),
+                    deletes: None,
                 },
             );
         }
@@ -173,11 +164,57 @@ impl Pool {
         }
     }
 
+    /// Carry out the link deletions queued in every namespace
+    /// (backend::linkdel); the errors of those that failed.
+    pub fn flush_deletes(&mut self) -> Vec<RtnlError> {
+        let mut errs = Vec::new();
+        let mut flushed = false;
+        for c in self.conns.values_mut() {
+            if c.deletes.is_some() {
+                flushed = true;
+                if let Err(e) = c.flush_deletes() {
+                    errs.push(e);
+                }
+            }
+        }
+        if flushed {
+            // A veth's peer in another namespace went too.
+            self.invalidate_all();
+        }
+        errs
+    }
+
+    /// Whether deletions are queued on a connection other than the one for
+    /// `ns` (a run stays in one namespace: the caller flushes first).
+    pub fn deletes_queued_elsewhere(&self, ns: Option<&NetnsRef>) -> bool {
+        let key = key_of(ns).ok().flatten();
+        self.conns
+            .iter()
+            .any(|(k, c)| c.has_queued_deletes() && *k != key)
+    }
+
     /// Forget every cached name → index mapping (after a change made in
     /// some namespace that may move links between namespaces).
     pub fn invalidate_all(&mut self) {
         for c in self.conns.values_mut() {
             c.names.clear();
+        }
+    }
+}
+
+/// The pool key of namespace `ns`.
+fn key_of(ns: Option<&NetnsRef>) -> Result<Key, RtnlError> {
+    match ns {
+        None => Ok(None),
+        Some(ns) => {
+            use std::os::unix::fs::MetadataExt;
+            let md = std::fs::metadata(ns.path()).map_err(|e| {
+                RtnlError::Netns(netns::NetnsError::Open {
+                    name: ns.display_name(),
+                    reason: netns::strerror(&e),
+                })
+            })?;
+            Ok(Some((md.dev(), md.ino())))
         }
     }
 }

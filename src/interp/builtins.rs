@@ -154,7 +154,9 @@ fn dispatch(
 ) -> Ex {
     let name = argv[0].node.clone();
     let native = native::lookup(&name);
-    if !(native.is_some() && name == "iptables") {
+    // iptables and ip decide themselves what must be carried out before
+    // them (they queue: nft transactions, link deletions).
+    if !(native.is_some() && (name == "iptables" || name == "ip")) {
         sh.barrier();
     }
     if funcs {

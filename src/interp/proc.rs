@@ -236,7 +236,7 @@ pub fn fork_child(sh: &mut Shell, f: impl FnOnce(&mut Shell) -> Ex) -> Result<i3
         }
         Ok(ForkResult::Parent { child }) => Ok(child.as_raw()),
         Err(e) => {
-            sh.error(&format!("fork: {}", e.desc()));
+            sh.error(&format!("fork: {}", crate::backend::errno_text(e as i32)));
             Err(Ctl::Abort(254))
         }
     }
@@ -487,7 +487,11 @@ pub fn exec_external(sh: &mut Shell, argv: &[String], extra_env: &[(String, Stri
     if in_netns {
         write_fd(
             2,
-            format!("exec of \"{name}\" failed: {}\n", err.desc()).as_bytes(),
+            format!(
+                "exec of \"{name}\" failed: {}\n",
+                crate::backend::errno_text(err as i32)
+            )
+            .as_bytes(),
         );
         return 1;
     }
@@ -520,7 +524,7 @@ pub fn exec_external(sh: &mut Shell, argv: &[String], extra_env: &[(String, Stri
             if is_dir {
                 sh.error(&format!("{name}: Is a directory"));
             } else {
-                sh.error(&format!("{name}: {}", e.desc()));
+                sh.error(&format!("{name}: {}", crate::backend::errno_text(e as i32)));
             }
             126
         }

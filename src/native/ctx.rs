@@ -27,13 +27,18 @@ impl NetCtx {
         Self::default()
     }
 
-    /// Commit whatever native commands have queued (iptables transactions).
+    /// Commit whatever native commands have queued (link deletions,
+    /// iptables transactions).
     /// The interpreter calls this before any command that is not itself a
     /// queueing native command, before forking, and at exit. Returns a
     /// non-zero status if a deferred commit failed (its error already
     /// printed on `stderr`).
     pub fn barrier(&mut self, stderr: &mut dyn std::io::Write) -> i32 {
         let mut status = 0;
+        for e in self.rtnl.flush_deletes() {
+            let _ = writeln!(stderr, "{}", e.iproute2_text());
+            status = 2;
+        }
         for f in self.nft.commit_all() {
             let (text, code) = f.error.iptables_message("iptables");
             let _ = stderr.write_all(text.as_bytes());

@@ -29,9 +29,27 @@ pub fn run(ctx: &mut NetCtx, args: &[Word], io: &mut Io) -> Outcome {
             object,
             rest,
         } => (global, object, rest),
-        IpInvocation::Foreign => return foreign(ctx, args, io),
+        IpInvocation::Foreign => {
+            let st = ctx.barrier(io.stderr);
+            if st != 0 {
+                return Outcome::Status(st);
+            }
+            return foreign(ctx, args, io);
+        }
     };
     let rest = &args[rest.min(args.len())..];
+    // `ip link del X` queues (backend::linkdel) and `ip netns del` does not
+    // touch links: a run of them stays one batch. Everything else first
+    // carries out what is queued.
+    let deletes = rest
+        .first()
+        .is_some_and(|w| !w.node.is_empty() && "delete".starts_with(w.node.as_str()));
+    if !(deletes && matches!(object, IpObject::Link | IpObject::Netns)) {
+        let st = ctx.barrier(io.stderr);
+        if st != 0 {
+            return Outcome::Status(st);
+        }
+    }
     match object {
         IpObject::Link => crate::native::ip_link::run(ctx, &g, rest, io),
         IpObject::Address => crate::native::ip_addr::run(ctx, &g, rest, io),
@@ -52,7 +70,7 @@ fn netns(ctx: &mut NetCtx, g: &IpGlobal, rest: &[Word], args: &[Word], io: &mut 
         .first()
         .is_some_and(|w| !w.node.is_empty() && "exec".starts_with(w.node.as_str()));
     if !is_exec || g.all || g.netns.is_some() {
-        return not_yet(ctx, args, io);
+        return real_ip(ctx, args, io, false);
     }
     let Some(name) = rest.get(1) else {
         let _ = writeln!(io.stderr, "No netns name specified");
@@ -82,6 +100,12 @@ fn not_yet(ctx: &mut NetCtx, args: &[Word], io: &mut Io) -> Outcome {
 /// A form outside the native subset: run the real `ip` with the same words
 /// (one note on stderr), or refuse under `set -o native`.
 pub fn foreign(ctx: &mut NetCtx, args: &[Word], io: &mut Io) -> Outcome {
+    real_ip(ctx, args, io, true)
+}
+
+/// [`foreign`]; `barrier`: carry out queued work first (not for
+/// `ip netns del`, which leaves a run of link deletions one batch).
+fn real_ip(ctx: &mut NetCtx, args: &[Word], io: &mut Io, barrier: bool) -> Outcome {
     let shown: Vec<&str> = args.iter().map(|w| w.node.as_str()).collect();
     let shown = shown.join(" ");
     if ctx.native_only || !std::path::Path::new(REAL_IP).exists() {
@@ -101,6 +125,19 @@ pub fn foreign(ctx: &mut NetCtx, args: &[Word], io: &mut Io) -> Outcome {
         &format!("ip {key}"),
         &format!("nsh: ip {shown}: not native, running {REAL_IP}"),
     );
+    // The real tool must see what is queued (`ip netns del` is not queued
+    // but may reach here).
+    let deletes_netns = args
+        .iter()
+        .skip_while(|w| w.node.starts_with('-'))
+        .nth(1)
+        .is_some_and(|w| !w.node.is_empty() && "delete".starts_with(w.node.as_str()));
+    if barrier || !deletes_netns {
+        let st = ctx.barrier(io.stderr);
+        if st != 0 {
+            return Outcome::Status(st);
+        }
+    }
     let r = run_real(ctx, REAL_IP, args, io);
     // The real tool may have changed links behind the caches' back.
     ctx.rtnl.invalidate_all();

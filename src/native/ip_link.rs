@@ -13,6 +13,7 @@ use netlink_packet_route::link::{
 };
 use netlink_packet_route::RouteNetlinkMessage;
 
+use crate::backend::linkdel;
 use crate::backend::netns::NetnsRef;
 use crate::backend::rtnl::{self, Conn, RtnlError};
 use crate::native::{Io, NetCtx, Outcome, Word};
@@ -59,6 +60,11 @@ pub fn run(ctx: &mut NetCtx, g: &IpGlobal, args: &[Word], io: &mut Io) -> Outcom
         return foreign(ctx, g, args, io);
     }
     let ns = g.netns.clone().or_else(|| ctx.netns.clone());
+    if let LinkCmd::Delete(spec) = &cmd {
+        if let Some(st) = queue_delete(ctx, ns.as_ref(), spec, io) {
+            return Outcome::Status(st);
+        }
+    }
     let result = match ctx.rtnl.handle(ns.as_ref()) {
         Err(e) => Err(Fail::from(e)),
         Ok(conn) => match execute(conn, g, cmd.clone(), io) {
@@ -83,6 +89,44 @@ pub fn run(ctx: &mut NetCtx, g: &IpGlobal, args: &[Word], io: &mut Io) -> Outcom
         Err(Fail(text, status)) => {
             let _ = writeln!(io.stderr, "{text}");
             Outcome::Status(status)
+        }
+    }
+}
+
+/// `ip link del [dev] X` alone is queued for one batched deletion at the
+/// next barrier (backend::linkdel); `None` when this command must run now.
+fn queue_delete(
+    ctx: &mut NetCtx,
+    ns: Option<&NetnsRef>,
+    spec: &LinkSpec,
+    io: &mut Io,
+) -> Option<i32> {
+    let plain = LinkSpec {
+        dev: spec.dev.clone(),
+        ..LinkSpec::default()
+    };
+    let Some(name) = spec.dev.as_deref().filter(|_| *spec == plain) else {
+        let st = ctx.barrier(io.stderr);
+        return (st != 0).then_some(st);
+    };
+    if ctx.rtnl.deletes_queued_elsewhere(ns) {
+        let st = ctx.barrier(io.stderr);
+        if st != 0 {
+            return Some(st);
+        }
+    }
+    let conn = ctx.rtnl.handle(ns).ok()?;
+    match conn.queue_delete(name) {
+        Ok(linkdel::Queued::Yes) => Some(0),
+        Ok(linkdel::Queued::NoDevice) => {
+            let Fail(text, st) = nodev(name);
+            let _ = writeln!(io.stderr, "{text}");
+            Some(st)
+        }
+        Ok(linkdel::Queued::NotBatchable) | Err(_) => {
+            // Run now, after what is queued.
+            let st = ctx.barrier(io.stderr);
+            (st != 0).then_some(st)
         }
     }
 }

@@ -146,7 +146,7 @@ pub enum NftError {
     /// nsh's check, which predicts the kernel's EBUSY. iptables 1.8.9
     /// prints it as `iptables v1.8.9 (nf_tables):  {this}` (two spaces:
     /// the text starts with one in `nft.c: mnl_append_error`) and exits 4.
-    #[error("{action} failed ({}): {object}", nix::errno::Errno::from_raw(*.errno).desc())]
+    #[error("{action} failed ({}): {object}", crate::backend::errno_text(*.errno))]
     #[diagnostic(code(nsh::nft::failed))]
     Failed {
         action: &'static str,
