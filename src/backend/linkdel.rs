@@ -17,6 +17,14 @@
 //! an earlier deletion of the run takes with it (the peer of a veth, a
 //! device stacked on a deleted one) counts as gone, so `ip link del` of it
 //! fails with `Cannot find device "X"` as it would have.
+//!
+//! A run survives other `ip link`/`ip addr` changes in the same namespace
+//! (the `ip link add; …; ip link del` loop of a test suite): every name
+//! lookup of the connection ([`Conn::link_index`]) treats gone devices as
+//! absent, and the executors carry out the run first when a command could
+//! tell the difference (a listing, a new device that takes a gone device's
+//! name or a kernel-chosen name, routes, another namespace, any other
+//! command: see `native::ip`).
 
 use std::collections::{HashMap, HashSet};
 
@@ -31,6 +39,8 @@ struct RunLink {
     /// IFLA_LINK when it names a device of this namespace (a veth's peer,
     /// the lower device of a vlan/macvlan).
     link: Option<u32>,
+    /// The same, for a veth: its peer, deleted with it.
+    peer: Option<u32>,
     /// Whether the kernel's own `dellink` can delete it (loopback, for
     /// one, has none and refuses: such a device is never queued).
     deletable: bool,
@@ -72,6 +82,10 @@ impl DeleteRun {
             if !self.gone.insert(i) {
                 continue;
             }
+            // A veth's peer (in this namespace) goes with it.
+            if let Some(p) = self.links.get(&i).and_then(|l| l.peer) {
+                todo.push(p);
+            }
             for (j, l) in &self.links {
                 if l.link == Some(i) && !self.gone.contains(j) {
                     todo.push(*j);
@@ -101,16 +115,18 @@ fn run_link(l: &LinkMessage) -> RunLink {
             _ => {}
         }
     }
+    let link = if other_ns {
+        None
+    } else {
+        link.filter(|i| *i != 0)
+    };
     RunLink {
-        link: if other_ns {
-            None
-        } else {
-            link.filter(|i| *i != 0)
-        },
+        link,
+        peer: link.filter(|_| kind == Some(InfoKind::Veth)),
         // A device without IFLA_LINKINFO kind (lo, physical NICs) has no
         // rtnl_link_ops->dellink: iproute2 gets EOPNOTSUPP for it, which
         // only an immediate request reproduces.
-        deletable: matches!(kind, Some(InfoKind::Veth) | Some(InfoKind::Bridge)),
+        deletable: matches!(kind, Some(InfoKind::Veth | InfoKind::Bridge)),
         group,
     }
 }
@@ -132,6 +148,21 @@ impl Conn {
         if self.deletes.is_none() {
             self.deletes = Some(DeleteRun::begin(self)?);
         }
+        let known = self
+            .deletes
+            .as_ref()
+            .is_some_and(|r| r.by_name.contains_key(name));
+        if !known {
+            // Added during the run (executors end the run on renames and
+            // on devices stacked on others, so nothing else is new).
+            let Some(l) = self.link_by_name(name)? else {
+                return Ok(Queued::NoDevice);
+            };
+            if let Some(run) = self.deletes.as_mut() {
+                run.by_name.insert(name.to_string(), l.header.index);
+                run.links.insert(l.header.index, run_link(&l));
+            }
+        }
         let Some(run) = self.deletes.as_mut() else {
             return Ok(Queued::NotBatchable);
         };
@@ -147,6 +178,22 @@ impl Conn {
         run.take(idx);
         run.queued.push(idx);
         Ok(Queued::Yes)
+    }
+
+    /// Whether link `index` is queued for deletion (or goes with one that
+    /// is): name lookups treat it as absent.
+    pub fn is_gone(&self, index: u32) -> bool {
+        self.deletes
+            .as_ref()
+            .is_some_and(|r| r.gone.contains(&index))
+    }
+
+    /// Whether `name` is the name of a device queued for deletion (a new
+    /// device of that name must wait for the deletion).
+    pub fn is_gone_name(&self, name: &str) -> bool {
+        self.deletes
+            .as_ref()
+            .is_some_and(|r| r.by_name.get(name).is_some_and(|i| r.gone.contains(i)))
     }
 
     /// Whether deletions are queued on this connection.

@@ -305,6 +305,20 @@ impl Conn {
         Ok(links)
     }
 
+    /// One link by name, `None` if there is none.
+    pub fn link_by_name(&mut self, name: &str) -> Result<Option<LinkMessage>, RtnlError> {
+        let mut m = LinkMessage::default();
+        m.attributes.push(LinkAttribute::IfName(name.to_string()));
+        match self.request(RouteNetlinkMessage::GetLink(m), 0) {
+            Ok(replies) => Ok(replies.into_iter().find_map(|r| match r {
+                RouteNetlinkMessage::NewLink(l) => Some(l),
+                _ => None,
+            })),
+            Err(RtnlError::Kernel { errno, .. }) if errno == libc::ENODEV => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
     /// One link by index.
     pub fn get_link(&mut self, index: u32) -> Result<LinkMessage, RtnlError> {
         let mut m = LinkMessage::default();
@@ -325,6 +339,12 @@ impl Conn {
     /// The index of link `name`, or `None` if there is none
     /// (iproute2 `ll_name_to_index`). Cached until [`Conn::invalidate`].
     pub fn link_index(&mut self, name: &str) -> Result<Option<u32>, RtnlError> {
+        let found = self.lookup_index(name)?;
+        // A device queued for deletion (backend::linkdel) is gone already.
+        Ok(found.filter(|i| !self.is_gone(*i)))
+    }
+
+    fn lookup_index(&mut self, name: &str) -> Result<Option<u32>, RtnlError> {
         if let Some(i) = self.names.get(name) {
             return Ok(Some(*i));
         }

@@ -38,13 +38,21 @@ pub fn run(ctx: &mut NetCtx, args: &[Word], io: &mut Io) -> Outcome {
         }
     };
     let rest = &args[rest.min(args.len())..];
-    // `ip link del X` queues (backend::linkdel) and `ip netns del` does not
-    // touch links: a run of them stays one batch. Everything else first
-    // carries out what is queued.
-    let deletes = rest
-        .first()
-        .is_some_and(|w| !w.node.is_empty() && "delete".starts_with(w.node.as_str()));
-    if !(deletes && matches!(object, IpObject::Link | IpObject::Netns)) {
+    // Queued link deletions (backend::linkdel) stay queued through the
+    // changes that cannot tell them apart from done ones: `ip link` (whose
+    // executor decides), `ip addr` changes (their device lookups see queued
+    // devices as gone), `ip netns add|del`, all in the run's namespace.
+    // Anything else (listings, routes, …) carries out what is queued first.
+    let cmd = rest.first().map(|w| w.node.as_str()).unwrap_or("");
+    let is = |kw: &str| !cmd.is_empty() && kw.starts_with(cmd);
+    let may_defer = match object {
+        IpObject::Link => true,
+        IpObject::Address => is("add") || is("change") || is("replace") || is("delete"),
+        IpObject::Netns => is("add") || is("delete"),
+        IpObject::Route | IpObject::Neigh => false,
+    };
+    let ns = g.netns.clone().or_else(|| ctx.netns.clone());
+    if !may_defer || ctx.rtnl.deletes_queued_elsewhere(ns.as_ref()) {
         let st = ctx.barrier(io.stderr);
         if st != 0 {
             return Outcome::Status(st);

@@ -64,6 +64,11 @@ pub fn run(ctx: &mut NetCtx, g: &IpGlobal, args: &[Word], io: &mut Io) -> Outcom
         if let Some(st) = queue_delete(ctx, ns.as_ref(), spec, io) {
             return Outcome::Status(st);
         }
+    } else if must_flush_first(ctx, ns.as_ref(), &cmd) {
+        let st = ctx.barrier(io.stderr);
+        if st != 0 {
+            return Outcome::Status(st);
+        }
     }
     let result = match ctx.rtnl.handle(ns.as_ref()) {
         Err(e) => Err(Fail::from(e)),
@@ -91,6 +96,41 @@ pub fn run(ctx: &mut NetCtx, g: &IpGlobal, args: &[Word], io: &mut Io) -> Outcom
             Outcome::Status(status)
         }
     }
+}
+
+/// Whether queued deletions (backend::linkdel) must be carried out before
+/// `cmd`: a listing shows them, and a device created or renamed with a
+/// queued device's name, or with a name the kernel picks (`vethN`), would
+/// collide with it or be named differently.
+fn must_flush_first(ctx: &mut NetCtx, ns: Option<&NetnsRef>, cmd: &LinkCmd) -> bool {
+    let Ok(conn) = ctx.rtnl.handle(ns) else {
+        return true;
+    };
+    if !conn.has_queued_deletes() {
+        return false;
+    }
+    let new_names: Vec<Option<&String>> = match cmd {
+        LinkCmd::Show(_) | LinkCmd::Delete(_) => return true,
+        // A rename, or a device stacked on another (`link DEV`): the run's
+        // view of names and of what goes with what would be stale.
+        LinkCmd::Set(spec) if spec.name.is_some() => return true,
+        LinkCmd::Add { spec, .. } if spec.link.is_some() => return true,
+        LinkCmd::Set(_) => Vec::new(),
+        LinkCmd::Add { spec, kind } => {
+            let mut v = vec![spec.name.as_ref().or(spec.dev.as_ref())];
+            if let LinkKind::Veth { peer } = kind {
+                match peer {
+                    Some(p) if p.netns.is_some() => {}
+                    Some(p) => v.push(p.name.as_ref().or(p.dev.as_ref())),
+                    None => v.push(None),
+                }
+            }
+            v
+        }
+    };
+    new_names
+        .iter()
+        .any(|n| n.is_none_or(|n| conn.is_gone_name(n)))
 }
 
 /// `ip link del [dev] X` alone is queued for one batched deletion at the

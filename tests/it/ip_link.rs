@@ -224,6 +224,31 @@ ip netns del ns1
 ip link del e5; echo "del e5 $?"
 ip link del v6; echo "del v6 (group 7) $?"
 ip link del v2; echo "del v2 again $?"
+# Changes between deletions: lookups see queued devices as gone, new
+# devices may not take their names, kernel-chosen names stay the same.
+for i in 1 2 3; do
+  ip link add b$i type veth peer name c$i; echo "add b$i $?"
+  ip link set c$i up mtu 1400; echo "set c$i $?"
+  ip addr add 10.9.$i.1/24 dev b$i; echo "addr b$i $?"
+  ip link del b$i; echo "del b$i $?"
+  ip link set c$i down; echo "set c$i after del b$i: $?"
+  ip addr add 10.9.$i.2/24 dev c$i; echo "addr c$i after del b$i: $?"
+done
+ip link add b3 type veth peer name c3; echo "b3 again $?"
+ip link del b3
+ip link add type veth; echo "kernel-named $?"
+ip link add x1 type veth peer name x2
+ip link del x1
+ip link set x2 name y2; echo "rename peer of gone: $?"
+ip link add z1 type veth peer name z2
+ip link set z2 name x1; echo "rename to a gone name: $?"
+ip link add v9 type veth peer name e9
+ip link del v9
+ip link set e9 master br0; echo "master gone br0: $?"
+ip netns add ns2
+ip link del z1
+ip netns del ns2
+ip -n ns1 link show 2>&1; echo "ns1 show $?"
 echo "--- left:"
 ip -o link show | cut -d: -f2 | sort
 ip link add v2 type veth peer name e2 && echo "v2 again $?"

@@ -40,7 +40,11 @@ fn mask(s: &str) -> String {
         (r"fe80::[0-9a-f:]+", "fe80::LL"),
         (r"time=[0-9.]+ ms", "time=T ms"),
         (r"time [0-9]+ms", "time Tms"),
-        (r"rtt min/avg/max/mdev = [0-9./]+ ms", "rtt T"),
+        // `, pipe N` when a reply is late (a loaded machine): timing only.
+        (
+            r"rtt min/avg/max/mdev = [0-9./]+ ms(, pipe [0-9]+)?",
+            "rtt T",
+        ),
         (r"RemoteAddr: ([0-9.]+):[0-9]+", "RemoteAddr: $1:PORT"),
         (r"\[[0-9]+:[0-9]+\]", "[C]"),
         (r"packets [0-9]+ bytes [0-9]+", "packets P bytes B"),
