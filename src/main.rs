@@ -251,6 +251,10 @@ fn run_standalone(f: native::NativeFn, args: &[String]) -> i32 {
         .map(|a| Word::new(a.clone(), Span::default()))
         .collect();
     let mut ctx = NetCtx::new();
+    // Invoked as `ip`, `iptables`, …: no command line of nsh's own, so
+    // `set -o native` comes from the environment (the tests use it so that
+    // a form that would fall back to the real tool fails instead).
+    ctx.native_only = std::env::var_os("NSH_NATIVE").is_some_and(|v| v == "1");
     let stdin = std::io::stdin();
     let mut stdin = stdin.lock();
     let stdout = std::io::stdout();

@@ -84,6 +84,19 @@ pub struct LinkStats {
     pub tx_carrier_errors: u64,
     pub collisions: u64,
     pub tx_compressed: u64,
+    // The detail shown by `-s -s`.
+    pub rx_length_errors: u64,
+    pub rx_crc_errors: u64,
+    pub rx_frame_errors: u64,
+    pub rx_fifo_errors: u64,
+    pub rx_nohandler: u64,
+    pub rx_otherhost_dropped: u64,
+    pub tx_aborted_errors: u64,
+    pub tx_fifo_errors: u64,
+    pub tx_window_errors: u64,
+    pub tx_heartbeat_errors: u64,
+    /// IFLA_CARRIER_CHANGES (a link attribute, printed with the stats).
+    pub carrier_changes: Option<u32>,
 }
 
 /// IFF_UP (include/uapi/linux/if.h).

@@ -467,6 +467,20 @@ pub fn to_model(l: &LinkMessage) -> crate::model::Link {
                     tx_carrier_errors: s.tx_carrier_errors,
                     collisions: s.collisions,
                     tx_compressed: s.tx_compressed,
+                    rx_length_errors: s.rx_length_errors,
+                    rx_crc_errors: s.rx_crc_errors,
+                    rx_frame_errors: s.rx_frame_errors,
+                    rx_fifo_errors: s.rx_fifo_errors,
+                    rx_nohandler: s.rx_nohandler,
+                    rx_otherhost_dropped: s.rx_otherhost_dropped,
+                    tx_aborted_errors: s.tx_aborted_errors,
+                    tx_fifo_errors: s.tx_fifo_errors,
+                    tx_window_errors: s.tx_window_errors,
+                    tx_heartbeat_errors: s.tx_heartbeat_errors,
+                    carrier_changes: l.attributes.iter().find_map(|a| match a {
+                        LinkAttribute::CarrierChanges(c) => Some(*c),
+                        _ => None,
+                    }),
                 })
             }
             LinkAttribute::LinkInfo(infos) => {

@@ -54,9 +54,7 @@ pub fn run(ctx: &mut NetCtx, g: &IpGlobal, args: &[Word], io: &mut Io) -> Outcom
             return Outcome::Status(e.status);
         }
     };
-    if matches!(cmd, LinkCmd::Show(_))
-        && (g.details > 1 || g.stats > 1 || (g.details > 0 && g.json))
-    {
+    if matches!(cmd, LinkCmd::Show(_)) && (g.details > 1 || (g.details > 0 && g.json)) {
         return foreign(ctx, g, args, io);
     }
     let ns = g.netns.clone().or_else(|| ctx.netns.clone());
@@ -397,6 +395,7 @@ fn show(conn: &mut Conn, g: &IpGlobal, s: &LinkShow, io: &mut Io) -> Result<(), 
         json: g.json,
         pretty: g.pretty,
         stats: g.stats > 0,
+        stats_detail: g.stats > 1,
         details: g.details > 0,
     };
     // `-d` natively only for kinds without kind-specific data.

@@ -12,7 +12,7 @@ const COMPARE: &str = r#"
 T=$(mktemp -d)
 c() {
   ip "$@" >"$T/a" 2>&1; echo "status=$?" >>"$T/a"
-  "$NSHBIN/ip" "$@" >"$T/b" 2>&1; echo "status=$?" >>"$T/b"
+  NSH_NATIVE=1 "$NSHBIN/ip" "$@" >"$T/b" 2>&1; echo "status=$?" >>"$T/b"
   if cmp -s "$T/a" "$T/b"; then echo "OK ip $*"; else echo "DIFF ip $*"; diff "$T/a" "$T/b"; fi
 }
 "#;
@@ -53,7 +53,7 @@ fn show_forms_match_iproute2() {
     }
     assert_all_ok(
         r#"
-for o in "" -br -o -j "-j -p" "-br -j" "-br -o" -s "-s -o" "-s -j"; do
+for o in "" -br -o -j "-j -p" "-br -j" "-br -o" -s "-s -o" "-s -j" "-s -s" "-s -s -o" "-s -s -j"; do
   c $o link
   c $o link show
   c $o l sh v1

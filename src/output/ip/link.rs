@@ -36,8 +36,10 @@ pub struct LinkFormat {
     pub oneline: bool,
     pub json: bool,
     pub pretty: bool,
-    /// `-s` (only one level is native).
+    /// `-s`.
     pub stats: bool,
+    /// `-s -s`: the error counters in detail too.
+    pub stats_detail: bool,
     /// `-d` (text only; links without kind-specific data).
     pub details: bool,
 }
@@ -257,7 +259,7 @@ fn text_link(out: &mut String, l: &Link, names: &LinkNames, f: LinkFormat) {
     if f.stats {
         if let Some(s) = &l.stats64 {
             out.push_str(sl);
-            text_stats(out, s, sl);
+            text_stats(out, s, sl, f.stats_detail);
         }
     }
     out.push('\n');
@@ -358,7 +360,7 @@ fn json_link(j: &mut JsonWriter, l: &Link, names: &LinkNames, f: LinkFormat) {
     }
     if f.stats {
         if let Some(s) = &l.stats64 {
-            json_stats(j, s);
+            json_stats(j, s, f.stats_detail);
         }
     }
     j.end_object();
@@ -420,8 +422,8 @@ fn digits(v: u64) -> usize {
     v.to_string().len()
 }
 
-/// ipaddress.c print_stats64, text, `-s` once.
-fn text_stats(out: &mut String, s: &crate::model::LinkStats, sl: &str) {
+/// ipaddress.c print_stats64, text; `detail`: `-s -s`.
+fn text_stats(out: &mut String, s: &crate::model::LinkStats, sl: &str, detail: bool) {
     let mut cols = [10usize, 7, 6, 7, 7, 7, 10, 9];
     let mut size = |vals: [u64; 8]| {
         for (c, v) in cols.iter_mut().zip(vals) {
@@ -438,6 +440,18 @@ fn text_stats(out: &mut String, s: &crate::model::LinkStats, sl: &str) {
         s.rx_compressed,
         0,
     ]);
+    if detail {
+        size([
+            0,
+            s.rx_length_errors,
+            s.rx_crc_errors,
+            s.rx_frame_errors,
+            s.rx_fifo_errors,
+            s.rx_over_errors,
+            s.rx_nohandler,
+            s.rx_otherhost_dropped,
+        ]);
+    }
     size([
         s.tx_bytes,
         s.tx_packets,
@@ -448,6 +462,18 @@ fn text_stats(out: &mut String, s: &crate::model::LinkStats, sl: &str) {
         s.tx_compressed,
         0,
     ]);
+    if detail {
+        size([
+            0,
+            0,
+            s.tx_aborted_errors,
+            s.tx_fifo_errors,
+            s.tx_window_errors,
+            s.tx_heartbeat_errors,
+            u64::from(s.carrier_changes.unwrap_or(0)),
+            0,
+        ]);
+    }
     let num = |out: &mut String, w: usize, v: u64| out.push_str(&format!("{v:>w$} "));
     out.push_str(&format!(
         "    RX: {:>w0$} {:>w1$} {:>w2$} {:>w3$} {:>w4$} {:>w5$} {:>w6$}{sl}",
@@ -486,6 +512,52 @@ fn text_stats(out: &mut String, s: &crate::model::LinkStats, sl: &str) {
     }
     if s.rx_compressed != 0 {
         num(out, cols[6], s.rx_compressed);
+    }
+    if detail {
+        out.push_str(sl);
+        let opt = |on: bool, w: usize, t: &str| {
+            if on {
+                format!("{t:>w$}", w = w + 1)
+            } else {
+                String::new()
+            }
+        };
+        out.push_str(&format!(
+            "    RX errors:{:>w0$} {:>w1$} {:>w2$} {:>w3$} {:>w4$} {:>w5$}{}{}{sl}",
+            "",
+            "length",
+            "crc",
+            "frame",
+            "fifo",
+            "overrun",
+            opt(s.rx_nohandler != 0, cols[6], " nohandler"),
+            opt(s.rx_otherhost_dropped != 0, cols[7], " otherhost"),
+            w0 = cols[0] - 10,
+            w1 = cols[1],
+            w2 = cols[2],
+            w3 = cols[3],
+            w4 = cols[4],
+            w5 = cols[5],
+        ));
+        out.push_str(&" ".repeat(cols[0] + 5));
+        for (i, v) in [
+            s.rx_length_errors,
+            s.rx_crc_errors,
+            s.rx_frame_errors,
+            s.rx_fifo_errors,
+            s.rx_over_errors,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            num(out, cols[i + 1], v);
+        }
+        if s.rx_nohandler != 0 {
+            num(out, cols[6], s.rx_nohandler);
+        }
+        if s.rx_otherhost_dropped != 0 {
+            num(out, cols[7], s.rx_otherhost_dropped);
+        }
     }
     out.push_str(sl);
     out.push_str(&format!(
@@ -526,10 +598,47 @@ fn text_stats(out: &mut String, s: &crate::model::LinkStats, sl: &str) {
     if s.tx_compressed != 0 {
         num(out, cols[6], s.tx_compressed);
     }
+    if detail {
+        out.push_str(sl);
+        out.push_str(&format!(
+            "    TX errors:{:>w0$} {:>w1$} {:>w2$} {:>w3$} {:>w4$} {:>w5$}{sl}",
+            "",
+            "aborted",
+            "fifo",
+            "window",
+            "heartbt",
+            if s.carrier_changes.is_some() {
+                "transns"
+            } else {
+                ""
+            },
+            w0 = cols[0] - 10,
+            w1 = cols[1],
+            w2 = cols[2],
+            w3 = cols[3],
+            w4 = cols[4],
+            w5 = cols[5],
+        ));
+        out.push_str(&" ".repeat(cols[0] + 5));
+        for (i, v) in [
+            s.tx_aborted_errors,
+            s.tx_fifo_errors,
+            s.tx_window_errors,
+            s.tx_heartbeat_errors,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            num(out, cols[i + 1], v);
+        }
+        if let Some(c) = s.carrier_changes {
+            num(out, cols[5], u64::from(c));
+        }
+    }
 }
 
-/// ipaddress.c print_stats64, JSON, `-s` once.
-fn json_stats(j: &mut JsonWriter, s: &crate::model::LinkStats) {
+/// ipaddress.c print_stats64, JSON; `detail`: `-s -s`.
+fn json_stats(j: &mut JsonWriter, s: &crate::model::LinkStats, detail: bool) {
     j.name("stats64");
     j.start_object();
     j.name("rx");
@@ -543,6 +652,19 @@ fn json_stats(j: &mut JsonWriter, s: &crate::model::LinkStats) {
     if s.rx_compressed != 0 {
         j.kv_num("compressed", s.rx_compressed);
     }
+    if detail {
+        j.kv_num("length_errors", s.rx_length_errors);
+        j.kv_num("crc_errors", s.rx_crc_errors);
+        j.kv_num("frame_errors", s.rx_frame_errors);
+        j.kv_num("fifo_errors", s.rx_fifo_errors);
+        j.kv_num("missed_errors", s.rx_missed_errors);
+        if s.rx_nohandler != 0 {
+            j.kv_num("nohandler", s.rx_nohandler);
+        }
+        if s.rx_otherhost_dropped != 0 {
+            j.kv_num("otherhost", s.rx_otherhost_dropped);
+        }
+    }
     j.end_object();
     j.name("tx");
     j.start_object();
@@ -554,6 +676,15 @@ fn json_stats(j: &mut JsonWriter, s: &crate::model::LinkStats) {
     j.kv_num("collisions", s.collisions);
     if s.tx_compressed != 0 {
         j.kv_num("compressed", s.tx_compressed);
+    }
+    if detail {
+        j.kv_num("aborted_errors", s.tx_aborted_errors);
+        j.kv_num("fifo_errors", s.tx_fifo_errors);
+        j.kv_num("window_errors", s.tx_window_errors);
+        j.kv_num("heartbeat_errors", s.tx_heartbeat_errors);
+        if let Some(c) = s.carrier_changes {
+            j.kv_num("carrier_changes", u64::from(c));
+        }
     }
     j.end_object();
     j.end_object();
