@@ -39,6 +39,10 @@ pub struct Link {
     pub kind: Option<String>,
     /// IFLA_INFO_SLAVE_KIND ("bridge" for a bridge port).
     pub slave_kind: Option<String>,
+    /// IFLA_INFO_DATA, as the netlink crate decodes it (`ip -d` prints it).
+    pub kind_data: Option<netlink_packet_route::link::InfoData>,
+    /// IFLA_INFO_SLAVE_DATA, likewise.
+    pub slave_data: Option<netlink_packet_route::link::InfoPortData>,
     pub promiscuity: Option<u32>,
     /// IFLA_PROTO_DOWN.
     pub proto_down: Option<u8>,

@@ -488,6 +488,8 @@ pub fn to_model(l: &LinkMessage) -> crate::model::Link {
                     match i {
                         LinkInfo::Kind(k) => m.kind = Some(k.to_string()),
                         LinkInfo::PortKind(k) => m.slave_kind = Some(k.to_string()),
+                        LinkInfo::Data(d) => m.kind_data = Some(d.clone()),
+                        LinkInfo::PortData(d) => m.slave_data = Some(d.clone()),
                         _ => {}
                     }
                 }

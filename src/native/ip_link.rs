@@ -20,6 +20,7 @@ use crate::native::{Io, NetCtx, Outcome, Word};
 use crate::netcmd::ip::link::{parse, LinkCmd, LinkKind, LinkShow, LinkSpec, Parsed};
 use crate::netcmd::ip::{IpGlobal, IpUsage};
 use crate::output::ip::link::{render, LinkFormat, LinkNames};
+use crate::output::ip::link_kind;
 
 /// IFF_PROMISC (include/uapi/linux/if.h).
 const IFF_PROMISC: u32 = 0x100;
@@ -54,7 +55,7 @@ pub fn run(ctx: &mut NetCtx, g: &IpGlobal, args: &[Word], io: &mut Io) -> Outcom
             return Outcome::Status(e.status);
         }
     };
-    if matches!(cmd, LinkCmd::Show(_)) && (g.details > 1 || (g.details > 0 && g.json)) {
+    if matches!(cmd, LinkCmd::Show(_)) && g.details > 1 {
         return foreign(ctx, g, args, io);
     }
     let ns = g.netns.clone().or_else(|| ctx.netns.clone());
@@ -400,10 +401,13 @@ fn show(conn: &mut Conn, g: &IpGlobal, s: &LinkShow, io: &mut Io) -> Result<(), 
     };
     // `-d` natively only for kinds without kind-specific data.
     if f.details
-        && selected
-            .iter()
-            .flatten()
-            .any(|l| l.slave_kind.is_some() || l.kind.as_deref().is_some_and(|k| k != "veth"))
+        && selected.iter().flatten().any(|l| {
+            !l.kind.as_deref().is_none_or(link_kind::kind_printable)
+                || !l
+                    .slave_kind
+                    .as_deref()
+                    .is_none_or(link_kind::slave_kind_printable)
+        })
     {
         return Err(Fail(String::new(), -1));
     }

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use super::JsonWriter;
+use super::{link_kind, JsonWriter};
 use crate::model::{Link, IFF_UP};
 
 /// What the printer needs beyond the link itself: the names and flags of
@@ -251,7 +251,7 @@ fn text_link(out: &mut String, l: &Link, names: &LinkNames, f: LinkFormat) {
         out.push_str(" protodown on ");
     }
     if f.details {
-        text_details(out, l, sl);
+        text_details(out, l, names, sl);
     }
     if let Some(a) = &l.alias {
         out.push_str(&format!("{sl}    alias {a}"));
@@ -355,6 +355,9 @@ fn json_link(j: &mut JsonWriter, l: &Link, names: &LinkNames, f: LinkFormat) {
     if l.proto_down == Some(1) {
         j.kv_bool("proto_down", true);
     }
+    if f.details {
+        json_details(j, l, names);
+    }
     if let Some(a) = &l.alias {
         j.kv_str("ifalias", a);
     }
@@ -376,7 +379,7 @@ fn json_operstate(j: &mut JsonWriter, s: u8) {
 /// The `show_details` part of print_linkinfo, for links whose kind has no
 /// kind-specific data (veth, loopback); the executor hands other kinds to
 /// the real tool.
-fn text_details(out: &mut String, l: &Link, sl: &str) {
+fn text_details(out: &mut String, l: &Link, names: &LinkNames, sl: &str) {
     let d = &l.details;
     if let Some(v) = l.promiscuity {
         out.push_str(&format!(" promiscuity {v} "));
@@ -392,14 +395,16 @@ fn text_details(out: &mut String, l: &Link, sl: &str) {
     }
     if let Some(k) = &l.kind {
         out.push_str(&format!("{sl}    {k} "));
+        out.push_str(&link_kind::kind_text(k, l.kind_data.as_ref()));
     }
-    match d.addrgenmode {
-        Some(0) => out.push_str("addrgenmode eui64 "),
-        Some(1) => out.push_str("addrgenmode none "),
-        Some(2) => out.push_str("addrgenmode stable_secret "),
-        Some(3) => out.push_str("addrgenmode random "),
-        Some(m) => out.push_str(&format!("addrgenmode {m:#x} ")),
-        None => {}
+    if let Some(k) = &l.slave_kind {
+        out.push_str(&format!("{sl}    {k}_slave "));
+        out.push_str(&link_kind::slave_text(l.slave_data.as_ref(), &|i| {
+            names.name(i)
+        }));
+    }
+    if let Some(m) = d.addrgenmode {
+        out.push_str(&format!("addrgenmode {} ", addrgenmode(m)));
     }
     let rest = [
         ("numtxqueues", d.num_tx_queues),
@@ -413,6 +418,64 @@ fn text_details(out: &mut String, l: &Link, sl: &str) {
     for (k, v) in rest {
         if let Some(v) = v {
             out.push_str(&format!("{k} {v} "));
+        }
+    }
+}
+
+/// print_af_spec: IFLA_INET6_ADDR_GEN_MODE by name (`%#.2hhx` otherwise).
+fn addrgenmode(m: u8) -> String {
+    match m {
+        0 => "eui64".into(),
+        1 => "none".into(),
+        2 => "stable_secret".into(),
+        3 => "random".into(),
+        m => format!("{m:#04x}"),
+    }
+}
+
+/// print_linkinfo's `show_details` block, JSON.
+fn json_details(j: &mut JsonWriter, l: &Link, names: &LinkNames) {
+    let d = &l.details;
+    if let Some(v) = l.promiscuity {
+        j.kv_num("promiscuity", v);
+    }
+    if let Some(v) = d.allmulti {
+        j.kv_num("allmulti", v);
+    }
+    if let Some(v) = d.min_mtu {
+        j.kv_num("min_mtu", v);
+    }
+    if let Some(v) = d.max_mtu {
+        j.kv_num("max_mtu", v);
+    }
+    if l.kind.is_some() || l.slave_kind.is_some() {
+        j.name("linkinfo");
+        j.start_object();
+        if let Some(k) = &l.kind {
+            j.kv_str("info_kind", k);
+            link_kind::kind_json(j, k, l.kind_data.as_ref());
+        }
+        if let Some(k) = &l.slave_kind {
+            j.kv_str("info_slave_kind", k);
+            link_kind::slave_json(j, l.slave_data.as_ref(), &|i| names.name(i));
+        }
+        j.end_object();
+    }
+    if let Some(m) = d.addrgenmode {
+        j.kv_str("inet6_addr_gen_mode", &addrgenmode(m));
+    }
+    let rest = [
+        ("num_tx_queues", d.num_tx_queues),
+        ("num_rx_queues", d.num_rx_queues),
+        ("gso_max_size", d.gso_max_size),
+        ("gso_max_segs", d.gso_max_segs),
+        ("tso_max_size", d.tso_max_size),
+        ("tso_max_segs", d.tso_max_segs),
+        ("gro_max_size", d.gro_max_size),
+    ];
+    for (k, v) in rest {
+        if let Some(v) = v {
+            j.kv_num(k, v);
         }
     }
 }

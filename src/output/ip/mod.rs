@@ -5,6 +5,7 @@
 //! and `-j -p` output compare equal with the real tool's.
 
 pub mod link;
+pub mod link_kind;
 
 /// iproute2 lib/json_writer.c, as a string builder.
 #[derive(Debug, Default)]
