@@ -268,7 +268,12 @@ fn run_standalone(f: native::NativeFn, args: &[String]) -> i32 {
     };
     let status = match f(&mut ctx, &words, &mut io) {
         Outcome::Status(s) => s,
-        Outcome::ExecIn { .. } => 1,
+        Outcome::ExecIn { netns, argv } => {
+            // `ip netns exec NS CMD…` as a standalone `ip`: what iproute2
+            // does (netns_switch, then execvp in this process).
+            let _ = ctx.barrier(io.stderr);
+            return exec_in(&netns, &argv);
+        }
     };
     let bs = ctx.barrier(io.stderr);
     let _ = std::io::Write::flush(io.stdout);
@@ -277,4 +282,32 @@ fn run_standalone(f: native::NativeFn, args: &[String]) -> i32 {
     } else {
         status
     }
+}
+
+/// Enter `ns` and exec `argv` (PATH search), iproute2's `ip netns exec`
+/// without a shell around it; the status when that fails.
+fn exec_in(ns: &nsh::backend::netns::NetnsRef, argv: &[Word]) -> i32 {
+    if let Err(e) = nsh::backend::netns::enter_for_exec(ns) {
+        eprintln!("{e}");
+        return 255;
+    }
+    let Some(cmd) = argv.first() else { return 1 };
+    let args: Vec<std::ffi::CString> = argv
+        .iter()
+        .filter_map(|w| std::ffi::CString::new(w.node.as_bytes()).ok())
+        .collect();
+    let Some(prog) = args.first().filter(|_| args.len() == argv.len()) else {
+        eprintln!("exec of \"{}\" failed: Invalid argument", cmd.node);
+        return 1;
+    };
+    let err = match nix::unistd::execvp(prog, &args) {
+        Err(e) => e,
+        Ok(_) => return 0,
+    };
+    eprintln!(
+        "exec of \"{}\" failed: {}",
+        cmd.node,
+        nsh::backend::errno_text(err as i32)
+    );
+    1
 }

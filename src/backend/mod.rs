@@ -5,6 +5,7 @@
 
 pub mod linkdel;
 pub mod netns;
+pub mod netns_admin;
 pub mod nft;
 pub mod ping;
 pub mod rtnl;

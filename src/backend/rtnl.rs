@@ -164,6 +164,26 @@ impl Pool {
         }
     }
 
+    /// Close the connection to namespace `ns` (its name is going away): a
+    /// namespace made later under the same name is another one, and the
+    /// socket would keep the old one alive. Queued link deletions there are
+    /// carried out first; their error, if any.
+    pub fn forget(&mut self, ns: &NetnsRef) -> Option<RtnlError> {
+        let key = key_of(Some(ns)).ok()?;
+        let mut conn = self.conns.remove(&key)?;
+        let err = conn.flush_deletes().err();
+        // The connection task owns the socket: with the handle gone it ends
+        // (and closes the socket) the next time the runtime runs it.
+        let rt = conn.rt.clone();
+        drop(conn);
+        rt.block_on(async {
+            for _ in 0..4 {
+                tokio::task::yield_now().await;
+            }
+        });
+        err
+    }
+
     /// Carry out the link deletions queued in every namespace
     /// (backend::linkdel); the errors of those that failed.
     pub fn flush_deletes(&mut self) -> Vec<RtnlError> {

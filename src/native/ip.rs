@@ -6,9 +6,8 @@
 //! with the signature `fn(&mut NetCtx, &IpGlobal, &[Word], &mut Io) -> Outcome`
 //! where `args` are the words after the object.
 
-use crate::backend::netns::NetnsRef;
 use crate::native::{Io, NetCtx, Outcome, Word};
-use crate::netcmd::ip::{parse_invocation, IpGlobal, IpInvocation, IpObject};
+use crate::netcmd::ip::{parse_invocation, IpInvocation, IpObject};
 
 /// The real iproute2, run for forms outside the native subset.
 pub const REAL_IP: &str = "/usr/sbin/ip";
@@ -63,40 +62,7 @@ pub fn run(ctx: &mut NetCtx, args: &[Word], io: &mut Io) -> Outcome {
         IpObject::Address => crate::native::ip_addr::run(ctx, &g, rest, io),
         IpObject::Route => not_yet(ctx, args, io),
         IpObject::Neigh => not_yet(ctx, args, io),
-        IpObject::Netns => netns(ctx, &g, rest, args, io),
-    }
-}
-
-/// `ip netns exec NAME CMD…` natively: the interpreter runs CMD inside NAME
-/// (native commands in-process with their sockets opened in NAME, programs
-/// forked into it as iproute2 does). The other `ip netns` forms run the real
-/// tool until they are native.
-fn netns(ctx: &mut NetCtx, g: &IpGlobal, rest: &[Word], args: &[Word], io: &mut Io) -> Outcome {
-    // iproute2 ip/ipnetns.c: do_netns matches "exec" by prefix, after the
-    // other subcommands (no earlier one starts with 'e').
-    let is_exec = rest
-        .first()
-        .is_some_and(|w| !w.node.is_empty() && "exec".starts_with(w.node.as_str()));
-    if !is_exec || g.all || g.netns.is_some() {
-        return real_ip(ctx, args, io, false);
-    }
-    let Some(name) = rest.get(1) else {
-        let _ = writeln!(io.stderr, "No netns name specified");
-        return Outcome::Status(255);
-    };
-    let ns = NetnsRef::Name(name.node.clone());
-    // lib/namespace.c: netns_switch — the namespace must open (status 255).
-    if let Err(e) = ns.open() {
-        let _ = writeln!(io.stderr, "{e}");
-        return Outcome::Status(255);
-    }
-    if rest.len() < 3 {
-        let _ = writeln!(io.stderr, "No command specified");
-        return Outcome::Status(1);
-    }
-    Outcome::ExecIn {
-        netns: ns,
-        argv: rest[2..].to_vec(),
+        IpObject::Netns => crate::native::ip_netns::run(ctx, &g, rest, args, io),
     }
 }
 

@@ -17,6 +17,7 @@ pub mod ctx;
 pub mod ip;
 pub mod ip_addr;
 pub mod ip_link;
+pub mod ip_netns;
 pub mod iptables;
 pub mod iptables_restore;
 pub mod iptables_save;

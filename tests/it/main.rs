@@ -9,6 +9,7 @@ mod bench;
 mod common;
 mod ip_addr_route;
 mod ip_link;
+mod ip_netns;
 mod iptables;
 mod netns_exec;
 mod nft;

@@ -509,6 +509,16 @@ impl Nft {
         }
     }
 
+    /// Drop the socket and view of namespace `ns` (its name is going away:
+    /// a namespace made later under the same name is another one). Commit
+    /// its queue first; the failures of that commit.
+    pub fn forget(&mut self, ns: &NetnsRef) -> Vec<CommitFailure> {
+        let failed = self.commit(Some(ns));
+        let key = Some(ns.path());
+        self.spaces.retain(|s| s.key != key);
+        failed
+    }
+
     /// Commit every namespace's queue.
     pub fn commit_all(&mut self) -> Vec<CommitFailure> {
         let mut out = Vec::new();

@@ -6,6 +6,7 @@
 
 pub mod link;
 pub mod link_kind;
+pub mod netns;
 
 /// iproute2 lib/json_writer.c, as a string builder.
 #[derive(Debug, Default)]
