@@ -274,6 +274,27 @@ fn run_standalone(f: native::NativeFn, args: &[String]) -> i32 {
             let _ = ctx.barrier(io.stderr);
             return exec_in(&netns, &argv);
         }
+        Outcome::ExecInEach { each, argv } => {
+            let _ = ctx.barrier(io.stderr);
+            let _ = std::io::Write::flush(io.stdout);
+            for ns in each {
+                println!("\nnetns: {}", ns.display_name());
+                let _ = std::io::Write::flush(&mut std::io::stdout());
+                // SAFETY: single-threaded here; the child only enters the
+                // namespace and execs (or exits).
+                match unsafe { nix::unistd::fork() } {
+                    Ok(nix::unistd::ForkResult::Child) => std::process::exit(exec_in(&ns, &argv)),
+                    Ok(nix::unistd::ForkResult::Parent { child }) => {
+                        let _ = nix::sys::wait::waitpid(child, None);
+                    }
+                    Err(e) => {
+                        eprintln!("fork: {}", nsh::backend::errno_text(e as i32));
+                        return 1;
+                    }
+                }
+            }
+            0
+        }
     };
     let bs = ctx.barrier(io.stderr);
     let _ = std::io::Write::flush(io.stdout);

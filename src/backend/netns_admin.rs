@@ -187,7 +187,12 @@ pub fn identity(path: &Path) -> std::io::Result<(u64, u64)> {
 /// process `pid` ("self" allowed), the last match in directory order, or
 /// the empty string.
 pub fn identify(pid: &str) -> Result<String, AdminError> {
-    let id = identity(Path::new(&format!("/proc/{pid}/ns/net"))).map_err(|e| {
+    identify_path(Path::new(&format!("/proc/{pid}/ns/net")))
+}
+
+/// [`identify`] for the namespace that file `ns` names.
+pub fn identify_path(ns: &Path) -> Result<String, AdminError> {
+    let id = identity(ns).map_err(|e| {
         AdminError(format!(
             "Cannot open network namespace: {}",
             errno_text(e.raw_os_error().unwrap_or(0))

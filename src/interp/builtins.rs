@@ -279,6 +279,21 @@ fn run_native(sh: &mut Shell, f: native::NativeFn, args: &[Word], in_child: bool
             sh.ctx.netns = saved;
             r
         }
+        Outcome::ExecInEach { each, argv } => {
+            for netns in each {
+                out(&format!("\nnetns: {}\n", netns.display_name()));
+                let saved = sh.ctx.netns.replace(netns);
+                let r = dispatch(sh, argv.clone(), Vec::new(), &[], false, false);
+                sh.ctx.netns = saved;
+                // on_netns_exec ignores the status; `exit` still exits.
+                if let Err(e) = r {
+                    if !matches!(e, crate::interp::Ctl::Return(_)) {
+                        return Err(e);
+                    }
+                }
+            }
+            Ok(0)
+        }
     }
 }
 

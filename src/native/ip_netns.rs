@@ -34,7 +34,7 @@ pub fn run(ctx: &mut NetCtx, g: &IpGlobal, rest: &[Word], args: &[Word], io: &mu
         }
     };
     let result = match cmd {
-        NetnsCmd::Exec if g.all => return crate::native::ip::foreign(ctx, args, io),
+        NetnsCmd::Exec if g.all => return exec_all(rest, io),
         NetnsCmd::Exec => return exec(rest, io),
         NetnsCmd::List => list(ctx, g, io),
         NetnsCmd::ListId => list_id(ctx, g, io),
@@ -57,11 +57,15 @@ pub fn run(ctx: &mut NetCtx, g: &IpGlobal, rest: &[Word], args: &[Word], io: &mu
                 Err(e) => Err((e.0, 1)),
             }
         }
-        NetnsCmd::Identify(pid) => admin::identify(&pid)
-            .map(|n| {
-                let _ = writeln!(io.stdout, "{n}");
-            })
-            .map_err(|e| (e.0, 1)),
+        // In-process under `ip netns exec NS`, "self" is NS.
+        NetnsCmd::Identify(pid) => match (&ctx.netns, pid.as_str()) {
+            (Some(ns), "self") => admin::identify_path(&ns.path()),
+            _ => admin::identify(&pid),
+        }
+        .map(|n| {
+            let _ = writeln!(io.stdout, "{n}");
+        })
+        .map_err(|e| (e.0, 1)),
         NetnsCmd::Pids(name) => admin::pids(&name)
             .map(|p| {
                 for pid in p {
@@ -100,6 +104,24 @@ fn exec(rest: &[Word], io: &mut Io) -> Outcome {
     Outcome::ExecIn {
         netns: ns,
         argv: rest[2..].to_vec(),
+    }
+}
+
+/// `ip -all netns exec CMD…`: CMD in every namespace, in directory order.
+fn exec_all(rest: &[Word], io: &mut Io) -> Outcome {
+    if rest.len() < 2 {
+        let _ = writeln!(io.stderr, "No command specified");
+        return Outcome::Status(1);
+    }
+    match admin::names() {
+        Ok(names) => Outcome::ExecInEach {
+            each: names.into_iter().map(NetnsRef::Name).collect(),
+            argv: rest[1..].to_vec(),
+        },
+        Err(e) => {
+            let _ = writeln!(io.stderr, "{}", e.0);
+            Outcome::Status(1)
+        }
     }
 }
 

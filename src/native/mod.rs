@@ -52,6 +52,13 @@ pub enum Outcome {
     /// status. Natives run in-process against `netns`; an external program
     /// is forked and enters `netns` before exec.
     ExecIn { netns: NetnsRef, argv: Vec<Word> },
+    /// `ip -all netns exec CMD…`: for each namespace in turn, print
+    /// `\nnetns: NAME\n` on stdout and run `argv` inside it as for
+    /// [`Outcome::ExecIn`]; the status is 0 whatever the commands return.
+    ExecInEach {
+        each: Vec<NetnsRef>,
+        argv: Vec<Word>,
+    },
 }
 
 /// The signature of every native command's executor. `args` excludes the

@@ -54,6 +54,10 @@ c netns exec b ip link show
 c netns exec a
 c netns set b 5
 c netns list-id
+c -all netns exec
+c -all netns exec ip -br link show lo
+c -all netns exec sh -c 'echo in; exit 3'
+c -all netns exec nosuchcommand
 "#,
     );
 }
@@ -165,4 +169,29 @@ ls -A /run/netns | wc -l
         r.stdout,
         r.stderr
     );
+}
+
+/// `ip -all netns exec` and friends inside an nsh script, against the same
+/// script under bash + iproute2.
+#[test]
+fn netns_script_matches_bash() {
+    if !need_root("netns_script_matches_bash") {
+        return;
+    }
+    let script = r#"
+ip netns add a
+ip netns add b
+ip netns
+ip -all netns exec ip -br link show lo; echo "st=$?"
+ip -all netns exec sh -c 'echo inside; exit 4'; echo "st=$?"
+ip netns exec a false; echo "st=$?"
+ip netns exec a ip netns identify
+ip netns add a; echo "st=$?"
+ip -all netns del; echo "st=$?"
+ip netns; echo "st=$?"
+"#;
+    let nsh = nsh_bin().to_str().expect("path").to_string();
+    let real = run_script_with(&["bash"], script, &[], true);
+    let ours = run_script_with(&[&nsh, "--native"], script, &[], true);
+    assert_eq!(ours, real);
 }
