@@ -229,3 +229,29 @@ impl Drop for NetnsHolder {
         let _ = self.child.wait();
     }
 }
+
+/// Bash prelude for differential `ip` tests run with [`sandbox_bash`]:
+/// `c ARGS…` runs `ip ARGS…` with iproute2 and with nsh's native `ip`
+/// (`NSH_NATIVE=1`: a fallback to the real tool is an error) and prints
+/// `OK ip ARGS` or `DIFF ip ARGS` plus a diff of stdout+stderr+status.
+/// Bridge timers (`gc_timer 0.09`) tick between the two runs: masked.
+pub const IP_COMPARE: &str = r#"
+T=$(mktemp -d)
+m() { sed -E 's/(_timer"?:? *)[0-9. ]+/\1T/g'; }
+c() {
+  { ip "$@" 2>&1; echo "status=$?"; } | m >"$T/a"
+  { NSH_NATIVE=1 "$NSHBIN/ip" "$@" 2>&1; echo "status=$?"; } | m >"$T/b"
+  if cmp -s "$T/a" "$T/b"; then echo "OK ip $*"; else echo "DIFF ip $*"; diff "$T/a" "$T/b"; fi
+}
+"#;
+
+/// Run `IP_COMPARE` + `script` in a sandbox; every `c` must say OK.
+pub fn assert_ip_forms_ok(script: &str) {
+    let run = sandbox_bash(&format!("{IP_COMPARE}{script}"));
+    assert!(
+        !run.stdout.contains("DIFF") && run.stdout.contains("OK"),
+        "{}\nstderr: {}",
+        run.stdout,
+        run.stderr
+    );
+}

@@ -4,20 +4,7 @@
 //! each form with `ip` and `$NSHBIN/ip` and compares stdout, stderr and
 //! exit status byte for byte.
 
-use crate::common::{need_root, sandbox_bash};
-
-/// Bash prelude: `c ARGS…` runs `ip ARGS…` with both tools and prints
-/// `OK` or `DIFF` plus a diff. Bridge timers (`gc_timer 0.09`) tick
-/// between the two runs: their values are masked.
-const COMPARE: &str = r#"
-T=$(mktemp -d)
-m() { sed -E 's/(_timer"?:? *)[0-9. ]+/\1T/g'; }
-c() {
-  { ip "$@" 2>&1; echo "status=$?"; } | m >"$T/a"
-  { NSH_NATIVE=1 "$NSHBIN/ip" "$@" 2>&1; echo "status=$?"; } | m >"$T/b"
-  if cmp -s "$T/a" "$T/b"; then echo "OK ip $*"; else echo "DIFF ip $*"; diff "$T/a" "$T/b"; fi
-}
-"#;
+use crate::common::{assert_ip_forms_ok, need_root, sandbox_bash};
 
 /// The tutorial state: a bridge, veth pairs (one end in a namespace), an
 /// alias, a port up and one down.
@@ -39,13 +26,7 @@ ip -n ns1 link set lo up
 "#;
 
 fn assert_all_ok(script: &str) {
-    let run = sandbox_bash(&format!("{COMPARE}{STATE}{script}"));
-    assert!(
-        !run.stdout.contains("DIFF") && run.stdout.contains("OK"),
-        "{}\nstderr: {}",
-        run.stdout,
-        run.stderr
-    );
+    assert_ip_forms_ok(&format!("{STATE}{script}"));
 }
 
 #[test]

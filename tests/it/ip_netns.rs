@@ -3,34 +3,14 @@
 //! /run/netns). `NSH_NATIVE=1` makes a fallback to the real tool an error,
 //! so every compared form is nsh's own.
 
-use crate::common::{need_root, nsh_bin, run_script_with, sandbox_bash};
-
-/// `c ARGS…`: `ip ARGS…` with both tools, `OK`/`DIFF` + diff.
-const COMPARE: &str = r#"
-T=$(mktemp -d)
-c() {
-  { ip "$@" 2>&1; echo "status=$?"; } >"$T/a"
-  { NSH_NATIVE=1 "$NSHBIN/ip" "$@" 2>&1; echo "status=$?"; } >"$T/b"
-  if cmp -s "$T/a" "$T/b"; then echo "OK ip $*"; else echo "DIFF ip $*"; diff "$T/a" "$T/b"; fi
-}
-"#;
-
-fn assert_all_ok(script: &str) {
-    let run = sandbox_bash(&format!("{COMPARE}{script}"));
-    assert!(
-        !run.stdout.contains("DIFF") && run.stdout.contains("OK"),
-        "{}\nstderr: {}",
-        run.stdout,
-        run.stderr
-    );
-}
+use crate::common::{assert_ip_forms_ok, need_root, nsh_bin, run_script_with, sandbox_bash};
 
 #[test]
 fn forms_and_errors_match_iproute2() {
     if !need_root("forms_and_errors_match_iproute2") {
         return;
     }
-    assert_all_ok(
+    assert_ip_forms_ok(
         r#"
 rmdir /run/netns 2>/dev/null
 c netns

@@ -10,7 +10,7 @@
 
 use pest::Parser;
 
-use super::{matches, IpParser, IpUsage, Joined, Rule};
+use super::{c_integer, matches, IpParser, IpUsage, Joined, Rule};
 
 /// Outcome of parsing: a native command, or a valid iproute2 form that is
 /// not native (run the real tool).
@@ -129,27 +129,6 @@ fn bad_ifname(s: &str) -> bool {
 /// iproute2 check_altifname.
 fn bad_altifname(s: &str) -> bool {
     s.is_empty() || s.len() >= 128 || s.chars().any(|c| c == '/' || c == ':' || c.is_whitespace())
-}
-
-/// C `strtol(s, &end, 0)` consuming all of `s`, as get_integer/get_unsigned.
-fn c_integer(s: &str) -> Option<i64> {
-    let t = s.trim_start();
-    let (neg, t) = match t.strip_prefix('-') {
-        Some(r) => (true, r),
-        None => (false, t.strip_prefix('+').unwrap_or(t)),
-    };
-    let (radix, digits) = if let Some(h) = t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
-        (16, h)
-    } else if t.len() > 1 && t.starts_with('0') {
-        (8, &t[1..])
-    } else {
-        (10, t)
-    };
-    if digits.is_empty() {
-        return None;
-    }
-    let v = i64::from_str_radix(digits, radix).ok()?;
-    Some(if neg { -v } else { v })
 }
 
 /// iproute2 ll_addr_a2n for a MAC: hex bytes separated by ':' (or '.').

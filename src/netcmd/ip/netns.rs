@@ -9,7 +9,7 @@
 use pest::Parser;
 
 use super::link::Parsed;
-use super::{IpParser, IpUsage, Joined, Rule};
+use super::{c_integer, IpParser, IpUsage, Joined, Rule};
 
 /// What `ip netns …` asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,25 +47,9 @@ fn is_pid(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// C `strtol(s, &end, 0)` over all of `s` that fits an int (get_integer).
+/// get_integer: C `strtol(s, &end, 0)` over all of `s`, fitting an int.
 fn get_integer(s: &str) -> Option<i32> {
-    let t = s.trim_start();
-    let (neg, t) = match t.strip_prefix('-') {
-        Some(r) => (true, r),
-        None => (false, t.strip_prefix('+').unwrap_or(t)),
-    };
-    let (radix, digits) = if let Some(h) = t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
-        (16, h)
-    } else if t.len() > 1 && t.starts_with('0') {
-        (8, &t[1..])
-    } else {
-        (10, t)
-    };
-    if digits.is_empty() {
-        return None;
-    }
-    let v = i64::from_str_radix(digits, radix).ok()?;
-    i32::try_from(if neg { -v } else { v }).ok()
+    c_integer(s).and_then(|v| i32::try_from(v).ok())
 }
 
 /// Parse the words after `ip netns`; `all`: the `-all` option.

@@ -103,27 +103,32 @@ fn bridge_items(d: &[InfoBridge]) -> Vec<Item> {
         };
     }
     let mut v = Vec::new();
-    if let Some(x) = get!(InfoBridge::ForwardDelay(x) => *x) {
-        v.push(num("forward_delay", "forward_delay", x));
+    // `attr!(printer, Variant, "json key"[, "text word"])`: push the item
+    // when the attribute is there.
+    macro_rules! attr {
+        (timer, $var:path, $key:literal) => {
+            if let Some(x) = get!($var(x) => *x) {
+                v.push(timer($key, x));
+            }
+        };
+        ($f:ident, $var:path, $key:literal) => {
+            attr!($f, $var, $key, $key)
+        };
+        ($f:ident, $var:path, $key:literal, $text:literal) => {
+            if let Some(x) = get!($var(x) => *x) {
+                v.push($f($key, $text, x));
+            }
+        };
     }
-    if let Some(x) = get!(InfoBridge::HelloTime(x) => *x) {
-        v.push(num("hello_time", "hello_time", x));
-    }
-    if let Some(x) = get!(InfoBridge::MaxAge(x) => *x) {
-        v.push(num("max_age", "max_age", x));
-    }
-    if let Some(x) = get!(InfoBridge::AgeingTime(x) => *x) {
-        v.push(num("ageing_time", "ageing_time", x));
-    }
+    attr!(num, InfoBridge::ForwardDelay, "forward_delay");
+    attr!(num, InfoBridge::HelloTime, "hello_time");
+    attr!(num, InfoBridge::MaxAge, "max_age");
+    attr!(num, InfoBridge::AgeingTime, "ageing_time");
     if let Some(x) = get!(InfoBridge::StpState(x) => u32::from(*x)) {
         v.push(num("stp_state", "stp_state", x));
     }
-    if let Some(x) = get!(InfoBridge::Priority(x) => *x) {
-        v.push(num("priority", "priority", x));
-    }
-    if let Some(x) = get!(InfoBridge::VlanFiltering(x) => *x) {
-        v.push(num("vlan_filtering", "vlan_filtering", u8::from(x)));
-    }
+    attr!(num, InfoBridge::Priority, "priority");
+    attr!(num, InfoBridge::VlanFiltering, "vlan_filtering");
     if let Some(x) = get!(InfoBridge::VlanProtocol(x) => *x) {
         // ll_proto_n2a: a name, else the number in hex.
         let name = match x {
@@ -144,56 +149,30 @@ fn bridge_items(d: &[InfoBridge]) -> Vec<Item> {
             v.push(string("root_id", "designated_root", bridge_id(x)));
         }
     }
-    if let Some(x) = get!(InfoBridge::RootPort(x) => *x) {
-        v.push(num("root_port", "root_port", x));
-    }
-    if let Some(x) = get!(InfoBridge::RootPathCost(x) => *x) {
-        v.push(num("root_path_cost", "root_path_cost", x));
-    }
-    if let Some(x) = get!(InfoBridge::TopologyChange(x) => *x) {
-        v.push(num("topology_change", "topology_change", x));
-    }
-    if let Some(x) = get!(InfoBridge::TopologyChangeDetected(x) => *x) {
-        v.push(num(
-            "topology_change_detected",
-            "topology_change_detected",
-            x,
-        ));
-    }
-    if let Some(x) = get!(InfoBridge::HelloTimer(x) => *x) {
-        v.push(timer("hello_timer", x));
-    }
-    if let Some(x) = get!(InfoBridge::TcnTimer(x) => *x) {
-        v.push(timer("tcn_timer", x));
-    }
-    if let Some(x) = get!(InfoBridge::TopologyChangeTimer(x) => *x) {
-        v.push(timer("topology_change_timer", x));
-    }
-    if let Some(x) = get!(InfoBridge::GcTimer(x) => *x) {
-        v.push(timer("gc_timer", x));
-    }
-    if let Some(x) = get!(InfoBridge::VlanDefaultPvid(x) => *x) {
-        v.push(num("vlan_default_pvid", "vlan_default_pvid", x));
-    }
-    if let Some(x) = get!(InfoBridge::VlanStatsEnabled(x) => *x) {
-        v.push(num("vlan_stats_enabled", "vlan_stats_enabled", u8::from(x)));
-    }
-    if let Some(x) = get!(InfoBridge::VlanStatsPerPort(x) => *x) {
-        v.push(num(
-            "vlan_stats_per_port",
-            "vlan_stats_per_port",
-            u8::from(x),
-        ));
-    }
-    if let Some(x) = get!(InfoBridge::GroupFwdMask(x) => *x) {
-        v.push(hex("group_fwd_mask", "group_fwd_mask", x));
-    }
+    attr!(num, InfoBridge::RootPort, "root_port");
+    attr!(num, InfoBridge::RootPathCost, "root_path_cost");
+    attr!(num, InfoBridge::TopologyChange, "topology_change");
+    attr!(
+        num,
+        InfoBridge::TopologyChangeDetected,
+        "topology_change_detected"
+    );
+    attr!(timer, InfoBridge::HelloTimer, "hello_timer");
+    attr!(timer, InfoBridge::TcnTimer, "tcn_timer");
+    attr!(
+        timer,
+        InfoBridge::TopologyChangeTimer,
+        "topology_change_timer"
+    );
+    attr!(timer, InfoBridge::GcTimer, "gc_timer");
+    attr!(num, InfoBridge::VlanDefaultPvid, "vlan_default_pvid");
+    attr!(num, InfoBridge::VlanStatsEnabled, "vlan_stats_enabled");
+    attr!(num, InfoBridge::VlanStatsPerPort, "vlan_stats_per_port");
+    attr!(hex, InfoBridge::GroupFwdMask, "group_fwd_mask");
     if let Some(x) = get!(InfoBridge::GroupAddr(x) => *x) {
         v.push(string("group_addr", "group_address", mac(&x)));
     }
-    if let Some(x) = get!(InfoBridge::MulticastSnooping(x) => *x) {
-        v.push(num("mcast_snooping", "mcast_snooping", u8::from(x)));
-    }
+    attr!(num, InfoBridge::MulticastSnooping, "mcast_snooping");
     if let Some(b) = get!(InfoBridge::MultiBoolOpt(x) => x) {
         let bit = |f: BridgeBooleanOptionFlags| (b.mask.contains(f), b.value.contains(f));
         let (m, on) = bit(BridgeBooleanOptionFlags::NoLinkLocalLearn);
@@ -216,88 +195,76 @@ fn bridge_items(d: &[InfoBridge]) -> Vec<Item> {
     if let Some(x) = get!(InfoBridge::MulticastRouter(x) => u8::from(*x)) {
         v.push(num("mcast_router", "mcast_router", x));
     }
-    if let Some(x) = get!(InfoBridge::MulticastQueryUseIfaddr(x) => *x) {
-        v.push(num(
-            "mcast_query_use_ifaddr",
-            "mcast_query_use_ifaddr",
-            u8::from(x),
-        ));
-    }
-    if let Some(x) = get!(InfoBridge::MulticastQuerier(x) => *x) {
-        v.push(num("mcast_querier", "mcast_querier", u8::from(x)));
-    }
-    if let Some(x) = get!(InfoBridge::MulticastHashElasticity(x) => *x) {
-        v.push(num("mcast_hash_elasticity", "mcast_hash_elasticity", x));
-    }
-    if let Some(x) = get!(InfoBridge::MulticastHashMax(x) => *x) {
-        v.push(num("mcast_hash_max", "mcast_hash_max", x));
-    }
-    if let Some(x) = get!(InfoBridge::MulticastLastMemberCount(x) => *x) {
-        v.push(num("mcast_last_member_cnt", "mcast_last_member_count", x));
-    }
-    if let Some(x) = get!(InfoBridge::MulticastStartupQueryCount(x) => *x) {
-        v.push(num(
-            "mcast_startup_query_cnt",
-            "mcast_startup_query_count",
-            x,
-        ));
-    }
-    if let Some(x) = get!(InfoBridge::MulticastLastMemberInterval(x) => *x) {
-        v.push(num(
-            "mcast_last_member_intvl",
-            "mcast_last_member_interval",
-            x,
-        ));
-    }
-    if let Some(x) = get!(InfoBridge::MulticastMembershipInterval(x) => *x) {
-        v.push(num(
-            "mcast_membership_intvl",
-            "mcast_membership_interval",
-            x,
-        ));
-    }
-    if let Some(x) = get!(InfoBridge::MulticastQuerierInterval(x) => *x) {
-        v.push(num("mcast_querier_intvl", "mcast_querier_interval", x));
-    }
-    if let Some(x) = get!(InfoBridge::MulticastQueryInterval(x) => *x) {
-        v.push(num("mcast_query_intvl", "mcast_query_interval", x));
-    }
-    if let Some(x) = get!(InfoBridge::MulticastQueryResponseInterval(x) => *x) {
-        v.push(num(
-            "mcast_query_response_intvl",
-            "mcast_query_response_interval",
-            x,
-        ));
-    }
-    if let Some(x) = get!(InfoBridge::MulticastStartupQueryInterval(x) => *x) {
-        v.push(num(
-            "mcast_startup_query_intvl",
-            "mcast_startup_query_interval",
-            x,
-        ));
-    }
-    if let Some(x) = get!(InfoBridge::MulticastStatsEnabled(x) => *x) {
-        v.push(num(
-            "mcast_stats_enabled",
-            "mcast_stats_enabled",
-            u8::from(x),
-        ));
-    }
-    if let Some(x) = get!(InfoBridge::MulticastIgmpVersion(x) => *x) {
-        v.push(num("mcast_igmp_version", "mcast_igmp_version", x));
-    }
-    if let Some(x) = get!(InfoBridge::MulticastMldVersion(x) => *x) {
-        v.push(num("mcast_mld_version", "mcast_mld_version", x));
-    }
-    if let Some(x) = get!(InfoBridge::NfCallIpTables(x) => *x) {
-        v.push(num("nf_call_iptables", "nf_call_iptables", u8::from(x)));
-    }
-    if let Some(x) = get!(InfoBridge::NfCallIp6Tables(x) => *x) {
-        v.push(num("nf_call_ip6tables", "nf_call_ip6tables", u8::from(x)));
-    }
-    if let Some(x) = get!(InfoBridge::NfCallArpTables(x) => *x) {
-        v.push(num("nf_call_arptables", "nf_call_arptables", u8::from(x)));
-    }
+    attr!(
+        num,
+        InfoBridge::MulticastQueryUseIfaddr,
+        "mcast_query_use_ifaddr"
+    );
+    attr!(num, InfoBridge::MulticastQuerier, "mcast_querier");
+    attr!(
+        num,
+        InfoBridge::MulticastHashElasticity,
+        "mcast_hash_elasticity"
+    );
+    attr!(num, InfoBridge::MulticastHashMax, "mcast_hash_max");
+    attr!(
+        num,
+        InfoBridge::MulticastLastMemberCount,
+        "mcast_last_member_cnt",
+        "mcast_last_member_count"
+    );
+    attr!(
+        num,
+        InfoBridge::MulticastStartupQueryCount,
+        "mcast_startup_query_cnt",
+        "mcast_startup_query_count"
+    );
+    attr!(
+        num,
+        InfoBridge::MulticastLastMemberInterval,
+        "mcast_last_member_intvl",
+        "mcast_last_member_interval"
+    );
+    attr!(
+        num,
+        InfoBridge::MulticastMembershipInterval,
+        "mcast_membership_intvl",
+        "mcast_membership_interval"
+    );
+    attr!(
+        num,
+        InfoBridge::MulticastQuerierInterval,
+        "mcast_querier_intvl",
+        "mcast_querier_interval"
+    );
+    attr!(
+        num,
+        InfoBridge::MulticastQueryInterval,
+        "mcast_query_intvl",
+        "mcast_query_interval"
+    );
+    attr!(
+        num,
+        InfoBridge::MulticastQueryResponseInterval,
+        "mcast_query_response_intvl",
+        "mcast_query_response_interval"
+    );
+    attr!(
+        num,
+        InfoBridge::MulticastStartupQueryInterval,
+        "mcast_startup_query_intvl",
+        "mcast_startup_query_interval"
+    );
+    attr!(
+        num,
+        InfoBridge::MulticastStatsEnabled,
+        "mcast_stats_enabled"
+    );
+    attr!(num, InfoBridge::MulticastIgmpVersion, "mcast_igmp_version");
+    attr!(num, InfoBridge::MulticastMldVersion, "mcast_mld_version");
+    attr!(num, InfoBridge::NfCallIpTables, "nf_call_iptables");
+    attr!(num, InfoBridge::NfCallIp6Tables, "nf_call_ip6tables");
+    attr!(num, InfoBridge::NfCallArpTables, "nf_call_arptables");
     v
 }
 
@@ -341,6 +308,23 @@ fn bridge_port_items(d: &[InfoBridgePort], name: &dyn Fn(u32) -> String) -> Vec<
         };
     }
     let mut v = Vec::new();
+    // `attr!(printer, Variant, "json key"[, "text word"])`: push the item
+    // when the attribute is there.
+    macro_rules! attr {
+        (timer, $var:path, $key:literal) => {
+            if let Some(x) = get!($var(x) => *x) {
+                v.push(timer($key, x));
+            }
+        };
+        ($f:ident, $var:path, $key:literal) => {
+            attr!($f, $var, $key, $key)
+        };
+        ($f:ident, $var:path, $key:literal, $text:literal) => {
+            if let Some(x) = get!($var(x) => *x) {
+                v.push($f($key, $text, x));
+            }
+        };
+    }
     if let Some(s) = get!(InfoBridgePort::State(x) => u8::from(*x)) {
         match PORT_STATES.get(s as usize) {
             Some(n) => v.push(string("state", "state", n.to_string())),
@@ -351,12 +335,8 @@ fn bridge_port_items(d: &[InfoBridgePort], name: &dyn Fn(u32) -> String) -> Vec<
             }),
         }
     }
-    if let Some(x) = get!(InfoBridgePort::Priority(x) => *x) {
-        v.push(num("priority", "priority", x));
-    }
-    if let Some(x) = get!(InfoBridgePort::Cost(x) => *x) {
-        v.push(num("cost", "cost", x));
-    }
+    attr!(num, InfoBridgePort::Priority, "priority");
+    attr!(num, InfoBridgePort::Cost, "cost");
     let flags: [(&'static str, Option<bool>); 6] = [
         ("hairpin", get!(InfoBridgePort::HairpinMode(x) => *x)),
         ("guard", get!(InfoBridgePort::Guard(x) => *x)),
@@ -370,49 +350,31 @@ fn bridge_port_items(d: &[InfoBridgePort], name: &dyn Fn(u32) -> String) -> Vec<
             v.push(on_off(k, k, x));
         }
     }
-    if let Some(x) = get!(InfoBridgePort::PortId(x) => *x) {
-        v.push(hex("id", "port_id", x));
-    }
-    if let Some(x) = get!(InfoBridgePort::PortNumber(x) => *x) {
-        v.push(hex("no", "port_no", x));
-    }
-    if let Some(x) = get!(InfoBridgePort::DesignatedPort(x) => *x) {
-        v.push(num("designated_port", "designated_port", x));
-    }
-    if let Some(x) = get!(InfoBridgePort::DesignatedCost(x) => *x) {
-        v.push(num("designated_cost", "designated_cost", x));
-    }
+    attr!(hex, InfoBridgePort::PortId, "id", "port_id");
+    attr!(hex, InfoBridgePort::PortNumber, "no", "port_no");
+    attr!(num, InfoBridgePort::DesignatedPort, "designated_port");
+    attr!(num, InfoBridgePort::DesignatedCost, "designated_cost");
     if let Some(x) = get!(InfoBridgePort::BridgeId(x) => x) {
         v.push(string("bridge_id", "designated_bridge", bridge_id(x)));
     }
     if let Some(x) = get!(InfoBridgePort::RootId(x) => x) {
         v.push(string("root_id", "designated_root", bridge_id(x)));
     }
-    if let Some(x) = get!(InfoBridgePort::HoldTimer(x) => *x) {
-        v.push(timer("hold_timer", x));
-    }
-    if let Some(x) = get!(InfoBridgePort::MessageAgeTimer(x) => *x) {
-        v.push(timer("message_age_timer", x));
-    }
-    if let Some(x) = get!(InfoBridgePort::ForwardDelayTimer(x) => *x) {
-        v.push(timer("forward_delay_timer", x));
-    }
-    if let Some(x) = get!(InfoBridgePort::TopologyChangeAck(x) => *x) {
-        v.push(num(
-            "topology_change_ack",
-            "topology_change_ack",
-            u8::from(x),
-        ));
-    }
-    if let Some(x) = get!(InfoBridgePort::ConfigPending(x) => *x) {
-        v.push(num("config_pending", "config_pending", u8::from(x)));
-    }
-    if let Some(x) = get!(InfoBridgePort::ProxyARP(x) => *x) {
-        v.push(on_off("proxy_arp", "proxy_arp", x));
-    }
-    if let Some(x) = get!(InfoBridgePort::ProxyARPWifi(x) => *x) {
-        v.push(on_off("proxy_arp_wifi", "proxy_arp_wifi", x));
-    }
+    attr!(timer, InfoBridgePort::HoldTimer, "hold_timer");
+    attr!(timer, InfoBridgePort::MessageAgeTimer, "message_age_timer");
+    attr!(
+        timer,
+        InfoBridgePort::ForwardDelayTimer,
+        "forward_delay_timer"
+    );
+    attr!(
+        num,
+        InfoBridgePort::TopologyChangeAck,
+        "topology_change_ack"
+    );
+    attr!(num, InfoBridgePort::ConfigPending, "config_pending");
+    attr!(on_off, InfoBridgePort::ProxyARP, "proxy_arp");
+    attr!(on_off, InfoBridgePort::ProxyARPWifi, "proxy_arp_wifi");
     if let Some(x) = get!(InfoBridgePort::MulticastRouter(x) => u8::from(*x)) {
         v.push(num("multicast_router", "mcast_router", x));
     }
@@ -424,18 +386,14 @@ fn bridge_port_items(d: &[InfoBridgePort], name: &dyn Fn(u32) -> String) -> Vec<
             text: format!("mcast_fast_leave {} ", if x { "on" } else { "off" }),
         });
     }
-    if let Some(x) = get!(InfoBridgePort::MulticastFlood(x) => *x) {
-        v.push(on_off("mcast_flood", "mcast_flood", x));
-    }
-    if let Some(x) = get!(InfoBridgePort::BroadcastFlood(x) => *x) {
-        v.push(on_off("bcast_flood", "bcast_flood", x));
-    }
-    if let Some(x) = get!(InfoBridgePort::MulticastToUnicast(x) => *x) {
-        v.push(on_off("mcast_to_unicast", "mcast_to_unicast", x));
-    }
-    if let Some(x) = get!(InfoBridgePort::NeighSupress(x) => *x) {
-        v.push(on_off("neigh_suppress", "neigh_suppress", x));
-    }
+    attr!(on_off, InfoBridgePort::MulticastFlood, "mcast_flood");
+    attr!(on_off, InfoBridgePort::BroadcastFlood, "bcast_flood");
+    attr!(
+        on_off,
+        InfoBridgePort::MulticastToUnicast,
+        "mcast_to_unicast"
+    );
+    attr!(on_off, InfoBridgePort::NeighSupress, "neigh_suppress");
     if let Some(x) = get!(InfoBridgePort::GroupFwdMask(x) => *x) {
         v.push(hex("group_fwd_mask", "group_fwd_mask", x));
         v.push(string(
@@ -444,15 +402,9 @@ fn bridge_port_items(d: &[InfoBridgePort], name: &dyn Fn(u32) -> String) -> Vec<
             fwd_mask_str(x),
         ));
     }
-    if let Some(x) = get!(InfoBridgePort::VlanTunnel(x) => *x) {
-        v.push(on_off("vlan_tunnel", "vlan_tunnel", x));
-    }
-    if let Some(x) = get!(InfoBridgePort::Isolated(x) => *x) {
-        v.push(on_off("isolated", "isolated", x));
-    }
-    if let Some(x) = get!(InfoBridgePort::Locked(x) => *x) {
-        v.push(on_off("locked", "locked", x));
-    }
+    attr!(on_off, InfoBridgePort::VlanTunnel, "vlan_tunnel");
+    attr!(on_off, InfoBridgePort::Isolated, "isolated");
+    attr!(on_off, InfoBridgePort::Locked, "locked");
     if let Some(x) = get!(InfoBridgePort::BackupPort(x) => *x) {
         v.push(string("backup_port", "backup_port", name(x)));
     }
