@@ -53,9 +53,12 @@ pub fn run(sh: &mut Shell) -> i32 {
         let _ = rl.load_history(p);
     }
     install_signals();
-    let base_prompt = prompt();
+    sh.interrupted = Some(|| INTERRUPTED.load(Ordering::SeqCst));
+    // The namespace nsh was started in (`ip netns exec NS nsh`).
+    let started_in = current_netns_name();
     let mut buf = String::new();
     loop {
+        let base_prompt = prompt(sh, started_in.as_deref());
         if let Some(h) = rl.helper_mut() {
             h.funcs = sh.funcs.keys().cloned().collect();
             h.netns = sh.ctx.netns.clone();
@@ -147,15 +150,17 @@ fn history_path() -> Option<PathBuf> {
     Some(PathBuf::from(home).join(".nsh_history"))
 }
 
-/// `nsh# ` for root, `nsh$ ` otherwise; `nsh[NS]# ` when nsh runs inside a
-/// named namespace (`ip netns exec NS nsh`).
-fn prompt() -> String {
+/// `nsh# ` for root, `nsh$ ` otherwise; `nsh[NS]# ` inside a namespace
+/// entered with `netns enter NS`, or when nsh runs inside a named namespace
+/// (`ip netns exec NS nsh`: `started_in`).
+fn prompt(sh: &Shell, started_in: Option<&str>) -> String {
     let sigil = if nix::unistd::geteuid().is_root() {
         '#'
     } else {
         '$'
     };
-    match current_netns_name() {
+    let entered = sh.ctx.netns.as_ref().map(|n| n.display_name());
+    match entered.as_deref().or(started_in) {
         Some(ns) => format!("nsh[{ns}]{sigil} "),
         None => format!("nsh{sigil} "),
     }
@@ -340,9 +345,13 @@ ip neigh show [ dev DEV ] [ to PREFIX ] [ nud STATE ]
 const HELP_NETNS: &str = "\
 ip netns exec NAME CMD [ ARGS... ]   run CMD inside namespace NAME
     (native commands run in-process in NAME; programs are started in it)
+ip -all netns exec CMD [ ARGS... ]   run CMD in every namespace
 ip -n NAME OBJECT ...                 an ip command inside NAME
-ip netns { add | delete | list | identify | pids | set | attach } ...
-    (run by iproute2's ip)
+ip netns [ list ] | list-id | add NAME | attach NAME PID | set NAME NSID
+ip netns { delete NAME | identify [ PID ] | pids NAME }
+netns enter NAME | netns leave | netns
+    (nsh builtin: later commands run inside NAME until leave; the prompt
+     shows nsh[NAME]#)
 ";
 
 const HELP_IPTABLES: &str = "\
@@ -810,6 +819,11 @@ impl NshHelper {
             "ip" => self.offer_ip(args, cur, ns),
             "iptables" | "iptables-nft" | "ip6tables" => offer_iptables(args, ns),
             "sysctl" => offer_sysctl(args, cur),
+            "netns" => match args {
+                [] => Offer::Words(words(&["enter", "leave"])),
+                [e] if e == "enter" => Offer::Words(netns_names()),
+                _ => Offer::Nothing,
+            },
             "help" => {
                 let mut v = words(crate::native::NATIVE_NAMES);
                 v.extend(words(IP_OBJECTS_SHOWN));
@@ -978,10 +992,15 @@ fn offer_iptables(args: &[String], ns: Option<NetnsRef>) -> Offer {
             "-A" | "-C" | "-D" | "-I" | "-R" | "-L" | "-S" | "-F" | "-Z" | "-X" | "-P" | "-E"
             | "--append" | "--check" | "--delete" | "--insert" | "--replace" | "--list"
             | "--list-rules" | "--flush" | "--zero" | "--policy" | "--delete-chain",
-        ) => Offer::Words(words(builtin_chains(table))),
+        ) => {
+            let mut v = words(builtin_chains(table));
+            v.extend(user_chains(table, ns.as_ref()));
+            Offer::Words(v)
+        }
         Some("-j" | "--jump" | "-g" | "--goto") => {
             let mut v = words(IPT_TARGETS);
             v.extend(words(builtin_chains(table)));
+            v.extend(user_chains(table, ns.as_ref()));
             Offer::Words(v)
         }
         Some("-m" | "--match") => Offer::Words(words(IPT_MATCHES)),
@@ -1056,6 +1075,26 @@ fn devices(ns: Option<&NetnsRef>) -> Vec<String> {
         Some(ns) => run_in(ns, read).unwrap_or_default(),
         None => read(),
     }
+}
+
+/// The chains of `table` that are not built in, read from the kernel in
+/// `ns` (a socket of its own, closed again: completion must not disturb
+/// the shell's queued iptables work).
+fn user_chains(table: &str, ns: Option<&NetnsRef>) -> Vec<String> {
+    let mut nft = crate::backend::nft::Nft::default();
+    let Ok(rs) = nft.ruleset(ns) else {
+        return Vec::new();
+    };
+    let builtin = builtin_chains(table);
+    rs.table(table)
+        .map(|t| {
+            t.chains
+                .iter()
+                .filter(|c| !builtin.contains(&c.name.as_str()))
+                .map(|c| c.name.clone())
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// Names under /run/netns.

@@ -14,8 +14,9 @@ use crate::span::Span;
 /// The builtins nsh implements (for `type` and dispatch).
 pub const BUILTINS: &[&str] = &[
     ":", ".", "[", "break", "cd", "command", "continue", "echo", "eval", "exec", "exit", "export",
-    "false", "getopts", "jobs", "kill", "let", "local", "printf", "pwd", "read", "readonly",
-    "return", "set", "shift", "source", "test", "trap", "true", "type", "umask", "unset", "wait",
+    "false", "getopts", "jobs", "kill", "let", "local", "netns", "printf", "pwd", "read",
+    "readonly", "return", "set", "shift", "source", "test", "trap", "true", "type", "umask",
+    "unset", "wait",
 ];
 
 const KEYWORDS: &[&str] = &[
@@ -297,6 +298,44 @@ fn run_native(sh: &mut Shell, f: native::NativeFn, args: &[Word], in_child: bool
     }
 }
 
+/// `netns enter NAME` / `netns leave` / `netns`: nsh's own builtin. After
+/// `enter`, native commands act in NAME (their sockets are opened there)
+/// and programs are started inside it, as under `ip netns exec NAME`, until
+/// `leave`. `netns` alone prints the entered namespace's name.
+fn netns(sh: &mut Shell, args: &[String]) -> i32 {
+    match args {
+        [] => {
+            if let Some(ns) = &sh.ctx.netns {
+                return out(&format!("{}\n", ns.display_name()));
+            }
+            0
+        }
+        [e, name] if e == "enter" => {
+            let ns = crate::backend::netns::NetnsRef::Name(name.clone());
+            if let Err(err) = ns.open() {
+                sh.error(&format!("netns: {err}"));
+                return 1;
+            }
+            sh.barrier();
+            sh.ctx.netns = Some(ns);
+            0
+        }
+        [l] if l == "leave" => {
+            if sh.ctx.netns.is_none() {
+                sh.error("netns: not in a namespace");
+                return 1;
+            }
+            sh.barrier();
+            sh.ctx.netns = None;
+            0
+        }
+        _ => {
+            sh.error("netns: usage: netns [enter NAME | leave]");
+            2
+        }
+    }
+}
+
 fn out(s: &str) -> i32 {
     if write_fd(1, s.as_bytes()) {
         0
@@ -447,6 +486,7 @@ pub fn run_builtin(sh: &mut Shell, argv: &[Word]) -> Ex {
         "trap" => Ok(trap(sh, &args)),
         "kill" => Ok(kill(sh, &args)),
         "jobs" => Ok(jobs(sh)),
+        "netns" => Ok(netns(sh, &args)),
         "umask" => Ok(umask(sh, &args)),
         "read" => Ok(read(sh, &args)),
         "getopts" => Ok(getopts(sh, &args)),

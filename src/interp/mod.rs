@@ -144,6 +144,10 @@ pub struct Shell {
     pub source_depth: u32,
     /// Names of the functions being executed (`$FUNCNAME`).
     pub func_names: Vec<String>,
+    /// Interactive only (set by the REPL): whether Ctrl-C was pressed
+    /// while the current line ran. Like bash, the rest of the line (a
+    /// loop included) is then abandoned with status 130.
+    pub interrupted: Option<fn() -> bool>,
     /// `getopts`: (the OPTIND it last set, position inside that argument).
     pub getopts_state: (usize, usize),
     /// Nesting of command substitutions and evals (`set -x` prefix).
@@ -185,6 +189,7 @@ impl Shell {
             xtrace_level: 1,
             getopts_state: (0, 0),
             func_names: Vec::new(),
+            interrupted: None,
         };
         for (k, v) in std::env::vars_os() {
             if let (Ok(k), Ok(v)) = (k.into_string(), v.into_string()) {
@@ -488,6 +493,9 @@ impl Shell {
         let st = self.run_and_or(&item.and_or)?;
         self.status = st;
         self.check_traps()?;
+        if self.interrupted.is_some_and(|f| f()) {
+            return Err(Ctl::Abort(130));
+        }
         Ok(st)
     }
 

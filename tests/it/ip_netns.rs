@@ -175,3 +175,49 @@ ip netns; echo "st=$?"
     let ours = run_script_with(&[&nsh, "--native"], script, &[], true);
     assert_eq!(ours, real);
 }
+
+/// nsh's `netns enter NS` in a script: natives and programs act in NS as
+/// under iproute2's `ip netns exec NS` (compared with the real tools), until
+/// `netns leave`; errors and usage.
+#[test]
+fn netns_enter_builtin_in_scripts() {
+    if !need_root("netns_enter_builtin_in_scripts") {
+        return;
+    }
+    let nsh = nsh_bin().to_str().expect("path").to_string();
+    let script = r#"
+T=$(mktemp -d)
+ip netns add a
+ip -n a link add brin0 type bridge
+netns enter a
+netns
+ip -br link > $T/nsh-link
+ls /sys/class/net > $T/nsh-sys
+cat /proc/net/dev | cut -d: -f1 | sort > $T/nsh-dev
+sysctl net.ipv4.ip_forward > $T/nsh-sysctl
+netns leave
+netns
+/usr/sbin/ip -n a -br link > $T/real-link
+/usr/sbin/ip netns exec a ls /sys/class/net > $T/real-sys
+/usr/sbin/ip netns exec a cat /proc/net/dev | cut -d: -f1 | sort > $T/real-dev
+/usr/sbin/ip netns exec a /usr/sbin/sysctl net.ipv4.ip_forward > $T/real-sysctl
+for f in link sys dev sysctl; do cmp -s $T/nsh-$f $T/real-$f && echo "$f same" || { echo "$f differs"; diff $T/nsh-$f $T/real-$f; }; done
+ip link show brin0 >/dev/null 2>&1; echo "outside again: $?"
+netns enter nosuch; echo "st=$?"
+netns leave; echo "st=$?"
+netns enter; echo "st=$?"
+"#;
+    let r = run_script_with(&[&nsh, "--native"], script, &[], true);
+    assert_eq!(
+        r.stdout,
+        "a\nlink same\nsys same\ndev same\nsysctl same\noutside again: 1\nst=1\nst=1\nst=2\n",
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("netns: Cannot open network namespace \"nosuch\": No such file or directory"),
+        "{}",
+        r.stderr
+    );
+}

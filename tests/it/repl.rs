@@ -375,3 +375,99 @@ fn has_grandchild(pid: i32, comm: &str) -> bool {
             _ => false,
         })
 }
+
+/// Start nsh in a terminal inside a fresh sandbox.
+fn sandboxed_term(test: &str, st: &tempfile::TempDir) -> Term {
+    Term::start(
+        test,
+        &[("XDG_STATE_HOME", st.path().to_str().expect("utf-8"))],
+        &[
+            "unshare",
+            "--net",
+            "--mount",
+            "--propagation",
+            "private",
+            "--fork",
+            "--",
+            "sh",
+            "-c",
+            SANDBOX_PRELUDE,
+            "sandbox",
+            nsh(),
+        ],
+    )
+}
+
+#[test]
+fn repl_netns_enter_and_leave() {
+    if !common::need_root("repl_netns_enter_and_leave") {
+        return;
+    }
+    let st = state_dir();
+    let t = sandboxed_term("netns", &st);
+    t.wait_prompt(1);
+    t.line("ip netns add rn && ip -n rn link add brin0 type bridge && echo made");
+    t.wait("set-up", |s| lines_equal(s, "made"));
+    t.wait_prompt(2);
+    t.type_text("netns enter r");
+    t.keys(&["Tab"]);
+    t.wait_input("netns enter rn");
+    t.keys(&["Enter"]);
+    t.wait("prompt inside", |s| {
+        Term::last_line(s).trim_end() == "nsh[rn]#"
+    });
+    // A native command and a program both act inside rn.
+    t.line("ip -br link show brin0 | cut -c1-5; ls /sys/class/net | tr '\\n' ' '; echo; netns");
+    t.wait("inside", |s| {
+        lines_equal(s, "brin0") && lines_equal(s, "brin0 lo") && lines_equal(s, "rn")
+    });
+    t.line("netns leave");
+    t.wait("prompt outside", |s| {
+        Term::last_line(s).trim_end() == "nsh#"
+    });
+    t.line("ip link show brin0 >/dev/null 2>&1; echo st=$?");
+    t.wait("outside", |s| lines_equal(s, "st=1"));
+}
+
+#[test]
+fn repl_ctrl_c_abandons_a_loop() {
+    let st = state_dir();
+    let t = Term::start(
+        "ctrlcloop",
+        &[("XDG_STATE_HOME", st.path().to_str().expect("utf-8"))],
+        &[nsh()],
+    );
+    t.wait_prompt(1);
+    t.line("for i in 1 2 3; do sleep 5; done; echo after");
+    let pane = t.pane_pid();
+    let start = Instant::now();
+    while !has_grandchild(pane, "sleep") {
+        assert!(start.elapsed() < TIMEOUT, "sleep did not start");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    t.keys(&["C-c"]);
+    t.wait_prompt(2);
+    t.line("echo status=$?");
+    let s = t.wait("status", |s| lines_equal(s, "status=130"));
+    assert!(!lines_equal(&s, "after"), "the loop went on:\n{s}");
+}
+
+#[test]
+fn repl_completes_user_chain() {
+    if !common::need_root("repl_completes_user_chain") {
+        return;
+    }
+    let st = state_dir();
+    let t = sandboxed_term("chain", &st);
+    t.wait_prompt(1);
+    t.line("iptables -N MYCHAIN && iptables -t nat -N NATCHAIN && echo made");
+    t.wait("set-up", |s| lines_equal(s, "made"));
+    t.wait_prompt(2);
+    t.type_text("iptables -A MYC");
+    t.keys(&["Tab"]);
+    t.wait_input("iptables -A MYCHAIN");
+    t.keys(&["C-u"]);
+    t.type_text("iptables -t nat -I NATC");
+    t.keys(&["Tab"]);
+    t.wait_input("iptables -t nat -I NATCHAIN");
+}
