@@ -60,7 +60,7 @@ pub fn run(ctx: &mut NetCtx, args: &[Word], io: &mut Io) -> Outcome {
     match object {
         IpObject::Link => crate::native::ip_link::run(ctx, &g, rest, io),
         IpObject::Address => crate::native::ip_addr::run(ctx, &g, rest, io),
-        IpObject::Route => not_yet(ctx, args, io),
+        IpObject::Route => crate::native::ip_route::run(ctx, &g, rest, args, io),
         IpObject::Neigh => not_yet(ctx, args, io),
         IpObject::Netns => crate::native::ip_netns::run(ctx, &g, rest, args, io),
     }

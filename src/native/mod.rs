@@ -18,6 +18,7 @@ pub mod ip;
 pub mod ip_addr;
 pub mod ip_link;
 pub mod ip_netns;
+pub mod ip_route;
 pub mod iptables;
 pub mod iptables_restore;
 pub mod iptables_save;

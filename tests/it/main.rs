@@ -10,6 +10,7 @@ mod common;
 mod ip_addr_route;
 mod ip_link;
 mod ip_netns;
+mod ip_route;
 mod iptables;
 mod netns_exec;
 mod nft;

@@ -9,6 +9,7 @@
 
 pub mod link;
 pub mod netns;
+pub mod route;
 
 use pest::iterators::Pair;
 use pest::Parser;

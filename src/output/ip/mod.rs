@@ -7,6 +7,7 @@
 pub mod link;
 pub mod link_kind;
 pub mod netns;
+pub mod route;
 
 /// iproute2 lib/json_writer.c, as a string builder.
 #[derive(Debug, Default)]

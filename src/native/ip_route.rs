@@ -1,0 +1,241 @@
+//! `ip route …` (iproute2 6.1 ip/iproute.c): argv → [`RouteCmd`] →
+//! RTM_NEWROUTE / RTM_DELROUTE / RTM_GETROUTE dump → output::ip::route.
+//!
+//! Forms outside the native subset (see `netcmd::ip::route`), and listings
+//! that contain routes the native printer does not cover, run the real
+//! tool.
+
+use std::net::IpAddr;
+
+use netlink_packet_core::NLM_F_DUMP;
+use netlink_packet_route::route::{
+    RouteAddress, RouteAttribute, RouteHeader, RouteMessage, RouteMetric,
+};
+use netlink_packet_route::{AddressFamily, RouteNetlinkMessage};
+
+use crate::backend::rtnl::Conn;
+use crate::native::{Io, NetCtx, Outcome, Word};
+use crate::netcmd::ip::link::Parsed;
+use crate::netcmd::ip::route::{parse, RouteCmd, RouteModify, RouteShow};
+use crate::netcmd::ip::IpGlobal;
+use crate::output::ip::route::{render, RouteFormat, RouteRow};
+
+/// RTM_F_CLONED (include/uapi/linux/rtnetlink.h).
+const RTM_F_CLONED: u32 = 0x200;
+
+/// `ip [OPTIONS] route ARGS…`; `rest`: the words after `route`, `args`:
+/// the whole argv (for the real tool).
+pub fn run(ctx: &mut NetCtx, g: &IpGlobal, rest: &[Word], args: &[Word], io: &mut Io) -> Outcome {
+    let words: Vec<&str> = rest.iter().map(|w| w.node.as_str()).collect();
+    let cmd = match parse(&words, g.family) {
+        Ok(Parsed::Native(c)) => c,
+        Ok(Parsed::Foreign) => return crate::native::ip::foreign(ctx, args, io),
+        Err(e) => {
+            let _ = writeln!(io.stderr, "{}", e.text);
+            return Outcome::Status(e.status);
+        }
+    };
+    if g.stats > 0 || g.details > 0 || g.oneline || g.brief {
+        return crate::native::ip::foreign(ctx, args, io);
+    }
+    let ns = g.netns.clone().or_else(|| ctx.netns.clone());
+    let conn = match ctx.rtnl.handle(ns.as_ref()) {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = writeln!(io.stderr, "{e}");
+            return Outcome::Status(255);
+        }
+    };
+    let r = match cmd {
+        RouteCmd::Modify(m) => modify(conn, &m),
+        RouteCmd::Show(s) => match show(conn, &s, g) {
+            Ok(Some(text)) => {
+                let _ = io.stdout.write_all(text.as_bytes());
+                Ok(())
+            }
+            Ok(None) => return crate::native::ip::foreign(ctx, args, io),
+            Err(e) => Err(e),
+        },
+    };
+    match r {
+        Ok(()) => Outcome::Status(0),
+        Err((text, st)) => {
+            let _ = writeln!(io.stderr, "{text}");
+            Outcome::Status(st)
+        }
+    }
+}
+
+type Res<T> = Result<T, (String, i32)>;
+
+fn nodev(name: &str) -> (String, i32) {
+    (format!("Cannot find device \"{name}\""), 1)
+}
+
+fn route_addr(a: IpAddr) -> RouteAddress {
+    match a {
+        IpAddr::V4(v) => RouteAddress::Inet(v),
+        IpAddr::V6(v) => RouteAddress::Inet6(v),
+    }
+}
+
+/// iproute_modify's request.
+fn modify(conn: &mut Conn, m: &RouteModify) -> Res<()> {
+    let mut msg = RouteMessage::default();
+    let h: &mut RouteHeader = &mut msg.header;
+    h.address_family = AddressFamily::from(m.family);
+    h.destination_prefix_length = m.dst_len;
+    h.protocol = m.protocol.into();
+    h.scope = m.scope.into();
+    h.kind = m.kind.into();
+    h.flags = netlink_packet_route::route::RouteFlags::from_bits_retain(m.rtm_flags);
+    if m.table < 256 {
+        h.table = m.table as u8;
+    } else {
+        h.table = 0;
+        msg.attributes.push(RouteAttribute::Table(m.table));
+    }
+    if let Some(d) = m.dst {
+        msg.attributes
+            .push(RouteAttribute::Destination(route_addr(d)));
+    }
+    if let Some(s) = m.prefsrc {
+        msg.attributes
+            .push(RouteAttribute::PrefSource(route_addr(s)));
+    }
+    if let Some(gw) = m.gateway {
+        msg.attributes.push(RouteAttribute::Gateway(route_addr(gw)));
+    }
+    if let Some(p) = m.metric {
+        msg.attributes.push(RouteAttribute::Priority(p));
+    }
+    if let Some(d) = &m.dev {
+        match conn.link_index(d) {
+            Ok(Some(i)) => msg.attributes.push(RouteAttribute::Oif(i)),
+            Ok(None) => return Err(nodev(d)),
+            Err(e) => return Err((e.iproute2_text(), 2)),
+        }
+    }
+    if let Some(mtu) = m.mtu {
+        msg.attributes
+            .push(RouteAttribute::Metrics(vec![RouteMetric::Mtu(mtu)]));
+    }
+    let req = if m.delete {
+        RouteNetlinkMessage::DelRoute(msg)
+    } else {
+        RouteNetlinkMessage::NewRoute(msg)
+    };
+    conn.request(req, m.flags)
+        .map(|_| ())
+        .map_err(|e| (e.iproute2_text(), 2))
+}
+
+/// The IPv4 routes of the selected table, or `None` when one of them is
+/// outside what the native printer covers.
+fn show(conn: &mut Conn, s: &RouteShow, g: &IpGlobal) -> Res<Option<String>> {
+    let oif = match &s.dev {
+        Some(d) => match conn.link_index(d) {
+            Ok(Some(i)) => Some(i),
+            Ok(None) => return Err(nodev(d)),
+            Err(e) => return Err((e.iproute2_text(), 2)),
+        },
+        None => None,
+    };
+    let mut req = RouteMessage::default();
+    req.header.address_family = AddressFamily::Inet;
+    let replies = conn
+        .request(RouteNetlinkMessage::GetRoute(req), NLM_F_DUMP)
+        .map_err(|e| (e.iproute2_text(), 2))?;
+    let want_table = s.table.unwrap_or(crate::netcmd::ip::route::RT_TABLE_MAIN);
+    let mut names: std::collections::HashMap<u32, String> = std::collections::HashMap::new();
+    let mut rows = Vec::new();
+    for r in replies {
+        let RouteNetlinkMessage::NewRoute(m) = r else {
+            continue;
+        };
+        if m.header.address_family != AddressFamily::Inet
+            || m.header.flags.bits() & RTM_F_CLONED != 0
+        {
+            continue;
+        }
+        let Some(row) = row_of(&m) else {
+            return Ok(None);
+        };
+        if want_table != 0 && row.0.table != want_table {
+            continue;
+        }
+        if oif.is_some() && row.1 != oif {
+            continue;
+        }
+        let (mut row, dev) = row;
+        if let Some(i) = dev {
+            row.dev = Some(match names.get(&i) {
+                Some(n) => n.clone(),
+                None => {
+                    let n = conn
+                        .get_link(i)
+                        .ok()
+                        .and_then(|l| crate::backend::rtnl::link_name(&l).map(str::to_string))
+                        .unwrap_or_else(|| format!("if{i}"));
+                    names.insert(i, n.clone());
+                    n
+                }
+            });
+        }
+        rows.push(row);
+    }
+    let f = RouteFormat {
+        json: g.json,
+        pretty: g.pretty,
+        table_selected: want_table != 0,
+        dev_selected: s.dev.is_some(),
+    };
+    Ok(Some(render(&rows, f)))
+}
+
+/// A dumped route as a row (and its output interface), or `None` when it
+/// has attributes the native printer does not cover.
+fn row_of(m: &RouteMessage) -> Option<(RouteRow, Option<u32>)> {
+    let h = &m.header;
+    let mut row = RouteRow {
+        kind: h.kind.into(),
+        dst_len: h.destination_prefix_length,
+        table: u32::from(h.table),
+        protocol: h.protocol.into(),
+        scope: h.scope.into(),
+        flags: h.flags.bits(),
+        ..RouteRow::default()
+    };
+    if h.source_prefix_length != 0 || h.tos != 0 {
+        return None;
+    }
+    let mut oif = None;
+    let ip = |a: &RouteAddress| match a {
+        RouteAddress::Inet(v) => Some(IpAddr::V4(*v)),
+        RouteAddress::Inet6(v) => Some(IpAddr::V6(*v)),
+        _ => None,
+    };
+    for a in &m.attributes {
+        match a {
+            RouteAttribute::Table(t) => row.table = *t,
+            RouteAttribute::Destination(d) => row.dst = Some(ip(d)?),
+            RouteAttribute::Gateway(g) => row.gateway = Some(ip(g)?),
+            RouteAttribute::PrefSource(s) => row.prefsrc = Some(ip(s)?),
+            RouteAttribute::Oif(i) => oif = Some(*i),
+            RouteAttribute::Priority(p) => row.metric = Some(*p),
+            RouteAttribute::Metrics(ms) => {
+                for x in ms {
+                    match x {
+                        RouteMetric::Mtu(v) => row.mtu = Some(*v),
+                        _ => return None,
+                    }
+                }
+            }
+            // Printed only under conditions the native printer leaves to
+            // the real tool, or not at all for IPv4.
+            RouteAttribute::CacheInfo(_) => {}
+            _ => return None,
+        }
+    }
+    Some((row, oif))
+}
