@@ -471,3 +471,29 @@ fn repl_completes_user_chain() {
     t.keys(&["Tab"]);
     t.wait_input("iptables -t nat -I NATCHAIN");
 }
+
+/// An interactive program started from the REPL inside a namespace gets
+/// the terminal (it reads what is typed) and gives it back.
+#[test]
+fn repl_interactive_program_in_netns_gets_the_terminal() {
+    if !common::need_root("repl_interactive_program_in_netns_gets_the_terminal") {
+        return;
+    }
+    let st = state_dir();
+    let t = sandboxed_term("ttyprog", &st);
+    t.wait_prompt(1);
+    t.line("ip netns add tn && echo made");
+    t.wait("set-up", |s| lines_equal(s, "made"));
+    t.wait_prompt(2);
+    t.line("ip netns exec tn bash --norc --noprofile -i");
+    t.wait("bash prompt", |s| {
+        Term::last_line(s).trim_end().ends_with('#')
+    });
+    t.line("ip netns identify; echo from-bash-$((6 * 7)); exit 3");
+    t.wait("bash ran", |s| {
+        lines_equal(s, "tn") && lines_equal(s, "from-bash-42")
+    });
+    t.wait_prompt(3);
+    t.line("echo back=$?");
+    t.wait("back in nsh", |s| lines_equal(s, "back=3"));
+}
