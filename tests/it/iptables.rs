@@ -321,11 +321,18 @@ fn more_match_and_target_options_both_ways() {
     if !common::need_root("more_match_and_target_options_both_ways") {
         return;
     }
-    // Not covered: `-p tcp -m tcp` without ports (iptables-nft writes a
-    // compat `match tcp`; the backend writes nothing).
+    // `-m tcp`/`-m udp` without ports: iptables-nft writes the compat
+    // match (and -D/-C must find that rule, not `-p tcp` alone).
     let body = r###"
 go() {
 t() { "${P}iptables" "$@"; echo "rc=$?"; }
+t -A FORWARD -p tcp -j ACCEPT
+t -A FORWARD -p tcp -m tcp -j ACCEPT
+t -A FORWARD -p udp -m udp -j DROP
+t -A FORWARD -p tcp -m tcp ! --sport 1:1024 -j ACCEPT
+t -C FORWARD -p udp -m udp -j DROP
+t -D FORWARD -p tcp -m tcp -j ACCEPT
+t -C FORWARD -p tcp -m tcp -j ACCEPT
 t -A INPUT -p icmp ! --icmp-type echo-reply -j ACCEPT
 t -A INPUT -p icmp --icmp-type 200 -j ACCEPT
 t -A INPUT -p icmp --icmp-type 3/200 -j ACCEPT

@@ -295,6 +295,17 @@ impl NatRange {
     }
 }
 
+/// `spts[2]`, `dpts[2]` (host order) then `tail`: the start of struct
+/// xt_tcp / xt_udp.
+fn xt_ports(spts: [u16; 2], dpts: [u16; 2], tail: &[u8]) -> Vec<u8> {
+    let mut v = Vec::with_capacity(16);
+    for p in spts.iter().chain(dpts.iter()) {
+        v.extend_from_slice(&p.to_ne_bytes());
+    }
+    v.extend_from_slice(tail);
+    v
+}
+
 /// The conntrack info apart from the modelled fields: empty when those
 /// other fields are all zero, so that decoded and built entries compare equal.
 fn conntrack_rest(info: &[u8]) -> Vec<u8> {
@@ -317,7 +328,20 @@ fn conntrack_rest(info: &[u8]) -> Vec<u8> {
 impl XtMatch {
     fn to_expr(&self) -> Option<Expr> {
         let (name, rev, info): (&str, u32, Vec<u8>) = match self {
-            XtMatch::Tcp { .. } | XtMatch::Udp { .. } => return None,
+            XtMatch::Tcp {
+                spts,
+                dpts,
+                invflags,
+            } => (
+                "tcp",
+                0,
+                pad(xt_ports(*spts, *dpts, &[0, 0, 0, *invflags]), 16),
+            ),
+            XtMatch::Udp {
+                spts,
+                dpts,
+                invflags,
+            } => ("udp", 0, pad(xt_ports(*spts, *dpts, &[*invflags]), 16)),
             XtMatch::Icmp {
                 icmp_type,
                 code,
@@ -383,8 +407,29 @@ impl XtMatch {
         })
     }
 
+    /// A `tcp`/`udp` match that matches every port (`-m tcp` alone).
+    fn all_ports(&self) -> bool {
+        matches!(self,
+            XtMatch::Tcp { spts, dpts, invflags } | XtMatch::Udp { spts, dpts, invflags }
+                if *spts == [0, 65535] && *dpts == [0, 65535] && *invflags == 0)
+    }
+
     fn from_compat(name: &str, rev: u32, info: &[u8]) -> XtMatch {
+        let ports = |at: usize| [u16ne(info, at), u16ne(info, at + 2)];
         match (name, rev) {
+            // struct xt_tcp: spts, dpts, option, flg_mask, flg_cmp,
+            // invflags (only the port part is modelled).
+            ("tcp", 0) if info.len() >= 12 && info[8..11] == [0, 0, 0] => XtMatch::Tcp {
+                spts: ports(0),
+                dpts: ports(4),
+                invflags: info[11],
+            },
+            // struct xt_udp: spts, dpts, invflags.
+            ("udp", 0) if info.len() >= 9 => XtMatch::Udp {
+                spts: ports(0),
+                dpts: ports(4),
+                invflags: info[8],
+            },
             ("icmp", 0) if info.len() >= 4 => XtMatch::Icmp {
                 icmp_type: info[0],
                 code: [info[1], info[2]],
@@ -625,6 +670,8 @@ impl IptEntry {
         }
         for m in &self.matches {
             match m {
+                // iptables-nft 1.8.9 add_nft_tcp/add_nft_udp: a match with
+                // every port and no flag is written as the compat match.
                 XtMatch::Tcp {
                     spts,
                     dpts,
@@ -634,7 +681,7 @@ impl IptEntry {
                     spts,
                     dpts,
                     invflags,
-                } => add_ports(&mut out, *spts, *dpts, *invflags),
+                } if !m.all_ports() => add_ports(&mut out, *spts, *dpts, *invflags),
                 _ => out.extend(m.to_expr()),
             }
         }
