@@ -928,8 +928,10 @@ mod tests {
         assert_eq!(IptEntry::from_rule(&r), Some(e));
     }
 
+    /// iptables-nft writes `-p tcp -m tcp` (no ports) with a compat match:
+    /// another rule than `-p tcp`, and it decodes back to itself.
     #[test]
-    fn tcp_match_without_ports_is_the_same_rule_as_none() {
+    fn tcp_match_without_ports_is_its_own_rule() {
         let plain = IptEntry {
             proto: 6,
             target: XtTarget::Accept,
@@ -945,7 +947,12 @@ mod tests {
             counters: (3, 4),
             ..plain.clone()
         };
-        assert!(plain.same_rule(&with_m));
+        assert!(!plain.same_rule(&with_m));
+        let r = with_m.to_rule();
+        assert!(r.exprs.iter().any(
+            |x| matches!(x, Expr::Match { name, rev: 0, info } if name == "tcp" && info.len() == 16)
+        ));
+        assert!(IptEntry::from_rule(&r).is_some_and(|d| d.same_rule(&with_m)));
         assert!(!plain.same_rule(&IptEntry {
             proto: 17,
             ..plain.clone()
