@@ -287,6 +287,11 @@ pub(crate) fn execute(
                 chain: chain.clone(),
             }
         }
+        Command::ZeroRule(chain, rule) => Op::ZeroRule {
+            table,
+            chain: chain.clone(),
+            rule: *rule,
+        },
         Command::ListRules(chain) => return list_rules(ctx, prog, cmd, chain.as_deref(), io),
         Command::List(chain) => {
             let st = list(ctx, prog, cmd, chain.as_deref(), io)?;

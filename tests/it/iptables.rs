@@ -309,6 +309,11 @@ ping -c 3 -s 40000 -i 0.2 -q 127.0.0.1 >/dev/null
 "${P}iptables" -L -v; "${P}iptables" -L -v -x; "${P}iptables-save" -c | sed 's/ on .*/ on DATE/'
 "${P}iptables" -S -v; "${P}iptables" -Z INPUT; "${P}iptables" -L -v -Z; "${P}iptables" -nvL
 "${P}iptables" -Z -v; "${P}iptables" -Z -v INPUT; "${P}iptables" -t nat -Z -v; "${P}iptables" -L INPUT -Z -v
+ping -c 2 -i 0.2 -q 127.0.0.1 >/dev/null
+# (`-Z NOPE 1` is left out: iptables prints whatever errno an earlier call
+# left, "Bad rule …" or "Incompatible with this kernel" depending on state.)
+for a in "OUTPUT 5" "OUTPUT 0" "OUTPUT x" "OUTPUT 1" "OUTPUT 1 2" "-v INPUT 1"; do "${P}iptables" -Z $a; echo "rc=$?"; done
+iptables -L -v -x -n
 } 2>&1
 "###;
     let real = common::sandbox_bash(&format!("{body}\nP= go"));

@@ -353,6 +353,13 @@ pub enum Op {
         table: String,
         chain: Option<String>,
     },
+    /// Equivalent to `iptables -Z CHAIN N`: zero one rule's counters
+    /// (`nft_rule_zero_counters`; no such rule: nothing happens).
+    ZeroRule {
+        table: String,
+        chain: String,
+        rule: usize,
+    },
     /// Set a base chain's policy counters, as iptables-restore does for
     /// `:CHAIN POLICY [PACKETS:BYTES]` (with `-c`).
     ChainCounters {
@@ -464,7 +471,7 @@ impl Nft {
     pub fn queue(&mut self, ns: Option<&NetnsRef>, op: Op) -> Result<(), NftError> {
         let st = self.state(ns)?;
         st.refresh_if_stale()?;
-        if matches!(op, Op::Zero { .. }) || st.needs_handles(&op) {
+        if matches!(op, Op::Zero { .. } | Op::ZeroRule { .. }) || st.needs_handles(&op) {
             let failed = st.commit();
             st.deferred.extend(failed);
             st.view = None;
@@ -1045,6 +1052,25 @@ fn apply(rs: &mut Ruleset, op: &Op) -> Result<Vec<Msg>, NftError> {
                         });
                     }
                 }
+            }
+        }
+        Op::ZeroRule { table, chain, rule } => {
+            let c = find_chain(rs, table, chain).map_err(|_| NftError::BadRule)?;
+            let name = c.name.clone();
+            if let Some(r) = c.rules.get_mut(rule - 1) {
+                for e in &mut r.body.exprs {
+                    if let expr::Expr::Counter { bytes, packets } = e {
+                        *bytes = 0;
+                        *packets = 0;
+                    }
+                }
+                let attrs = rule_attrs(table, &name, r.handle, None, &r.body);
+                msgs.push(Msg {
+                    ty: NFT_MSG_NEWRULE,
+                    action: "RULE_REPLACE",
+                    flags: NLM_F_CREATE | NLM_F_REPLACE,
+                    attrs,
+                });
             }
         }
         Op::ChainCounters {

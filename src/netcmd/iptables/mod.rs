@@ -50,6 +50,8 @@ pub enum Command {
     Flush(Option<String>),
     /// Equivalent to `iptables -Z [CHAIN]`.
     Zero(Option<String>),
+    /// Equivalent to `iptables -Z CHAIN RULENUM` (1-based).
+    ZeroRule(String, usize),
     /// Equivalent to `iptables -S [CHAIN]`.
     ListRules(Option<String>),
     /// Equivalent to `iptables -L [CHAIN]`.
@@ -656,7 +658,14 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
             }
             "-Z" | "--zero" => {
                 let c = p.opt_arg();
-                set_cmd(&mut command, Command::Zero(c), &p, &mut zero_after_list)?;
+                // iptables 1.8.9 `-Z CHAIN N`: a rule number right after
+                // the chain (CMD_ZERO_NUM).
+                let cmd = match (c, p.opt_arg()) {
+                    (Some(c), Some(n)) => Command::ZeroRule(c, parse_rulenum(&p, &n)?),
+                    (c, None) => Command::Zero(c),
+                    (None, Some(_)) => unreachable!("a rule number needs a chain first"),
+                };
+                set_cmd(&mut command, cmd, &p, &mut zero_after_list)?;
             }
             "-S" | "--list-rules" => {
                 let c = p.opt_arg();
@@ -1249,7 +1258,7 @@ fn cmd_flag(c: &Command) -> &'static str {
         Command::DeleteChain(_) => "-X",
         Command::RenameChain(..) => "-E",
         Command::Flush(_) => "-F",
-        Command::Zero(_) => "-Z",
+        Command::Zero(_) | Command::ZeroRule(..) => "-Z",
         Command::ListRules(_) => "-S",
         Command::List(_) => "-L",
     }
