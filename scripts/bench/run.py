@@ -84,9 +84,17 @@ def main():
     ap.add_argument("--rules", default="100,1000,5000")
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--out", default=os.path.join(HERE, "results"))
+    ap.add_argument("--report", metavar="CSV",
+                    help="print the tables and draw the chart of an earlier run's results.csv")
     a = ap.parse_args()
     nsh = os.path.abspath(a.nsh)
     os.makedirs(a.out, exist_ok=True)
+    if a.report:
+        with open(a.report, newline="") as f:
+            rows = [{k: (v if k == "runner" else float(v) if "_s" in k else int(v))
+                     for k, v in r.items()} for r in csv.DictReader(f)]
+        report(rows, a.out, a.report)
+        return
     rows = []
     for n in [int(x) for x in a.ns.split(",")]:
         for m in [int(x) for x in a.rules.split(",")]:
@@ -105,6 +113,11 @@ def main():
         w = csv.DictWriter(f, fieldnames=list(rows[0]))
         w.writeheader()
         w.writerows(rows)
+    report(rows, a.out, path)
+
+
+def report(rows, out, path):
+    """Medians, ratios, the growth table, peak RSS and the chart."""
     print("\n%-5s %-5s %9s %9s %9s %9s %9s %10s" % ("N", "M", "bash s", "nsh s", "batch s", "bash/nsh", "nsh/batch", "floor s"))
     med = {}
     for r in rows:
@@ -115,6 +128,20 @@ def main():
         c = statistics.median(x["wall_s"] for x in med[(n, m, "batch")])
         floor = statistics.median(x["sys_s"] for x in med[(n, m, "batch")])
         print("%-5d %-5d %9.3f %9.3f %9.3f %9.1f %9.2f %10.3f" % (n, m, b, s, c, b / s, s / c, floor))
+    # Growth: how the time grows from one N (or M) to the next, against
+    # the factor by which N (or M) grew (linear growth: the same factor).
+    print("\ngrowth (time ratio / size ratio; 1.0 = linear)")
+    ns = sorted({r["N"] for r in rows})
+    ms = sorted({r["M"] for r in rows})
+    for name in ("bash", "nsh", "batch"):
+        cells = []
+        for key, sizes, fixed_key, fixed in (("N", ns, "M", ms[0]), ("M", ms, "N", ns[0])):
+            for lo, hi in zip(sizes, sizes[1:]):
+                def t(v):
+                    return statistics.median(x["wall_s"] for x in rows if x["runner"] == name
+                                             and x[key] == v and x[fixed_key] == fixed)
+                cells.append("%s %d->%d: %.2f" % (key, lo, hi, (t(hi) / t(lo)) / (hi / lo)))
+        print("  %-5s %s" % (name, "   ".join(cells)))
     peak = max((x["maxrss_kib"] for x in rows if x["runner"] == "nsh"), default=0)
     print("\nnsh peak RSS: %d KiB" % peak)
     print("results: %s" % path)
@@ -137,8 +164,8 @@ def main():
             ax.set_yscale("log")
             ax.legend()
         fig.tight_layout()
-        fig.savefig(os.path.join(a.out, "chart.png"), dpi=90)
-        print("chart: %s" % os.path.join(a.out, "chart.png"))
+        fig.savefig(os.path.join(out, "chart.png"), dpi=90)
+        print("chart: %s" % os.path.join(out, "chart.png"))
     except ImportError:
         print("(pip install matplotlib for chart.png)")
 
