@@ -1135,11 +1135,32 @@ fn wait(sh: &mut Shell, args: &[String]) -> i32 {
 
 fn trap(sh: &mut Shell, args: &[String]) -> i32 {
     if args.is_empty() || args[0] == "-p" {
-        let mut names: Vec<(&String, &String)> = sh.traps.iter().collect();
-        names.sort();
+        // In signal-number order (EXIT first, ERR last), with the signals
+        // ignored on entry, as bash lists them.
+        let order = |n: &str| match n {
+            "EXIT" => 0,
+            "ERR" => 1000,
+            n => proc::signal_number(n).unwrap_or(999),
+        };
+        let mut list: Vec<(i32, String, String)> = sh
+            .traps
+            .iter()
+            .map(|(n, a)| (order(n), n.clone(), a.clone()))
+            .collect();
+        for &n in &sh.ignored_on_entry {
+            let name = proc::signal_name(n).to_string();
+            if !sh.traps.contains_key(&name) {
+                list.push((n, name, String::new()));
+            }
+        }
+        list.sort();
         let mut s = String::new();
-        for (n, a) in names {
-            s.push_str(&format!("trap -- {} {}\n", shell_quote(a), sig_display(n)));
+        for (_, n, a) in list {
+            s.push_str(&format!(
+                "trap -- {} {}\n",
+                shell_quote(&a),
+                sig_display(&n)
+            ));
         }
         return out(&s);
     }
@@ -1163,6 +1184,11 @@ fn trap(sh: &mut Shell, args: &[String]) -> i32 {
             st = 1;
             continue;
         };
+        if n > 0 && sh.ignored_on_entry.contains(&n) {
+            // bash: "Signals ignored upon entry to the shell cannot be
+            // trapped or reset" (silently, status 0).
+            continue;
+        }
         let key = if n == 0 {
             "EXIT".to_string()
         } else if n < 0 {

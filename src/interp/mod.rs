@@ -148,6 +148,10 @@ pub struct Shell {
     /// while the current line ran. Like bash, the rest of the line (a
     /// loop included) is then abandoned with status 130.
     pub interrupted: Option<fn() -> bool>,
+    /// Signals that were ignored when the shell started: like bash (not
+    /// interactive), `trap` lists them as `trap -- '' SIGxxx` and cannot
+    /// trap or reset them.
+    pub ignored_on_entry: Vec<i32>,
     /// `getopts`: (the OPTIND it last set, position inside that argument).
     pub getopts_state: (usize, usize),
     /// Nesting of command substitutions and evals (`set -x` prefix).
@@ -190,6 +194,7 @@ impl Shell {
             getopts_state: (0, 0),
             func_names: Vec::new(),
             interrupted: None,
+            ignored_on_entry: proc::ignored_signals(),
         };
         for (k, v) in std::env::vars_os() {
             if let (Ok(k), Ok(v)) = (k.into_string(), v.into_string()) {

@@ -169,6 +169,22 @@ pub fn signal_name(sig: i32) -> &'static str {
 }
 
 /// A signal number from a name (`TERM`, `SIGTERM`, `15`).
+/// The signals whose disposition is SIG_IGN right now (at start: the ones
+/// the shell inherited ignored, e.g. SIGHUP under nohup).
+pub fn ignored_signals() -> Vec<i32> {
+    (1..32)
+        .filter(|&n| n != libc::SIGKILL && n != libc::SIGSTOP)
+        .filter(|&n| {
+            // SAFETY: a query only (no new action); `old` is plain data.
+            unsafe {
+                let mut old: libc::sigaction = std::mem::zeroed();
+                libc::sigaction(n, std::ptr::null(), &mut old) == 0
+                    && old.sa_sigaction == libc::SIG_IGN
+            }
+        })
+        .collect()
+}
+
 pub fn signal_number(name: &str) -> Option<i32> {
     if let Ok(n) = name.parse::<i32>() {
         return Some(n);

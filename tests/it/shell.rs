@@ -699,3 +699,25 @@ fn long_script_syntax_error_in_second_half_names_its_line() {
         r.stderr
     );
 }
+
+/// Signals ignored when the shell starts (as under `nohup`) are listed by
+/// `trap` and cannot be trapped, as in bash.
+#[test]
+fn traps_of_signals_ignored_on_entry() {
+    let script =
+        "trap 'echo t' TERM\ntrap '' USR1\ntrap 'echo h' HUP\ntrap\nkill -HUP $$\necho alive\n";
+    let nsh = nsh_bin().to_str().expect("path").to_string();
+    let run = |shell: &str| {
+        std::process::Command::new("sh")
+            .args(["-c", "trap '' HUP; exec \"$0\" -c \"$1\"", shell, script])
+            .output()
+            .expect("run")
+    };
+    let (b, n) = (run("bash"), run(&nsh));
+    assert_eq!(
+        String::from_utf8_lossy(&n.stdout),
+        String::from_utf8_lossy(&b.stdout)
+    );
+    assert_eq!(n.status.code(), b.status.code());
+    assert!(String::from_utf8_lossy(&b.stdout).starts_with("trap -- '' SIGHUP\n"));
+}
