@@ -61,14 +61,9 @@ pub fn run(ctx: &mut NetCtx, args: &[Word], io: &mut Io) -> Outcome {
         IpObject::Link => crate::native::ip_link::run(ctx, &g, rest, io),
         IpObject::Address => crate::native::ip_addr::run(ctx, &g, rest, io),
         IpObject::Route => crate::native::ip_route::run(ctx, &g, rest, args, io),
-        IpObject::Neigh => not_yet(ctx, args, io),
+        IpObject::Neigh => crate::native::ip_neigh::run(ctx, &g, rest, args, io),
         IpObject::Netns => crate::native::ip_netns::run(ctx, &g, rest, args, io),
     }
-}
-
-/// Temporary: objects whose executors have not landed yet.
-fn not_yet(ctx: &mut NetCtx, args: &[Word], io: &mut Io) -> Outcome {
-    foreign(ctx, args, io)
 }
 
 /// A form outside the native subset: run the real `ip` with the same words

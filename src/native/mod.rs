@@ -17,6 +17,7 @@ pub mod ctx;
 pub mod ip;
 pub mod ip_addr;
 pub mod ip_link;
+pub mod ip_neigh;
 pub mod ip_netns;
 pub mod ip_route;
 pub mod iptables;

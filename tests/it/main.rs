@@ -9,6 +9,7 @@ mod bench;
 mod common;
 mod ip_addr_route;
 mod ip_link;
+mod ip_neigh;
 mod ip_netns;
 mod ip_route;
 mod iptables;

@@ -8,6 +8,7 @@
 //! Pure: no I/O; errors carry iproute2's own wording and exit status.
 
 pub mod link;
+pub mod neigh;
 pub mod netns;
 pub mod route;
 

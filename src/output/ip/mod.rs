@@ -6,6 +6,7 @@
 
 pub mod link;
 pub mod link_kind;
+pub mod neigh;
 pub mod netns;
 pub mod route;
 

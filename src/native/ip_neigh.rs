@@ -1,0 +1,190 @@
+//! `ip neigh …` (iproute2 6.1 ip/ipneigh.c): argv → [`NeighCmd`] →
+//! RTM_NEWNEIGH / RTM_DELNEIGH / RTM_GETNEIGH dump → output::ip::neigh.
+//! Forms outside the native subset (see `netcmd::ip::neigh`) and listings
+//! with entries it does not print (proxy, externally learned, offloaded,
+//! with a protocol) run the real tool.
+
+use std::net::IpAddr;
+
+use netlink_packet_core::NLM_F_DUMP;
+use netlink_packet_route::neighbour::{
+    NeighbourAddress, NeighbourAttribute, NeighbourFlags, NeighbourMessage,
+};
+use netlink_packet_route::{AddressFamily, RouteNetlinkMessage};
+
+use crate::backend::rtnl::Conn;
+use crate::native::{Io, NetCtx, Outcome, Word};
+use crate::netcmd::ip::link::Parsed;
+use crate::netcmd::ip::neigh::{parse, NeighCmd, NeighModify, NeighShow, NTF_ROUTER};
+use crate::netcmd::ip::IpGlobal;
+use crate::output::ip::neigh::{render, NeighRow};
+
+/// `ip [OPTIONS] neigh ARGS…`; `rest`: the words after `neigh`, `args`:
+/// the whole argv (for the real tool).
+pub fn run(ctx: &mut NetCtx, g: &IpGlobal, rest: &[Word], args: &[Word], io: &mut Io) -> Outcome {
+    let words: Vec<&str> = rest.iter().map(|w| w.node.as_str()).collect();
+    let cmd = match parse(&words, g.family) {
+        Ok(Parsed::Native(c)) => c,
+        Ok(Parsed::Foreign) => return crate::native::ip::foreign(ctx, args, io),
+        Err(e) => {
+            let _ = writeln!(io.stderr, "{}", e.text);
+            return Outcome::Status(e.status);
+        }
+    };
+    if g.stats > 0 || g.details > 0 || g.oneline || g.brief {
+        return crate::native::ip::foreign(ctx, args, io);
+    }
+    let ns = g.netns.clone().or_else(|| ctx.netns.clone());
+    let conn = match ctx.rtnl.handle(ns.as_ref()) {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = writeln!(io.stderr, "{e}");
+            return Outcome::Status(255);
+        }
+    };
+    let r = match cmd {
+        NeighCmd::Modify(m) => modify(conn, &m),
+        NeighCmd::Show(s) => match show(conn, &s) {
+            Ok(Some(rows)) => {
+                let _ = io
+                    .stdout
+                    .write_all(render(&rows, g.json, g.pretty).as_bytes());
+                Ok(())
+            }
+            Ok(None) => return crate::native::ip::foreign(ctx, args, io),
+            Err(e) => Err(e),
+        },
+    };
+    match r {
+        Ok(()) => Outcome::Status(0),
+        Err((text, st)) => {
+            let _ = writeln!(io.stderr, "{text}");
+            Outcome::Status(st)
+        }
+    }
+}
+
+type Res<T> = Result<T, (String, i32)>;
+
+fn index_of(conn: &mut Conn, dev: &str) -> Res<u32> {
+    match conn.link_index(dev) {
+        Ok(Some(i)) => Ok(i),
+        Ok(None) => Err((format!("Cannot find device \"{dev}\""), 1)),
+        Err(e) => Err((e.iproute2_text(), 2)),
+    }
+}
+
+/// ipneigh_modify's request.
+fn modify(conn: &mut Conn, m: &NeighModify) -> Res<()> {
+    let mut msg = NeighbourMessage::default();
+    msg.header.family = if m.dst.is_ipv4() {
+        AddressFamily::Inet
+    } else {
+        AddressFamily::Inet6
+    };
+    msg.header.state = m.state.into();
+    msg.header.flags = NeighbourFlags::from_bits_retain(m.ntf);
+    msg.attributes
+        .push(NeighbourAttribute::Destination(match m.dst {
+            IpAddr::V4(a) => NeighbourAddress::Inet(a),
+            IpAddr::V6(a) => NeighbourAddress::Inet6(a),
+        }));
+    if let Some(l) = &m.lladdr {
+        msg.attributes
+            .push(NeighbourAttribute::LinkLayerAddress(l.clone()));
+    }
+    msg.header.ifindex = index_of(conn, &m.dev)?;
+    let req = if m.delete {
+        RouteNetlinkMessage::DelNeighbour(msg)
+    } else {
+        RouteNetlinkMessage::NewNeighbour(msg)
+    };
+    conn.request(req, m.flags)
+        .map(|_| ())
+        .map_err(|e| (e.iproute2_text(), 2))
+}
+
+/// The entries do_show_or_flush would print, or `None` when one of them
+/// is beyond the native printer.
+fn show(conn: &mut Conn, s: &NeighShow) -> Res<Option<Vec<NeighRow>>> {
+    let index = match &s.dev {
+        Some(d) => Some(index_of(conn, d)?),
+        None => None,
+    };
+    let mut req = NeighbourMessage::default();
+    req.header.family = match s.family {
+        2 => AddressFamily::Inet,
+        10 => AddressFamily::Inet6,
+        _ => AddressFamily::Unspec,
+    };
+    let replies = conn
+        .request(RouteNetlinkMessage::GetNeighbour(req), NLM_F_DUMP)
+        .map_err(|e| (e.iproute2_text(), 2))?;
+    let mut names: std::collections::HashMap<u32, String> = std::collections::HashMap::new();
+    let mut rows = Vec::new();
+    for r in replies {
+        let RouteNetlinkMessage::NewNeighbour(m) = r else {
+            continue;
+        };
+        let h = &m.header;
+        let fam = match h.family {
+            AddressFamily::Inet => 2,
+            AddressFamily::Inet6 => 10,
+            _ => return Ok(None),
+        };
+        if s.family != 0 && fam != s.family {
+            continue;
+        }
+        if index.is_some_and(|i| i != h.ifindex) {
+            continue;
+        }
+        let ntf = h.flags.bits();
+        if ntf & !NTF_ROUTER != 0 {
+            return Ok(None);
+        }
+        let state = u16::from(h.state);
+        let shown = u32::from(state) & s.states != 0 || (state == 0 && s.states & 0x100 != 0);
+        if !shown {
+            continue;
+        }
+        let mut row = NeighRow {
+            dst: None,
+            dev: None,
+            lladdr: None,
+            ntf,
+            state,
+        };
+        for a in &m.attributes {
+            match a {
+                NeighbourAttribute::Destination(NeighbourAddress::Inet(v)) => {
+                    row.dst = Some(IpAddr::V4(*v))
+                }
+                NeighbourAttribute::Destination(NeighbourAddress::Inet6(v)) => {
+                    row.dst = Some(IpAddr::V6(*v))
+                }
+                NeighbourAttribute::LinkLayerAddress(l) => row.lladdr = Some(l.clone()),
+                NeighbourAttribute::Protocol(_) | NeighbourAttribute::Destination(_) => {
+                    return Ok(None)
+                }
+                _ => {}
+            }
+        }
+        if index.is_none() && h.ifindex != 0 {
+            let i = h.ifindex;
+            row.dev = Some(match names.get(&i) {
+                Some(n) => n.clone(),
+                None => {
+                    let n = conn
+                        .get_link(i)
+                        .ok()
+                        .and_then(|l| crate::backend::rtnl::link_name(&l).map(str::to_string))
+                        .unwrap_or_else(|| format!("if{i}"));
+                    names.insert(i, n.clone());
+                    n
+                }
+            });
+        }
+        rows.push(row);
+    }
+    Ok(Some(rows))
+}
