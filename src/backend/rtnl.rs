@@ -325,6 +325,21 @@ impl Conn {
         Ok(links)
     }
 
+    /// The name of link `index` (iproute2 ll_index_to_name: `ifN` when
+    /// there is none), cached with the other names.
+    pub fn ifname(&mut self, index: u32) -> String {
+        if let Some((n, _)) = self.names.iter().find(|(_, i)| **i == index) {
+            return n.clone();
+        }
+        match self.get_link(index).ok().as_ref().and_then(link_name) {
+            Some(n) => {
+                self.names.insert(n.to_string(), index);
+                n.to_string()
+            }
+            None => format!("if{index}"),
+        }
+    }
+
     /// One link by name, `None` if there is none.
     pub fn link_by_name(&mut self, name: &str) -> Result<Option<LinkMessage>, RtnlError> {
         let mut m = LinkMessage::default();

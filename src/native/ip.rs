@@ -141,3 +141,42 @@ pub fn run_real(ctx: &mut NetCtx, prog: &str, args: &[Word], io: &mut Io) -> Out
         }
     }
 }
+
+/// The start every `ip OBJECT` executor shares: a parsed command, or the
+/// outcome to return at once — iproute2's usage error printed, or the real
+/// tool for a form outside the native subset and for the output options
+/// (`-s`, `-d`, `-o`, `-br`) the object's native printer does not cover.
+pub fn native_or_outcome<T>(
+    ctx: &mut NetCtx,
+    g: &crate::netcmd::ip::IpGlobal,
+    args: &[Word],
+    io: &mut Io,
+    parsed: Result<crate::netcmd::ip::link::Parsed<T>, crate::netcmd::ip::IpUsage>,
+) -> Result<T, Outcome> {
+    use crate::netcmd::ip::link::Parsed;
+    match parsed {
+        Ok(Parsed::Native(_)) if g.stats > 0 || g.details > 0 || g.oneline || g.brief => {
+            Err(foreign(ctx, args, io))
+        }
+        Ok(Parsed::Native(c)) => Ok(c),
+        Ok(Parsed::Foreign) => Err(foreign(ctx, args, io)),
+        Err(e) => {
+            let _ = writeln!(io.stderr, "{}", e.text);
+            Err(Outcome::Status(e.status))
+        }
+    }
+}
+
+/// The rtnetlink connection for `-n NS`, else the namespace natives act
+/// in; the outcome to return when it cannot be opened.
+pub fn conn_or_outcome<'a>(
+    ctx: &'a mut NetCtx,
+    g: &crate::netcmd::ip::IpGlobal,
+    io: &mut Io,
+) -> Result<&'a mut crate::backend::rtnl::Conn, Outcome> {
+    let ns = g.netns.clone().or_else(|| ctx.netns.clone());
+    ctx.rtnl.handle(ns.as_ref()).map_err(|e| {
+        let _ = writeln!(io.stderr, "{e}");
+        Outcome::Status(255)
+    })
+}

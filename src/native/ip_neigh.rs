@@ -14,7 +14,6 @@ use netlink_packet_route::{AddressFamily, RouteNetlinkMessage};
 
 use crate::backend::rtnl::Conn;
 use crate::native::{Io, NetCtx, Outcome, Word};
-use crate::netcmd::ip::link::Parsed;
 use crate::netcmd::ip::neigh::{parse, NeighCmd, NeighModify, NeighShow, NTF_ROUTER};
 use crate::netcmd::ip::IpGlobal;
 use crate::output::ip::neigh::{render, NeighRow};
@@ -23,24 +22,14 @@ use crate::output::ip::neigh::{render, NeighRow};
 /// the whole argv (for the real tool).
 pub fn run(ctx: &mut NetCtx, g: &IpGlobal, rest: &[Word], args: &[Word], io: &mut Io) -> Outcome {
     let words: Vec<&str> = rest.iter().map(|w| w.node.as_str()).collect();
-    let cmd = match parse(&words, g.family) {
-        Ok(Parsed::Native(c)) => c,
-        Ok(Parsed::Foreign) => return crate::native::ip::foreign(ctx, args, io),
-        Err(e) => {
-            let _ = writeln!(io.stderr, "{}", e.text);
-            return Outcome::Status(e.status);
-        }
-    };
-    if g.stats > 0 || g.details > 0 || g.oneline || g.brief {
-        return crate::native::ip::foreign(ctx, args, io);
-    }
-    let ns = g.netns.clone().or_else(|| ctx.netns.clone());
-    let conn = match ctx.rtnl.handle(ns.as_ref()) {
+    let cmd = match crate::native::ip::native_or_outcome(ctx, g, args, io, parse(&words, g.family))
+    {
         Ok(c) => c,
-        Err(e) => {
-            let _ = writeln!(io.stderr, "{e}");
-            return Outcome::Status(255);
-        }
+        Err(o) => return o,
+    };
+    let conn = match crate::native::ip::conn_or_outcome(ctx, g, io) {
+        Ok(c) => c,
+        Err(o) => return o,
     };
     let r = match cmd {
         NeighCmd::Modify(m) => modify(conn, &m),
@@ -120,7 +109,6 @@ fn show(conn: &mut Conn, s: &NeighShow) -> Res<Option<Vec<NeighRow>>> {
     let replies = conn
         .request(RouteNetlinkMessage::GetNeighbour(req), NLM_F_DUMP)
         .map_err(|e| (e.iproute2_text(), 2))?;
-    let mut names: std::collections::HashMap<u32, String> = std::collections::HashMap::new();
     let mut rows = Vec::new();
     for r in replies {
         let RouteNetlinkMessage::NewNeighbour(m) = r else {
@@ -171,18 +159,7 @@ fn show(conn: &mut Conn, s: &NeighShow) -> Res<Option<Vec<NeighRow>>> {
         }
         if index.is_none() && h.ifindex != 0 {
             let i = h.ifindex;
-            row.dev = Some(match names.get(&i) {
-                Some(n) => n.clone(),
-                None => {
-                    let n = conn
-                        .get_link(i)
-                        .ok()
-                        .and_then(|l| crate::backend::rtnl::link_name(&l).map(str::to_string))
-                        .unwrap_or_else(|| format!("if{i}"));
-                    names.insert(i, n.clone());
-                    n
-                }
-            });
+            row.dev = Some(conn.ifname(i));
         }
         rows.push(row);
     }

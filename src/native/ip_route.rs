@@ -15,7 +15,6 @@ use netlink_packet_route::{AddressFamily, RouteNetlinkMessage};
 
 use crate::backend::rtnl::Conn;
 use crate::native::{Io, NetCtx, Outcome, Word};
-use crate::netcmd::ip::link::Parsed;
 use crate::netcmd::ip::route::{parse, RouteCmd, RouteModify, RouteShow};
 use crate::netcmd::ip::IpGlobal;
 use crate::output::ip::route::{render, RouteFormat, RouteRow};
@@ -27,24 +26,14 @@ const RTM_F_CLONED: u32 = 0x200;
 /// the whole argv (for the real tool).
 pub fn run(ctx: &mut NetCtx, g: &IpGlobal, rest: &[Word], args: &[Word], io: &mut Io) -> Outcome {
     let words: Vec<&str> = rest.iter().map(|w| w.node.as_str()).collect();
-    let cmd = match parse(&words, g.family) {
-        Ok(Parsed::Native(c)) => c,
-        Ok(Parsed::Foreign) => return crate::native::ip::foreign(ctx, args, io),
-        Err(e) => {
-            let _ = writeln!(io.stderr, "{}", e.text);
-            return Outcome::Status(e.status);
-        }
-    };
-    if g.stats > 0 || g.details > 0 || g.oneline || g.brief {
-        return crate::native::ip::foreign(ctx, args, io);
-    }
-    let ns = g.netns.clone().or_else(|| ctx.netns.clone());
-    let conn = match ctx.rtnl.handle(ns.as_ref()) {
+    let cmd = match crate::native::ip::native_or_outcome(ctx, g, args, io, parse(&words, g.family))
+    {
         Ok(c) => c,
-        Err(e) => {
-            let _ = writeln!(io.stderr, "{e}");
-            return Outcome::Status(255);
-        }
+        Err(o) => return o,
+    };
+    let conn = match crate::native::ip::conn_or_outcome(ctx, g, io) {
+        Ok(c) => c,
+        Err(o) => return o,
     };
     let r = match cmd {
         RouteCmd::Modify(m) => modify(conn, &m),
@@ -147,7 +136,6 @@ fn show(conn: &mut Conn, s: &RouteShow, g: &IpGlobal) -> Res<Option<String>> {
         .request(RouteNetlinkMessage::GetRoute(req), NLM_F_DUMP)
         .map_err(|e| (e.iproute2_text(), 2))?;
     let want_table = s.table.unwrap_or(crate::netcmd::ip::route::RT_TABLE_MAIN);
-    let mut names: std::collections::HashMap<u32, String> = std::collections::HashMap::new();
     let mut rows = Vec::new();
     for r in replies {
         let RouteNetlinkMessage::NewRoute(m) = r else {
@@ -169,18 +157,7 @@ fn show(conn: &mut Conn, s: &RouteShow, g: &IpGlobal) -> Res<Option<String>> {
         }
         let (mut row, dev) = row;
         if let Some(i) = dev {
-            row.dev = Some(match names.get(&i) {
-                Some(n) => n.clone(),
-                None => {
-                    let n = conn
-                        .get_link(i)
-                        .ok()
-                        .and_then(|l| crate::backend::rtnl::link_name(&l).map(str::to_string))
-                        .unwrap_or_else(|| format!("if{i}"));
-                    names.insert(i, n.clone());
-                    n
-                }
-            });
+            row.dev = Some(conn.ifname(i));
         }
         rows.push(row);
     }

@@ -281,24 +281,7 @@ fn repl_completes_fresh_device_and_namespace() {
         return;
     }
     let st = state_dir();
-    let t = Term::start(
-        "dev",
-        &[("XDG_STATE_HOME", st.path().to_str().expect("utf-8"))],
-        &[
-            "unshare",
-            "--net",
-            "--mount",
-            "--propagation",
-            "private",
-            "--fork",
-            "--",
-            "sh",
-            "-c",
-            SANDBOX_PRELUDE,
-            "sandbox",
-            nsh(),
-        ],
-    );
+    let t = sandboxed_term("dev", &st);
     t.wait_prompt(1);
     t.line("ip link add brtop0 type bridge && ip netns add replns && ip -n replns link add brinner0 type bridge && echo made");
     t.wait("set-up", |s| lines_equal(s, "made"));

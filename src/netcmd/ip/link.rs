@@ -95,15 +95,8 @@ pub enum LinkKind {
     Plain(String),
 }
 
-fn usage(text: impl Into<String>) -> IpUsage {
-    IpUsage::new(text, 255)
-}
-
-/// iproute2 invarg: `Error: argument "X" is wrong: MSG` (exit 255). MSG keeps
-/// iproute2's own trailing "\n" where it has one.
-pub fn invarg(msg: &str, arg: &str) -> IpUsage {
-    usage(format!("Error: argument \"{arg}\" is wrong: {msg}"))
-}
+use super::exit255 as usage;
+pub use super::invarg;
 
 fn duparg2(key: &str, arg: &str) -> IpUsage {
     usage(format!(
@@ -117,9 +110,7 @@ fn duparg(key: &str, arg: &str) -> IpUsage {
     ))
 }
 
-fn incomplete() -> IpUsage {
-    usage("Command line is not complete. Try option \"help\"")
-}
+use super::incomplete;
 
 /// iproute2 check_ifname.
 fn bad_ifname(s: &str) -> bool {

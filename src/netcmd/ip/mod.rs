@@ -264,6 +264,22 @@ pub fn matches(word: &str, keyword: &str) -> bool {
     !word.is_empty() && keyword.starts_with(word)
 }
 
+/// An iproute2 usage error: the text and `exit(-1)` (status 255).
+pub(crate) fn exit255(text: impl Into<String>) -> IpUsage {
+    IpUsage::new(text, 255)
+}
+
+/// iproute2 NEXT_ARG at the end of the words.
+pub(crate) fn incomplete() -> IpUsage {
+    exit255("Command line is not complete. Try option \"help\"")
+}
+
+/// iproute2 invarg: `Error: argument "X" is wrong: MSG` (exit 255). MSG keeps
+/// iproute2's own trailing "\n" where it has one.
+pub fn invarg(msg: &str, arg: &str) -> IpUsage {
+    exit255(format!("Error: argument \"{arg}\" is wrong: {msg}"))
+}
+
 /// C `strtol(s, &end, 0)` consuming all of `s`, as get_integer/get_unsigned.
 pub(crate) fn c_integer(s: &str) -> Option<i64> {
     let t = s.trim_start();

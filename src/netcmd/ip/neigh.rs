@@ -10,7 +10,7 @@ use std::net::IpAddr;
 use pest::Parser;
 
 use super::link::Parsed;
-use super::{c_integer, matches, Family, IpParser, IpUsage, Joined, Rule};
+use super::{c_integer, exit255, incomplete, matches, Family, IpParser, IpUsage, Joined, Rule};
 
 // include/uapi/linux/neighbour.h
 pub const NUD_INCOMPLETE: u16 = 0x01;
@@ -52,14 +52,6 @@ pub struct NeighShow {
 pub enum NeighCmd {
     Modify(NeighModify),
     Show(NeighShow),
-}
-
-fn exit255(text: impl Into<String>) -> IpUsage {
-    IpUsage::new(text, 255)
-}
-
-fn incomplete() -> IpUsage {
-    exit255("Command line is not complete. Try option \"help\"")
 }
 
 /// nud_state_a2n.

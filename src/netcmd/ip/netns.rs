@@ -9,7 +9,7 @@
 use pest::Parser;
 
 use super::link::Parsed;
-use super::{c_integer, IpParser, IpUsage, Joined, Rule};
+use super::{c_integer, exit255, IpParser, IpUsage, Joined, Rule};
 
 /// What `ip netns …` asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,10 +36,6 @@ pub enum NetnsCmd {
 
 fn fail(text: impl Into<String>) -> IpUsage {
     IpUsage::new(text, 1)
-}
-
-fn exit255(text: impl Into<String>) -> IpUsage {
-    IpUsage::new(text, 255)
 }
 
 /// iproute2 is_pid: all digits.

@@ -13,7 +13,9 @@ use std::net::IpAddr;
 use pest::Parser;
 
 use super::link::Parsed;
-use super::{c_integer, matches, Family, IpParser, IpUsage, Joined, Rule};
+use super::{
+    c_integer, exit255, incomplete, invarg, matches, Family, IpParser, IpUsage, Joined, Rule,
+};
 
 /// `ip route add|…|delete` as one RTM_NEWROUTE / RTM_DELROUTE.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -116,18 +118,6 @@ const FOREIGN_KEYS: [&str; 26] = [
 ];
 /// … and those iproute2 matches by prefix.
 const FOREIGN_PREFIXED: [&str; 3] = ["dsfield", "pref", "fastopen_no_cookie"];
-
-fn exit255(text: impl Into<String>) -> IpUsage {
-    IpUsage::new(text, 255)
-}
-
-fn incomplete() -> IpUsage {
-    exit255("Command line is not complete. Try option \"help\"")
-}
-
-fn invarg(msg: &str, arg: &str) -> IpUsage {
-    exit255(format!("Error: argument \"{arg}\" is wrong: {msg}"))
-}
 
 fn family_name(f: u8) -> &'static str {
     match f {
