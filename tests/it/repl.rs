@@ -138,6 +138,18 @@ impl Term {
         })
     }
 
+    /// Press Ctrl-C once nsh's child `sleep` runs (pane sh → nsh →
+    /// sleep), so that the key reaches it and not nsh before the fork.
+    fn interrupt_sleep(&self) {
+        let pane = self.pane_pid();
+        let start = Instant::now();
+        while !has_grandchild(pane, "sleep") {
+            assert!(start.elapsed() < TIMEOUT, "sleep did not start");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        self.keys(&["C-c"]);
+    }
+
     /// The pid of the session's first process (the wrapper `sh`).
     fn pane_pid(&self) -> i32 {
         self.tmux(&["display-message", "-p", "#{pane_pid}"])
@@ -318,15 +330,7 @@ fn repl_ctrl_c_interrupts_foreground_command() {
     );
     t.wait_prompt(1);
     t.line("sleep 10");
-    // Wait until nsh's child `sleep` runs (pane sh → nsh → sleep), so the
-    // key reaches it and not nsh before the fork.
-    let pane = t.pane_pid();
-    let start = Instant::now();
-    while !has_grandchild(pane, "sleep") {
-        assert!(start.elapsed() < TIMEOUT, "sleep did not start");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    t.keys(&["C-c"]);
+    t.interrupt_sleep();
     t.wait_prompt(2);
     t.line("echo status=$?");
     t.wait("status", |s| lines_equal(s, "status=130"));
@@ -422,13 +426,7 @@ fn repl_ctrl_c_abandons_a_loop() {
     );
     t.wait_prompt(1);
     t.line("for i in 1 2 3; do sleep 5; done; echo after");
-    let pane = t.pane_pid();
-    let start = Instant::now();
-    while !has_grandchild(pane, "sleep") {
-        assert!(start.elapsed() < TIMEOUT, "sleep did not start");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    t.keys(&["C-c"]);
+    t.interrupt_sleep();
     t.wait_prompt(2);
     t.line("echo status=$?");
     let s = t.wait("status", |s| lines_equal(s, "status=130"));
