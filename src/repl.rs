@@ -54,6 +54,8 @@ pub fn run(sh: &mut Shell) -> i32 {
     }
     install_signals();
     sh.interrupted = Some(|| INTERRUPTED.load(Ordering::SeqCst));
+    // bash: interactive shells may trap signals ignored on entry.
+    sh.ignored_on_entry.clear();
     // The namespace nsh was started in (`ip netns exec NS nsh`).
     let started_in = current_netns_name();
     let mut buf = String::new();
