@@ -1,12 +1,15 @@
 //! `ip address …` (iproute2 6.1 ip/ipaddress.c).
 //!
-//! Native so far: `ip addr add|del A/LEN dev X` and `ip addr add A dev X`
-//! (no length = /32 or /128), sent as one RTM_NEWADDR / RTM_DELADDR the way
+//! Native: `ip addr add|del A/LEN dev X` and `ip addr add A dev X` (no
+//! length = /32 or /128), sent as one RTM_NEWADDR / RTM_DELADDR the way
 //! iproute2's `ipaddr_modify` builds it (IFA_LOCAL and IFA_ADDRESS both the
-//! address, no broadcast unless asked, host scope for 127/8). Every other
-//! form (show, flush, brd, peer, label, scope, malformed input) goes to the
-//! real tool through [`crate::native::ip::foreign`], so its output and
-//! errors stay iproute2's own.
+//! address, no broadcast unless asked, host scope for 127/8); and `ip addr
+//! [show|list|lst] [[dev] X] [up]` in the plain, `-4`, `-j`, `-br` and `-o`
+//! forms (each link as `ip link` prints it without mode/alias/stats, then
+//! its addresses: output::ip::addr). Other forms (flush, brd/peer/label/
+//! scope on add, other selectors, `-6`/`-s`/`-d` listings) go to the real
+//! tool through [`crate::native::ip::foreign`], so their output and errors
+//! stay iproute2's own.
 
 use std::net::IpAddr;
 
@@ -81,6 +84,17 @@ pub fn parse(words: &[&str]) -> Option<AddrModify> {
 /// `ip [OPTIONS] address ARGS…`; `args` are the words after the object.
 pub fn run(ctx: &mut NetCtx, g: &IpGlobal, args: &[Word], io: &mut Io) -> Outcome {
     let words: Vec<&str> = args.iter().map(|w| w.node.as_str()).collect();
+    match crate::netcmd::ip::addr::classify(&words) {
+        crate::netcmd::ip::addr::AddrVerb::Show => return show_cmd(ctx, g, args, io),
+        crate::netcmd::ip::addr::AddrVerb::Unknown(w) => {
+            let _ = writeln!(
+                io.stderr,
+                "Command \"{w}\" is unknown, try \"ip address help\"."
+            );
+            return Outcome::Status(255);
+        }
+        crate::netcmd::ip::addr::AddrVerb::Other => {}
+    }
     let Some(req) = parse(&words) else {
         return foreign(ctx, g, args, io);
     };
@@ -173,6 +187,160 @@ fn foreign(ctx: &mut NetCtx, g: &IpGlobal, args: &[Word], io: &mut Io) -> Outcom
     all.push(Word::new("address".to_string(), Default::default()));
     all.extend_from_slice(args);
     crate::native::ip::foreign(ctx, &all, io)
+}
+
+/// `ip addr [show|list|lst] [[dev] X] [up]`: links and their addresses.
+fn show_cmd(ctx: &mut NetCtx, g: &IpGlobal, args: &[Word], io: &mut Io) -> Outcome {
+    use crate::netcmd::ip::addr::parse_show;
+    use crate::netcmd::ip::link::Parsed;
+    let words: Vec<&str> = args.iter().map(|w| w.node.as_str()).collect();
+    let rest = if words.is_empty() {
+        &words[..]
+    } else {
+        &words[1..]
+    };
+    let sel = match parse_show(rest) {
+        Ok(Parsed::Native(s)) => s,
+        Ok(Parsed::Foreign) => return foreign(ctx, g, args, io),
+        Err(e) => {
+            let _ = writeln!(io.stderr, "{}", e.text);
+            return Outcome::Status(e.status);
+        }
+    };
+    // `-6` lists links as the kernel's addrconf dumps them (reduced
+    // messages, fetched per device when one is named): the real tool.
+    if g.stats > 0 || g.details > 0 || g.family == crate::netcmd::ip::Family::Inet6 {
+        return foreign(ctx, g, args, io);
+    }
+    let ns = g.netns.clone().or_else(|| ctx.netns.clone());
+    let conn = match ctx.rtnl.handle(ns.as_ref()) {
+        Ok(c) => c,
+        Err(e) => return fail(io, &e, 255),
+    };
+    match show(conn, g, &sel) {
+        Ok(Some(text)) => {
+            let _ = io.stdout.write_all(text.as_bytes());
+            Outcome::Status(0)
+        }
+        Ok(None) => foreign(ctx, g, args, io),
+        Err((text, st)) => {
+            let _ = writeln!(io.stderr, "{text}");
+            Outcome::Status(st)
+        }
+    }
+}
+
+/// The listing, or `None` when something in it is beyond the native
+/// printers (kinds `-d` would need, link-netns names in text, …).
+fn show(
+    conn: &mut crate::backend::rtnl::Conn,
+    g: &IpGlobal,
+    sel: &crate::netcmd::ip::addr::AddrShow,
+) -> Result<Option<String>, (String, i32)> {
+    use crate::output::ip::addr::{render, AddrRow};
+    use crate::output::ip::link::{LinkFormat, LinkNames};
+    use netlink_packet_core::NLM_F_DUMP;
+    let family = match g.family {
+        crate::netcmd::ip::Family::Inet => AddressFamily::Inet,
+        crate::netcmd::ip::Family::Inet6 => AddressFamily::Inet6,
+        crate::netcmd::ip::Family::Unspec => AddressFamily::Unspec,
+    };
+    let msgs = conn.dump_links().map_err(|e| (e.iproute2_text(), 2))?;
+    let links: Vec<crate::model::Link> = msgs.iter().map(crate::backend::rtnl::to_model).collect();
+    let mut names = LinkNames::default();
+    for l in &links {
+        names.by_index.insert(l.index, (l.name.clone(), l.flags));
+    }
+    let ifindex = match &sel.dev {
+        Some(d) => match links.iter().find(|l| &l.name == d) {
+            Some(l) => Some(l.index),
+            None => return Err((format!("Device \"{d}\" does not exist."), 1)),
+        },
+        None => None,
+    };
+    let mut req = AddressMessage::default();
+    req.header.family = family;
+    let replies = conn
+        .request(RouteNetlinkMessage::GetAddress(req), NLM_F_DUMP)
+        .map_err(|e| (e.iproute2_text(), 2))?;
+    let mut rows: Vec<AddrRow> = Vec::new();
+    for r in replies {
+        let RouteNetlinkMessage::NewAddress(m) = r else {
+            continue;
+        };
+        if family != AddressFamily::Unspec && m.header.family != family {
+            continue;
+        }
+        let mut local = None;
+        let mut address = None;
+        let mut row = AddrRow {
+            index: m.header.index,
+            local: IpAddr::from([0, 0, 0, 0]),
+            peer: None,
+            prefix_len: m.header.prefix_len,
+            broadcast: None,
+            scope: u8::from(m.header.scope),
+            flags: u32::from(m.header.flags.bits()),
+            label: None,
+            lifetimes: None,
+            metric: None,
+        };
+        for a in &m.attributes {
+            match a {
+                AddressAttribute::Local(x) => local = Some(*x),
+                AddressAttribute::Address(x) => address = Some(*x),
+                AddressAttribute::Broadcast(x) => row.broadcast = Some(IpAddr::V4(*x)),
+                AddressAttribute::Label(l) => row.label = Some(l.clone()),
+                AddressAttribute::Flags(f) => row.flags = f.bits(),
+                AddressAttribute::RoutePriority(p) => row.metric = Some(*p),
+                AddressAttribute::CacheInfo(c) => {
+                    row.lifetimes = Some((c.ifa_valid, c.ifa_preferred))
+                }
+                AddressAttribute::Multicast(_) | AddressAttribute::Anycast(_) => return Ok(None),
+                _ => {}
+            }
+        }
+        let (Some(l), a) = (local.or(address), address) else {
+            continue;
+        };
+        row.local = l;
+        row.peer = a.filter(|a| *a != l);
+        rows.push(row);
+    }
+    let f = LinkFormat {
+        brief: g.brief,
+        oneline: g.oneline,
+        json: g.json,
+        pretty: g.pretty,
+        for_addr: true,
+        family_filter: family != AddressFamily::Unspec,
+        ..LinkFormat::default()
+    };
+    if links.iter().any(|l| l.link_netnsid.is_some()) && !g.json && !g.brief {
+        names.nsid_names = conn.nsid_names();
+    }
+    let mut out = Vec::new();
+    for l in links {
+        if ifindex.is_some_and(|i| i != l.index) {
+            continue;
+        }
+        let addrs: Vec<AddrRow> = rows
+            .iter()
+            .filter(|r| r.index == l.index)
+            .cloned()
+            .collect();
+        // ipaddr_filter: with a family filter, links without such an
+        // address are left out (before `up` is looked at).
+        if f.family_filter && addrs.is_empty() {
+            continue;
+        }
+        if sel.up && l.flags & crate::model::IFF_UP == 0 {
+            out.push(None);
+            continue;
+        }
+        out.push(Some((l, addrs)));
+    }
+    Ok(Some(render(&out, &names, f)))
 }
 
 #[cfg(test)]

@@ -398,6 +398,7 @@ fn show(conn: &mut Conn, g: &IpGlobal, s: &LinkShow, io: &mut Io) -> Result<(), 
         stats: g.stats > 0,
         stats_detail: g.stats > 1,
         details: g.details > 0,
+        ..LinkFormat::default()
     };
     // `-d` natively only for kinds without kind-specific data.
     if f.details

@@ -1,5 +1,5 @@
-//! `ip address` (and later `ip route`, `ip neigh`): nsh's native `ip`
-//! against iproute2 on the same kernel state.
+//! `ip address`: nsh's native `ip` against iproute2 on the same kernel
+//! state (`ip route` and `ip neigh` have files of their own).
 //!
 //! Mutations: the same commands run with the real `ip` in namespace n1 and
 //! with `$NSHBIN/ip` in namespace n2 (built identically, so ifindexes
@@ -59,5 +59,31 @@ state
         "{}\nstderr: {}",
         run.stdout,
         run.stderr
+    );
+}
+
+/// `ip address show` in its forms (plain, `-4`, `-j`, `-br`, `-o`, `dev`,
+/// `up`, `-n`) against iproute2 on the same state: primary, secondary with
+/// label, peer, broadcast, metric, IPv6 with `nodad`, links without
+/// addresses, a bridge port with an alias.
+#[test]
+fn addr_show_forms_match_iproute2() {
+    if !need_root("addr_show_forms_match_iproute2") {
+        return;
+    }
+    crate::common::assert_ip_forms_ok(
+        r#"
+ip netns add ns1
+ip link set lo up; ip link add v1 type veth peer name e1; ip link set v1 up; ip link set e1 up
+ip link add v2 type veth peer name e2 netns ns1; ip link add br0 type bridge; ip link set v2 master br0
+ip addr add 10.0.0.1/24 dev v1; ip addr add 10.0.0.5/24 brd + dev v1 label v1:a; ip addr add 10.0.1.1 peer 10.0.1.2/32 dev v1
+ip addr add 2001:db8::1/64 dev v1 nodad; ip addr add 10.0.2.1/24 dev e1 metric 50; ip link set v2 alias "an alias"
+sleep 3
+for o in "" -4 -j "-j -p" -br -o "-4 -o" "-br -4" "-j -4" "-n ns1"; do c $o addr; c $o a s; c $o addr show dev v1; c $o a s v1; c $o addr list up; c $o addr show lo; done
+c addr show dev nosuch
+c addr show v1 v2
+c addr foo
+c address lst br0
+"#,
     );
 }

@@ -7,6 +7,7 @@
 //! is a prefix of). Word offsets map parse positions back to the words.
 //! Pure: no I/O; errors carry iproute2's own wording and exit status.
 
+pub mod addr;
 pub mod link;
 pub mod neigh;
 pub mod netns;

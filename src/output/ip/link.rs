@@ -42,6 +42,11 @@ pub struct LinkFormat {
     pub stats_detail: bool,
     /// `-d` (text only; links without kind-specific data).
     pub details: bool,
+    /// The link part of `ip addr show` (iproute2 print_linkinfo without
+    /// do_link: no mode, alias or stats).
+    pub for_addr: bool,
+    /// A `-4`/`-6` family filter (`ip addr`): no `link/…` part.
+    pub family_filter: bool,
 }
 
 const OPER_STATES: [&str; 7] = [
@@ -124,7 +129,7 @@ fn hw_addr(a: &[u8]) -> String {
 }
 
 /// print_name_and_link: the displayed name (`name@peer`) and M-DOWN flag.
-fn name_and_link(l: &Link, names: &LinkNames) -> (String, bool) {
+pub(crate) fn name_and_link(l: &Link, names: &LinkNames) -> (String, bool) {
     match l.link {
         Some(0) => (format!("{}@NONE", l.name), false),
         Some(i) if l.link_netnsid.is_some() => (format!("{}@if{i}", l.name), false),
@@ -185,7 +190,7 @@ fn brief_link(out: &mut String, l: &Link, names: &LinkNames) {
     out.push_str("> \n");
 }
 
-fn text_link(out: &mut String, l: &Link, names: &LinkNames, f: LinkFormat) {
+pub(crate) fn text_link(out: &mut String, l: &Link, names: &LinkNames, f: LinkFormat) {
     let sl = if f.oneline { "\\" } else { "\n" };
     let (name, mdown) = name_and_link(l, names);
     out.push_str(&format!("{}: {}: <", l.index, name));
@@ -206,7 +211,7 @@ fn text_link(out: &mut String, l: &Link, names: &LinkNames, f: LinkFormat) {
             None => out.push_str(&format!("state {s:#x}")),
         }
     }
-    if let Some(m) = l.linkmode {
+    if let Some(m) = l.linkmode.filter(|_| !f.for_addr) {
         match LINK_MODES.get(m as usize) {
             Some(n) => out.push_str(&format!("mode {n} ")),
             None => out.push_str(&format!("mode {m} ")),
@@ -218,23 +223,25 @@ fn text_link(out: &mut String, l: &Link, names: &LinkNames, f: LinkFormat) {
     if let Some(q) = l.txqlen.filter(|q| *q != 0) {
         out.push_str(&format!("qlen {q}"));
     }
-    out.push_str(sl);
-    out.push_str(&format!("    link/{} ", link_type_name(l.link_type)));
-    if let Some(a) = &l.address {
-        out.push_str(&hw_addr(a));
-    }
-    if let Some(b) = &l.broadcast {
-        out.push_str(if l.flags & IFF_POINTOPOINT != 0 {
-            " peer "
-        } else {
-            " brd "
-        });
-        out.push_str(&hw_addr(b));
-    }
-    if let Some(p) = &l.perm_address {
-        if l.address.as_ref() != Some(p) {
-            out.push_str(" permaddr ");
-            out.push_str(&hw_addr(p));
+    if !f.family_filter {
+        out.push_str(sl);
+        out.push_str(&format!("    link/{} ", link_type_name(l.link_type)));
+        if let Some(a) = &l.address {
+            out.push_str(&hw_addr(a));
+        }
+        if let Some(b) = &l.broadcast {
+            out.push_str(if l.flags & IFF_POINTOPOINT != 0 {
+                " peer "
+            } else {
+                " brd "
+            });
+            out.push_str(&hw_addr(b));
+        }
+        if let Some(p) = &l.perm_address {
+            if l.address.as_ref() != Some(p) {
+                out.push_str(" permaddr ");
+                out.push_str(&hw_addr(p));
+            }
         }
     }
     if let Some(id) = l.link_netnsid {
@@ -253,7 +260,7 @@ fn text_link(out: &mut String, l: &Link, names: &LinkNames, f: LinkFormat) {
     if f.details {
         text_details(out, l, names, sl);
     }
-    if let Some(a) = &l.alias {
+    if let Some(a) = l.alias.as_ref().filter(|_| !f.for_addr) {
         out.push_str(&format!("{sl}    alias {a}"));
     }
     if f.stats {
@@ -276,6 +283,13 @@ fn group_name(g: u32) -> String {
 
 fn json_link(j: &mut JsonWriter, l: &Link, names: &LinkNames, f: LinkFormat) {
     j.start_object();
+    json_link_fields(j, l, names, f);
+    j.end_object();
+}
+
+/// The members of a link's JSON object (the `ip addr` listing adds its
+/// `addr_info` after them).
+pub(crate) fn json_link_fields(j: &mut JsonWriter, l: &Link, names: &LinkNames, f: LinkFormat) {
     if !f.brief {
         j.kv_num("ifindex", l.index);
     }
@@ -306,7 +320,6 @@ fn json_link(j: &mut JsonWriter, l: &Link, names: &LinkNames, f: LinkFormat) {
             j.kv_str("address", &hw_addr(a));
         }
         flags_json(j);
-        j.end_object();
         return;
     }
     flags_json(j);
@@ -322,7 +335,7 @@ fn json_link(j: &mut JsonWriter, l: &Link, names: &LinkNames, f: LinkFormat) {
     if let Some(s) = l.operstate {
         json_operstate(j, s);
     }
-    if let Some(m) = l.linkmode {
+    if let Some(m) = l.linkmode.filter(|_| !f.for_addr) {
         match LINK_MODES.get(m as usize) {
             Some(n) => j.kv_str("linkmode", n),
             None => j.kv_num("linkmode_index", m),
@@ -334,19 +347,21 @@ fn json_link(j: &mut JsonWriter, l: &Link, names: &LinkNames, f: LinkFormat) {
     if let Some(q) = l.txqlen.filter(|q| *q != 0) {
         j.kv_num("txqlen", q);
     }
-    j.kv_str("link_type", &link_type_name(l.link_type));
-    if let Some(a) = &l.address {
-        j.kv_str("address", &hw_addr(a));
-    }
-    if let Some(b) = &l.broadcast {
-        if l.flags & IFF_POINTOPOINT != 0 {
-            j.kv_bool("link_pointtopoint", true);
+    if !f.family_filter {
+        j.kv_str("link_type", &link_type_name(l.link_type));
+        if let Some(a) = &l.address {
+            j.kv_str("address", &hw_addr(a));
         }
-        j.kv_str("broadcast", &hw_addr(b));
-    }
-    if let Some(p) = &l.perm_address {
-        if l.address.as_ref() != Some(p) {
-            j.kv_str("permaddr", &hw_addr(p));
+        if let Some(b) = &l.broadcast {
+            if l.flags & IFF_POINTOPOINT != 0 {
+                j.kv_bool("link_pointtopoint", true);
+            }
+            j.kv_str("broadcast", &hw_addr(b));
+        }
+        if let Some(p) = &l.perm_address {
+            if l.address.as_ref() != Some(p) {
+                j.kv_str("permaddr", &hw_addr(p));
+            }
         }
     }
     if let Some(id) = l.link_netnsid {
@@ -358,7 +373,7 @@ fn json_link(j: &mut JsonWriter, l: &Link, names: &LinkNames, f: LinkFormat) {
     if f.details {
         json_details(j, l, names);
     }
-    if let Some(a) = &l.alias {
+    if let Some(a) = l.alias.as_ref().filter(|_| !f.for_addr) {
         j.kv_str("ifalias", a);
     }
     if f.stats {
@@ -366,7 +381,6 @@ fn json_link(j: &mut JsonWriter, l: &Link, names: &LinkNames, f: LinkFormat) {
             json_stats(j, s, f.stats_detail);
         }
     }
-    j.end_object();
 }
 
 fn json_operstate(j: &mut JsonWriter, s: u8) {

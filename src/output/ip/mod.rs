@@ -4,6 +4,7 @@
 //! (separators, pretty indentation of 4 spaces, `[ … ]` spacing), so `-j`
 //! and `-j -p` output compare equal with the real tool's.
 
+pub mod addr;
 pub mod link;
 pub mod link_kind;
 pub mod neigh;
