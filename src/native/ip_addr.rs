@@ -86,6 +86,7 @@ pub fn run(ctx: &mut NetCtx, g: &IpGlobal, args: &[Word], io: &mut Io) -> Outcom
     let words: Vec<&str> = args.iter().map(|w| w.node.as_str()).collect();
     match crate::netcmd::ip::addr::classify(&words) {
         crate::netcmd::ip::addr::AddrVerb::Show => return show_cmd(ctx, g, args, io),
+        crate::netcmd::ip::addr::AddrVerb::Flush => return flush_cmd(ctx, g, args, io),
         crate::netcmd::ip::addr::AddrVerb::Unknown(w) => {
             let _ = writeln!(
                 io.stderr,
@@ -341,6 +342,112 @@ fn show(
         out.push(Some((l, addrs)));
     }
     Ok(Some(render(&out, &names, f)))
+}
+
+/// `ip [-4|-6] [-s] addr flush [dev] X`: ipaddr_flush — delete the
+/// device's addresses in rounds (deleting a primary address takes or
+/// promotes its secondaries) until none is left, at most 10 rounds.
+fn flush_cmd(ctx: &mut NetCtx, g: &IpGlobal, args: &[Word], io: &mut Io) -> Outcome {
+    use crate::netcmd::ip::addr::parse_show;
+    use crate::netcmd::ip::link::Parsed;
+    let words: Vec<&str> = args.iter().map(|w| w.node.as_str()).collect();
+    let rest = &words[1..];
+    if rest.is_empty() {
+        let _ = writeln!(io.stderr, "Flush requires arguments.");
+        return Outcome::Status(1);
+    }
+    let dev = match parse_show(rest) {
+        Ok(Parsed::Native(s)) if !s.up && s.dev.is_some() => s.dev.unwrap_or_default(),
+        Ok(_) => return foreign(ctx, g, args, io),
+        Err(e) => {
+            let _ = writeln!(io.stderr, "{}", e.text);
+            return Outcome::Status(e.status);
+        }
+    };
+    if g.stats > 1 || g.details > 0 || g.json || g.brief || g.oneline {
+        return foreign(ctx, g, args, io);
+    }
+    let ns = g.netns.clone().or_else(|| ctx.netns.clone());
+    let conn = match ctx.rtnl.handle(ns.as_ref()) {
+        Ok(c) => c,
+        Err(e) => return fail(io, &e, 255),
+    };
+    let index = match conn.link_index(&dev) {
+        Ok(Some(i)) => i,
+        Ok(None) => {
+            let _ = writeln!(io.stderr, "Device \"{dev}\" does not exist.");
+            return Outcome::Status(1);
+        }
+        Err(e) => return fail(io, &e, 2),
+    };
+    let family = match g.family {
+        crate::netcmd::ip::Family::Inet => AddressFamily::Inet,
+        crate::netcmd::ip::Family::Inet6 => AddressFamily::Inet6,
+        crate::netcmd::ip::Family::Unspec => AddressFamily::Unspec,
+    };
+    let mut out = String::new();
+    for round in 0..10 {
+        let mut req = AddressMessage::default();
+        req.header.family = family;
+        let replies = match conn.request(
+            RouteNetlinkMessage::GetAddress(req),
+            netlink_packet_core::NLM_F_DUMP,
+        ) {
+            Ok(r) => r,
+            Err(e) => return fail(io, &e, 2),
+        };
+        let doomed: Vec<AddressMessage> = replies
+            .into_iter()
+            .filter_map(|r| match r {
+                RouteNetlinkMessage::NewAddress(m)
+                    if m.header.index == index
+                        && (family == AddressFamily::Unspec || m.header.family == family) =>
+                {
+                    Some(m)
+                }
+                _ => None,
+            })
+            .collect();
+        if doomed.is_empty() {
+            if g.stats > 0 {
+                if round == 0 {
+                    out.push_str("Nothing to flush.\n");
+                } else {
+                    out.push_str(&format!(
+                        "*** Flush is complete after {round} round{} ***\n",
+                        if round > 1 { "s" } else { "" }
+                    ));
+                }
+            }
+            let _ = io.stdout.write_all(out.as_bytes());
+            return Outcome::Status(0);
+        }
+        let n = doomed.len();
+        for m in doomed {
+            // Gone already with its primary: not an error (flush_update).
+            match conn.request(RouteNetlinkMessage::DelAddress(m), 0) {
+                Ok(_) => {}
+                Err(RtnlError::Kernel { errno, .. })
+                    if errno == libc::EADDRNOTAVAIL || errno == libc::ENOENT => {}
+                Err(e) => {
+                    let _ = io.stdout.write_all(out.as_bytes());
+                    return fail(io, &e, 2);
+                }
+            }
+        }
+        if g.stats > 0 {
+            out.push_str(&format!(
+                "\n*** Round {}, deleting {n} addresses ***\n",
+                round + 1
+            ));
+        }
+    }
+    let _ = io.stdout.write_all(out.as_bytes());
+    let _ = writeln!(
+        io.stderr,
+        "*** Flush remains incomplete after 10 rounds. ***"
+    );
+    Outcome::Status(1)
 }
 
 #[cfg(test)]

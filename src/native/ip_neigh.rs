@@ -33,6 +33,11 @@ pub fn run(ctx: &mut NetCtx, g: &IpGlobal, rest: &[Word], args: &[Word], io: &mu
     };
     let r = match cmd {
         NeighCmd::Modify(m) => modify(conn, &m),
+        NeighCmd::Flush(s) => match flush(conn, &s, io) {
+            Ok(Some(st)) => return Outcome::Status(st),
+            Ok(None) => return crate::native::ip::foreign(ctx, args, io),
+            Err(e) => Err(e),
+        },
         NeighCmd::Show(s) => match show(conn, &s) {
             Ok(Some(rows)) => {
                 let _ = io
@@ -95,7 +100,10 @@ fn modify(conn: &mut Conn, m: &NeighModify) -> Res<()> {
 
 /// The entries do_show_or_flush would print, or `None` when one of them
 /// is beyond the native printer.
-fn show(conn: &mut Conn, s: &NeighShow) -> Res<Option<Vec<NeighRow>>> {
+/// The dumped entries `s` selects, as do_show_or_flush filters them, with
+/// the selected device's index; `None` when one of them is beyond the
+/// native printer (proxy, externally learned, with a protocol, …).
+fn selected(conn: &mut Conn, s: &NeighShow) -> Res<Option<(Vec<NeighbourMessage>, Option<u32>)>> {
     let index = match &s.dev {
         Some(d) => Some(index_of(conn, d)?),
         None => None,
@@ -109,7 +117,7 @@ fn show(conn: &mut Conn, s: &NeighShow) -> Res<Option<Vec<NeighRow>>> {
     let replies = conn
         .request(RouteNetlinkMessage::GetNeighbour(req), NLM_F_DUMP)
         .map_err(|e| (e.iproute2_text(), 2))?;
-    let mut rows = Vec::new();
+    let mut out = Vec::new();
     for r in replies {
         let RouteNetlinkMessage::NewNeighbour(m) = r else {
             continue;
@@ -120,27 +128,41 @@ fn show(conn: &mut Conn, s: &NeighShow) -> Res<Option<Vec<NeighRow>>> {
             AddressFamily::Inet6 => 10,
             _ => return Ok(None),
         };
-        if s.family != 0 && fam != s.family {
+        if (s.family != 0 && fam != s.family) || index.is_some_and(|i| i != h.ifindex) {
             continue;
         }
-        if index.is_some_and(|i| i != h.ifindex) {
-            continue;
-        }
-        let ntf = h.flags.bits();
-        if ntf & !NTF_ROUTER != 0 {
+        if h.flags.bits() & !NTF_ROUTER != 0
+            || m.attributes.iter().any(|a| {
+                matches!(
+                    a,
+                    NeighbourAttribute::Protocol(_)
+                        | NeighbourAttribute::Destination(NeighbourAddress::Other(_))
+                )
+            })
+        {
             return Ok(None);
         }
         let state = u16::from(h.state);
-        let shown = u32::from(state) & s.states != 0 || (state == 0 && s.states & 0x100 != 0);
-        if !shown {
-            continue;
+        if u32::from(state) & s.states != 0 || (state == 0 && s.states & 0x100 != 0) {
+            out.push(m);
         }
+    }
+    Ok(Some((out, index)))
+}
+
+fn show(conn: &mut Conn, s: &NeighShow) -> Res<Option<Vec<NeighRow>>> {
+    let Some((msgs, index)) = selected(conn, s)? else {
+        return Ok(None);
+    };
+    let mut rows = Vec::new();
+    for m in msgs {
+        let h = &m.header;
         let mut row = NeighRow {
             dst: None,
             dev: None,
             lladdr: None,
-            ntf,
-            state,
+            ntf: h.flags.bits(),
+            state: u16::from(h.state),
         };
         for a in &m.attributes {
             match a {
@@ -151,17 +173,43 @@ fn show(conn: &mut Conn, s: &NeighShow) -> Res<Option<Vec<NeighRow>>> {
                     row.dst = Some(IpAddr::V6(*v))
                 }
                 NeighbourAttribute::LinkLayerAddress(l) => row.lladdr = Some(l.clone()),
-                NeighbourAttribute::Protocol(_) | NeighbourAttribute::Destination(_) => {
-                    return Ok(None)
-                }
                 _ => {}
             }
         }
         if index.is_none() && h.ifindex != 0 {
-            let i = h.ifindex;
-            row.dev = Some(conn.ifname(i));
+            row.dev = Some(conn.ifname(h.ifindex));
         }
         rows.push(row);
     }
     Ok(Some(rows))
+}
+
+/// do_show_or_flush's flush: delete the selected entries in rounds (after
+/// the first, FAILED ones are left: the kernel keeps them a while), at
+/// most 10 (`-s` reports are the real tool's: `-s` is not native here).
+/// The status, or `None`: not native.
+fn flush(conn: &mut Conn, s: &NeighShow, io: &mut Io) -> Res<Option<i32>> {
+    let mut s = s.clone();
+    for _ in 0..10 {
+        let Some((msgs, _)) = selected(conn, &s)? else {
+            return Ok(None);
+        };
+        if msgs.is_empty() {
+            return Ok(Some(0));
+        }
+        for m in msgs {
+            match conn.request(RouteNetlinkMessage::DelNeighbour(m), 0) {
+                Ok(_) => {}
+                Err(crate::backend::rtnl::RtnlError::Kernel { errno, .. })
+                    if errno == libc::ENOENT => {}
+                Err(e) => return Err((e.iproute2_text(), 2)),
+            }
+        }
+        s.states &= !u32::from(crate::netcmd::ip::neigh::NUD_FAILED);
+    }
+    let _ = writeln!(
+        io.stdout,
+        "*** Flush not complete bailing out after 10 rounds"
+    );
+    Ok(Some(1))
 }

@@ -87,3 +87,34 @@ c address lst br0
 "#,
     );
 }
+
+/// `ip addr flush` (with `-s`, `-4`, `-6`, errors): made by each tool in twin
+/// namespaces, output and the addresses left compared (link-local masked).
+#[test]
+fn addr_flush_matches_iproute2() {
+    if !crate::common::need_root("addr_flush_matches_iproute2") {
+        return;
+    }
+    crate::common::assert_ip_forms_ok(
+        r#"
+k=0
+mk() { ip netns add $1; ip -n $1 link add v1 type veth peer name e1; ip -n $1 link set v1 up; ip -n $1 link set e1 up
+  ip -n $1 addr add 10.0.0.1/24 dev v1; ip -n $1 addr add 10.0.0.2/24 dev v1; ip -n $1 addr add 10.0.1.1/24 dev v1; ip -n $1 addr add 2001:db8::1/64 dev v1 nodad; ip -n $1 addr add 10.0.9.1/24 dev e1; }
+m() {
+  k=$((k + 1)); mk a$k; mk b$k
+  { ip -n a$k "$@" 2>&1; echo "status=$?"; } >"$T/ra"
+  { NSH_NATIVE=1 "$NSHBIN/ip" -n b$k "$@" 2>&1; echo "status=$?"; } >"$T/rb"
+  ip -n a$k -br addr | sed 's/fe80::[^ ]*//' >"$T/sa"; ip -n b$k -br addr | sed 's/fe80::[^ ]*//' >"$T/sb"
+  if cmp -s "$T/ra" "$T/rb" && cmp -s "$T/sa" "$T/sb"; then echo "OK mut $*"; else echo "DIFF mut $*"; diff "$T/ra" "$T/rb"; diff "$T/sa" "$T/sb"; fi
+}
+m addr flush dev v1
+m -s addr flush dev v1
+m -4 addr flush dev v1
+m -6 -s addr flush v1
+m addr flush dev nosuch
+m addr flush
+m -s addr flush dev lo
+m a f dev e1
+"#,
+    );
+}

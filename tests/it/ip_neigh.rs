@@ -38,3 +38,33 @@ for a in "add 10.0.0.20 lladdr 02:00:00:00:00:20 dev v1" "replace 10.0.0.9 lladd
 "#,
     );
 }
+
+/// `ip neigh flush` with selectors and errors, in twin namespaces.
+#[test]
+fn neigh_flush_matches_iproute2() {
+    if !crate::common::need_root("neigh_flush_matches_iproute2") {
+        return;
+    }
+    crate::common::assert_ip_forms_ok(
+        r#"
+k=0
+mk() { ip netns add $1; ip -n $1 link add v1 type veth peer name e1; ip -n $1 link set v1 up; ip -n $1 link set e1 up
+  ip -n $1 neigh add 10.0.0.9 lladdr 02:00:00:00:00:09 dev v1; ip -n $1 neigh add 10.0.0.10 lladdr 02:00:00:00:00:0a dev v1 nud stale
+  ip -n $1 neigh add 10.0.0.11 lladdr 02:00:00:00:00:0b dev v1 nud reachable; ip -n $1 neigh add 10.0.0.12 lladdr 02:00:00:00:00:0c dev e1 nud stale; }
+m() {
+  k=$((k + 1)); mk a$k; mk b$k
+  { ip -n a$k "$@" 2>&1; echo "status=$?"; } >"$T/ra"
+  { NSH_NATIVE=1 "$NSHBIN/ip" -n b$k "$@" 2>&1; echo "status=$?"; } >"$T/rb"
+  ip -n a$k neigh show | sort >"$T/sa"; ip -n b$k neigh show | sort >"$T/sb"
+  if cmp -s "$T/ra" "$T/rb" && cmp -s "$T/sa" "$T/sb"; then echo "OK mut $*"; else echo "DIFF mut $*"; diff "$T/ra" "$T/rb"; diff "$T/sa" "$T/sb"; fi
+}
+m neigh flush dev v1
+m neigh flush
+m neigh flush dev v1 nud stale
+m neigh flush dev v1 nud all
+m neigh flush dev nosuch
+m -4 neigh flush dev e1
+m neigh f dev v1 nud permanent
+"#,
+    );
+}

@@ -11,6 +11,8 @@ use super::{exit255, incomplete, IpParser, IpUsage, Joined, Rule};
 pub enum AddrVerb {
     /// list, show, lst, or nothing.
     Show,
+    /// flush.
+    Flush,
     /// add/change/replace/delete and the rest iproute2 knows.
     Other,
     /// Not an `ip address` command.
@@ -32,6 +34,7 @@ pub fn classify(words: &[&str]) -> AddrVerb {
         .map(|p| p.as_rule());
     match rule {
         Some(Rule::addr_show) => AddrVerb::Show,
+        Some(Rule::addr_flush) => AddrVerb::Flush,
         Some(Rule::word) => AddrVerb::Unknown(first.to_string()),
         _ => AddrVerb::Other,
     }

@@ -52,6 +52,9 @@ pub struct NeighShow {
 pub enum NeighCmd {
     Modify(NeighModify),
     Show(NeighShow),
+    /// `ip neigh flush SELECTORS` (the selection of `show`, with flush's
+    /// default states).
+    Flush(NeighShow),
 }
 
 /// nud_state_a2n.
@@ -129,7 +132,7 @@ pub fn parse(words: &[&str], family: Family) -> Result<Parsed<NeighCmd>, IpUsage
         Family::Unspec => 0,
     };
     if words.is_empty() {
-        return parse_show(&[], fam);
+        return parse_show(&[], fam, false);
     }
     if words.iter().any(|w| w.contains(super::SEP)) {
         return Ok(Parsed::Foreign);
@@ -146,8 +149,14 @@ pub fn parse(words: &[&str], family: Family) -> Result<Parsed<NeighCmd>, IpUsage
         Some(Rule::neigh_change) => (false, NLM_F_REPLACE),
         Some(Rule::neigh_replace) => (false, NLM_F_CREATE | NLM_F_REPLACE),
         Some(Rule::neigh_delete) => (true, 0),
-        None | Some(Rule::neigh_show) => return parse_show(args, fam),
-        Some(Rule::neigh_get | Rule::neigh_flush | Rule::neigh_help) => return Ok(Parsed::Foreign),
+        None | Some(Rule::neigh_show) => return parse_show(args, fam, false),
+        Some(Rule::neigh_flush) => {
+            if args.is_empty() {
+                return Err(IpUsage::new("Flush requires arguments.", 1));
+            }
+            return parse_show(args, fam, true);
+        }
+        Some(Rule::neigh_get | Rule::neigh_help) => return Ok(Parsed::Foreign),
         Some(_) => {
             return Err(exit255(format!(
                 "Command \"{}\" is unknown, try \"ip neigh help\".",
@@ -228,10 +237,14 @@ pub fn parse(words: &[&str], family: Family) -> Result<Parsed<NeighCmd>, IpUsage
     Ok(Parsed::Native(NeighCmd::Modify(m)))
 }
 
-fn parse_show(args: &[&str], fam: u8) -> Result<Parsed<NeighCmd>, IpUsage> {
+fn parse_show(args: &[&str], fam: u8, flush: bool) -> Result<Parsed<NeighCmd>, IpUsage> {
     let mut show = NeighShow {
         dev: None,
-        states: 0xFF & !u32::from(NUD_NOARP),
+        states: if flush {
+            !u32::from(NUD_PERMANENT | NUD_NOARP)
+        } else {
+            0xFF & !u32::from(NUD_NOARP)
+        },
         family: fam,
     };
     let mut given = false;
@@ -256,6 +269,7 @@ fn parse_show(args: &[&str], fam: u8) -> Result<Parsed<NeighCmd>, IpUsage> {
             }
             let st = match nud_state(v) {
                 Some(s) => u32::from(s),
+                None if v == "all" && flush => !u32::from(NUD_NOARP),
                 None if v == "all" => !0,
                 None => {
                     return Err(exit255(format!(
@@ -269,5 +283,9 @@ fn parse_show(args: &[&str], fam: u8) -> Result<Parsed<NeighCmd>, IpUsage> {
             return Ok(Parsed::Foreign);
         }
     }
-    Ok(Parsed::Native(NeighCmd::Show(show)))
+    Ok(Parsed::Native(if flush {
+        NeighCmd::Flush(show)
+    } else {
+        NeighCmd::Show(show)
+    }))
 }
