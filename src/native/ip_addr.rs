@@ -29,6 +29,23 @@ pub struct AddrModify {
     pub addr: IpAddr,
     pub prefix_len: u8,
     pub dev: String,
+    /// `brd ADDR`, or `brd +` / `brd -` computed from the prefix.
+    pub broadcast: Option<Brd>,
+    pub label: Option<String>,
+    /// `scope S` (else iproute2's default_scope).
+    pub scope: Option<u8>,
+    /// `metric N` (IFA_RT_PRIORITY).
+    pub metric: Option<u32>,
+}
+
+/// The `brd` argument of `ip addr add`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Brd {
+    Addr(std::net::Ipv4Addr),
+    /// `+`: all host bits set.
+    Ones,
+    /// `-`: all host bits clear.
+    Zeros,
 }
 
 /// The native subset of `ip addr` argv (words after `address`); `None`
@@ -43,12 +60,52 @@ pub fn parse(words: &[&str]) -> Option<AddrModify> {
     } else {
         return None;
     };
-    let (prefix, dev) = match rest {
-        [d, x, p] if *d == "dev" => (*p, *x),
-        [p, d, x] if *d == "dev" => (*p, *x),
-        _ => return None,
-    };
-    if dev.is_empty() || prefix.starts_with('-') {
+    // ipaddr_modify's loop for the native keywords; anything else (peer,
+    // anycast, lifetimes, flags, errors) is left to the real tool.
+    let (mut prefix, mut dev) = (None, None);
+    let (mut broadcast, mut label, mut scope, mut metric) = (None, None, None, None);
+    let mut i = 0;
+    while i < rest.len() {
+        let w = rest[i];
+        let mut next = || {
+            i += 1;
+            rest.get(i).copied()
+        };
+        if w == "dev" {
+            dev = Some(next()?);
+        } else if matches(w, "broadcast") || w == "brd" {
+            if broadcast.is_some() {
+                return None;
+            }
+            broadcast = Some(match next()? {
+                "+" => Brd::Ones,
+                "-" => Brd::Zeros,
+                b => Brd::Addr(b.parse().ok()?),
+            });
+        } else if w == "label" {
+            label = Some(next()?.to_string());
+        } else if w == "scope" {
+            scope = Some(match next()? {
+                "global" | "universe" => 0,
+                "site" => 200,
+                "link" => 253,
+                "host" => 254,
+                "nowhere" => 255,
+                n => n.parse().ok()?,
+            });
+        } else if matches(w, "metric") || matches(w, "priority") || matches(w, "preference") {
+            metric = Some(next()?.parse().ok()?);
+        } else {
+            let p = if w == "local" { next()? } else { w };
+            if prefix.is_some() || p.starts_with('-') || matches(p, "help") {
+                return None;
+            }
+            prefix = Some(p);
+        }
+        i += 1;
+    }
+    let (prefix, dev) = (prefix?, dev?);
+    if dev.is_empty() {
         return None;
     }
     let (a, len) = match prefix.split_once('/') {
@@ -73,11 +130,19 @@ pub fn parse(words: &[&str]) -> Option<AddrModify> {
             n
         }
     };
+    // "Broadcast can be set only for IPv4 addresses" and friends: iproute2.
+    if broadcast.is_some() && (addr.is_ipv6() || !add) {
+        return None;
+    }
     Some(AddrModify {
         add,
         addr,
         prefix_len,
         dev: dev.to_string(),
+        broadcast,
+        label,
+        scope,
+        metric,
     })
 }
 
@@ -156,7 +221,9 @@ fn modify(conn: &mut crate::backend::rtnl::Conn, req: &AddrModify) -> Result<(),
     m.header.prefix_len = req.prefix_len;
     m.header.index = index;
     // iproute2 default_scope(): host for 127.0.0.0/8 (adds only).
-    if req.add {
+    if let Some(sc) = req.scope {
+        m.header.scope = AddressScope::from(sc);
+    } else if req.add {
         if let IpAddr::V4(a) = req.addr {
             if a.octets()[0] == 127 {
                 m.header.scope = AddressScope::Host;
@@ -164,7 +231,30 @@ fn modify(conn: &mut crate::backend::rtnl::Conn, req: &AddrModify) -> Result<(),
         }
     }
     m.attributes.push(AddressAttribute::Local(req.addr));
+    if let Some(l) = &req.label {
+        m.attributes.push(AddressAttribute::Label(l.clone()));
+    }
+    if let Some(p) = req.metric {
+        m.attributes.push(AddressAttribute::RoutePriority(p));
+    }
     m.attributes.push(AddressAttribute::Address(req.addr));
+    // An explicit `brd ADDR`, or `+`/`-` computed for prefixes up to /30.
+    if let (Some(b), IpAddr::V4(a)) = (&req.broadcast, req.addr) {
+        let host = if req.prefix_len >= 32 {
+            0
+        } else {
+            u32::MAX >> req.prefix_len
+        };
+        let brd = match b {
+            Brd::Addr(x) => Some(*x),
+            _ if req.prefix_len > 30 => None,
+            Brd::Ones => Some((u32::from(a) | host).into()),
+            Brd::Zeros => Some((u32::from(a) & !host).into()),
+        };
+        if let Some(x) = brd {
+            m.attributes.push(AddressAttribute::Broadcast(x));
+        }
+    }
     let (payload, flags) = if req.add {
         (
             RouteNetlinkMessage::NewAddress(m),
@@ -465,7 +555,9 @@ mod tests {
         assert!(parse(&["del", "10.0.0.1", "dev", "v0"]).is_none());
         assert!(parse(&["add", "10.0.0.1/33", "dev", "v0"]).is_none());
         assert!(parse(&["add", "x", "dev", "v0"]).is_none());
-        assert!(parse(&["add", "10.0.0.1/24", "brd", "+", "dev", "v0"]).is_none());
+        let r = parse(&["add", "10.0.0.1/24", "brd", "+", "dev", "v0"]).unwrap();
+        assert_eq!(r.broadcast, Some(Brd::Ones));
+        assert!(parse(&["add", "10.0.0.1/24", "peer", "10.0.0.2", "dev", "v0"]).is_none());
         assert!(parse(&["show"]).is_none());
     }
 }

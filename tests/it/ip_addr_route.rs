@@ -51,6 +51,15 @@ m a d fd00::1/64 dev v0
 m a add 10.0.0.2/33 dev v0
 m a add x dev v0
 m -4 a add fd00::2/64 dev v0
+m addr add 10.0.2.1/24 brd 10.0.2.255 dev v0
+m addr add 10.0.3.1/24 brd + dev v0 label v0:x
+m addr add 10.0.4.1/24 broadcast - dev v0 scope link metric 7
+m addr add 10.0.5.1/31 brd + dev v0
+m addr add local 10.0.6.1/24 dev v0 scope host
+m addr add 10.0.7.1/24 dev v0 label other
+m addr add 10.0.8.1/24 dev v0 scope nowhere
+m addr add fd00::5/64 brd + dev v0
+m addr add 10.0.9.1/24 brd 10.0.9.255 brd + dev v0
 state
 "#
     ));
@@ -115,6 +124,36 @@ m addr flush dev nosuch
 m addr flush
 m -s addr flush dev lo
 m a f dev e1
+"#,
+    );
+}
+
+/// `ip addr add` with brd (address, `+`, `-`), label, scope, metric and the
+/// `local` keyword, natively (`NSH_NATIVE=1`): each made by both tools in
+/// twin namespaces, messages and the resulting IPv4 addresses compared.
+#[test]
+fn addr_add_options_native_match_iproute2() {
+    if !need_root("addr_add_options_native_match_iproute2") {
+        return;
+    }
+    crate::common::assert_ip_forms_ok(
+        r#"
+k=0
+mk() { ip netns add $1; ip -n $1 link add v1 type veth peer name e1; }
+m() {
+  k=$((k + 1)); mk a$k; mk b$k
+  { ip -n a$k "$@" 2>&1; echo "status=$?"; } >"$T/ra"
+  { NSH_NATIVE=1 "$NSHBIN/ip" -n b$k "$@" 2>&1; echo "status=$?"; } >"$T/rb"
+  ip -n a$k -4 addr show dev v1 >"$T/sa"; ip -n b$k -4 addr show dev v1 >"$T/sb"
+  if cmp -s "$T/ra" "$T/rb" && cmp -s "$T/sa" "$T/sb"; then echo "OK mut $*"; else echo "DIFF mut $*"; diff "$T/ra" "$T/rb"; diff "$T/sa" "$T/sb"; fi
+}
+m addr add 10.0.2.1/24 brd 10.0.2.255 dev v1
+m addr add 10.0.3.1/24 brd + dev v1 label v1:x
+m addr add 10.0.4.1/24 broadcast - dev v1 scope link metric 7
+m addr add 10.0.5.1/31 brd + dev v1
+m addr add local 10.0.6.1/24 dev v1 scope host
+m addr add 10.0.7.1/24 dev v1 label other
+m addr add 10.0.8.1/16 dev v1 scope 200 pref 3
 "#,
     );
 }
