@@ -341,7 +341,7 @@ ip route get ADDR [ from ADDR ] [ iif DEV ] [ oif DEV ]
 const HELP_NEIGH: &str = "\
 ip neigh { add | del | replace } ADDR [ lladdr LLADDR ] dev DEV
          [ nud { permanent | noarp | stale | reachable } ]
-ip neigh show [ dev DEV ] [ to PREFIX ] [ nud STATE ]
+ip neigh { show | flush } [ dev DEV ] [ to PREFIX ] [ nud STATE ]
 ";
 
 const HELP_NETNS: &str = "\
