@@ -37,6 +37,7 @@ pub fn run(ctx: &mut NetCtx, g: &IpGlobal, rest: &[Word], args: &[Word], io: &mu
     };
     let r = match cmd {
         RouteCmd::Modify(m) => modify(conn, &m),
+        RouteCmd::Flush(s) => flush(conn, &s),
         RouteCmd::Show(s) => match show(conn, &s, g) {
             Ok(Some(text)) => {
                 let _ = io.stdout.write_all(text.as_bytes());
@@ -215,4 +216,63 @@ fn row_of(m: &RouteMessage) -> Option<(RouteRow, Option<u32>)> {
         }
     }
     Some((row, oif))
+}
+
+/// iproute_flush: delete the routes `show` would list (IPv4, the selected
+/// table, not cloned), in rounds until none is left (`-s` and its reports
+/// are the real tool's).
+fn flush(conn: &mut Conn, s: &RouteShow) -> Res<()> {
+    let oif = match &s.dev {
+        Some(d) => match conn.link_index(d) {
+            Ok(Some(i)) => Some(i),
+            Ok(None) => return Err(nodev(d)),
+            Err(e) => return Err((e.iproute2_text(), 2)),
+        },
+        None => None,
+    };
+    let want_table = s.table.unwrap_or(crate::netcmd::ip::route::RT_TABLE_MAIN);
+    loop {
+        let mut req = RouteMessage::default();
+        req.header.address_family = AddressFamily::Inet;
+        let replies = conn
+            .request(RouteNetlinkMessage::GetRoute(req), NLM_F_DUMP)
+            .map_err(|e| (e.iproute2_text(), 2))?;
+        let doomed: Vec<RouteMessage> = replies
+            .into_iter()
+            .filter_map(|r| match r {
+                RouteNetlinkMessage::NewRoute(m) => Some(m),
+                _ => None,
+            })
+            .filter(|m| {
+                let table = m
+                    .attributes
+                    .iter()
+                    .find_map(|a| match a {
+                        RouteAttribute::Table(t) => Some(*t),
+                        _ => None,
+                    })
+                    .unwrap_or(u32::from(m.header.table));
+                let dev = m.attributes.iter().find_map(|a| match a {
+                    RouteAttribute::Oif(i) => Some(*i),
+                    _ => None,
+                });
+                m.header.address_family == AddressFamily::Inet
+                    && m.header.flags.bits() & RTM_F_CLONED == 0
+                    && (want_table == 0 || table == want_table)
+                    && (oif.is_none() || dev == oif)
+            })
+            .collect();
+        if doomed.is_empty() {
+            return Ok(());
+        }
+        for m in doomed {
+            match conn.request(RouteNetlinkMessage::DelRoute(m), 0) {
+                Ok(_) => {}
+                // Gone already (with another one): flush_update goes on.
+                Err(crate::backend::rtnl::RtnlError::Kernel { errno, .. })
+                    if errno == libc::ESRCH || errno == libc::ENOENT => {}
+                Err(e) => return Err((e.iproute2_text(), 2)),
+            }
+        }
+    }
 }

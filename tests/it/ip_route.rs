@@ -73,3 +73,33 @@ ip -j route
     let ours = run_script_with(&[&nsh, "--native"], script, &[], true);
     assert_eq!(ours, real);
 }
+
+/// `ip route flush` with table/dev selectors and errors, made by each tool
+/// in twin namespaces (`NSH_NATIVE=1`), the routes left compared.
+#[test]
+fn route_flush_matches_iproute2() {
+    if !need_root("route_flush_matches_iproute2") {
+        return;
+    }
+    assert_ip_forms_ok(
+        r#"
+k=0
+mk() { ip netns add $1; ip -n $1 link add v1 type veth peer name e1; ip -n $1 link set v1 up; ip -n $1 link set e1 up
+  ip -n $1 addr add 10.0.0.1/24 dev v1; ip -n $1 addr add 10.1.0.1/24 dev e1; ip -n $1 route add 10.5.0.0/16 via 10.0.0.2; ip -n $1 route add 10.6.0.0/16 dev e1 table 100; ip -n $1 route add default via 10.1.0.2; }
+m() {
+  k=$((k + 1)); mk a$k; mk b$k
+  { ip -n a$k "$@" 2>&1; echo "status=$?"; } >"$T/ra"
+  { NSH_NATIVE=1 "$NSHBIN/ip" -n b$k "$@" 2>&1; echo "status=$?"; } >"$T/rb"
+  ip -n a$k -4 route show table all >"$T/sa"; ip -n b$k -4 route show table all >"$T/sb"
+  if cmp -s "$T/ra" "$T/rb" && cmp -s "$T/sa" "$T/sb"; then echo "OK mut $*"; else echo "DIFF mut $*"; diff "$T/ra" "$T/rb"; diff "$T/sa" "$T/sb"; fi
+}
+m route flush table main
+m route flush dev v1
+m route flush table 100
+m -4 route flush table all
+m route flush
+m route flush dev nosuch
+m r f table main dev e1
+"#,
+    );
+}

@@ -52,6 +52,8 @@ pub struct RouteShow {
 pub enum RouteCmd {
     Modify(RouteModify),
     Show(RouteShow),
+    /// `ip route flush SELECTORS`: delete what `show` would list.
+    Flush(RouteShow),
 }
 
 // include/uapi/linux/netlink.h, rtnetlink.h
@@ -293,8 +295,17 @@ pub fn parse(words: &[&str], family: Family) -> Result<Parsed<RouteCmd>, IpUsage
         Some(Rule::route_append) => (false, NLM_F_CREATE | NLM_F_APPEND),
         Some(Rule::route_delete) => (true, 0),
         Some(Rule::route_show) => return parse_show(args, fam),
+        Some(Rule::route_flush) => {
+            if args.is_empty() {
+                return Err(IpUsage::new("\"ip route flush\" requires arguments.", 1));
+            }
+            return Ok(match parse_show(args, fam)? {
+                Parsed::Native(RouteCmd::Show(s)) => Parsed::Native(RouteCmd::Flush(s)),
+                other => other,
+            });
+        }
         None => return Ok(Parsed::Native(RouteCmd::Show(RouteShow::default()))),
-        // test, get, flush, save, restore, showdump, help: the real tool.
+        // test, get, save, restore, showdump, help: the real tool.
         Some(Rule::route_other) => return Ok(Parsed::Foreign),
         Some(_) => {
             return Err(exit255(format!(
