@@ -15,7 +15,7 @@ use netlink_packet_route::{AddressFamily, RouteNetlinkMessage};
 
 use crate::backend::rtnl::Conn;
 use crate::native::{Io, NetCtx, Outcome, Word};
-use crate::netcmd::ip::route::{parse, RouteCmd, RouteModify, RouteShow};
+use crate::netcmd::ip::route::{parse, RouteCmd, RouteGet, RouteModify, RouteShow};
 use crate::netcmd::ip::IpGlobal;
 use crate::output::ip::route::{render, RouteFormat, RouteRow};
 
@@ -38,6 +38,19 @@ pub fn run(ctx: &mut NetCtx, g: &IpGlobal, rest: &[Word], args: &[Word], io: &mu
     let r = match cmd {
         RouteCmd::Modify(m) => modify(conn, &m),
         RouteCmd::Flush(s) => flush(conn, &s),
+        RouteCmd::Get(q) => match get(conn, &q) {
+            Ok(Some(row)) => {
+                let f = RouteFormat {
+                    json: g.json,
+                    pretty: g.pretty,
+                    ..RouteFormat::default()
+                };
+                let _ = io.stdout.write_all(render(&[row], f).as_bytes());
+                Ok(())
+            }
+            Ok(None) => return crate::native::ip::foreign(ctx, args, io),
+            Err(e) => Err(e),
+        },
         RouteCmd::Show(s) => match show(conn, &s, g) {
             Ok(Some(text)) => {
                 let _ = io.stdout.write_all(text.as_bytes());
@@ -275,4 +288,90 @@ fn flush(conn: &mut Conn, s: &RouteShow) -> Res<()> {
             }
         }
     }
+}
+
+/// iproute_get: one RTM_GETROUTE (RTM_F_LOOKUP_TABLE for IPv4), the answer
+/// as print_route shows a cached route; `None` when it carries what the
+/// native printer does not cover.
+fn get(conn: &mut Conn, q: &RouteGet) -> Res<Option<RouteRow>> {
+    /// RTM_F_LOOKUP_TABLE (include/uapi/linux/rtnetlink.h).
+    const RTM_F_LOOKUP_TABLE: u32 = 0x1000;
+    let mut req = RouteMessage::default();
+    req.header.address_family = AddressFamily::Inet;
+    req.header.destination_prefix_length = 32;
+    req.header.flags =
+        netlink_packet_route::route::RouteFlags::from_bits_retain(RTM_F_LOOKUP_TABLE);
+    req.attributes
+        .push(RouteAttribute::Destination(route_addr(q.dst)));
+    if let Some(f) = q.from {
+        req.header.source_prefix_length = 32;
+        req.attributes.push(RouteAttribute::Source(route_addr(f)));
+    }
+    for (dev, iif) in [(&q.iif, true), (&q.oif, false)] {
+        if let Some(d) = dev {
+            let i = match conn.link_index(d) {
+                Ok(Some(i)) => i,
+                Ok(None) => return Err(nodev(d)),
+                Err(e) => return Err((e.iproute2_text(), 2)),
+            };
+            req.attributes.push(if iif {
+                RouteAttribute::Iif(i)
+            } else {
+                RouteAttribute::Oif(i)
+            });
+        }
+    }
+    let replies = conn
+        .request(RouteNetlinkMessage::GetRoute(req), 0)
+        .map_err(|e| (e.iproute2_text(), 2))?;
+    let Some(m) = replies.into_iter().find_map(|r| match r {
+        RouteNetlinkMessage::NewRoute(m) => Some(m),
+        _ => None,
+    }) else {
+        return Ok(None);
+    };
+    let h = &m.header;
+    let mut row = RouteRow {
+        kind: h.kind.into(),
+        dst_len: h.destination_prefix_length,
+        table: u32::from(h.table),
+        protocol: h.protocol.into(),
+        scope: h.scope.into(),
+        flags: h.flags.bits(),
+        cloned: h.flags.bits() & RTM_F_CLONED != 0,
+        ..RouteRow::default()
+    };
+    let ip = |a: &RouteAddress| match a {
+        RouteAddress::Inet(v) => Some(IpAddr::V4(*v)),
+        _ => None,
+    };
+    for a in &m.attributes {
+        match a {
+            RouteAttribute::Table(t) => row.table = *t,
+            RouteAttribute::Destination(d) => row.dst = ip(d),
+            RouteAttribute::Source(s) => row.from = ip(s),
+            RouteAttribute::Gateway(g) => row.gateway = ip(g),
+            RouteAttribute::PrefSource(s) => row.prefsrc = ip(s),
+            RouteAttribute::Oif(i) => row.dev = Some(conn.ifname(*i)),
+            RouteAttribute::Iif(i) => row.iif = Some(conn.ifname(*i)),
+            RouteAttribute::Priority(p) => row.metric = Some(*p),
+            RouteAttribute::Uid(u) => row.uid = Some(*u),
+            RouteAttribute::Metrics(ms) => {
+                for x in ms {
+                    match x {
+                        RouteMetric::Mtu(v) => row.mtu = Some(*v),
+                        _ => return Ok(None),
+                    }
+                }
+            }
+            RouteAttribute::CacheInfo(c) => {
+                // expires/error/ipid/ts are printed when set: the real tool.
+                if c.expires != 0 || c.error != 0 || c.id != 0 || c.ts != 0 || c.ts_age != 0 {
+                    return Ok(None);
+                }
+            }
+            _ => return Ok(None),
+        }
+    }
+    Ok(Some(row))
 }

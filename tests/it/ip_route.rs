@@ -103,3 +103,24 @@ m r f table main dev e1
 "#,
     );
 }
+
+/// `ip route get` (gateway, connected, local, broadcast, blackhole,
+/// unreachable, `from`, `oif`, errors) in text and JSON, on one state.
+#[test]
+fn route_get_matches_iproute2() {
+    if !need_root("route_get_matches_iproute2") {
+        return;
+    }
+    assert_ip_forms_ok(
+        r#"
+ip link set lo up; ip link add v1 type veth peer name e1; ip link set v1 up; ip link set e1 up
+ip addr add 10.0.0.1/24 dev v1; ip route add 10.5.0.0/16 via 10.0.0.2; ip route add 10.6.0.0/16 dev v1 mtu 1400 metric 9
+ip route add blackhole 10.7.0.0/16
+for o in "" -j "-j -p" -4; do
+c $o route get 10.0.0.2; c $o route get 10.5.1.1; c $o route get 127.0.0.1; c $o route get 10.0.0.1; c $o route get 10.6.1.1
+c $o route get 10.5.1.1 from 10.0.0.1; c $o route get to 10.0.0.255; c $o route get 10.9.9.9; c $o route get 10.7.0.1
+c $o route get 10.5.1.1 oif v1; c $o route get 10.0.0.2 oif nosuch; c $o route get bogus; c $o route get; c $o r g 10.5.1.1
+done
+"#,
+    );
+}

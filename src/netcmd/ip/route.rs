@@ -48,12 +48,23 @@ pub struct RouteShow {
     pub dev: Option<String>,
 }
 
+/// `ip route get`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RouteGet {
+    pub dst: IpAddr,
+    pub from: Option<IpAddr>,
+    pub iif: Option<String>,
+    pub oif: Option<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RouteCmd {
     Modify(RouteModify),
     Show(RouteShow),
     /// `ip route flush SELECTORS`: delete what `show` would list.
     Flush(RouteShow),
+    /// `ip route get ADDR [from ADDR] [iif DEV] [oif DEV]` (IPv4).
+    Get(RouteGet),
 }
 
 // include/uapi/linux/netlink.h, rtnetlink.h
@@ -295,6 +306,7 @@ pub fn parse(words: &[&str], family: Family) -> Result<Parsed<RouteCmd>, IpUsage
         Some(Rule::route_append) => (false, NLM_F_CREATE | NLM_F_APPEND),
         Some(Rule::route_delete) => (true, 0),
         Some(Rule::route_show) => return parse_show(args, fam),
+        Some(Rule::route_get) => return parse_get(args, fam),
         Some(Rule::route_flush) => {
             if args.is_empty() {
                 return Err(IpUsage::new("\"ip route flush\" requires arguments.", 1));
@@ -305,7 +317,7 @@ pub fn parse(words: &[&str], family: Family) -> Result<Parsed<RouteCmd>, IpUsage
             });
         }
         None => return Ok(Parsed::Native(RouteCmd::Show(RouteShow::default()))),
-        // test, get, save, restore, showdump, help: the real tool.
+        // test, save, restore, showdump, help: the real tool.
         Some(Rule::route_other) => return Ok(Parsed::Foreign),
         Some(_) => {
             return Err(exit255(format!(
@@ -315,6 +327,62 @@ pub fn parse(words: &[&str], family: Family) -> Result<Parsed<RouteCmd>, IpUsage
         }
     };
     parse_modify(args, delete, flags, fam)
+}
+
+/// iproute_get for the native subset: a destination with optional `from`,
+/// `iif`, `oif` (IPv4); other keywords and IPv6 run the real tool.
+fn parse_get(args: &[&str], fam: u8) -> Result<Parsed<RouteCmd>, IpUsage> {
+    if fam == AF_INET6 {
+        return Ok(Parsed::Foreign);
+    }
+    let (mut dst, mut from, mut iif, mut oif) = (None, None, None, None);
+    let mut i = 0;
+    while i < args.len() {
+        let w = args[i];
+        let mut next = || {
+            i += 1;
+            args.get(i).copied().ok_or_else(incomplete)
+        };
+        match w {
+            "from" => from = Some(next()?),
+            "iif" => iif = Some(next()?.to_string()),
+            "oif" => oif = Some(next()?.to_string()),
+            "to" => dst = Some(next()?),
+            "tos" | "dsfield" | "mark" | "vrf" | "uid" | "ipproto" | "sport" | "dport"
+            | "connected" | "fibmatch" | "as" | "notify" => return Ok(Parsed::Foreign),
+            w if matches(w, "help") => return Ok(Parsed::Foreign),
+            w => {
+                if dst.is_some() {
+                    return Ok(Parsed::Foreign);
+                }
+                dst = Some(w);
+            }
+        }
+        i += 1;
+    }
+    let Some(d) = dst else {
+        return Err(IpUsage::new("need at least a destination address", 1));
+    };
+    let full = |s: &str| -> Result<Option<IpAddr>, IpUsage> {
+        let (a, len, f) = get_prefix(s, fam)?;
+        Ok(a.filter(|_| f == AF_INET && len == 32))
+    };
+    let Some(dst) = full(d)? else {
+        return Ok(Parsed::Foreign);
+    };
+    let from = match from {
+        Some(f) => match full(f)? {
+            Some(a) => Some(a),
+            None => return Ok(Parsed::Foreign),
+        },
+        None => None,
+    };
+    Ok(Parsed::Native(RouteCmd::Get(RouteGet {
+        dst,
+        from,
+        iif,
+        oif,
+    })))
 }
 
 fn parse_show(args: &[&str], fam: u8) -> Result<Parsed<RouteCmd>, IpUsage> {

@@ -24,6 +24,12 @@ pub struct RouteRow {
     pub metric: Option<u32>,
     pub flags: u32,
     pub mtu: Option<u32>,
+    /// `ip route get`: RTA_SRC (`from`), the input device, RTA_UID, and
+    /// whether the answer is a cloned (cache) route.
+    pub from: Option<IpAddr>,
+    pub iif: Option<String>,
+    pub uid: Option<u32>,
+    pub cloned: bool,
 }
 
 /// What the listing leaves out (the selectors' own columns).
@@ -104,9 +110,36 @@ fn flag_words(flags: u32) -> Vec<&'static str> {
         (0x100, "notify"),
         (16, "linkdown"),
         (32, "unresolved"),
-        (0x2000, "rt_offload"),
-        (0x4000, "rt_trap"),
-        (0x20000, "rt_offload_failed"),
+        // RTM_F_OFFLOAD, RTM_F_TRAP, RTM_F_OFFLOAD_FAILED (rtnetlink.h).
+        (0x4000, "rt_offload"),
+        (0x8000, "rt_trap"),
+        (0x2000_0000, "rt_offload_failed"),
+    ];
+    NAMES
+        .iter()
+        .filter(|(b, _)| flags & b != 0)
+        .map(|(_, n)| *n)
+        .collect()
+}
+
+/// print_cache_flags: the RTCF_* bits of a cached route, in its order.
+fn cache_words(flags: u32) -> Vec<&'static str> {
+    // RTCF_* (include/uapi/linux/in_route.h), in print_cache_flags order.
+    const NAMES: [(u32, &str); 14] = [
+        (0x8000_0000, "local"),
+        (0x4000_0000, "reject"),
+        (0x2000_0000, "mc"),
+        (0x1000_0000, "brd"),
+        (0x0800_0000, "dst-nat"),
+        (0x0080_0000, "src-nat"),
+        (0x0040_0000, "masq"),
+        (0x0002_0000, "dst-direct"),
+        (0x0400_0000, "src-direct"),
+        (0x0004_0000, "redirected"),
+        (0x0100_0000, "redirect"),
+        (0x0020_0000, "fastroute"),
+        (0x0001_0000, "notify"),
+        (0x0008_0000, "proxy"),
     ];
     NAMES
         .iter()
@@ -143,6 +176,9 @@ pub fn render(rows: &[RouteRow], f: RouteFormat) -> String {
             out.push_str(&format!("{} ", type_name(r.kind)));
         }
         out.push_str(&format!("{} ", dst_text(r)));
+        if let Some(f) = r.from {
+            out.push_str(&format!("from {f} "));
+        }
         if let Some(g) = r.gateway {
             out.push_str(&format!("via {g} "));
         }
@@ -152,10 +188,10 @@ pub fn render(rows: &[RouteRow], f: RouteFormat) -> String {
         if r.table != 0 && r.table != RT_TABLE_MAIN && !f.table_selected {
             out.push_str(&format!("table {} ", table_name(r.table)));
         }
-        if r.protocol != 3 {
+        if r.protocol != 3 && !r.cloned {
             out.push_str(&format!("proto {} ", proto_name(r.protocol)));
         }
-        if r.scope != 0 {
+        if r.scope != 0 && !r.cloned {
             out.push_str(&format!("scope {} ", scope_name(r.scope)));
         }
         if let Some(s) = r.prefsrc {
@@ -167,8 +203,21 @@ pub fn render(rows: &[RouteRow], f: RouteFormat) -> String {
         for w in flag_words(r.flags) {
             out.push_str(&format!("{w} "));
         }
+        if let Some(u) = r.uid {
+            out.push_str(&format!("uid {u} "));
+        }
+        if r.cloned {
+            out.push_str("\n    cache ");
+            let names = cache_words(r.flags);
+            if !names.is_empty() {
+                out.push_str(&format!("<{}> ", names.join(",")));
+            }
+        }
         if let Some(m) = r.mtu {
             out.push_str(&format!("mtu {m} "));
+        }
+        if let Some(i) = &r.iif {
+            out.push_str(&format!("iif {i} "));
         }
         out.push('\n');
     }
@@ -181,19 +230,25 @@ fn json_route(j: &mut JsonWriter, r: &RouteRow, f: RouteFormat) {
         j.kv_str("type", &type_name(r.kind));
     }
     j.kv_str("dst", &dst_text(r));
+    if let Some(f) = r.from {
+        j.kv_str("from", &f.to_string());
+    }
     if let Some(g) = r.gateway {
         j.kv_str("gateway", &g.to_string());
     }
     if let (Some(d), false) = (&r.dev, f.dev_selected) {
         j.kv_str("dev", d);
     }
+    if let Some(i) = &r.iif {
+        j.kv_str("iif", i);
+    }
     if r.table != 0 && r.table != RT_TABLE_MAIN && !f.table_selected {
         j.kv_str("table", &table_name(r.table));
     }
-    if r.protocol != 3 {
+    if r.protocol != 3 && !r.cloned {
         j.kv_str("protocol", &proto_name(r.protocol));
     }
-    if r.scope != 0 {
+    if r.scope != 0 && !r.cloned {
         j.kv_str("scope", &scope_name(r.scope));
     }
     if let Some(s) = r.prefsrc {
@@ -208,6 +263,17 @@ fn json_route(j: &mut JsonWriter, r: &RouteRow, f: RouteFormat) {
         j.string(w);
     }
     j.end_array();
+    if let Some(u) = r.uid {
+        j.kv_num("uid", u);
+    }
+    if r.cloned {
+        j.name("cache");
+        j.start_array();
+        for w in cache_words(r.flags) {
+            j.string(w);
+        }
+        j.end_array();
+    }
     if let Some(m) = r.mtu {
         j.name("metrics");
         j.start_array();
