@@ -180,3 +180,16 @@ pub fn conn_or_outcome<'a>(
         Outcome::Status(255)
     })
 }
+
+/// The index of device `name` in `conn`'s namespace, or iproute2's
+/// `Cannot find device "NAME"` (status 1) / the kernel's error (status 2).
+pub fn ifindex_or_nodev(
+    conn: &mut crate::backend::rtnl::Conn,
+    name: &str,
+) -> Result<u32, (String, i32)> {
+    match conn.link_index(name) {
+        Ok(Some(i)) => Ok(i),
+        Ok(None) => Err((format!("Cannot find device \"{name}\""), 1)),
+        Err(e) => Err((e.iproute2_text(), 2)),
+    }
+}

@@ -60,14 +60,6 @@ pub fn run(ctx: &mut NetCtx, g: &IpGlobal, rest: &[Word], args: &[Word], io: &mu
 
 type Res<T> = Result<T, (String, i32)>;
 
-fn index_of(conn: &mut Conn, dev: &str) -> Res<u32> {
-    match conn.link_index(dev) {
-        Ok(Some(i)) => Ok(i),
-        Ok(None) => Err((format!("Cannot find device \"{dev}\""), 1)),
-        Err(e) => Err((e.iproute2_text(), 2)),
-    }
-}
-
 /// ipneigh_modify's request.
 fn modify(conn: &mut Conn, m: &NeighModify) -> Res<()> {
     let mut msg = NeighbourMessage::default();
@@ -87,7 +79,7 @@ fn modify(conn: &mut Conn, m: &NeighModify) -> Res<()> {
         msg.attributes
             .push(NeighbourAttribute::LinkLayerAddress(l.clone()));
     }
-    msg.header.ifindex = index_of(conn, &m.dev)?;
+    msg.header.ifindex = crate::native::ip::ifindex_or_nodev(conn, &m.dev)?;
     let req = if m.delete {
         RouteNetlinkMessage::DelNeighbour(msg)
     } else {
@@ -105,7 +97,7 @@ fn modify(conn: &mut Conn, m: &NeighModify) -> Res<()> {
 /// native printer (proxy, externally learned, with a protocol, …).
 fn selected(conn: &mut Conn, s: &NeighShow) -> Res<Option<(Vec<NeighbourMessage>, Option<u32>)>> {
     let index = match &s.dev {
-        Some(d) => Some(index_of(conn, d)?),
+        Some(d) => Some(crate::native::ip::ifindex_or_nodev(conn, d)?),
         None => None,
     };
     let mut req = NeighbourMessage::default();

@@ -71,10 +71,6 @@ pub fn run(ctx: &mut NetCtx, g: &IpGlobal, rest: &[Word], args: &[Word], io: &mu
 
 type Res<T> = Result<T, (String, i32)>;
 
-fn nodev(name: &str) -> (String, i32) {
-    (format!("Cannot find device \"{name}\""), 1)
-}
-
 fn route_addr(a: IpAddr) -> RouteAddress {
     match a {
         IpAddr::V4(v) => RouteAddress::Inet(v),
@@ -113,11 +109,10 @@ fn modify(conn: &mut Conn, m: &RouteModify) -> Res<()> {
         msg.attributes.push(RouteAttribute::Priority(p));
     }
     if let Some(d) = &m.dev {
-        match conn.link_index(d) {
-            Ok(Some(i)) => msg.attributes.push(RouteAttribute::Oif(i)),
-            Ok(None) => return Err(nodev(d)),
-            Err(e) => return Err((e.iproute2_text(), 2)),
-        }
+        msg.attributes
+            .push(RouteAttribute::Oif(crate::native::ip::ifindex_or_nodev(
+                conn, d,
+            )?))
     }
     if let Some(mtu) = m.mtu {
         msg.attributes
@@ -137,11 +132,7 @@ fn modify(conn: &mut Conn, m: &RouteModify) -> Res<()> {
 /// outside what the native printer covers.
 fn show(conn: &mut Conn, s: &RouteShow, g: &IpGlobal) -> Res<Option<String>> {
     let oif = match &s.dev {
-        Some(d) => match conn.link_index(d) {
-            Ok(Some(i)) => Some(i),
-            Ok(None) => return Err(nodev(d)),
-            Err(e) => return Err((e.iproute2_text(), 2)),
-        },
+        Some(d) => Some(crate::native::ip::ifindex_or_nodev(conn, d)?),
         None => None,
     };
     let mut req = RouteMessage::default();
@@ -236,11 +227,7 @@ fn row_of(m: &RouteMessage) -> Option<(RouteRow, Option<u32>)> {
 /// are the real tool's).
 fn flush(conn: &mut Conn, s: &RouteShow) -> Res<()> {
     let oif = match &s.dev {
-        Some(d) => match conn.link_index(d) {
-            Ok(Some(i)) => Some(i),
-            Ok(None) => return Err(nodev(d)),
-            Err(e) => return Err((e.iproute2_text(), 2)),
-        },
+        Some(d) => Some(crate::native::ip::ifindex_or_nodev(conn, d)?),
         None => None,
     };
     let want_table = s.table.unwrap_or(crate::netcmd::ip::route::RT_TABLE_MAIN);
@@ -309,11 +296,7 @@ fn get(conn: &mut Conn, q: &RouteGet) -> Res<Option<RouteRow>> {
     }
     for (dev, iif) in [(&q.iif, true), (&q.oif, false)] {
         if let Some(d) = dev {
-            let i = match conn.link_index(d) {
-                Ok(Some(i)) => i,
-                Ok(None) => return Err(nodev(d)),
-                Err(e) => return Err((e.iproute2_text(), 2)),
-            };
+            let i = crate::native::ip::ifindex_or_nodev(conn, d)?;
             req.attributes.push(if iif {
                 RouteAttribute::Iif(i)
             } else {
