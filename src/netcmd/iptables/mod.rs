@@ -657,13 +657,14 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                 set_cmd(&mut command, Command::Flush(c), &p, &mut zero_after_list)?;
             }
             "-Z" | "--zero" => {
-                let c = p.opt_arg();
                 // iptables 1.8.9 `-Z CHAIN N`: a rule number right after
                 // the chain (CMD_ZERO_NUM).
-                let cmd = match (c, p.opt_arg()) {
-                    (Some(c), Some(n)) => Command::ZeroRule(c, parse_rulenum(&p, &n)?),
-                    (c, None) => Command::Zero(c),
-                    (None, Some(_)) => unreachable!("a rule number needs a chain first"),
+                let cmd = match p.opt_arg() {
+                    Some(c) => match p.opt_arg() {
+                        Some(n) => Command::ZeroRule(c, parse_rulenum(&p, &n)?),
+                        None => Command::Zero(Some(c)),
+                    },
+                    None => Command::Zero(None),
                 };
                 set_cmd(&mut command, cmd, &p, &mut zero_after_list)?;
             }
