@@ -135,8 +135,13 @@ fn show(conn: &mut Conn, s: &RouteShow, g: &IpGlobal) -> Res<Option<String>> {
         Some(d) => Some(crate::native::ip::ifindex_or_nodev(conn, d)?),
         None => None,
     };
+    let family = if s.family == 10 {
+        AddressFamily::Inet6
+    } else {
+        AddressFamily::Inet
+    };
     let mut req = RouteMessage::default();
-    req.header.address_family = AddressFamily::Inet;
+    req.header.address_family = family;
     let replies = conn
         .request(RouteNetlinkMessage::GetRoute(req), NLM_F_DUMP)
         .map_err(|e| (e.iproute2_text(), 2))?;
@@ -146,9 +151,7 @@ fn show(conn: &mut Conn, s: &RouteShow, g: &IpGlobal) -> Res<Option<String>> {
         let RouteNetlinkMessage::NewRoute(m) = r else {
             continue;
         };
-        if m.header.address_family != AddressFamily::Inet
-            || m.header.flags.bits() & RTM_F_CLONED != 0
-        {
+        if m.header.address_family != family || m.header.flags.bits() & RTM_F_CLONED != 0 {
             continue;
         }
         let Some(row) = row_of(&m) else {
@@ -213,9 +216,17 @@ fn row_of(m: &RouteMessage) -> Option<(RouteRow, Option<u32>)> {
                     }
                 }
             }
-            // Printed only under conditions the native printer leaves to
-            // the real tool, or not at all for IPv4.
-            RouteAttribute::CacheInfo(_) => {}
+            RouteAttribute::Preference(p) => row.pref = Some(u8::from(*p)),
+            // print_rta_cacheinfo: expiry (clock ticks, USER_HZ 100); the
+            // other fields are printed when set: the real tool.
+            RouteAttribute::CacheInfo(c) => {
+                if c.error != 0 || c.id != 0 || c.ts != 0 || c.ts_age != 0 {
+                    return None;
+                }
+                if c.expires != 0 {
+                    row.expires = Some(c.expires as i32 / 100);
+                }
+            }
             _ => return None,
         }
     }
@@ -232,8 +243,13 @@ fn flush(conn: &mut Conn, s: &RouteShow) -> Res<()> {
     };
     let want_table = s.table.unwrap_or(crate::netcmd::ip::route::RT_TABLE_MAIN);
     loop {
+        let family = if s.family == 10 {
+            AddressFamily::Inet6
+        } else {
+            AddressFamily::Inet
+        };
         let mut req = RouteMessage::default();
-        req.header.address_family = AddressFamily::Inet;
+        req.header.address_family = family;
         let replies = conn
             .request(RouteNetlinkMessage::GetRoute(req), NLM_F_DUMP)
             .map_err(|e| (e.iproute2_text(), 2))?;
@@ -256,7 +272,7 @@ fn flush(conn: &mut Conn, s: &RouteShow) -> Res<()> {
                     RouteAttribute::Oif(i) => Some(*i),
                     _ => None,
                 });
-                m.header.address_family == AddressFamily::Inet
+                m.header.address_family == family
                     && m.header.flags.bits() & RTM_F_CLONED == 0
                     && (want_table == 0 || table == want_table)
                     && (oif.is_none() || dev == oif)

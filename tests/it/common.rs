@@ -234,10 +234,11 @@ impl Drop for NetnsHolder {
 /// `c ARGS…` runs `ip ARGS…` with iproute2 and with nsh's native `ip`
 /// (`NSH_NATIVE=1`: a fallback to the real tool is an error) and prints
 /// `OK ip ARGS` or `DIFF ip ARGS` plus a diff of stdout+stderr+status.
-/// Bridge timers (`gc_timer 0.09`) tick between the two runs: masked.
+/// Bridge timers (`gc_timer 0.09`) and route expiries tick between the two
+/// runs: masked.
 pub const IP_COMPARE: &str = r#"
 T=$(mktemp -d)
-m() { sed -E 's/(_timer"?:? *)[0-9. ]+/\1T/g'; }
+m() { sed -E 's/(_timer"?:? *)[0-9. ]+/\1T/g; s/expires [0-9]+sec/expires Nsec/g; s/"expires":[0-9]+/"expires":N/g'; }
 c() {
   { ip "$@" 2>&1; echo "status=$?"; } | m >"$T/a"
   { NSH_NATIVE=1 "$NSHBIN/ip" "$@" 2>&1; echo "status=$?"; } | m >"$T/b"

@@ -124,3 +124,21 @@ done
 "#,
     );
 }
+
+/// IPv6 route listings (`-6`: connected, gateway, metric/pref, blackhole,
+/// other tables, `dev`, JSON) on one state.
+#[test]
+fn ipv6_route_listings_match_iproute2() {
+    if !need_root("ipv6_route_listings_match_iproute2") {
+        return;
+    }
+    assert_ip_forms_ok(
+        r#"
+ip link set lo up; ip link add v1 type veth peer name e1; ip link set v1 up; ip link set e1 up; ip addr add 2001:db8::1/64 dev v1 nodad
+ip -6 route add 2001:db8:5::/48 via 2001:db8::2; ip -6 route add 2001:db8:6::/48 dev v1 metric 7 pref high; ip -6 route add 2001:db8:7::/48 dev v1 expires 300
+ip -6 route add 2001:db8:8::/48 dev v1 table 100; ip -6 route add blackhole 2001:db8:9::/48
+sleep 1
+for o in -6 "-6 -j" "-6 -j -p"; do c $o route; c $o r s dev v1; c $o route show table 100; c $o route show table local; c $o route show table all; c $o route list table main; done
+"#,
+    );
+}

@@ -43,6 +43,8 @@ pub struct RouteModify {
 /// `ip route [show|list] [table T] [dev X]`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RouteShow {
+    /// AF_INET6 for `-6` (else IPv4).
+    pub family: u8,
     /// `None`: main; `Some(0)`: all.
     pub table: Option<u32>,
     pub dev: Option<String>,
@@ -279,9 +281,18 @@ pub fn table_id(s: &str) -> Option<u32> {
 }
 
 /// Parse the words after `ip route`; `family`: from `-4`/`-6`.
+/// AF_INET / AF_INET6 for `-4` / `-6`, else 0.
+fn fam_of(family: Family) -> u8 {
+    match family {
+        Family::Inet => AF_INET,
+        Family::Inet6 => AF_INET6,
+        Family::Unspec => 0,
+    }
+}
+
 pub fn parse(words: &[&str], family: Family) -> Result<Parsed<RouteCmd>, IpUsage> {
     if words.is_empty() {
-        return Ok(Parsed::Native(RouteCmd::Show(RouteShow::default())));
+        return parse_show(&[], fam_of(family));
     }
     if words.iter().any(|w| w.contains(super::SEP)) {
         return Ok(Parsed::Foreign);
@@ -292,11 +303,7 @@ pub fn parse(words: &[&str], family: Family) -> Result<Parsed<RouteCmd>, IpUsage
         .next()
         .and_then(|p| p.into_inner().next())
         .map(|p| p.as_rule());
-    let fam = match family {
-        Family::Inet => AF_INET,
-        Family::Inet6 => AF_INET6,
-        Family::Unspec => 0,
-    };
+    let fam = fam_of(family);
     let args = &words[1..];
     let (delete, flags) = match cmd {
         Some(Rule::route_add) => (false, NLM_F_CREATE | NLM_F_EXCL),
@@ -316,7 +323,7 @@ pub fn parse(words: &[&str], family: Family) -> Result<Parsed<RouteCmd>, IpUsage
                 other => other,
             });
         }
-        None => return Ok(Parsed::Native(RouteCmd::Show(RouteShow::default()))),
+        None => return parse_show(args, fam),
         // test, save, restore, showdump, help: the real tool.
         Some(Rule::route_other) => return Ok(Parsed::Foreign),
         Some(_) => {
@@ -386,10 +393,10 @@ fn parse_get(args: &[&str], fam: u8) -> Result<Parsed<RouteCmd>, IpUsage> {
 }
 
 fn parse_show(args: &[&str], fam: u8) -> Result<Parsed<RouteCmd>, IpUsage> {
-    if fam == AF_INET6 {
-        return Ok(Parsed::Foreign);
-    }
-    let mut show = RouteShow::default();
+    let mut show = RouteShow {
+        family: if fam == AF_INET6 { AF_INET6 } else { AF_INET },
+        ..RouteShow::default()
+    };
     let mut i = 0;
     while i < args.len() {
         let w = args[i];
@@ -410,7 +417,7 @@ fn parse_show(args: &[&str], fam: u8) -> Result<Parsed<RouteCmd>, IpUsage> {
     }
     // `table all` without `-4` lists every family (IPv6 too): the real
     // tool.
-    if show.table == Some(0) && fam != AF_INET {
+    if show.table == Some(0) && fam == 0 {
         return Ok(Parsed::Foreign);
     }
     Ok(Parsed::Native(RouteCmd::Show(show)))

@@ -30,6 +30,20 @@ pub struct RouteRow {
     pub iif: Option<String>,
     pub uid: Option<u32>,
     pub cloned: bool,
+    /// RTA_CACHEINFO expiry in seconds (non-zero only).
+    pub expires: Option<i32>,
+    /// RTA_PREF (IPv6 router preference).
+    pub pref: Option<u8>,
+}
+
+/// print_rt_pref.
+fn pref_name(p: u8) -> Option<&'static str> {
+    match p {
+        3 => Some("low"),
+        0 => Some("medium"),
+        1 => Some("high"),
+        _ => None,
+    }
 }
 
 /// What the listing leaves out (the selectors' own columns).
@@ -213,11 +227,20 @@ pub fn render(rows: &[RouteRow], f: RouteFormat) -> String {
                 out.push_str(&format!("<{}> ", names.join(",")));
             }
         }
+        if let Some(e) = r.expires {
+            out.push_str(&format!("expires {e}sec "));
+        }
         if let Some(m) = r.mtu {
             out.push_str(&format!("mtu {m} "));
         }
         if let Some(i) = &r.iif {
             out.push_str(&format!("iif {i} "));
+        }
+        if let Some(p) = r.pref {
+            match pref_name(p) {
+                Some(n) => out.push_str(&format!("pref {n}")),
+                None => out.push_str(&p.to_string()),
+            }
         }
         out.push('\n');
     }
@@ -274,6 +297,9 @@ fn json_route(j: &mut JsonWriter, r: &RouteRow, f: RouteFormat) {
         }
         j.end_array();
     }
+    if let Some(e) = r.expires {
+        j.kv_num("expires", e);
+    }
     if let Some(m) = r.mtu {
         j.name("metrics");
         j.start_array();
@@ -281,6 +307,12 @@ fn json_route(j: &mut JsonWriter, r: &RouteRow, f: RouteFormat) {
         j.kv_num("mtu", m);
         j.end_object();
         j.end_array();
+    }
+    if let Some(p) = r.pref {
+        match pref_name(p) {
+            Some(n) => j.kv_str("pref", n),
+            None => j.kv_num("pref", p),
+        }
     }
     j.end_object();
 }
