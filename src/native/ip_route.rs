@@ -128,9 +128,10 @@ fn modify(conn: &mut Conn, m: &RouteModify) -> Res<()> {
         .map_err(|e| (e.iproute2_text(), 2))
 }
 
-/// The IPv4 routes of the selected table, or `None` when one of them is
-/// outside what the native printer covers.
-fn show(conn: &mut Conn, s: &RouteShow, g: &IpGlobal) -> Res<Option<String>> {
+/// The routes `ip route show` and `ip route flush` select: one dump of the
+/// family (IPv4 unless `-6`), not cloned, in the selected table (all for
+/// `table all`), through the selected device.
+fn selected(conn: &mut Conn, s: &RouteShow) -> Res<Vec<RouteMessage>> {
     let oif = match &s.dev {
         Some(d) => Some(crate::native::ip::ifindex_or_nodev(conn, d)?),
         None => None,
@@ -140,30 +141,52 @@ fn show(conn: &mut Conn, s: &RouteShow, g: &IpGlobal) -> Res<Option<String>> {
     } else {
         AddressFamily::Inet
     };
+    let want_table = want_table(s);
     let mut req = RouteMessage::default();
     req.header.address_family = family;
     let replies = conn
         .request(RouteNetlinkMessage::GetRoute(req), NLM_F_DUMP)
         .map_err(|e| (e.iproute2_text(), 2))?;
-    let want_table = s.table.unwrap_or(crate::netcmd::ip::route::RT_TABLE_MAIN);
+    Ok(replies
+        .into_iter()
+        .filter_map(|r| match r {
+            RouteNetlinkMessage::NewRoute(m) => Some(m),
+            _ => None,
+        })
+        .filter(|m| {
+            let table = m
+                .attributes
+                .iter()
+                .find_map(|a| match a {
+                    RouteAttribute::Table(t) => Some(*t),
+                    _ => None,
+                })
+                .unwrap_or(u32::from(m.header.table));
+            let dev = m.attributes.iter().find_map(|a| match a {
+                RouteAttribute::Oif(i) => Some(*i),
+                _ => None,
+            });
+            m.header.address_family == family
+                && m.header.flags.bits() & RTM_F_CLONED == 0
+                && (want_table == 0 || table == want_table)
+                && (oif.is_none() || dev == oif)
+        })
+        .collect())
+}
+
+/// The table `show`/`flush` select: `main` unless given, 0 for all.
+fn want_table(s: &RouteShow) -> u32 {
+    s.table.unwrap_or(crate::netcmd::ip::route::RT_TABLE_MAIN)
+}
+
+/// The selected routes as text or JSON, or `None` when one of them is
+/// outside what the native printer covers.
+fn show(conn: &mut Conn, s: &RouteShow, g: &IpGlobal) -> Res<Option<String>> {
     let mut rows = Vec::new();
-    for r in replies {
-        let RouteNetlinkMessage::NewRoute(m) = r else {
-            continue;
-        };
-        if m.header.address_family != family || m.header.flags.bits() & RTM_F_CLONED != 0 {
-            continue;
-        }
-        let Some(row) = row_of(&m) else {
+    for m in selected(conn, s)? {
+        let Some((mut row, dev)) = row_of(&m) else {
             return Ok(None);
         };
-        if want_table != 0 && row.0.table != want_table {
-            continue;
-        }
-        if oif.is_some() && row.1 != oif {
-            continue;
-        }
-        let (mut row, dev) = row;
         if let Some(i) = dev {
             row.dev = Some(conn.ifname(i));
         }
@@ -172,7 +195,7 @@ fn show(conn: &mut Conn, s: &RouteShow, g: &IpGlobal) -> Res<Option<String>> {
     let f = RouteFormat {
         json: g.json,
         pretty: g.pretty,
-        table_selected: want_table != 0,
+        table_selected: want_table(s) != 0,
         dev_selected: s.dev.is_some(),
     };
     Ok(Some(render(&rows, f)))
@@ -237,47 +260,8 @@ fn row_of(m: &RouteMessage) -> Option<(RouteRow, Option<u32>)> {
 /// table, not cloned), in rounds until none is left (`-s` and its reports
 /// are the real tool's).
 fn flush(conn: &mut Conn, s: &RouteShow) -> Res<()> {
-    let oif = match &s.dev {
-        Some(d) => Some(crate::native::ip::ifindex_or_nodev(conn, d)?),
-        None => None,
-    };
-    let want_table = s.table.unwrap_or(crate::netcmd::ip::route::RT_TABLE_MAIN);
     loop {
-        let family = if s.family == 10 {
-            AddressFamily::Inet6
-        } else {
-            AddressFamily::Inet
-        };
-        let mut req = RouteMessage::default();
-        req.header.address_family = family;
-        let replies = conn
-            .request(RouteNetlinkMessage::GetRoute(req), NLM_F_DUMP)
-            .map_err(|e| (e.iproute2_text(), 2))?;
-        let doomed: Vec<RouteMessage> = replies
-            .into_iter()
-            .filter_map(|r| match r {
-                RouteNetlinkMessage::NewRoute(m) => Some(m),
-                _ => None,
-            })
-            .filter(|m| {
-                let table = m
-                    .attributes
-                    .iter()
-                    .find_map(|a| match a {
-                        RouteAttribute::Table(t) => Some(*t),
-                        _ => None,
-                    })
-                    .unwrap_or(u32::from(m.header.table));
-                let dev = m.attributes.iter().find_map(|a| match a {
-                    RouteAttribute::Oif(i) => Some(*i),
-                    _ => None,
-                });
-                m.header.address_family == family
-                    && m.header.flags.bits() & RTM_F_CLONED == 0
-                    && (want_table == 0 || table == want_table)
-                    && (oif.is_none() || dev == oif)
-            })
-            .collect();
+        let doomed = selected(conn, s)?;
         if doomed.is_empty() {
             return Ok(());
         }

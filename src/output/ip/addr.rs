@@ -6,7 +6,7 @@
 use std::net::IpAddr;
 
 use super::link::{json_link_fields, name_and_link, text_link, LinkFormat, LinkNames};
-use super::JsonWriter;
+use super::{scope_name, JsonWriter};
 use crate::model::Link;
 
 /// One address as print_addrinfo sees it.
@@ -41,17 +41,6 @@ const FLAGS: [(u32, &str); 12] = [
     (0x400, "autojoin"),
     (0x800, "stable-privacy"),
 ];
-
-fn scope_name(s: u8) -> String {
-    match s {
-        0 => "global".into(),
-        200 => "site".into(),
-        253 => "link".into(),
-        254 => "host".into(),
-        255 => "nowhere".into(),
-        s => s.to_string(),
-    }
-}
 
 fn family(a: &IpAddr) -> &'static str {
     if a.is_ipv4() {

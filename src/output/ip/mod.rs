@@ -136,3 +136,15 @@ impl JsonWriter {
         self.out
     }
 }
+
+/// rtnl_rtscope_n2a (address and route scopes).
+pub(crate) fn scope_name(s: u8) -> String {
+    match s {
+        0 => "global".into(),
+        200 => "site".into(),
+        253 => "link".into(),
+        254 => "host".into(),
+        255 => "nowhere".into(),
+        s => s.to_string(),
+    }
+}

@@ -5,7 +5,7 @@
 
 use std::net::IpAddr;
 
-use super::JsonWriter;
+use super::{scope_name, JsonWriter};
 use crate::netcmd::ip::route::{RTN_NAMES, RT_TABLE_MAIN};
 
 /// One route as print_route sees it.
@@ -82,18 +82,6 @@ fn proto_name(p: u8) -> String {
         189 => "rip".into(),
         192 => "eigrp".into(),
         p => p.to_string(),
-    }
-}
-
-/// rtnl_rtscope_n2a.
-fn scope_name(s: u8) -> String {
-    match s {
-        0 => "global".into(),
-        200 => "site".into(),
-        253 => "link".into(),
-        254 => "host".into(),
-        255 => "nowhere".into(),
-        s => s.to_string(),
     }
 }
 
