@@ -51,14 +51,22 @@ impl SyntaxError {
     }
 }
 
-/// Parse a whole program.
+mod plain;
+
+/// Parse a whole program: plain lines directly, the rest with the grammar
+/// (see [`plain`]), a long text as two halves on two threads. On a syntax
+/// error, the whole text again with the grammar alone, which finds the
+/// error bash would report first.
 pub fn parse(text: &str) -> Result<List, SyntaxError> {
-    if text.len() >= SPLIT_MIN_BYTES {
-        if let Some(list) = parse_halves(text) {
-            return Ok(list);
-        }
+    let quick = if text.len() >= SPLIT_MIN_BYTES {
+        parse_halves(text).or_else(|| plain::parse_lines(text, 0))
+    } else {
+        plain::parse_lines(text, 0)
+    };
+    match quick {
+        Some(list) => Ok(list),
+        None => parse_at(text, 0, Rule::program).map(|(list, _)| list),
     }
-    parse_at(text, 0, Rule::program).map(|(list, _)| list)
 }
 
 /// Inputs at least this long are parsed as two halves on two threads.
@@ -81,15 +89,12 @@ fn parse_halves(text: &str) -> Option<List> {
         return None;
     }
     let (ra, rb) = std::thread::scope(|s| {
-        let h = s.spawn(|| parse_at(b, a.len(), Rule::program));
-        let ra = parse_at(a, 0, Rule::program);
+        let h = s.spawn(|| plain::parse_lines(b, a.len()));
+        let ra = plain::parse_lines(a, 0);
         (ra, h.join())
     });
-    let (mut first, open_heredoc) = ra.ok()?;
-    let (second, _) = rb.ok()?.ok()?;
-    if open_heredoc {
-        return None;
-    }
+    let mut first = ra?;
+    let second = rb.ok()??;
     first.items.extend(second.items);
     first.span = Span::new(0, text.len());
     Some(first)

@@ -316,6 +316,7 @@ impl Expr {
 }
 
 /// Encode a rule's `NFTA_RULE_EXPRESSIONS` payload.
+#[cfg(test)]
 pub(crate) fn encode_list(exprs: &[Expr]) -> Attrs {
     let mut a = Attrs::new();
     for e in exprs {

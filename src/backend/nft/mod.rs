@@ -598,7 +598,7 @@ fn rule_attrs(
     position: Option<u64>,
     rule: &RuleBody,
 ) -> Vec<u8> {
-    let mut a = Attrs::new();
+    let mut a = Attrs(Vec::with_capacity(512));
     a.strz(NFTA_RULE_TABLE, table).strz(NFTA_RULE_CHAIN, chain);
     if let Some(h) = handle {
         a.u64be(NFTA_RULE_HANDLE, h);
@@ -606,10 +606,11 @@ fn rule_attrs(
     if let Some(p) = position {
         a.u64be(NFTA_RULE_POSITION, p);
     }
-    a.bytes(
-        NFTA_RULE_EXPRESSIONS | NLA_F_NESTED,
-        &expr::encode_list(&rule.exprs).0,
-    );
+    a.nest(NFTA_RULE_EXPRESSIONS, |list| {
+        for e in &rule.exprs {
+            e.encode(list);
+        }
+    });
     if let Some((proto, flags)) = rule.compat {
         a.nest(NFTA_RULE_COMPAT, |c| {
             c.u32be(NFTA_RULE_COMPAT_PROTO, proto)
@@ -1334,6 +1335,12 @@ impl NsState {
         let first_seq = begin_seq.wrapping_add(1);
         let mut owner = Vec::new();
         let total: usize = ops.iter().map(|(_, m)| m.len()).sum();
+        let bytes: usize = ops
+            .iter()
+            .flat_map(|(_, m)| m)
+            .map(|m| 20 + m.attrs.len())
+            .sum();
+        buf.reserve(bytes + 20);
         for (i, (_, msgs)) in ops.iter().enumerate() {
             for (j, m) in msgs.iter().enumerate() {
                 let seq = self.next_seq();

@@ -41,22 +41,32 @@ impl Attrs {
         Self::default()
     }
 
-    pub fn bytes(&mut self, ty: u16, data: &[u8]) -> &mut Self {
-        let len = 4 + data.len();
-        self.0.extend_from_slice(&(len as u16).to_ne_bytes());
+    /// The attribute header; the caller appends the payload and pads.
+    fn header(&mut self, ty: u16, payload: usize) {
+        self.0.reserve(4 + payload + 3);
+        self.0.extend_from_slice(&((4 + payload) as u16).to_ne_bytes());
         self.0.extend_from_slice(&ty.to_ne_bytes());
+    }
+
+    fn pad(&mut self) {
+        let n = self.0.len().next_multiple_of(4);
+        self.0.resize(n, 0);
+    }
+
+    pub fn bytes(&mut self, ty: u16, data: &[u8]) -> &mut Self {
+        self.header(ty, data.len());
         self.0.extend_from_slice(data);
-        while self.0.len() % 4 != 0 {
-            self.0.push(0);
-        }
+        self.pad();
         self
     }
 
     /// A NUL-terminated string, as libmnl's `mnl_attr_put_strz`.
     pub fn strz(&mut self, ty: u16, s: &str) -> &mut Self {
-        let mut v = s.as_bytes().to_vec();
-        v.push(0);
-        self.bytes(ty, &v)
+        self.header(ty, s.len() + 1);
+        self.0.extend_from_slice(s.as_bytes());
+        self.0.push(0);
+        self.pad();
+        self
     }
 
     pub fn u32be(&mut self, ty: u16, v: u32) -> &mut Self {
@@ -67,10 +77,15 @@ impl Attrs {
         self.bytes(ty, &v.to_be_bytes())
     }
 
+    /// A nested attribute, written in place: `f` appends the inner
+    /// attributes (each padded), then the header's length is filled in.
     pub fn nest(&mut self, ty: u16, f: impl FnOnce(&mut Attrs)) -> &mut Self {
-        let mut inner = Attrs::new();
-        f(&mut inner);
-        self.bytes(ty | NLA_F_NESTED, &inner.0)
+        let start = self.0.len();
+        self.header(ty | NLA_F_NESTED, 0);
+        f(self);
+        let len = (self.0.len() - start) as u16;
+        self.0[start..start + 2].copy_from_slice(&len.to_ne_bytes());
+        self
     }
 }
 
