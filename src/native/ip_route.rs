@@ -129,17 +129,17 @@ fn modify(conn: &mut Conn, m: &RouteModify) -> Res<()> {
 }
 
 /// The routes `ip route show` and `ip route flush` select: one dump of the
-/// family (IPv4 unless `-6`), not cloned, in the selected table (all for
+/// family (IPv4 unless `-6`; all for `table all` alone), not cloned, in the selected table (all for
 /// `table all`), through the selected device.
 fn selected(conn: &mut Conn, s: &RouteShow) -> Res<Vec<RouteMessage>> {
     let oif = match &s.dev {
         Some(d) => Some(crate::native::ip::ifindex_or_nodev(conn, d)?),
         None => None,
     };
-    let family = if s.family == 10 {
-        AddressFamily::Inet6
-    } else {
-        AddressFamily::Inet
+    let family = match s.family {
+        10 => AddressFamily::Inet6,
+        0 => AddressFamily::Unspec,
+        _ => AddressFamily::Inet,
     };
     let want_table = want_table(s);
     let mut req = RouteMessage::default();
@@ -166,7 +166,9 @@ fn selected(conn: &mut Conn, s: &RouteShow) -> Res<Vec<RouteMessage>> {
                 RouteAttribute::Oif(i) => Some(*i),
                 _ => None,
             });
-            m.header.address_family == family
+            // Unspec: every family's routes, in the kernel's family order
+            // (a family the printer does not know falls back in row_of).
+            (family == AddressFamily::Unspec || m.header.address_family == family)
                 && m.header.flags.bits() & RTM_F_CLONED == 0
                 && (want_table == 0 || table == want_table)
                 && (oif.is_none() || dev == oif)
@@ -184,7 +186,11 @@ fn want_table(s: &RouteShow) -> u32 {
 fn show(conn: &mut Conn, s: &RouteShow, g: &IpGlobal) -> Res<Option<String>> {
     let mut rows = Vec::new();
     for m in selected(conn, s)? {
-        let Some((mut row, dev)) = row_of(&m) else {
+        let ip = matches!(
+            m.header.address_family,
+            AddressFamily::Inet | AddressFamily::Inet6
+        );
+        let Some((mut row, dev)) = row_of(&m).filter(|_| ip) else {
             return Ok(None);
         };
         if let Some(i) = dev {

@@ -320,9 +320,8 @@ mod tests {
     #[test]
     fn random_lines_build_what_pest_builds() {
         let atoms = [
-            "a", "x=", "=", "+", "X+=", "1", "-", "if", "then", "fi", "do", "done", " ", " ",
-            "\t", "in", ";", "\n", "ip", "/", ".", ",", ":", "@", "%", "_", "echo", "&&",
-            "for", "y",
+            "a", "x=", "=", "+", "X+=", "1", "-", "if", "then", "fi", "do", "done", " ", " ", "\t",
+            "in", ";", "\n", "ip", "/", ".", ",", ":", "@", "%", "_", "echo", "&&", "for", "y",
         ];
         let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
         let mut next = || {

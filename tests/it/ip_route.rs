@@ -36,7 +36,7 @@ for a in "add default via 10.0.0.254" "add 10.1.0.0/16 via 10.0.0.2 dev v1 metri
 ip route add default via 10.0.0.254; ip route add 10.1.0.0/16 via 10.0.0.2 metric 5; ip route add blackhole 10.10.0.0/16; ip route add 10.12.0.0/16 dev v1 table 100; ip route add 10.13.0.0/16 dev v1 mtu 1400; ip route add 10.17.0.0/16 via 10.0.0.2 dev v1 onlink; ip route add 10.30.0.0/16 dev e1
 ip link set e1 down
 for o in "" -j "-j -p" -4; do c $o route; c $o r; c $o route show; c $o route list table 100; c $o r s dev v1; c $o route show table main; c $o route show table local; done
-for o in -4 "-4 -j"; do c $o route show table all; done
+for o in -4 "-4 -j" "" -j "-j -p"; do c $o route show table all; c $o r s table all dev v1; done
 c route show dev nosuch
 c route show table foo
 c route foo

@@ -44,7 +44,8 @@ impl Attrs {
     /// The attribute header; the caller appends the payload and pads.
     fn header(&mut self, ty: u16, payload: usize) {
         self.0.reserve(4 + payload + 3);
-        self.0.extend_from_slice(&((4 + payload) as u16).to_ne_bytes());
+        self.0
+            .extend_from_slice(&((4 + payload) as u16).to_ne_bytes());
         self.0.extend_from_slice(&ty.to_ne_bytes());
     }
 

@@ -43,7 +43,8 @@ pub struct RouteModify {
 /// `ip route [show|list] [table T] [dev X]`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RouteShow {
-    /// AF_INET6 for `-6` (else IPv4).
+    /// AF_INET6 for `-6`, 0 for every family (`table all` without `-4`),
+    /// else IPv4.
     pub family: u8,
     /// `None`: main; `Some(0)`: all.
     pub table: Option<u32>,
@@ -319,6 +320,8 @@ pub fn parse(words: &[&str], family: Family) -> Result<Parsed<RouteCmd>, IpUsage
                 return Err(IpUsage::new("\"ip route flush\" requires arguments.", 1));
             }
             return Ok(match parse_show(args, fam)? {
+                // Every family at once: the real tool.
+                Parsed::Native(RouteCmd::Show(s)) if s.family == 0 => Parsed::Foreign,
                 Parsed::Native(RouteCmd::Show(s)) => Parsed::Native(RouteCmd::Flush(s)),
                 other => other,
             });
@@ -415,10 +418,10 @@ fn parse_show(args: &[&str], fam: u8) -> Result<Parsed<RouteCmd>, IpUsage> {
             return Ok(Parsed::Foreign);
         }
     }
-    // `table all` without `-4` lists every family (IPv6 too): the real
-    // tool.
+    // `table all` without `-4`/`-6` is a dump of every family (tid 0 leaves
+    // iproute_list_flush_or_save's family unset): IPv4, then IPv6.
     if show.table == Some(0) && fam == 0 {
-        return Ok(Parsed::Foreign);
+        show.family = 0;
     }
     Ok(Parsed::Native(RouteCmd::Show(show)))
 }
