@@ -36,6 +36,12 @@ fn mask(s: &str) -> String {
         ),
         (r"8000\.[0-9a-f:]+", "8000.BRID"),
         (r" tentative", ""),
+        // A link-local address appears a moment after its link comes up:
+        // nsh, quicker than bash + ip, may list the link before it has one.
+        (
+            r"(?m)^ +inet6 fe80::[0-9a-f:]+/64 scope link[^\n]*\n( +valid_lft forever preferred_lft forever\n)?",
+            "",
+        ),
         (r"([0-9a-f]{2}:){5}[0-9a-f]{2}", "MAC"),
         (r"fe80::[0-9a-f:]+", "fe80::LL"),
         (r"time=[0-9.]+ ms", "time=T ms"),
