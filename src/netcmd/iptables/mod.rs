@@ -469,7 +469,6 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
     let mut invert = false;
     // Loaded match modules (by name), to know which options are valid.
     let mut loaded: Vec<&'static str> = Vec::new();
-    let mut target_name: Option<String> = None;
     let mut seen_target = false;
     // Options given so far: (instance, option) for "only once" checks.
     // The instance is the number of `-m`/`-j` seen before the option.
@@ -820,8 +819,7 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                 let m = get(&mut p, "-m")?;
                 match m.as_str() {
                     "tcp" | "udp" => {
-                        let (pr, s) = if m == "tcp" { (6, "tcp") } else { (17, "udp") };
-                        let _ = pr;
+                        let s = if m == "tcp" { "tcp" } else { "udp" };
                         loaded.push(s);
                         e.matches.push(port_match(s, [0, 65535], [0, 65535], 0));
                     }
@@ -1062,16 +1060,12 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                     "ACCEPT" if !goto => XtTarget::Accept,
                     "DROP" if !goto => XtTarget::Drop,
                     "RETURN" if !goto => XtTarget::Return,
-                    "MASQUERADE" | "SNAT" | "DNAT" | "REDIRECT" if !goto => {
-                        let tbl = table.as_deref().unwrap_or("filter");
-                        let _ = tbl;
-                        match t.as_str() {
-                            "MASQUERADE" => XtTarget::Masquerade(NatRange::default()),
-                            "SNAT" => XtTarget::Snat(NatRange::default()),
-                            "DNAT" => XtTarget::Dnat(NatRange::default()),
-                            _ => XtTarget::Redirect(NatRange::default()),
-                        }
-                    }
+                    "MASQUERADE" | "SNAT" | "DNAT" | "REDIRECT" if !goto => match t.as_str() {
+                        "MASQUERADE" => XtTarget::Masquerade(NatRange::default()),
+                        "SNAT" => XtTarget::Snat(NatRange::default()),
+                        "DNAT" => XtTarget::Dnat(NatRange::default()),
+                        _ => XtTarget::Redirect(NatRange::default()),
+                    },
                     "REJECT" if !goto => XtTarget::Reject { with: 3 },
                     "LOG" if !goto => XtTarget::Log {
                         level: 4,
@@ -1079,16 +1073,10 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                         prefix: String::new(),
                     },
                     _ if goto => XtTarget::Goto(t.clone()),
-                    _ if t.chars().all(|c| c.is_ascii_uppercase() || c == '_')
-                        && !t.is_empty()
-                        && t.len() > 1
-                        && !is_plausible_chain(&t) =>
-                    {
-                        XtTarget::Jump(t.clone())
-                    }
+                    // A user chain, or a target nsh does not model (the
+                    // backend says which when the rule is checked).
                     _ => XtTarget::Jump(t.clone()),
                 };
-                target_name = Some(t);
             }
             "--to-ports" if matches!(e.target, XtTarget::Masquerade(_) | XtTarget::Redirect(_)) => {
                 let v = get(&mut p, name)?;
@@ -1158,9 +1146,6 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                         unsupported: false,
                     });
                 }
-                if let (Some(t), true) = (&target_name, w.starts_with("--")) {
-                    let _ = t;
-                }
                 let mut er = p.err(&format!("unknown option \"{w}\""));
                 er.unsupported = true;
                 return Err(er);
@@ -1225,11 +1210,6 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
             None,
         ));
     }
-    if let XtTarget::Masquerade(_) | XtTarget::Snat(_) | XtTarget::Dnat(_) | XtTarget::Redirect(_) =
-        &e.target
-    {
-        let _ = &table;
-    }
     Ok(IptCmd {
         table,
         command,
@@ -1241,10 +1221,6 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
         zero_after_list,
         words: words.to_vec(),
     })
-}
-
-fn is_plausible_chain(_t: &str) -> bool {
-    true
 }
 
 fn cmd_flag(c: &Command) -> &'static str {
