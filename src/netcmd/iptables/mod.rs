@@ -6,15 +6,16 @@
 //! line order + target), so the front and nft-backend share one rule type
 //! and `-D rule`/`-C` compare exactly what iptables compares. This module
 //! adds what is not a rule: the command, the table and the listing flags.
-//! It is a hand-written getopt-style scanner rather than a pest grammar
-//! (grammar/iptables.pest was planned): iptables' syntax is option-driven
-//! (getopt_long, options of a module valid only after its `-m`/`-p`/`-j`,
-//! optional arguments recognised by "next word does not start with `-`",
-//! errors decided by the order of words), which a word loop mirrors
-//! directly; STYLE also keeps pest's types inside `syntax/`. Every error
-//! carries the index of the offending word (mapped to its span by
-//! `native::iptables::check`) and iptables' exact stderr text and exit
-//! status.
+//! The argv is read in two stages, as getopt and iptables' do_parse read
+//! it: `grammar/iptables.pest` groups the words into items (each option
+//! with the arguments its getopt_long entry takes, `!`, stray words,
+//! options nsh does not carry), then a scanner walks the items in
+//! command-line order and applies iptables' rules: which options are valid
+//! where (a module's options only after its `-m`/`-p`/`-j`), what may be
+//! given once, and every error, whose order depends on the order of the
+//! words. Every error carries the index of the offending word (mapped to
+//! its span by `native::iptables::check`) and iptables' exact stderr text
+//! and exit status.
 
 use std::net::Ipv4Addr;
 
@@ -248,7 +249,12 @@ pub const ICMP_TYPES: &[(&str, u8, u8, u8)] = &[
 struct P<'a> {
     prog: &'a str,
     words: &'a [String],
+    /// The word after the last one consumed (errors name the one before).
     i: usize,
+    /// The current option's arguments as the grammar gave them: (word
+    /// index, text); an inline `--x=v` value has the option's own index.
+    args: Vec<(usize, String)>,
+    next: usize,
 }
 
 impl P<'_> {
@@ -257,24 +263,90 @@ impl P<'_> {
     }
     /// The mandatory argument of option `opt`.
     fn arg(&mut self, opt: &str) -> Result<String, ParseError> {
-        match self.words.get(self.i) {
-            Some(w) => {
-                self.i += 1;
-                Ok(w.clone())
-            }
-            None => Err(self.err(&format!("option \"{opt}\" requires an argument"))),
-        }
+        self.opt_arg()
+            .ok_or_else(|| self.err(&format!("option \"{opt}\" requires an argument")))
     }
-    /// An optional argument (next word not starting with `-` or `!`).
+    /// The option's next argument, if it has one (for an optional argument
+    /// the grammar takes the next word unless it starts with `-` or `!`).
     fn opt_arg(&mut self) -> Option<String> {
-        match self.words.get(self.i) {
-            Some(w) if !w.starts_with('-') && !w.starts_with('!') => {
-                self.i += 1;
-                Some(w.clone())
-            }
-            _ => None,
-        }
+        let (k, a) = self.args.get(self.next)?;
+        self.next += 1;
+        self.i = k + 1;
+        Some(a.clone())
     }
+}
+
+mod grammar {
+    #[derive(pest_derive::Parser)]
+    #[grammar = "../grammar/iptables.pest"]
+    pub(super) struct IptParser;
+}
+use grammar::{IptParser, Rule};
+
+/// One item of the argv as `grammar/iptables.pest` reads it: an option with
+/// its arguments, `!`, a stray word or an unknown option.
+struct Item {
+    rule: Rule,
+    /// The index of the option's word.
+    at: usize,
+    args: Vec<(usize, String)>,
+    /// The argument was given as `--long=value`.
+    inline: bool,
+}
+
+/// The argv's items, in order (the grammar accepts every argv: what it does
+/// not know is a `stray` word or an `unknown` option).
+fn items(words: &[String]) -> Vec<Item> {
+    use pest::Parser as _;
+    if words.is_empty() {
+        return Vec::new();
+    }
+    let text = words.join("\u{1f}");
+    let mut starts = Vec::with_capacity(words.len());
+    let mut off = 0;
+    for w in words {
+        starts.push(off);
+        off += w.len() + 1;
+    }
+    let word_at = |pos: usize| starts.partition_point(|&s| s <= pos).saturating_sub(1);
+    let Some(argv) = IptParser::parse(Rule::argv, &text)
+        .ok()
+        .and_then(|mut p| p.next())
+    else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for pair in argv.into_inner() {
+        let rule = pair.as_rule();
+        if rule == Rule::EOI {
+            continue;
+        }
+        let start = pair.as_span().start();
+        let at = match rule {
+            Rule::bang | Rule::stray | Rule::unknown => word_at(start),
+            // An option's rule starts after its name.
+            _ => word_at(start.saturating_sub(1)),
+        };
+        let mut item = Item {
+            rule,
+            at,
+            args: Vec::new(),
+            inline: false,
+        };
+        for a in pair.into_inner() {
+            match a.as_rule() {
+                Rule::inline => {
+                    item.inline = true;
+                    item.args.push((at, a.as_str().to_string()));
+                }
+                _ => item
+                    .args
+                    .push((word_at(a.as_span().start()), a.as_str().to_string())),
+            }
+        }
+        out.push(item);
+    }
+    out
 }
 
 /// Parse an address with optional `/len` or `/dotted mask`
@@ -460,7 +532,13 @@ pub fn parse(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
 }
 
 fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
-    let mut p = P { prog, words, i: 0 };
+    let mut p = P {
+        prog,
+        words,
+        i: 0,
+        args: Vec::new(),
+        next: 0,
+    };
     let mut table: Option<String> = None;
     let mut command: Option<Command> = None;
     let mut e = IptEntry::default();
@@ -519,10 +597,12 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
         Ok(())
     };
 
-    while p.i < words.len() {
-        let w = words[p.i].clone();
-        p.i += 1;
-        if w == "!" {
+    for it in items(words) {
+        p.i = it.at + 1;
+        p.args = it.args;
+        p.next = 0;
+        let w = words[it.at].clone();
+        if it.rule == Rule::bang {
             if invert {
                 return Err(p.err("multiple consecutive ! not allowed"));
             }
@@ -530,16 +610,12 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
             continue;
         }
         let inv = std::mem::take(&mut invert);
-        let (name, inline): (&str, Option<String>) = match w.split_once('=') {
-            Some((n, v)) if w.starts_with("--") => (n, Some(v.to_string())),
-            _ => (w.as_str(), None),
+        // The option as written (without `=value`), for messages.
+        let name: &str = match w.split_once('=') {
+            Some((n, _)) if w.starts_with("--") => n,
+            _ => w.as_str(),
         };
-        let get = |p: &mut P, opt: &str| -> Result<String, ParseError> {
-            match &inline {
-                Some(v) => Ok(v.clone()),
-                None => p.arg(opt),
-            }
-        };
+        let get = |p: &mut P, opt: &str| p.arg(opt);
         let no_inv = |p: &P, what: &str| -> Result<(), ParseError> {
             if inv {
                 Err(p.err(&format!("cannot have ! before {what}")))
@@ -547,17 +623,17 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                 Ok(())
             }
         };
-        match name {
-            "-A" | "--append" => {
+        match it.rule {
+            Rule::o_append => {
                 no_inv(&p, "-A")?;
                 let c = get(&mut p, "-A")?;
                 set_cmd(&mut command, Command::Append(c), &p, &mut zero_after_list)?;
             }
-            "-C" | "--check" => {
+            Rule::o_check => {
                 let c = get(&mut p, "-C")?;
                 set_cmd(&mut command, Command::Check(c), &p, &mut zero_after_list)?;
             }
-            "-I" | "--insert" => {
+            Rule::o_insert => {
                 let c = get(&mut p, "-I")?;
                 let n = match p.opt_arg() {
                     Some(n) => parse_rulenum(&p, &n)?,
@@ -570,7 +646,7 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                     &mut zero_after_list,
                 )?;
             }
-            "-D" | "--delete" => {
+            Rule::o_delete => {
                 let c = get(&mut p, "-D")?;
                 let n = match p.opt_arg() {
                     Some(n) => Some(parse_rulenum(&p, &n)?),
@@ -583,7 +659,7 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                     &mut zero_after_list,
                 )?;
             }
-            "-R" | "--replace" => {
+            Rule::o_replace => {
                 let c = get(&mut p, "-R")?;
                 let n = match p.opt_arg() {
                     Some(n) => parse_rulenum(&p, &n)?,
@@ -596,7 +672,7 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                     &mut zero_after_list,
                 )?;
             }
-            "-P" | "--policy" => {
+            Rule::o_policy => {
                 let c = get(&mut p, "-P")?;
                 let t = match p.opt_arg() {
                     Some(t) => t,
@@ -623,12 +699,12 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                     &mut zero_after_list,
                 )?;
             }
-            "-N" | "--new-chain" => {
+            Rule::o_new_chain => {
                 let c = get(&mut p, "-N")?;
                 check_chain_name(&p, &c)?;
                 set_cmd(&mut command, Command::NewChain(c), &p, &mut zero_after_list)?;
             }
-            "-X" | "--delete-chain" => {
+            Rule::o_delete_chain => {
                 let c = p.opt_arg();
                 set_cmd(
                     &mut command,
@@ -637,7 +713,7 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                     &mut zero_after_list,
                 )?;
             }
-            "-E" | "--rename-chain" => {
+            Rule::o_rename_chain => {
                 let old = get(&mut p, "-E")?;
                 let new = match p.opt_arg() {
                     Some(n) => n,
@@ -651,11 +727,11 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                     &mut zero_after_list,
                 )?;
             }
-            "-F" | "--flush" => {
+            Rule::o_flush => {
                 let c = p.opt_arg();
                 set_cmd(&mut command, Command::Flush(c), &p, &mut zero_after_list)?;
             }
-            "-Z" | "--zero" => {
+            Rule::o_zero => {
                 // iptables 1.8.9 `-Z CHAIN N`: a rule number right after
                 // the chain (CMD_ZERO_NUM).
                 let cmd = match p.opt_arg() {
@@ -667,7 +743,7 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                 };
                 set_cmd(&mut command, cmd, &p, &mut zero_after_list)?;
             }
-            "-S" | "--list-rules" => {
+            Rule::o_list_rules => {
                 let c = p.opt_arg();
                 set_cmd(
                     &mut command,
@@ -676,11 +752,11 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                     &mut zero_after_list,
                 )?;
             }
-            "-L" | "--list" => {
+            Rule::o_list => {
                 let c = p.opt_arg();
                 set_cmd(&mut command, Command::List(c), &p, &mut zero_after_list)?;
             }
-            "-t" | "--table" => {
+            Rule::o_table => {
                 no_inv(&p, "-t")?;
                 let t = get(&mut p, "-t")?;
                 if table.is_some() {
@@ -696,20 +772,17 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                 }
                 table = Some(t);
             }
-            "-n" | "--numeric" => numeric = true,
-            "-v" | "--verbose" => verbose = true,
-            "-x" | "--exact" => exact = true,
-            "--line-numbers" => line_numbers = true,
-            "-w" | "--wait" => {
-                if inline.is_none() {
-                    let _ = p.opt_arg();
-                }
-            }
-            "-W" | "--wait-interval" => {
+            Rule::o_numeric => numeric = true,
+            Rule::o_verbose => verbose = true,
+            Rule::o_exact => exact = true,
+            Rule::o_line_numbers => line_numbers = true,
+            // `-w [SECONDS]`: accepted, nsh never waits for a lock.
+            Rule::o_wait => {}
+            Rule::o_wait_interval => {
                 get(&mut p, "-W")?;
             }
-            "-s" | "--source" | "--src" | "-d" | "--destination" | "--dst" => {
-                let src = matches!(name, "-s" | "--source" | "--src");
+            Rule::o_source | Rule::o_destination => {
+                let src = it.rule == Rule::o_source;
                 flag_once(&p, if src { 's' } else { 'd' })?;
                 let a = get(&mut p, name)?;
                 // Old-style `-s ! ADDR`: iptables 1.8.9 takes `!` as the
@@ -731,7 +804,7 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                 }
                 let (addr, mask) = parse_addr(&a)
                     .ok_or_else(|| p.err(&format!("host/network `{a}' not found")))?;
-                if name.starts_with("-s") || name == "--source" || name == "--src" {
+                if src {
                     e.src = addr;
                     e.smsk = mask;
                     if inv {
@@ -745,10 +818,10 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                     }
                 }
             }
-            "-i" | "--in-interface" | "-o" | "--out-interface" => {
+            Rule::o_in_interface | Rule::o_out_interface => {
                 flag_once(
                     &p,
-                    if name.starts_with("-i") || name == "--in-interface" {
+                    if it.rule == Rule::o_in_interface {
                         'i'
                     } else {
                         'o'
@@ -772,7 +845,7 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                         "interface name `{v}' must be shorter than IFNAMSIZ (15)"
                     )));
                 }
-                if name == "-i" || name == "--in-interface" {
+                if it.rule == Rule::o_in_interface {
                     e.iniface = v;
                     if inv {
                         e.invflags |= IPT_INV_VIA_IN;
@@ -784,10 +857,10 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                     }
                 }
             }
-            "-p" | "--protocol" => {
+            Rule::o_protocol => {
                 flag_once(&p, 'p')?;
                 // iptables 1.8.9 takes `--protocol=X` whole as the name.
-                let v = if inline.is_some() {
+                let v = if it.inline {
                     w.clone()
                 } else {
                     get(&mut p, "-p")?
@@ -811,7 +884,7 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                     e.invflags |= IPT_INV_PROTO;
                 }
             }
-            "-m" | "--match" => {
+            Rule::o_match => {
                 instance += 1;
                 if inv {
                     return Err(p.err("unexpected ! flag before --match"));
@@ -839,7 +912,7 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                     }
                 }
             }
-            "--sport" | "--source-port" | "--dport" | "--destination-port"
+            Rule::o_sport | Rule::o_dport
                 if loaded.contains(&"tcp")
                     || loaded.contains(&"udp")
                     || e.proto == 6
@@ -858,7 +931,7 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                     s
                 };
                 let range = parse_port_range(prog, &v, s, p.i - 1)?;
-                let canon = if matches!(name, "--sport" | "--source-port") {
+                let canon = if it.rule == Rule::o_sport {
                     "--source-port"
                 } else {
                     "--destination-port"
@@ -872,7 +945,7 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                     return Err(p.err(&format!("Only one `{canon}' allowed")));
                 }
                 port_used.push((inst, canon));
-                let src = name == "--sport" || name == "--source-port";
+                let src = it.rule == Rule::o_sport;
                 let Some(
                     XtMatch::Tcp {
                         spts,
@@ -904,7 +977,7 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                     }
                 }
             }
-            "--icmp-type" if e.proto == 1 || loaded.contains(&"icmp") => {
+            Rule::o_icmp_type if e.proto == 1 || loaded.contains(&"icmp") => {
                 let v = get(&mut p, name)?;
                 let (t, c) = parse_icmp(&p, &v)?;
                 e.matches.push(XtMatch::Icmp {
@@ -913,7 +986,7 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                     invflags: u8::from(inv),
                 });
             }
-            "--state" if loaded.contains(&"state") => {
+            Rule::o_state if loaded.contains(&"state") => {
                 once(&p, instance, "state", "--state")?;
                 let v = get(&mut p, name)?;
                 let mask = parse_states(&p, &v, "state")?;
@@ -925,7 +998,7 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                     raw: vec![],
                 });
             }
-            "--ctstate" if loaded.contains(&"conntrack") => {
+            Rule::o_ctstate if loaded.contains(&"conntrack") => {
                 once(&p, instance, "conntrack", "--ctstate")?;
                 let v = get(&mut p, name)?;
                 let mask = parse_states(&p, &v, "ctstate")?;
@@ -937,9 +1010,7 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                     raw: vec![],
                 });
             }
-            "--dports" | "--destination-ports" | "--sports" | "--source-ports" | "--ports"
-                if loaded.contains(&"multiport") =>
-            {
+            Rule::o_dports | Rule::o_sports | Rule::o_ports if loaded.contains(&"multiport") => {
                 let v = get(&mut p, name)?;
                 let pname = proto_str(&e);
                 if pname.is_empty() {
@@ -947,9 +1018,9 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                         "multiport needs `-p tcp', `-p udp', `-p udplite', `-p sctp' or `-p dccp'",
                     ));
                 }
-                let flags = match name {
-                    "--sports" | "--source-ports" => 0,
-                    "--ports" => 2,
+                let flags = match it.rule {
+                    Rule::o_sports => 0,
+                    Rule::o_ports => 2,
                     _ => 1,
                 };
                 let mut ports = Vec::new();
@@ -978,7 +1049,7 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                     invert: inv,
                 });
             }
-            "--comment" if loaded.contains(&"comment") => {
+            Rule::o_comment if loaded.contains(&"comment") => {
                 no_inv(&p, "--comment")?;
                 let v = get(&mut p, name)?;
                 if v.len() > 255 {
@@ -986,8 +1057,12 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                 }
                 e.matches.push(XtMatch::Comment(v));
             }
-            "--limit-iface-in" | "--limit-iface-out" if loaded.contains(&"addrtype") => {
-                let bit = if name == "--limit-iface-in" { 4 } else { 8 };
+            Rule::o_limit_iface_in | Rule::o_limit_iface_out if loaded.contains(&"addrtype") => {
+                let bit = if it.rule == Rule::o_limit_iface_in {
+                    4
+                } else {
+                    8
+                };
                 match e
                     .matches
                     .iter_mut()
@@ -1002,7 +1077,7 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                     }),
                 }
             }
-            "--src-type" | "--dst-type" if loaded.contains(&"addrtype") => {
+            Rule::o_src_type | Rule::o_dst_type if loaded.contains(&"addrtype") => {
                 let v = get(&mut p, name)?;
                 let mut mask = 0u16;
                 for t in v.split(',') {
@@ -1012,7 +1087,7 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                         .ok_or_else(|| p.err(&format!("addrtype: bad type `{t}'")))?;
                     mask |= 1 << k;
                 }
-                let src = name == "--src-type";
+                let src = it.rule == Rule::o_src_type;
                 match e
                     .matches
                     .iter_mut()
@@ -1048,14 +1123,14 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                     }),
                 }
             }
-            "-j" | "--jump" | "-g" | "--goto" => {
+            Rule::o_jump | Rule::o_goto => {
                 no_inv(&p, "-j")?;
                 let t = get(&mut p, name)?;
                 if seen_target {
                     return Err(p.err("multiple -j flags not allowed"));
                 }
                 seen_target = true;
-                let goto = name == "-g" || name == "--goto";
+                let goto = it.rule == Rule::o_goto;
                 e.target = match t.as_str() {
                     "ACCEPT" if !goto => XtTarget::Accept,
                     "DROP" if !goto => XtTarget::Drop,
@@ -1078,7 +1153,9 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                     _ => XtTarget::Jump(t.clone()),
                 };
             }
-            "--to-ports" if matches!(e.target, XtTarget::Masquerade(_) | XtTarget::Redirect(_)) => {
+            Rule::o_to_ports
+                if matches!(e.target, XtTarget::Masquerade(_) | XtTarget::Redirect(_)) =>
+            {
                 let v = get(&mut p, name)?;
                 if e.proto != 6 && e.proto != 17 {
                     return Err(p.err("Need TCP, UDP, SCTP or DCCP with port specification"));
@@ -1090,10 +1167,11 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                     r.flags |= NF_NAT_RANGE_PROTO_SPECIFIED;
                 }
             }
-            "--to-destination" | "--to-source"
+            Rule::o_to_destination | Rule::o_to_source
                 if matches!(
-                    (&e.target, name),
-                    (XtTarget::Dnat(_), "--to-destination") | (XtTarget::Snat(_), "--to-source")
+                    (&e.target, it.rule),
+                    (XtTarget::Dnat(_), Rule::o_to_destination)
+                        | (XtTarget::Snat(_), Rule::o_to_source)
                 ) =>
             {
                 let v = get(&mut p, name)?;
@@ -1102,7 +1180,7 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                     *x = r;
                 }
             }
-            "--reject-with" if matches!(e.target, XtTarget::Reject { .. }) => {
+            Rule::o_reject_with if matches!(e.target, XtTarget::Reject { .. }) => {
                 let v = get(&mut p, name)?;
                 let alias = match v.as_str() {
                     "tcp-rst" => "tcp-reset",
@@ -1120,9 +1198,9 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                     *with = w;
                 }
             }
-            "--log-prefix" | "--log-level" if matches!(e.target, XtTarget::Log { .. }) => {
+            Rule::o_log_prefix | Rule::o_log_level if matches!(e.target, XtTarget::Log { .. }) => {
                 let v = get(&mut p, name)?;
-                let lvl = if name == "--log-level" {
+                let lvl = if it.rule == Rule::o_log_level {
                     Some(parse_log_level(&p, &v)?)
                 } else {
                     if v.len() > 29 {
@@ -1387,6 +1465,54 @@ mod tests {
 
     fn w(s: &str) -> Vec<String> {
         s.split_whitespace().map(String::from).collect()
+    }
+
+    /// The grammar's items as `rule@word[args]`.
+    fn read(argv: &str) -> String {
+        items(&w(argv))
+            .iter()
+            .map(|it| {
+                let args: Vec<String> = it.args.iter().map(|(k, a)| format!("{a}@{k}")).collect();
+                let eq = if it.inline { "=" } else { "" };
+                format!("{:?}@{}{eq}[{}]", it.rule, it.at, args.join(","))
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    #[test]
+    fn the_grammar_groups_options_with_their_arguments() {
+        assert_eq!(
+            read("-A INPUT ! -s 1.2.3.4 -p tcp --dport=80 -j ACCEPT"),
+            "o_append@0[INPUT@1] bang@2[] o_source@3[1.2.3.4@4] o_protocol@5[tcp@6] \
+             o_dport@7=[80@7] o_jump@8[ACCEPT@9]"
+        );
+        // Optional arguments: the next word unless it starts with - or !.
+        assert_eq!(
+            read("-I X 2 -L -n --flush FOO -Z A 3 -w 5 -X"),
+            "o_insert@0[X@1,2@2] o_list@3[] o_numeric@4[] o_flush@5[FOO@6] \
+             o_zero@7[A@8,3@9] o_wait@10[5@11] o_delete_chain@12[]"
+        );
+        assert_eq!(
+            read("-D INPUT -j DROP"),
+            "o_delete@0[INPUT@1] o_jump@2[DROP@3]"
+        );
+        // A required argument is the next word whatever it is.
+        assert_eq!(read("-s -d"), "o_source@0[-d@1]");
+        assert_eq!(read("-A"), "o_append@0[]");
+        // Unknown options, abbreviations and stray words are left to the
+        // scanner (iptables' errors, or the real tool).
+        assert_eq!(
+            read("--app X extra -h -- - --dportx 1 -sfoo"),
+            "unknown@0[] stray@1[] stray@2[] unknown@3[] unknown@4[] unknown@5[] \
+             unknown@6[] stray@7[] unknown@8[]"
+        );
+        // Long names that are prefixes of others.
+        assert_eq!(
+            read("--source-port 1 --source-ports 2 --src-type LOCAL --src 1.1.1.1 --delete-chain"),
+            "o_sport@0[1@1] o_sports@2[2@3] o_src_type@4[LOCAL@5] o_source@6[1.1.1.1@7] \
+             o_delete_chain@8[]"
+        );
     }
 
     #[test]
