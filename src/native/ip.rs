@@ -181,6 +181,21 @@ pub fn conn_or_outcome<'a>(
     })
 }
 
+/// A native ip command's result: `Err((iproute2's message, exit status))`.
+pub type Res<T> = Result<T, (String, i32)>;
+
+/// The outcome of a finished native command: status 0, or its message on
+/// stderr and its status.
+pub fn finish(io: &mut Io, r: Res<()>) -> Outcome {
+    match r {
+        Ok(()) => Outcome::Status(0),
+        Err((text, st)) => {
+            let _ = writeln!(io.stderr, "{text}");
+            Outcome::Status(st)
+        }
+    }
+}
+
 /// The index of device `name` in `conn`'s namespace, or iproute2's
 /// `Cannot find device "NAME"` (status 1) / the kernel's error (status 2).
 pub fn ifindex_or_nodev(

@@ -49,16 +49,10 @@ pub fn run(ctx: &mut NetCtx, g: &IpGlobal, rest: &[Word], args: &[Word], io: &mu
             Err(e) => Err(e),
         },
     };
-    match r {
-        Ok(()) => Outcome::Status(0),
-        Err((text, st)) => {
-            let _ = writeln!(io.stderr, "{text}");
-            Outcome::Status(st)
-        }
-    }
+    crate::native::ip::finish(io, r)
 }
 
-type Res<T> = Result<T, (String, i32)>;
+use crate::native::ip::Res;
 
 /// ipneigh_modify's request.
 fn modify(conn: &mut Conn, m: &NeighModify) -> Res<()> {

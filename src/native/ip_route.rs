@@ -60,16 +60,10 @@ pub fn run(ctx: &mut NetCtx, g: &IpGlobal, rest: &[Word], args: &[Word], io: &mu
             Err(e) => Err(e),
         },
     };
-    match r {
-        Ok(()) => Outcome::Status(0),
-        Err((text, st)) => {
-            let _ = writeln!(io.stderr, "{text}");
-            Outcome::Status(st)
-        }
-    }
+    crate::native::ip::finish(io, r)
 }
 
-type Res<T> = Result<T, (String, i32)>;
+use crate::native::ip::Res;
 
 fn route_addr(a: IpAddr) -> RouteAddress {
     match a {
@@ -207,11 +201,9 @@ fn show(conn: &mut Conn, s: &RouteShow, g: &IpGlobal) -> Res<Option<String>> {
     Ok(Some(render(&rows, f)))
 }
 
-/// A dumped route as a row (and its output interface), or `None` when it
-/// has attributes the native printer does not cover.
-fn row_of(m: &RouteMessage) -> Option<(RouteRow, Option<u32>)> {
-    let h = &m.header;
-    let mut row = RouteRow {
+/// The row fields a route message's header gives.
+fn header_row(h: &RouteHeader) -> RouteRow {
+    RouteRow {
         kind: h.kind.into(),
         dst_len: h.destination_prefix_length,
         table: u32::from(h.table),
@@ -219,16 +211,27 @@ fn row_of(m: &RouteMessage) -> Option<(RouteRow, Option<u32>)> {
         scope: h.scope.into(),
         flags: h.flags.bits(),
         ..RouteRow::default()
-    };
+    }
+}
+
+fn ip_of(a: &RouteAddress) -> Option<IpAddr> {
+    match a {
+        RouteAddress::Inet(v) => Some(IpAddr::V4(*v)),
+        RouteAddress::Inet6(v) => Some(IpAddr::V6(*v)),
+        _ => None,
+    }
+}
+
+/// A dumped route as a row (and its output interface), or `None` when it
+/// has attributes the native printer does not cover.
+fn row_of(m: &RouteMessage) -> Option<(RouteRow, Option<u32>)> {
+    let h = &m.header;
+    let mut row = header_row(h);
     if h.source_prefix_length != 0 || h.tos != 0 {
         return None;
     }
     let mut oif = None;
-    let ip = |a: &RouteAddress| match a {
-        RouteAddress::Inet(v) => Some(IpAddr::V4(*v)),
-        RouteAddress::Inet6(v) => Some(IpAddr::V6(*v)),
-        _ => None,
-    };
+    let ip = ip_of;
     for a in &m.attributes {
         match a {
             RouteAttribute::Table(t) => row.table = *t,
@@ -319,21 +322,11 @@ fn get(conn: &mut Conn, q: &RouteGet) -> Res<Option<RouteRow>> {
     }) else {
         return Ok(None);
     };
-    let h = &m.header;
     let mut row = RouteRow {
-        kind: h.kind.into(),
-        dst_len: h.destination_prefix_length,
-        table: u32::from(h.table),
-        protocol: h.protocol.into(),
-        scope: h.scope.into(),
-        flags: h.flags.bits(),
-        cloned: h.flags.bits() & RTM_F_CLONED != 0,
-        ..RouteRow::default()
+        cloned: m.header.flags.bits() & RTM_F_CLONED != 0,
+        ..header_row(&m.header)
     };
-    let ip = |a: &RouteAddress| match a {
-        RouteAddress::Inet(v) => Some(IpAddr::V4(*v)),
-        _ => None,
-    };
+    let ip = ip_of;
     for a in &m.attributes {
         match a {
             RouteAttribute::Table(t) => row.table = *t,
