@@ -246,3 +246,78 @@ pub fn render(links: &[Option<(Link, Vec<AddrRow>)>], names: &LinkNames, f: Link
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lo() -> (Link, Vec<AddrRow>) {
+        let l = Link {
+            index: 1,
+            name: "lo".into(),
+            flags: 0x10049,
+            link_type: 772,
+            mtu: Some(65536),
+            operstate: Some(0),
+            address: Some(vec![0; 6]),
+            stats64: Some(crate::model::LinkStats::default()),
+            ..Default::default()
+        };
+        let a = AddrRow {
+            index: 1,
+            local: "::1".parse().unwrap(),
+            peer: None,
+            prefix_len: 128,
+            broadcast: None,
+            scope: 254,
+            flags: 0x80,
+            label: None,
+            lifetimes: Some((u32::MAX, u32::MAX)),
+            metric: None,
+        };
+        (l, vec![a])
+    }
+
+    #[test]
+    fn stats_after_the_addresses() {
+        let f = LinkFormat {
+            stats: true,
+            for_addr: true,
+            family_filter: true,
+            ..Default::default()
+        };
+        let text = render(&[Some(lo())], &LinkNames::default(), f);
+        assert_eq!(
+            text,
+            "1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 state UNKNOWN \n    \
+             inet6 ::1/128 scope host \n       \
+             valid_lft forever preferred_lft forever\n    \
+             RX:  bytes packets errors dropped  missed   mcast           \n    \
+             \u{20}        0       0      0       0       0       0 \n    \
+             TX:  bytes packets errors dropped carrier collsns           \n    \
+             \u{20}        0       0      0       0       0       0 \n"
+        );
+        // -o and -br: no counters (print_linkinfo returned 0).
+        let o = render(
+            &[Some(lo())],
+            &LinkNames::default(),
+            LinkFormat { oneline: true, ..f },
+        );
+        assert!(!o.contains("RX:"));
+    }
+
+    #[test]
+    fn json_brief_members() {
+        let f = LinkFormat {
+            json: true,
+            brief: true,
+            stats: true,
+            for_addr: true,
+            ..Default::default()
+        };
+        assert_eq!(
+            render(&[Some(lo())], &LinkNames::default(), f),
+            "[{\"ifname\":\"lo\",\"operstate\":\"UNKNOWN\",\"addr_info\":[{\"local\":\"::1\",\"prefixlen\":128}]}]\n"
+        );
+    }
+}
