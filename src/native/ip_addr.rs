@@ -3,13 +3,18 @@
 //! Native: `ip addr add|del A/LEN dev X` and `ip addr add A dev X` (no
 //! length = /32 or /128), sent as one RTM_NEWADDR / RTM_DELADDR the way
 //! iproute2's `ipaddr_modify` builds it (IFA_LOCAL and IFA_ADDRESS both the
-//! address, no broadcast unless asked, host scope for 127/8); and `ip addr
-//! [show|list|lst] [[dev] X] [up]` in the plain, `-4`, `-j`, `-br` and `-o`
-//! forms (each link as `ip link` prints it without mode/alias/stats, then
-//! its addresses: output::ip::addr). Other forms (flush, brd/peer/label/
-//! scope on add, other selectors, `-6`/`-s`/`-d` listings) go to the real
-//! tool through [`crate::native::ip::foreign`], so their output and errors
-//! stay iproute2's own.
+//! address, no broadcast unless asked, host scope for 127/8); `ip addr
+//! [show|list|lst] [[dev] X] [up]` in the plain, `-4`, `-6`, `-j`, `-br`,
+//! `-o`, `-s`, `-s -s` and `-d` forms and their combinations (each link as
+//! `ip link` prints it without mode/af_spec, the alias only with `-d`, then
+//! its addresses, then its `-s` counters: output::ip::addr; `-6` without a
+//! device lists the links of the kernel's reduced AF_INET6 dump, see
+//! [`show`]); and `ip addr flush [dev] X` (ipaddr_flush). Other forms
+//! (peer/anycast/lifetimes/flags on add, other selectors, `-6 -s` listings
+//! without a device, `-d -d`, `-d` on links of kinds the link printer
+//! cannot detail) go to the real tool through
+//! [`crate::native::ip::foreign`], so their output and errors stay
+//! iproute2's own.
 
 use std::net::IpAddr;
 
@@ -298,9 +303,13 @@ fn show_cmd(ctx: &mut NetCtx, g: &IpGlobal, args: &[Word], io: &mut Io) -> Outco
             return Outcome::Status(e.status);
         }
     };
-    // `-6` lists links as the kernel's addrconf dumps them (reduced
-    // messages, fetched per device when one is named): the real tool.
-    if g.stats > 0 || g.details > 0 || g.family == crate::netcmd::ip::Family::Inet6 {
+    // `-d -d` is left to the real tool (as for `ip link`). `-6 -s` without
+    // a device: addrconf's reduced link messages carry no IFLA_STATS64, and
+    // iproute2 6.1's __print_link_stats then prints an uninitialised
+    // rtnl_link_stats64 (get_rtnl_link_stats_rta's -1 is taken as success):
+    // nothing to reproduce, the real tool prints its own bytes.
+    let v6_dump = g.family == crate::netcmd::ip::Family::Inet6 && sel.dev.is_none();
+    if g.details > 1 || (v6_dump && g.stats > 0 && !g.brief && !g.oneline) {
         return foreign(ctx, g, args, io);
     }
     let ns = g.netns.clone().or_else(|| ctx.netns.clone());
@@ -322,7 +331,16 @@ fn show_cmd(ctx: &mut NetCtx, g: &IpGlobal, args: &[Word], io: &mut Io) -> Outco
 }
 
 /// The listing, or `None` when something in it is beyond the native
-/// printers (kinds `-d` would need, link-netns names in text, …).
+/// printers (kinds `-d` would need, multicast/anycast addresses, …).
+///
+/// The links are those of ip_link_list: a full RTM_GETLINK dump, except for
+/// `-6` without a device, where iproute2 dumps with ifi_family AF_INET6 and
+/// the kernel answers from addrconf (inet6_dump_ifinfo) with reduced
+/// messages: name, address, mtu, link, operstate only — so no qdisc, master,
+/// group, broadcast, details or stats; iproute2's print_queuelen then asks
+/// SIOCGIFTXQLEN for the qlen, the value the full message's IFLA_TXQLEN
+/// holds. A named device is fetched alone with a full message
+/// (rtnl_getlink: addrconf has no doit), as here from the full dump.
 fn show(
     conn: &mut crate::backend::rtnl::Conn,
     g: &IpGlobal,
@@ -337,10 +355,31 @@ fn show(
         crate::netcmd::ip::Family::Unspec => AddressFamily::Unspec,
     };
     let msgs = conn.dump_links().map_err(|e| (e.iproute2_text(), 2))?;
-    let links: Vec<crate::model::Link> = msgs.iter().map(crate::backend::rtnl::to_model).collect();
+    let mut links: Vec<crate::model::Link> =
+        msgs.iter().map(crate::backend::rtnl::to_model).collect();
     let mut names = LinkNames::default();
     for l in &links {
         names.by_index.insert(l.index, (l.name.clone(), l.flags));
+    }
+    if family == AddressFamily::Inet6 && sel.dev.is_none() {
+        let mut req = netlink_packet_route::link::LinkMessage::default();
+        req.header.interface_family = AddressFamily::Inet6;
+        let replies = conn
+            .request(RouteNetlinkMessage::GetLink(req), NLM_F_DUMP)
+            .map_err(|e| (e.iproute2_text(), 2))?;
+        let full = std::mem::take(&mut links);
+        for r in replies {
+            let RouteNetlinkMessage::NewLink(m) = r else {
+                continue;
+            };
+            let mut l = crate::backend::rtnl::to_model(&m);
+            // print_queuelen's SIOCGIFTXQLEN, by the full message.
+            l.txqlen = full
+                .iter()
+                .find(|f| f.index == l.index)
+                .and_then(|f| f.txqlen);
+            links.push(l);
+        }
     }
     let ifindex = match &sel.dev {
         Some(d) => match links.iter().find(|l| &l.name == d) {
@@ -403,9 +442,11 @@ fn show(
         oneline: g.oneline,
         json: g.json,
         pretty: g.pretty,
+        stats: g.stats > 0,
+        stats_detail: g.stats > 1,
+        details: g.details > 0,
         for_addr: true,
         family_filter: family != AddressFamily::Unspec,
-        ..LinkFormat::default()
     };
     if links.iter().any(|l| l.link_netnsid.is_some()) && !g.json && !g.brief {
         names.nsid_names = conn.nsid_names();
@@ -430,6 +471,19 @@ fn show(
             continue;
         }
         out.push(Some((l, addrs)));
+    }
+    use crate::output::ip::link_kind::{kind_printable, slave_kind_printable};
+    // What `-d` and `-s` print for the links shown (not with -br/-o): `-d`
+    // natively only for kinds without kind-specific data (as `ip link`),
+    // `-s` only with counters (full messages carry them).
+    let unprintable = |l: &crate::model::Link| {
+        (f.details
+            && (!l.kind.as_deref().is_none_or(kind_printable)
+                || !l.slave_kind.as_deref().is_none_or(slave_kind_printable)))
+            || (f.stats && l.stats64.is_none())
+    };
+    if !f.brief && !f.oneline && out.iter().flatten().any(|(l, _)| unprintable(l)) {
+        return Ok(None);
     }
     Ok(Some(render(&out, &names, f)))
 }

@@ -71,10 +71,13 @@ state
     );
 }
 
-/// `ip address show` in its forms (plain, `-4`, `-j`, `-br`, `-o`, `dev`,
-/// `up`, `-n`) against iproute2 on the same state: primary, secondary with
-/// label, peer, broadcast, metric, IPv6 with `nodad`, links without
-/// addresses, a bridge port with an alias.
+/// `ip address show` in its forms (plain, `-4`, `-6`, `-j`, `-br`, `-o`,
+/// `-s`, `-s -s`, `-d` and their combinations, `dev`, `up`, `-n`) against
+/// iproute2 on the same state: primary, secondary with label, peer,
+/// broadcast, metric, IPv6 with `nodad`, links without addresses, a bridge
+/// port with an alias. Router solicitations are off (in the sandbox's own
+/// namespace) and the links settle for 3 s first, so that no packet moves
+/// the `-s` counters between the two runs.
 #[test]
 fn addr_show_forms_match_iproute2() {
     if !need_root("addr_show_forms_match_iproute2") {
@@ -82,17 +85,58 @@ fn addr_show_forms_match_iproute2() {
     }
     crate::common::assert_ip_forms_ok(
         r#"
+sysctl -qw net.ipv6.conf.all.router_solicitations=0 net.ipv6.conf.default.router_solicitations=0
 ip netns add ns1
 ip link set lo up; ip link add v1 type veth peer name e1; ip link set v1 up; ip link set e1 up
 ip link add v2 type veth peer name e2 netns ns1; ip link add br0 type bridge; ip link set v2 master br0
 ip addr add 10.0.0.1/24 dev v1; ip addr add 10.0.0.5/24 brd + dev v1 label v1:a; ip addr add 10.0.1.1 peer 10.0.1.2/32 dev v1
 ip addr add 2001:db8::1/64 dev v1 nodad; ip addr add 10.0.2.1/24 dev e1 metric 50; ip link set v2 alias "an alias"
 sleep 3
-for o in "" -4 -j "-j -p" -br -o "-4 -o" "-br -4" "-j -4" "-n ns1"; do c $o addr; c $o a s; c $o addr show dev v1; c $o a s v1; c $o addr list up; c $o addr show lo; done
-c addr show dev nosuch
+for o in "" -4 -j "-j -p" -br -o "-4 -o" "-br -4" "-j -4" "-n ns1" \
+  -6 "-6 -o" "-6 -br" "-6 -j" "-6 -j -p" "-6 -d" "-6 -d -j" "-n ns1 -6" "-j -br" "-j -br -6" \
+  -s "-s -s" "-s -j" "-s -s -j -p" "-4 -s" "-s -o" "-s -br" "-6 -s -o" "-6 -s -br" "-j -br -s" \
+  -d "-d -j" "-d -j -p" "-4 -d" "-d -o" "-d -br" "-d -s" "-d -s -j" "-n ns1 -d"; do
+  c $o addr; c $o a s; c $o addr show dev v1; c $o a s v1; c $o addr list up; c $o addr show lo; c $o a s v2
+done
+c -6 addr show dev v1
+c -6 -s addr show dev v1
+c -6 -s -s a s lo
+c -6 -s -j addr show lo
+c -6 -d -s addr show v2
+c -s addr show lo
+c -6 addr show dev nosuch
+c -s addr show dev nosuch
 c addr show v1 v2
 c addr foo
 c address lst br0
+"#,
+    );
+}
+
+/// `ip -6 addr` without a device lists the links from addrconf's reduced
+/// RTM_GETLINK answers (no qdisc, master, group, link-netnsid; qlen by
+/// ioctl): a veth whose peer is in another namespace (named by its bare
+/// index there, `@if4` where that index is free), a link with qlen 0, one
+/// too small for IPv6 (no addrconf state), a bridge port, a down link with
+/// an address, each in the plain, `-o`, `-br`, `-j` and `-d` forms.
+#[test]
+fn addr_show_v6_links_match_iproute2() {
+    if !need_root("addr_show_v6_links_match_iproute2") {
+        return;
+    }
+    crate::common::assert_ip_forms_ok(
+        r#"
+ip netns add ns1
+ip link add v1 type veth peer name e1 netns ns1; ip link add br0 type bridge; ip link set v1 master br0
+ip link set v1 up; ip -n ns1 link set e1 up; ip link set br0 up
+ip link add q0 type veth peer name q0p; ip link set q0 txqueuelen 0; ip link set q0 up; ip addr add 2001:db8:1::1/64 dev q0 nodad
+ip link add m0 type veth peer name m0p; ip link set m0 mtu 1200; ip link set m0 up
+ip link add d0 type veth peer name d0p; ip addr add fd00::10/64 dev d0 nodad; ip addr add 10.9.9.9/8 dev d0
+ip addr add fd00::5/64 dev v1 nodad; ip -n ns1 addr add fd00::6/64 dev e1 nodad
+sleep 3
+for o in -6 "-6 -o" "-6 -br" "-6 -j" "-6 -j -p" "-6 -d" "-6 -d -j" "-j -br -6" -d "-d -j"; do
+  for n in "" "-n ns1"; do c $n $o addr; c $n $o addr list up; c $n $o a s e1; c $n $o a s v1; c $n $o a s q0; c $n $o a s m0; done
+done
 "#,
     );
 }

@@ -1,11 +1,15 @@
 //! `ip addr show` output (iproute2 6.1 ip/ipaddress.c:
 //! ipaddr_list_flush_or_save, print_selected_addrinfo, print_addrinfo):
 //! each link's part as `ip link` prints it without mode/alias/stats, then
-//! its addresses; `-br` and `-o` forms and JSON `addr_info`.
+//! its addresses, then (`-s`) its counters; `-br` and `-o` forms (no
+//! counters there, as print_linkinfo returns 0 for them) and JSON
+//! `addr_info`.
 
 use std::net::IpAddr;
 
-use super::link::{json_link_fields, name_and_link, text_link, LinkFormat, LinkNames};
+use super::link::{
+    json_link_fields, json_stats, name_and_link, text_link, text_stats, LinkFormat, LinkNames,
+};
 use super::{scope_name, JsonWriter};
 use crate::model::Link;
 
@@ -118,9 +122,13 @@ fn text_addr(out: &mut String, a: &AddrRow, sl: &str) {
     out.push('\n');
 }
 
-fn json_addr(j: &mut JsonWriter, a: &AddrRow) {
+/// One `addr_info` member; `brief` (`-j -br`): print_addrinfo's brief
+/// part only (local, peer, prefix length, metric).
+fn json_addr(j: &mut JsonWriter, a: &AddrRow, brief: bool) {
     j.start_object();
-    j.kv_str("family", family(&a.local));
+    if !brief {
+        j.kv_str("family", family(&a.local));
+    }
     j.kv_str("local", &a.local.to_string());
     if let Some(p) = a.peer {
         j.kv_str("address", &p.to_string());
@@ -128,6 +136,10 @@ fn json_addr(j: &mut JsonWriter, a: &AddrRow) {
     j.kv_num("prefixlen", a.prefix_len);
     if let Some(m) = a.metric {
         j.kv_num("metric", m);
+    }
+    if brief {
+        j.end_object();
+        return;
     }
     if let Some(b) = a.broadcast {
         j.kv_str("broadcast", &b.to_string());
@@ -173,9 +185,12 @@ pub fn render(links: &[Option<(Link, Vec<AddrRow>)>], names: &LinkNames, f: Link
             j.name("addr_info");
             j.start_array();
             for a in addrs {
-                json_addr(&mut j, a);
+                json_addr(&mut j, a, f.brief);
             }
             j.end_array();
+            if let Some(s) = l.stats64.as_ref().filter(|_| f.stats && !f.brief) {
+                json_stats(&mut j, s, f.stats_detail);
+            }
             j.end_object();
         }
         j.end_array();
@@ -222,7 +237,87 @@ pub fn render(links: &[Option<(Link, Vec<AddrRow>)>], names: &LinkNames, f: Link
             for a in addrs {
                 text_addr(&mut out, a, "\n");
             }
+            // print_link_stats after print_selected_addrinfo.
+            if let Some(s) = l.stats64.as_ref().filter(|_| f.stats) {
+                text_stats(&mut out, s, "\n", f.stats_detail);
+                out.push('\n');
+            }
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lo() -> (Link, Vec<AddrRow>) {
+        let l = Link {
+            index: 1,
+            name: "lo".into(),
+            flags: 0x10049,
+            link_type: 772,
+            mtu: Some(65536),
+            operstate: Some(0),
+            address: Some(vec![0; 6]),
+            stats64: Some(crate::model::LinkStats::default()),
+            ..Default::default()
+        };
+        let a = AddrRow {
+            index: 1,
+            local: "::1".parse().unwrap(),
+            peer: None,
+            prefix_len: 128,
+            broadcast: None,
+            scope: 254,
+            flags: 0x80,
+            label: None,
+            lifetimes: Some((u32::MAX, u32::MAX)),
+            metric: None,
+        };
+        (l, vec![a])
+    }
+
+    #[test]
+    fn stats_after_the_addresses() {
+        let f = LinkFormat {
+            stats: true,
+            for_addr: true,
+            family_filter: true,
+            ..Default::default()
+        };
+        let text = render(&[Some(lo())], &LinkNames::default(), f);
+        assert_eq!(
+            text,
+            "1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 state UNKNOWN \n    \
+             inet6 ::1/128 scope host \n       \
+             valid_lft forever preferred_lft forever\n    \
+             RX:  bytes packets errors dropped  missed   mcast           \n    \
+             \u{20}        0       0      0       0       0       0 \n    \
+             TX:  bytes packets errors dropped carrier collsns           \n    \
+             \u{20}        0       0      0       0       0       0 \n"
+        );
+        // -o and -br: no counters (print_linkinfo returned 0).
+        let o = render(
+            &[Some(lo())],
+            &LinkNames::default(),
+            LinkFormat { oneline: true, ..f },
+        );
+        assert!(!o.contains("RX:"));
+    }
+
+    #[test]
+    fn json_brief_members() {
+        let f = LinkFormat {
+            json: true,
+            brief: true,
+            stats: true,
+            for_addr: true,
+            ..Default::default()
+        };
+        assert_eq!(
+            render(&[Some(lo())], &LinkNames::default(), f),
+            "[{\"ifname\":\"lo\",\"operstate\":\"UNKNOWN\",\"addr_info\":[{\"local\":\"::1\",\"prefixlen\":128}]}]\n"
+        );
+    }
 }

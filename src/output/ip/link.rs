@@ -24,8 +24,15 @@ impl LinkNames {
             None => format!("if{index}"),
         }
     }
+    /// iproute2 ll_index_to_flags: the flags, or -1 (every bit set, so
+    /// not M-DOWN) for an index the namespace does not have (an `-6`
+    /// listing's reduced message names the peer of a veth in another
+    /// namespace without IFLA_LINK_NETNSID).
     fn flags(&self, index: u32) -> u32 {
-        self.by_index.get(&index).map(|(_, f)| *f).unwrap_or(0)
+        self.by_index
+            .get(&index)
+            .map(|(_, f)| *f)
+            .unwrap_or(u32::MAX)
     }
 }
 
@@ -43,9 +50,11 @@ pub struct LinkFormat {
     /// `-d` (text only; links without kind-specific data).
     pub details: bool,
     /// The link part of `ip addr show` (iproute2 print_linkinfo without
-    /// do_link: no mode, alias or stats).
+    /// do_link: no mode, no af_spec (addrgenmode) and the alias only with
+    /// `-d`; the stats are printed after the addresses by
+    /// ipaddr_list_flush_or_save, output::ip::addr).
     pub for_addr: bool,
-    /// A `-4`/`-6` family filter (`ip addr`): no `link/…` part.
+    /// A `-4`/`-6` family filter (`ip addr`): no `link/…` part unless `-d`.
     pub family_filter: bool,
 }
 
@@ -223,7 +232,7 @@ pub(crate) fn text_link(out: &mut String, l: &Link, names: &LinkNames, f: LinkFo
     if let Some(q) = l.txqlen.filter(|q| *q != 0) {
         out.push_str(&format!("qlen {q}"));
     }
-    if !f.family_filter {
+    if !f.family_filter || f.details {
         out.push_str(sl);
         out.push_str(&format!("    link/{} ", link_type_name(l.link_type)));
         if let Some(a) = &l.address {
@@ -258,12 +267,13 @@ pub(crate) fn text_link(out: &mut String, l: &Link, names: &LinkNames, f: LinkFo
         out.push_str(" protodown on ");
     }
     if f.details {
-        text_details(out, l, names, sl);
+        text_details(out, l, names, sl, f.for_addr);
     }
-    if let Some(a) = l.alias.as_ref().filter(|_| !f.for_addr) {
+    // print_linkinfo: `(do_link || show_details) && tb[IFLA_IFALIAS]`.
+    if let Some(a) = l.alias.as_ref().filter(|_| !f.for_addr || f.details) {
         out.push_str(&format!("{sl}    alias {a}"));
     }
-    if f.stats {
+    if f.stats && !f.for_addr {
         if let Some(s) = &l.stats64 {
             out.push_str(sl);
             text_stats(out, s, sl, f.stats_detail);
@@ -316,6 +326,11 @@ pub(crate) fn json_link_fields(j: &mut JsonWriter, l: &Link, names: &LinkNames, 
         if let Some(s) = l.operstate {
             json_operstate(j, s);
         }
+        // print_linkinfo_brief: the address and flags only for `ip link`
+        // (filter.family AF_PACKET).
+        if f.for_addr {
+            return;
+        }
         if let Some(a) = &l.address {
             j.kv_str("address", &hw_addr(a));
         }
@@ -347,7 +362,7 @@ pub(crate) fn json_link_fields(j: &mut JsonWriter, l: &Link, names: &LinkNames, 
     if let Some(q) = l.txqlen.filter(|q| *q != 0) {
         j.kv_num("txqlen", q);
     }
-    if !f.family_filter {
+    if !f.family_filter || f.details {
         j.kv_str("link_type", &link_type_name(l.link_type));
         if let Some(a) = &l.address {
             j.kv_str("address", &hw_addr(a));
@@ -371,12 +386,12 @@ pub(crate) fn json_link_fields(j: &mut JsonWriter, l: &Link, names: &LinkNames, 
         j.kv_bool("proto_down", true);
     }
     if f.details {
-        json_details(j, l, names);
+        json_details(j, l, names, f.for_addr);
     }
-    if let Some(a) = l.alias.as_ref().filter(|_| !f.for_addr) {
+    if let Some(a) = l.alias.as_ref().filter(|_| !f.for_addr || f.details) {
         j.kv_str("ifalias", a);
     }
-    if f.stats {
+    if f.stats && !f.for_addr {
         if let Some(s) = &l.stats64 {
             json_stats(j, s, f.stats_detail);
         }
@@ -392,8 +407,9 @@ fn json_operstate(j: &mut JsonWriter, s: u8) {
 
 /// The `show_details` part of print_linkinfo, for links whose kind has no
 /// kind-specific data (veth, loopback); the executor hands other kinds to
-/// the real tool.
-fn text_details(out: &mut String, l: &Link, names: &LinkNames, sl: &str) {
+/// the real tool. `for_addr`: the `ip addr` listing, where print_af_spec
+/// (addrgenmode) is left out (it needs do_link).
+fn text_details(out: &mut String, l: &Link, names: &LinkNames, sl: &str, for_addr: bool) {
     let d = &l.details;
     if let Some(v) = l.promiscuity {
         out.push_str(&format!(" promiscuity {v} "));
@@ -417,7 +433,7 @@ fn text_details(out: &mut String, l: &Link, names: &LinkNames, sl: &str) {
             names.name(i)
         }));
     }
-    if let Some(m) = d.addrgenmode {
+    if let Some(m) = d.addrgenmode.filter(|_| !for_addr) {
         out.push_str(&format!("addrgenmode {} ", addrgenmode(m)));
     }
     let rest = [
@@ -447,8 +463,9 @@ fn addrgenmode(m: u8) -> String {
     }
 }
 
-/// print_linkinfo's `show_details` block, JSON.
-fn json_details(j: &mut JsonWriter, l: &Link, names: &LinkNames) {
+/// print_linkinfo's `show_details` block, JSON (`for_addr`: as
+/// [`text_details`]).
+fn json_details(j: &mut JsonWriter, l: &Link, names: &LinkNames, for_addr: bool) {
     let d = &l.details;
     if let Some(v) = l.promiscuity {
         j.kv_num("promiscuity", v);
@@ -475,7 +492,7 @@ fn json_details(j: &mut JsonWriter, l: &Link, names: &LinkNames) {
         }
         j.end_object();
     }
-    if let Some(m) = d.addrgenmode {
+    if let Some(m) = d.addrgenmode.filter(|_| !for_addr) {
         j.kv_str("inet6_addr_gen_mode", &addrgenmode(m));
     }
     let rest = [
@@ -500,7 +517,7 @@ fn digits(v: u64) -> usize {
 }
 
 /// ipaddress.c print_stats64, text; `detail`: `-s -s`.
-fn text_stats(out: &mut String, s: &crate::model::LinkStats, sl: &str, detail: bool) {
+pub(crate) fn text_stats(out: &mut String, s: &crate::model::LinkStats, sl: &str, detail: bool) {
     let mut cols = [10usize, 7, 6, 7, 7, 7, 10, 9];
     let mut size = |vals: [u64; 8]| {
         for (c, v) in cols.iter_mut().zip(vals) {
@@ -715,7 +732,7 @@ fn text_stats(out: &mut String, s: &crate::model::LinkStats, sl: &str, detail: b
 }
 
 /// ipaddress.c print_stats64, JSON; `detail`: `-s -s`.
-fn json_stats(j: &mut JsonWriter, s: &crate::model::LinkStats, detail: bool) {
+pub(crate) fn json_stats(j: &mut JsonWriter, s: &crate::model::LinkStats, detail: bool) {
     j.name("stats64");
     j.start_object();
     j.name("rx");
