@@ -294,6 +294,44 @@ struct Item {
     inline: bool,
 }
 
+/// An option's long name, for any of the names it is known by.
+fn canonical(name: &str) -> &str {
+    match name {
+        "-A" => "--append",
+        "-C" => "--check",
+        "-D" => "--delete",
+        "-I" => "--insert",
+        "-R" => "--replace",
+        "-P" => "--policy",
+        "-N" => "--new-chain",
+        "-X" => "--delete-chain",
+        "-E" => "--rename-chain",
+        "-F" => "--flush",
+        "-Z" => "--zero",
+        "-S" => "--list-rules",
+        "-L" => "--list",
+        "-t" => "--table",
+        "-n" => "--numeric",
+        "-v" => "--verbose",
+        "-x" => "--exact",
+        "-w" => "--wait",
+        "-W" => "--wait-interval",
+        "-s" | "--src" => "--source",
+        "-d" | "--dst" => "--destination",
+        "-i" => "--in-interface",
+        "-o" => "--out-interface",
+        "-p" => "--protocol",
+        "-m" => "--match",
+        "-j" => "--jump",
+        "-g" => "--goto",
+        "--sport" => "--source-port",
+        "--dport" => "--destination-port",
+        "--sports" => "--source-ports",
+        "--dports" => "--destination-ports",
+        other => other,
+    }
+}
+
 /// The argv's items, in order (the grammar accepts every argv: what it does
 /// not know is a `stray` word or an `unknown` option).
 fn items(words: &[String]) -> Vec<Item> {
@@ -623,17 +661,21 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                 Ok(())
             }
         };
-        match it.rule {
-            Rule::o_append => {
+        let opt = match it.rule {
+            Rule::stray | Rule::unknown => "",
+            _ => canonical(name),
+        };
+        match opt {
+            "--append" => {
                 no_inv(&p, "-A")?;
                 let c = get(&mut p, "-A")?;
                 set_cmd(&mut command, Command::Append(c), &p, &mut zero_after_list)?;
             }
-            Rule::o_check => {
+            "--check" => {
                 let c = get(&mut p, "-C")?;
                 set_cmd(&mut command, Command::Check(c), &p, &mut zero_after_list)?;
             }
-            Rule::o_insert => {
+            "--insert" => {
                 let c = get(&mut p, "-I")?;
                 let n = match p.opt_arg() {
                     Some(n) => parse_rulenum(&p, &n)?,
@@ -646,7 +688,7 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                     &mut zero_after_list,
                 )?;
             }
-            Rule::o_delete => {
+            "--delete" => {
                 let c = get(&mut p, "-D")?;
                 let n = match p.opt_arg() {
                     Some(n) => Some(parse_rulenum(&p, &n)?),
@@ -659,7 +701,7 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                     &mut zero_after_list,
                 )?;
             }
-            Rule::o_replace => {
+            "--replace" => {
                 let c = get(&mut p, "-R")?;
                 let n = match p.opt_arg() {
                     Some(n) => parse_rulenum(&p, &n)?,
@@ -672,7 +714,7 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                     &mut zero_after_list,
                 )?;
             }
-            Rule::o_policy => {
+            "--policy" => {
                 let c = get(&mut p, "-P")?;
                 let t = match p.opt_arg() {
                     Some(t) => t,
@@ -699,12 +741,12 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                     &mut zero_after_list,
                 )?;
             }
-            Rule::o_new_chain => {
+            "--new-chain" => {
                 let c = get(&mut p, "-N")?;
                 check_chain_name(&p, &c)?;
                 set_cmd(&mut command, Command::NewChain(c), &p, &mut zero_after_list)?;
             }
-            Rule::o_delete_chain => {
+            "--delete-chain" => {
                 let c = p.opt_arg();
                 set_cmd(
                     &mut command,
@@ -713,7 +755,7 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                     &mut zero_after_list,
                 )?;
             }
-            Rule::o_rename_chain => {
+            "--rename-chain" => {
                 let old = get(&mut p, "-E")?;
                 let new = match p.opt_arg() {
                     Some(n) => n,
@@ -727,11 +769,11 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                     &mut zero_after_list,
                 )?;
             }
-            Rule::o_flush => {
+            "--flush" => {
                 let c = p.opt_arg();
                 set_cmd(&mut command, Command::Flush(c), &p, &mut zero_after_list)?;
             }
-            Rule::o_zero => {
+            "--zero" => {
                 // iptables 1.8.9 `-Z CHAIN N`: a rule number right after
                 // the chain (CMD_ZERO_NUM).
                 let cmd = match p.opt_arg() {
@@ -743,7 +785,7 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                 };
                 set_cmd(&mut command, cmd, &p, &mut zero_after_list)?;
             }
-            Rule::o_list_rules => {
+            "--list-rules" => {
                 let c = p.opt_arg();
                 set_cmd(
                     &mut command,
@@ -752,11 +794,11 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                     &mut zero_after_list,
                 )?;
             }
-            Rule::o_list => {
+            "--list" => {
                 let c = p.opt_arg();
                 set_cmd(&mut command, Command::List(c), &p, &mut zero_after_list)?;
             }
-            Rule::o_table => {
+            "--table" => {
                 no_inv(&p, "-t")?;
                 let t = get(&mut p, "-t")?;
                 if table.is_some() {
@@ -772,17 +814,17 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                 }
                 table = Some(t);
             }
-            Rule::o_numeric => numeric = true,
-            Rule::o_verbose => verbose = true,
-            Rule::o_exact => exact = true,
-            Rule::o_line_numbers => line_numbers = true,
+            "--numeric" => numeric = true,
+            "--verbose" => verbose = true,
+            "--exact" => exact = true,
+            "--line-numbers" => line_numbers = true,
             // `-w [SECONDS]`: accepted, nsh never waits for a lock.
-            Rule::o_wait => {}
-            Rule::o_wait_interval => {
+            "--wait" => {}
+            "--wait-interval" => {
                 get(&mut p, "-W")?;
             }
-            Rule::o_source | Rule::o_destination => {
-                let src = it.rule == Rule::o_source;
+            "--source" | "--destination" => {
+                let src = opt == "--source";
                 flag_once(&p, if src { 's' } else { 'd' })?;
                 let a = get(&mut p, name)?;
                 // Old-style `-s ! ADDR`: iptables 1.8.9 takes `!` as the
@@ -818,15 +860,8 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                     }
                 }
             }
-            Rule::o_in_interface | Rule::o_out_interface => {
-                flag_once(
-                    &p,
-                    if it.rule == Rule::o_in_interface {
-                        'i'
-                    } else {
-                        'o'
-                    },
-                )?;
+            "--in-interface" | "--out-interface" => {
+                flag_once(&p, if opt == "--in-interface" { 'i' } else { 'o' })?;
                 let v = get(&mut p, name)?;
                 // Old-style `-s ! ADDR`: iptables 1.8.9 takes `!` as the
                 // argument and then rejects the next word.
@@ -845,7 +880,7 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                         "interface name `{v}' must be shorter than IFNAMSIZ (15)"
                     )));
                 }
-                if it.rule == Rule::o_in_interface {
+                if opt == "--in-interface" {
                     e.iniface = v;
                     if inv {
                         e.invflags |= IPT_INV_VIA_IN;
@@ -857,7 +892,7 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                     }
                 }
             }
-            Rule::o_protocol => {
+            "--protocol" => {
                 flag_once(&p, 'p')?;
                 // iptables 1.8.9 takes `--protocol=X` whole as the name.
                 let v = if it.inline {
@@ -884,7 +919,7 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                     e.invflags |= IPT_INV_PROTO;
                 }
             }
-            Rule::o_match => {
+            "--match" => {
                 instance += 1;
                 if inv {
                     return Err(p.err("unexpected ! flag before --match"));
@@ -912,7 +947,7 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                     }
                 }
             }
-            Rule::o_sport | Rule::o_dport
+            "--source-port" | "--destination-port"
                 if loaded.contains(&"tcp")
                     || loaded.contains(&"udp")
                     || e.proto == 6
@@ -931,7 +966,7 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                     s
                 };
                 let range = parse_port_range(prog, &v, s, p.i - 1)?;
-                let canon = if it.rule == Rule::o_sport {
+                let canon = if opt == "--source-port" {
                     "--source-port"
                 } else {
                     "--destination-port"
@@ -945,7 +980,7 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                     return Err(p.err(&format!("Only one `{canon}' allowed")));
                 }
                 port_used.push((inst, canon));
-                let src = it.rule == Rule::o_sport;
+                let src = opt == "--source-port";
                 let Some(
                     XtMatch::Tcp {
                         spts,
@@ -977,7 +1012,7 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                     }
                 }
             }
-            Rule::o_icmp_type if e.proto == 1 || loaded.contains(&"icmp") => {
+            "--icmp-type" if e.proto == 1 || loaded.contains(&"icmp") => {
                 let v = get(&mut p, name)?;
                 let (t, c) = parse_icmp(&p, &v)?;
                 e.matches.push(XtMatch::Icmp {
@@ -986,7 +1021,7 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                     invflags: u8::from(inv),
                 });
             }
-            Rule::o_state if loaded.contains(&"state") => {
+            "--state" if loaded.contains(&"state") => {
                 once(&p, instance, "state", "--state")?;
                 let v = get(&mut p, name)?;
                 let mask = parse_states(&p, &v, "state")?;
@@ -998,7 +1033,7 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                     raw: vec![],
                 });
             }
-            Rule::o_ctstate if loaded.contains(&"conntrack") => {
+            "--ctstate" if loaded.contains(&"conntrack") => {
                 once(&p, instance, "conntrack", "--ctstate")?;
                 let v = get(&mut p, name)?;
                 let mask = parse_states(&p, &v, "ctstate")?;
@@ -1010,7 +1045,9 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                     raw: vec![],
                 });
             }
-            Rule::o_dports | Rule::o_sports | Rule::o_ports if loaded.contains(&"multiport") => {
+            "--destination-ports" | "--source-ports" | "--ports"
+                if loaded.contains(&"multiport") =>
+            {
                 let v = get(&mut p, name)?;
                 let pname = proto_str(&e);
                 if pname.is_empty() {
@@ -1018,9 +1055,9 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                         "multiport needs `-p tcp', `-p udp', `-p udplite', `-p sctp' or `-p dccp'",
                     ));
                 }
-                let flags = match it.rule {
-                    Rule::o_sports => 0,
-                    Rule::o_ports => 2,
+                let flags = match opt {
+                    "--source-ports" => 0,
+                    "--ports" => 2,
                     _ => 1,
                 };
                 let mut ports = Vec::new();
@@ -1049,7 +1086,7 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                     invert: inv,
                 });
             }
-            Rule::o_comment if loaded.contains(&"comment") => {
+            "--comment" if loaded.contains(&"comment") => {
                 no_inv(&p, "--comment")?;
                 let v = get(&mut p, name)?;
                 if v.len() > 255 {
@@ -1057,12 +1094,8 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                 }
                 e.matches.push(XtMatch::Comment(v));
             }
-            Rule::o_limit_iface_in | Rule::o_limit_iface_out if loaded.contains(&"addrtype") => {
-                let bit = if it.rule == Rule::o_limit_iface_in {
-                    4
-                } else {
-                    8
-                };
+            "--limit-iface-in" | "--limit-iface-out" if loaded.contains(&"addrtype") => {
+                let bit = if opt == "--limit-iface-in" { 4 } else { 8 };
                 match e
                     .matches
                     .iter_mut()
@@ -1077,7 +1110,7 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                     }),
                 }
             }
-            Rule::o_src_type | Rule::o_dst_type if loaded.contains(&"addrtype") => {
+            "--src-type" | "--dst-type" if loaded.contains(&"addrtype") => {
                 let v = get(&mut p, name)?;
                 let mut mask = 0u16;
                 for t in v.split(',') {
@@ -1087,7 +1120,7 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                         .ok_or_else(|| p.err(&format!("addrtype: bad type `{t}'")))?;
                     mask |= 1 << k;
                 }
-                let src = it.rule == Rule::o_src_type;
+                let src = opt == "--src-type";
                 match e
                     .matches
                     .iter_mut()
@@ -1123,14 +1156,14 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                     }),
                 }
             }
-            Rule::o_jump | Rule::o_goto => {
+            "--jump" | "--goto" => {
                 no_inv(&p, "-j")?;
                 let t = get(&mut p, name)?;
                 if seen_target {
                     return Err(p.err("multiple -j flags not allowed"));
                 }
                 seen_target = true;
-                let goto = it.rule == Rule::o_goto;
+                let goto = opt == "--goto";
                 e.target = match t.as_str() {
                     "ACCEPT" if !goto => XtTarget::Accept,
                     "DROP" if !goto => XtTarget::Drop,
@@ -1153,9 +1186,7 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                     _ => XtTarget::Jump(t.clone()),
                 };
             }
-            Rule::o_to_ports
-                if matches!(e.target, XtTarget::Masquerade(_) | XtTarget::Redirect(_)) =>
-            {
+            "--to-ports" if matches!(e.target, XtTarget::Masquerade(_) | XtTarget::Redirect(_)) => {
                 let v = get(&mut p, name)?;
                 if e.proto != 6 && e.proto != 17 {
                     return Err(p.err("Need TCP, UDP, SCTP or DCCP with port specification"));
@@ -1167,11 +1198,10 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                     r.flags |= NF_NAT_RANGE_PROTO_SPECIFIED;
                 }
             }
-            Rule::o_to_destination | Rule::o_to_source
+            "--to-destination" | "--to-source"
                 if matches!(
-                    (&e.target, it.rule),
-                    (XtTarget::Dnat(_), Rule::o_to_destination)
-                        | (XtTarget::Snat(_), Rule::o_to_source)
+                    (&e.target, opt),
+                    (XtTarget::Dnat(_), "--to-destination") | (XtTarget::Snat(_), "--to-source")
                 ) =>
             {
                 let v = get(&mut p, name)?;
@@ -1180,7 +1210,7 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                     *x = r;
                 }
             }
-            Rule::o_reject_with if matches!(e.target, XtTarget::Reject { .. }) => {
+            "--reject-with" if matches!(e.target, XtTarget::Reject { .. }) => {
                 let v = get(&mut p, name)?;
                 let alias = match v.as_str() {
                     "tcp-rst" => "tcp-reset",
@@ -1198,9 +1228,9 @@ fn parse_expanded(prog: &str, words: &[String]) -> Result<IptCmd, ParseError> {
                     *with = w;
                 }
             }
-            Rule::o_log_prefix | Rule::o_log_level if matches!(e.target, XtTarget::Log { .. }) => {
+            "--log-prefix" | "--log-level" if matches!(e.target, XtTarget::Log { .. }) => {
                 let v = get(&mut p, name)?;
-                let lvl = if it.rule == Rule::o_log_level {
+                let lvl = if opt == "--log-level" {
                     Some(parse_log_level(&p, &v)?)
                 } else {
                     if v.len() > 29 {
@@ -1484,22 +1514,22 @@ mod tests {
     fn the_grammar_groups_options_with_their_arguments() {
         assert_eq!(
             read("-A INPUT ! -s 1.2.3.4 -p tcp --dport=80 -j ACCEPT"),
-            "o_append@0[INPUT@1] bang@2[] o_source@3[1.2.3.4@4] o_protocol@5[tcp@6] \
-             o_dport@7=[80@7] o_jump@8[ACCEPT@9]"
+            "opt_req@0[INPUT@1] bang@2[] opt_req@3[1.2.3.4@4] opt_req@5[tcp@6] \
+             opt_req@7=[80@7] opt_req@8[ACCEPT@9]"
         );
         // Optional arguments: the next word unless it starts with - or !.
         assert_eq!(
             read("-I X 2 -L -n --flush FOO -Z A 3 -w 5 -X"),
-            "o_insert@0[X@1,2@2] o_list@3[] o_numeric@4[] o_flush@5[FOO@6] \
-             o_zero@7[A@8,3@9] o_wait@10[5@11] o_delete_chain@12[]"
+            "opt_req_opt@0[X@1,2@2] opt_opt@3[] opt_flag@4[] opt_opt@5[FOO@6] \
+             opt_zero@7[A@8,3@9] opt_wait@10[5@11] opt_opt@12[]"
         );
         assert_eq!(
             read("-D INPUT -j DROP"),
-            "o_delete@0[INPUT@1] o_jump@2[DROP@3]"
+            "opt_req_opt@0[INPUT@1] opt_req@2[DROP@3]"
         );
         // A required argument is the next word whatever it is.
-        assert_eq!(read("-s -d"), "o_source@0[-d@1]");
-        assert_eq!(read("-A"), "o_append@0[]");
+        assert_eq!(read("-s -d"), "opt_req@0[-d@1]");
+        assert_eq!(read("-A"), "opt_req@0[]");
         // Unknown options, abbreviations and stray words are left to the
         // scanner (iptables' errors, or the real tool).
         assert_eq!(
@@ -1510,9 +1540,15 @@ mod tests {
         // Long names that are prefixes of others.
         assert_eq!(
             read("--source-port 1 --source-ports 2 --src-type LOCAL --src 1.1.1.1 --delete-chain"),
-            "o_sport@0[1@1] o_sports@2[2@3] o_src_type@4[LOCAL@5] o_source@6[1.1.1.1@7] \
-             o_delete_chain@8[]"
+            "opt_req@0[1@1] opt_req@2[2@3] opt_req@4[LOCAL@5] opt_req@6[1.1.1.1@7] opt_opt@8[]"
         );
+        for (name, long) in [
+            ("-s", "--source"),
+            ("--src", "--source"),
+            ("--dport", "--destination-port"),
+        ] {
+            assert_eq!(canonical(name), long);
+        }
     }
 
     #[test]
