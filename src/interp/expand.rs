@@ -553,7 +553,7 @@ fn param(sh: &mut Shell, pe: &ParamExp, e: &mut Exp, quoted: bool) -> Result<(),
                     msg
                 };
                 sh.error(&format!("{name}: {msg}"));
-                return Err(Ctl::Exit(1));
+                return Err(Ctl::Exit(sh.expansion_fatal_status()));
             }
         }
         ParamOp::StripPrefix { longest } | ParamOp::StripSuffix { longest } => {
@@ -608,7 +608,7 @@ fn word_into(sh: &mut Shell, pe: &ParamExp, e: &mut Exp, quoted: bool) -> Result
 fn unbound(sh: &mut Shell, name: &str) -> Result<(), Ctl> {
     if sh.opts.nounset && name != "@" && name != "*" {
         sh.error(&format!("{name}: unbound variable"));
-        return Err(Ctl::Exit(1));
+        return Err(Ctl::Exit(sh.expansion_fatal_status()));
     }
     Ok(())
 }

@@ -128,6 +128,9 @@ pub struct Shell {
     pub errexit_suppressed: u32,
     /// This process is a forked subshell: leave with `_exit`.
     pub in_child: bool,
+    /// Running `nsh -c STRING` (bash exits 127, not 1, when an expansion
+    /// error ends such a shell).
+    pub command_string: bool,
     pub loop_depth: u32,
     pub func_depth: u32,
     /// `$$`
@@ -180,6 +183,7 @@ impl Shell {
             jobs: Vec::new(),
             errexit_suppressed: 0,
             in_child: false,
+            command_string: false,
             loop_depth: 0,
             func_depth: 0,
             shell_pid: std::process::id() as i32,
@@ -354,6 +358,16 @@ impl Shell {
     }
 
     /// Print `NAME: line N: msg` on fd 2.
+    /// The status a fatal expansion error (`${X:?}`, `set -u`) leaves the
+    /// shell with: 1, but 127 in the top process of `-c STRING` (bash 5.2).
+    pub fn expansion_fatal_status(&self) -> i32 {
+        if self.command_string && !self.in_child {
+            127
+        } else {
+            1
+        }
+    }
+
     pub fn error(&self, msg: &str) {
         let s = format!("{}{msg}\n", self.prefix());
         proc::write_fd(2, s.as_bytes());

@@ -133,6 +133,9 @@ for w in apple banana cherry "x y" 10; do
 done
 case x in (x) echo paren;; esac
 case "*" in \*) echo star;; *) echo other;; esac
+case b in a) echo A;; b) echo B;& c) echo fell-through;; esac
+case a in a) echo A ;&
+b) echo B;; esac
 p='b*'; case bob in $p) echo pat-var;; esac; case bob in "$p") echo no;; *) echo quoted-pat;; esac
 "#;
     functions: r#"
@@ -580,6 +583,28 @@ fn dash_c_with_name_and_args() {
         "",
     );
     assert_eq!(out, bash);
+}
+
+/// A fatal expansion error (`${X:?}`, `set -u`) ends `-c` with status
+/// 127 in bash 5.2 (1 in a subshell, and 1 in a script file).
+#[test]
+fn dash_c_expansion_errors_exit_127() {
+    let nsh = nsh_bin().to_str().expect("path");
+    for c in [
+        "unset x; echo ${x:?gone}; echo after",
+        "set -u; echo $nope; echo after",
+        "(echo ${x:?no}); echo \"sub $?\"",
+        "x=$(echo ${y:?no}); echo \"cs $?\"",
+        "echo $(( 1/0 )); echo after",
+    ] {
+        let ours = crate::common::run(&[nsh, "-c", c], "");
+        let bash = crate::common::run(&["bash", "-c", c], "");
+        assert_eq!(
+            (ours.stdout, ours.status),
+            (bash.stdout, bash.status),
+            "{c}"
+        );
+    }
 }
 
 #[test]
