@@ -13,10 +13,10 @@ use crate::span::Span;
 
 /// The builtins nsh implements (for `type` and dispatch).
 pub const BUILTINS: &[&str] = &[
-    ":", ".", "[", "break", "cd", "command", "continue", "echo", "eval", "exec", "exit", "export",
-    "false", "getopts", "jobs", "kill", "let", "local", "netns", "printf", "pwd", "read",
-    "readonly", "return", "set", "shift", "source", "test", "trap", "true", "type", "umask",
-    "unset", "wait",
+    ":", ".", "[", "break", "cd", "command", "continue", "declare", "echo", "eval", "exec", "exit",
+    "export", "false", "getopts", "jobs", "kill", "let", "local", "netns", "printf", "pwd", "read",
+    "readonly", "return", "set", "shift", "source", "test", "trap", "true", "type", "typeset",
+    "umask", "unset", "wait",
 ];
 
 const KEYWORDS: &[&str] = &[
@@ -58,12 +58,55 @@ pub fn xtrace(sh: &Shell, line: &str) {
     write_fd(2, s.as_bytes());
 }
 
+/// `export`, `readonly`, `local`, `declare`, `typeset` written as such:
+/// bash's declaration builtins, whose `NAME=value` arguments are expanded
+/// as assignments are.
+fn is_declaration(s: &SimpleCmd) -> bool {
+    matches!(
+        s.words.first().map(|w| w.parts.as_slice()),
+        Some([crate::ast::WordPart::Lit(n)])
+            if matches!(n.as_str(), "export" | "readonly" | "local" | "declare" | "typeset")
+    )
+}
+
+/// A declaration builtin's `NAME=value` / `NAME+=value` argument expanded
+/// as an assignment (no field splitting or globbing, `~` after `=`); `None`
+/// for any other argument.
+fn expand_declaration_arg(sh: &mut Shell, w: &crate::ast::Word) -> Result<Option<String>, Ctl> {
+    use crate::ast::WordPart;
+    let Some(WordPart::Lit(first)) = w.parts.first() else {
+        return Ok(None);
+    };
+    let Some(eq) = first.find('=') else {
+        return Ok(None);
+    };
+    let name = first[..eq].strip_suffix('+').unwrap_or(&first[..eq]);
+    if !expand::is_name(name) {
+        return Ok(None);
+    }
+    let head = first[..=eq].to_string();
+    let mut parts = vec![WordPart::Lit(first[eq + 1..].to_string())];
+    parts.extend(w.parts[1..].iter().cloned());
+    let value = crate::ast::Word {
+        parts,
+        span: w.span,
+    };
+    Ok(Some(head + &expand::expand_single(sh, &value)?))
+}
+
 /// Run a simple command. `in_child`: this process is a forked pipeline
 /// element, so an external program is exec'd without another fork.
 pub fn run_simple(sh: &mut Shell, s: &SimpleCmd, _span: Span, in_child: bool) -> Ex {
     let mut argv: Vec<Word> = Vec::with_capacity(s.words.len());
     sh.status_from_subst = None;
-    for w in &s.words {
+    let decl = is_declaration(s);
+    for (k, w) in s.words.iter().enumerate() {
+        if decl && k > 0 {
+            if let Some(v) = expand_declaration_arg(sh, w)? {
+                argv.push(Word::new(v, w.span));
+                continue;
+            }
+        }
         for f in expand::expand_word(sh, w)? {
             argv.push(Word::new(f, w.span));
         }
@@ -464,6 +507,7 @@ pub fn run_builtin(sh: &mut Shell, argv: &[Word]) -> Ex {
         "export" | "readonly" => Ok(export(sh, name, &args)),
         "unset" => Ok(unset(sh, &args)),
         "local" => Ok(local(sh, &args)),
+        "declare" | "typeset" => Ok(declare(sh, name, &args)),
         "source" | "." => source(sh, name, &args),
         "eval" => {
             let text = args.join(" ");
@@ -853,6 +897,86 @@ fn unset(sh: &mut Shell, args: &[String]) -> i32 {
                 }
             }
         }
+    }
+    st
+}
+
+/// `declare`/`typeset` with the attributes nsh has: `-x` (export), `-r`
+/// (readonly), `-g` (global); in a function without `-g` the names are
+/// local, as in bash. Other attributes (arrays, integers, case, namerefs)
+/// and listings are refused with a clear error rather than half done.
+fn declare(sh: &mut Shell, name: &str, args: &[String]) -> i32 {
+    let (mut x, mut r, mut g) = (false, false, false);
+    let mut names: Vec<String> = Vec::new();
+    let mut options = true;
+    for a in args {
+        if options && a == "--" {
+            options = false;
+        } else if options && a.len() > 1 && a.starts_with('-') {
+            for c in a[1..].chars() {
+                match c {
+                    'x' => x = true,
+                    'r' => r = true,
+                    'g' => g = true,
+                    _ => {
+                        sh.error(&format!(
+                            "{name}: -{c}: not supported by nsh (only -x, -r and -g)"
+                        ));
+                        return 2;
+                    }
+                }
+            }
+        } else {
+            options = false;
+            names.push(a.clone());
+        }
+    }
+    if names.is_empty() {
+        sh.error(&format!(
+            "{name}: listing variables is not supported by nsh"
+        ));
+        return 2;
+    }
+    let mut st = 0;
+    if !sh.locals.is_empty() && !g {
+        st = local(sh, &names);
+    } else {
+        for n in &names {
+            let Some((k, v)) = n.split_once('=') else {
+                continue;
+            };
+            let (k, append) = match k.strip_suffix('+') {
+                Some(k) => (k, true),
+                None => (k, false),
+            };
+            if !is_name(k) {
+                sh.error(&format!("{name}: `{n}': not a valid identifier"));
+                st = 1;
+                continue;
+            }
+            let v = match (append, sh.get_var(k)) {
+                (true, Some(old)) => format!("{old}{v}"),
+                _ => v.to_string(),
+            };
+            if let Err(e) = sh.set_var(k, v) {
+                sh.error(&format!("{name}: {e}"));
+                st = 1;
+            }
+        }
+    }
+    let bare: Vec<String> = names
+        .iter()
+        .map(|n| match n.split_once('=') {
+            Some((k, _)) => k.trim_end_matches('+').to_string(),
+            None => n.clone(),
+        })
+        .filter(|k| is_name(k))
+        .collect();
+    if x && !bare.is_empty() {
+        st |= export(sh, "export", &bare);
+    }
+    if r && !bare.is_empty() {
+        st |= export(sh, "readonly", &bare);
     }
     st
 }

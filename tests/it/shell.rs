@@ -98,6 +98,17 @@ false || echo or; true && echo and; false && echo no; true || echo no
 false || false || echo third
 true && false || echo recovered
 "#;
+    declarations: r#"
+y="a  b"; sub() { echo "p  q"; }
+f() { local x=$y l=$(sub); echo "[$x] [$l]"; declare d=$y; echo "[$d]"; declare -g gl=$y; }
+f; echo "[${d-unset}] [$gl]"
+export E=$y; echo "[$E]"; readonly R=$(sub); echo "[$R]"
+declare v=1 w="two words"; echo "$v $w"; typeset t=$y; echo "[$t]"
+declare -x DX=$y; env | grep '^DX='
+declare -r DR=1; (DR=2) 2>/dev/null || echo "readonly kept"
+p='*'; export G=$p; echo "$G"
+export H=~/x; case $H in "$HOME/x") echo tilde;; esac
+"#;
     if_elif_else: r#"
 for x in 1 2 3; do
   if [ "$x" = 1 ]; then echo one
