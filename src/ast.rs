@@ -87,8 +87,10 @@ pub enum CommandKind {
 pub struct CaseArm {
     pub patterns: Vec<Word>,
     pub body: List,
-    /// `;;` (false) or `;&` (true: fall through into the next body).
+    /// `;&`: fall through into the next body.
     pub fallthrough: bool,
+    /// `;;&`: go on testing the following arms' patterns.
+    pub test_next: bool,
     pub span: Span,
 }
 
@@ -319,7 +321,7 @@ impl fmt::Display for Command {
                         }
                         write!(f, "{p}")?;
                     }
-                    let end = if a.fallthrough { ";&" } else { ";;" };
+                    let end = case_end(a);
                     write!(f, ") {} {end}", a.body)?;
                 }
                 f.write_str(" esac")?;
@@ -626,8 +628,8 @@ impl Printer {
                     self.lines(&a.body, ind + 8, false);
                     self.out.push('\n');
                     self.indent(ind + 4);
-                    self.out
-                        .push_str(if a.fallthrough { ";&\n" } else { ";;\n" });
+                    self.out.push_str(case_end(a));
+                    self.out.push('\n');
                 }
                 self.indent(ind);
                 self.out.push_str("esac");
@@ -691,5 +693,16 @@ impl Printer {
                 .out
                 .push_str(&format!("{fd}{} {}", op.text(), r.target)),
         }
+    }
+}
+
+/// How a case arm ends, as written.
+fn case_end(a: &CaseArm) -> &'static str {
+    if a.fallthrough {
+        ";&"
+    } else if a.test_next {
+        ";;&"
+    } else {
+        ";;"
     }
 }

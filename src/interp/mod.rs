@@ -782,6 +782,7 @@ impl Shell {
                 }
                 let w = expand::expand_single(self, word)?;
                 let mut i = 0;
+                let mut st = 0;
                 while i < arms.len() {
                     let arm = &arms[i];
                     let mut hit = false;
@@ -793,17 +794,20 @@ impl Shell {
                         }
                     }
                     if hit {
-                        let mut st = self.run_list(&arm.body)?;
+                        st = self.run_list(&arm.body)?;
                         let mut j = i;
                         while arms[j].fallthrough && j + 1 < arms.len() {
                             j += 1;
                             st = self.run_list(&arms[j].body)?;
                         }
-                        return Ok(st);
+                        if !arms[j].test_next {
+                            return Ok(st);
+                        }
+                        i = j;
                     }
                     i += 1;
                 }
-                Ok(0)
+                Ok(st)
             }
             CommandKind::Simple(_) | CommandKind::FuncDef { .. } => self.run_command(c),
         }

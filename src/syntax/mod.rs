@@ -551,18 +551,14 @@ impl Builder {
                             let mut patterns = Vec::new();
                             let mut body = List::default();
                             let mut fallthrough = false;
+                            let mut test_next = false;
                             for a in c.clone().into_inner() {
                                 match a.as_rule() {
                                     Rule::word => patterns.push(self.word(a)?),
                                     Rule::cmd_list => body = self.cmd_list(a)?,
                                     Rule::case_end => match a.as_str() {
                                         ";&" => fallthrough = true,
-                                        ";;&" => {
-                                            return Err(SyntaxError::unsupported(
-                                                "`;;&'",
-                                                self.span(&a),
-                                            ))
-                                        }
+                                        ";;&" => test_next = true,
                                         _ => {}
                                     },
                                     _ => {}
@@ -572,6 +568,7 @@ impl Builder {
                                 patterns,
                                 body,
                                 fallthrough,
+                                test_next,
                                 span: aspan,
                             });
                         }

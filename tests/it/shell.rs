@@ -147,6 +147,9 @@ case "*" in \*) echo star;; *) echo other;; esac
 case b in a) echo A;; b) echo B;& c) echo fell-through;; esac
 case a in a) echo A ;&
 b) echo B;; esac
+case ab in a*) echo 1;;& *b) echo 2;& x) echo 3;;& y) echo 4;; esac; echo "st $?"
+case c in a) echo A;;& c) echo C;;& *) echo star;; esac
+g() { case x in x) echo X;;& *) echo any;; esac; }; type g
 p='b*'; case bob in $p) echo pat-var;; esac; case bob in "$p") echo no;; *) echo quoted-pat;; esac
 "#;
     functions: r#"
