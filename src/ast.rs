@@ -149,6 +149,14 @@ pub enum ParamOp {
     StripPrefix { longest: bool },
     /// `${X%p}` / `${X%%p}`
     StripSuffix { longest: bool },
+    /// `${X/p/r}` (first), `${X//p/r}` (all), `${X/#p/r}` (at the start),
+    /// `${X/%p/r}` (at the end): `word` the pattern, `word2` the
+    /// replacement.
+    Subst { all: bool, anchor: Option<char> },
+    /// `${X:o}` / `${X:o:l}`: `word` the offset, `word2` the length.
+    Slice,
+    /// `${X^^}`, `${X^}`, `${X,,}`, `${X,}`.
+    Case { upper: bool, all: bool },
 }
 
 #[derive(Clone, Debug)]
@@ -156,6 +164,8 @@ pub struct ParamExp {
     pub name: String,
     pub op: ParamOp,
     pub word: Option<Word>,
+    /// The replacement of `Subst`, the length of `Slice`.
+    pub word2: Option<Word>,
     /// Written as `${…}` (for Display).
     pub braced: bool,
 }
@@ -446,10 +456,27 @@ fn write_part(f: &mut fmt::Formatter<'_>, p: &WordPart, in_dq: bool) -> fmt::Res
                         "%"
                     }
                 }
+                ParamOp::Subst { all, anchor } => match (all, anchor) {
+                    (true, _) => "//",
+                    (false, Some('#')) => "/#",
+                    (false, Some(_)) => "/%",
+                    (false, None) => "/",
+                },
+                ParamOp::Slice => ":",
+                ParamOp::Case { upper, all } => match (upper, all) {
+                    (true, true) => "^^",
+                    (true, false) => "^",
+                    (false, true) => ",,",
+                    (false, false) => ",",
+                },
             };
             write!(f, "${{{}{op}", p.name)?;
             if let Some(w) = &p.word {
                 write!(f, "{w}")?;
+            }
+            if let Some(w) = &p.word2 {
+                let sep = if p.op == ParamOp::Slice { ":" } else { "/" };
+                write!(f, "{sep}{w}")?;
             }
             f.write_str("}")
         }

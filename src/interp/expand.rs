@@ -574,6 +574,93 @@ fn param(sh: &mut Shell, pe: &ParamExp, e: &mut Exp, quoted: bool) -> Result<(),
                 pattern::strip_suffix(&pat, &v, longest)
             }
         }
+        ParamOp::Subst { all, anchor } => {
+            let v = match val {
+                Some(v) => v,
+                None => {
+                    unbound(sh, name)?;
+                    String::new()
+                }
+            };
+            let pat = match &pe.word {
+                Some(w) => expand_pattern(sh, w)?,
+                None => String::new(),
+            };
+            let rep = match &pe.word2 {
+                Some(w) => expand_single(sh, w)?,
+                None => String::new(),
+            };
+            pattern::replace(&pat, &v, &rep, all, anchor)
+        }
+        ParamOp::Slice => {
+            let v = match val {
+                Some(v) => v,
+                None => {
+                    unbound(sh, name)?;
+                    String::new()
+                }
+            };
+            let chars: Vec<char> = v.chars().collect();
+            let len = chars.len() as i64;
+            let num = |sh: &mut Shell, w: &Option<Word>| -> Result<Option<i64>, Ctl> {
+                match w {
+                    Some(w) => {
+                        let t = expand_single(sh, w)?;
+                        Ok(Some(arith_eval(sh, &t)?))
+                    }
+                    None => Ok(None),
+                }
+            };
+            let mut off = num(sh, &pe.word)?.unwrap_or(0);
+            if off < 0 {
+                off += len;
+            }
+            let end = match num(sh, &pe.word2)? {
+                None => len,
+                Some(l) if l < 0 => {
+                    let end = len + l;
+                    if end < off.max(0) && off <= len && off >= 0 {
+                        let t = pe.word2.as_ref().map(|w| w.to_string()).unwrap_or_default();
+                        sh.error(&format!("{t}: substring expression < 0"));
+                        return Err(Ctl::Abort(1));
+                    }
+                    end
+                }
+                Some(l) => off.saturating_add(l),
+            };
+            if off < 0 || off > len {
+                String::new()
+            } else {
+                chars[off as usize..end.clamp(off, len) as usize]
+                    .iter()
+                    .collect()
+            }
+        }
+        ParamOp::Case { upper, all } => {
+            let v = match val {
+                Some(v) => v,
+                None => {
+                    unbound(sh, name)?;
+                    String::new()
+                }
+            };
+            let conv = |c: char| -> String {
+                if upper {
+                    c.to_uppercase().collect()
+                } else {
+                    c.to_lowercase().collect()
+                }
+            };
+            if all {
+                v.chars().map(conv).collect()
+            } else {
+                let mut it = v.chars();
+                match it.next() {
+                    Some(c) => conv(c) + it.as_str(),
+                    None => String::new(),
+                }
+            }
+        }
     };
     if quoted {
         e.push_text(&out, true);

@@ -225,6 +225,62 @@ pub fn strip_prefix(pat: &str, text: &str, longest: bool) -> String {
     text.to_string()
 }
 
+/// `${X/pat/rep}`: the longest match of `pat` replaced by `rep` — the
+/// first match, every match (`all`), or only at the start (`anchor` `#`)
+/// or the end (`%`). An empty pattern replaces nothing.
+pub fn replace(pat: &str, text: &str, rep: &str, all: bool, anchor: Option<char>) -> String {
+    let utf8 = super::printf::utf8_locale();
+    if pat.is_empty() {
+        return text.to_string();
+    }
+    let toks = compile(pat, utf8);
+    let chars = units(text, utf8);
+    let n = chars.len();
+    let matches = |s: usize, e: usize| match_toks(&toks, &chars[s..e], utf8);
+    match anchor {
+        Some('#') => {
+            for e in (0..=n).rev() {
+                if matches(0, e) {
+                    return format!("{rep}{}", from_units(&chars[e..], utf8));
+                }
+            }
+            text.to_string()
+        }
+        Some(_) => {
+            for s in 0..=n {
+                if matches(s, n) {
+                    return format!("{}{rep}", from_units(&chars[..s], utf8));
+                }
+            }
+            text.to_string()
+        }
+        None => {
+            let mut out = String::new();
+            let mut i = 0;
+            let mut done = false;
+            while i < n {
+                let hit = if done {
+                    None
+                } else {
+                    (i + 1..=n).rev().find(|&e| matches(i, e))
+                };
+                match hit {
+                    Some(e) => {
+                        out.push_str(rep);
+                        i = e;
+                        done = !all;
+                    }
+                    None => {
+                        out.push_str(&from_units(&chars[i..i + 1], utf8));
+                        i += 1;
+                    }
+                }
+            }
+            out
+        }
+    }
+}
+
 /// `${X%pat}` (shortest) / `${X%%pat}` (longest).
 pub fn strip_suffix(pat: &str, text: &str, longest: bool) -> String {
     let utf8 = super::printf::utf8_locale();

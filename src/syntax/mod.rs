@@ -737,7 +737,9 @@ impl Builder {
     fn part(&self, c: Pair<Rule>, parts: &mut Vec<WordPart>) -> R<()> {
         match c.as_rule() {
             Rule::line_cont => {}
-            Rule::lit | Rule::brace_lit | Rule::arith_lit => push_lit(parts, c.as_str()),
+            Rule::lit | Rule::brace_lit | Rule::arith_lit | Rule::pat_lit | Rule::slice_lit => {
+                push_lit(parts, c.as_str())
+            }
             Rule::dollar_lit => push_lit(parts, "$"),
             Rule::sq => {
                 let t = c.into_inner().next().map(|t| t.as_str()).unwrap_or("");
@@ -816,6 +818,7 @@ impl Builder {
                 let mut name = String::new();
                 let mut op = ParamOp::Plain;
                 let mut word = None;
+                let mut word2 = None;
                 let cspan = self.span(&c);
                 for k in c.into_inner() {
                     match k.as_rule() {
@@ -845,6 +848,48 @@ impl Builder {
                                         };
                                     }
                                     Rule::param_word => word = Some(self.word(b)?),
+                                    Rule::param_subst => {
+                                        let mut all = false;
+                                        let mut anchor = None;
+                                        for x in b.into_inner() {
+                                            match x.as_rule() {
+                                                Rule::subst_op => {
+                                                    let t = x.as_str();
+                                                    all = t == "//";
+                                                    anchor =
+                                                        t[1..].chars().next().filter(|c| *c != '/');
+                                                }
+                                                Rule::param_pat => word = Some(self.word(x)?),
+                                                Rule::param_word => word2 = Some(self.word(x)?),
+                                                _ => {}
+                                            }
+                                        }
+                                        op = ParamOp::Subst { all, anchor };
+                                    }
+                                    Rule::param_slice => {
+                                        if matches!(name.as_str(), "@" | "*") {
+                                            return Err(SyntaxError::unsupported(
+                                                &format!("`${{{name}:…}}'"),
+                                                cspan,
+                                            ));
+                                        }
+                                        op = ParamOp::Slice;
+                                        for x in b.into_inner() {
+                                            let w = self.word(x)?;
+                                            if word.is_none() {
+                                                word = Some(w);
+                                            } else {
+                                                word2 = Some(w);
+                                            }
+                                        }
+                                    }
+                                    Rule::param_case => {
+                                        let t = b.as_str();
+                                        op = ParamOp::Case {
+                                            upper: t.starts_with('^'),
+                                            all: t.len() == 2,
+                                        };
+                                    }
                                     Rule::param_bad => {
                                         return Err(SyntaxError::unsupported(
                                             &format!("`{}'", c_text(&cspan, b.as_str())),
@@ -862,6 +907,7 @@ impl Builder {
                     name,
                     op,
                     word,
+                    word2,
                     braced,
                 })));
             }

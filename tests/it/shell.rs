@@ -98,6 +98,16 @@ false || echo or; true && echo and; false && echo no; true || echo no
 false || false || echo third
 true && false || echo recovered
 "#;
+    parameter_substitution_slices_case: r#"
+v=hello-world-x; echo "${v/-/_}" "${v//-/_}" "${v/#hel/J}" "${v/%x/Y}" "${v/o*/0}" "${v//[lo]/}" "${v/zz/q}" "${v/-}"
+v=abcdef; echo "${v:1}" "${v:1:3}" "${v: -2}" "${v:(-3):2}" "${v:10}" "${v:2:-1}" "${v:0:0}|"
+i=2; n=3; echo "${v:i:n}" "${v:$i:$n}" "${v:i+1}"
+v="Hello World"; echo "${v^^}" "${v,,}" "${v^}" "${v,}"
+u=; echo "[${u/x/y}] [${u:1}] [${u^^}]"
+IFACE=veth-a.1; echo ${IFACE//[-.]/_}; p=/a/b/c; echo "${p//\//:}"
+v=abc; echo "${v/b/"x y"}" ${v/b/ sp }; v=aaa; echo "${v//a/b}" "${v/a*/z}" "${v//}"
+f() { echo "${1/x/y}" "${2:1}"; }; f axb 1234
+"#;
     declarations: r#"
 y="a  b"; sub() { echo "p  q"; }
 f() { local x=$y l=$(sub); echo "[$x] [$l]"; declare d=$y; echo "[$d]"; declare -g gl=$y; }
@@ -562,7 +572,8 @@ fn unsupported_syntax_is_an_error_not_a_misparse() {
         ("[[ -n x ]] && echo y\n", "`[['"),
         ("a=(1 2 3)\n", "array"),
         ("cat <(echo x)\n", "process substitution"),
-        ("echo ${x/a/b}\n", "not supported"),
+        ("echo ${!x}\n", "not supported"),
+        ("echo ${@:2}\n", "not supported"),
         ("select x in a b; do :; done\n", "`select'"),
         ("((i++))\n", "`(('"),
         ("for ((i=0;i<3;i++)); do :; done\n", "`for (('"),
