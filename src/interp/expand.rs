@@ -557,13 +557,7 @@ fn param(sh: &mut Shell, pe: &ParamExp, e: &mut Exp, quoted: bool) -> Result<(),
             }
         }
         ParamOp::StripPrefix { longest } | ParamOp::StripSuffix { longest } => {
-            let v = match val {
-                Some(v) => v,
-                None => {
-                    unbound(sh, name)?;
-                    String::new()
-                }
-            };
+            let v = set_or_unbound(sh, name, val)?;
             let pat = match &pe.word {
                 Some(w) => expand_pattern(sh, w)?,
                 None => String::new(),
@@ -575,13 +569,7 @@ fn param(sh: &mut Shell, pe: &ParamExp, e: &mut Exp, quoted: bool) -> Result<(),
             }
         }
         ParamOp::Subst { all, anchor } => {
-            let v = match val {
-                Some(v) => v,
-                None => {
-                    unbound(sh, name)?;
-                    String::new()
-                }
-            };
+            let v = set_or_unbound(sh, name, val)?;
             let pat = match &pe.word {
                 Some(w) => expand_pattern(sh, w)?,
                 None => String::new(),
@@ -593,13 +581,7 @@ fn param(sh: &mut Shell, pe: &ParamExp, e: &mut Exp, quoted: bool) -> Result<(),
             pattern::replace(&pat, &v, &rep, all, anchor)
         }
         ParamOp::Slice => {
-            let v = match val {
-                Some(v) => v,
-                None => {
-                    unbound(sh, name)?;
-                    String::new()
-                }
-            };
+            let v = set_or_unbound(sh, name, val)?;
             let chars: Vec<char> = v.chars().collect();
             let len = chars.len() as i64;
             let num = |sh: &mut Shell, w: &Option<Word>| -> Result<Option<i64>, Ctl> {
@@ -637,13 +619,7 @@ fn param(sh: &mut Shell, pe: &ParamExp, e: &mut Exp, quoted: bool) -> Result<(),
             }
         }
         ParamOp::Case { upper, all } => {
-            let v = match val {
-                Some(v) => v,
-                None => {
-                    unbound(sh, name)?;
-                    String::new()
-                }
-            };
+            let v = set_or_unbound(sh, name, val)?;
             let conv = |c: char| -> String {
                 if upper {
                     c.to_uppercase().collect()
@@ -690,6 +666,18 @@ fn word_into(sh: &mut Shell, pe: &ParamExp, e: &mut Exp, quoted: bool) -> Result
         e.push_text("", true);
     }
     Ok(())
+}
+
+/// A parameter's value for an operator on it: unset is empty, or the
+/// `set -u` error.
+fn set_or_unbound(sh: &mut Shell, name: &str, val: Option<String>) -> Result<String, Ctl> {
+    match val {
+        Some(v) => Ok(v),
+        None => {
+            unbound(sh, name)?;
+            Ok(String::new())
+        }
+    }
 }
 
 fn unbound(sh: &mut Shell, name: &str) -> Result<(), Ctl> {
