@@ -6,7 +6,7 @@
 #
 # The script mixes, line by line: an assignment, `$((…))`, `if [ … ]; then
 # …; fi`, a `case`, `printf -v` and `${#x}`. Prints the median of REPS
-# (env, default 20) runs of each, in ms.
+# (env, default 20) runs of each, in ms, the runs of the four alternating.
 set -eu
 NSH=$(realpath "$1")
 LINES=${2:-10000}
@@ -35,19 +35,34 @@ if [ "$(bash "$S")" != "$("$NSH" "$S")" ]; then
   exit 1
 fi
 
-ms() { # command… → median wall time in ms over REPS runs
-  local k s e
-  for ((k = 0; k < REPS; k++)); do
-    s=$(date +%s%N)
-    "$@" >/dev/null
-    e=$(date +%s%N)
-    echo $(((e - s) / 1000))
-  done | sort -n | awk '{a[NR]=$1} END {printf "%.1f", a[int((NR+1)/2)] / 1000}'
+# The runs alternate (each repetition runs the four, in rotating order):
+# this machine's speed drifts, and blocks of runs of one runner would
+# measure the drift.
+runners=(bash nsh 'bash -n' 'nsh -n')
+run() { # runner index → the command's wall time in µs
+  local s e
+  s=$(date +%s%N)
+  case $1 in
+    0) bash "$S" ;;
+    1) "$NSH" "$S" ;;
+    2) bash -n "$S" ;;
+    3) "$NSH" -n "$S" ;;
+  esac >/dev/null
+  e=$(date +%s%N)
+  echo $(((e - s) / 1000))
+}
+for ((k = 0; k < REPS; k++)); do
+  for ((j = 0; j < 4; j++)); do
+    r=$(((j + k) % 4))
+    run "$r" >>"$D/t$r"
+  done
+done
+median() { # file of µs → median in ms
+  sort -n "$1" | awk '{a[NR]=$1} END {printf "%.1f", a[int((NR+1)/2)] / 1000}'
 }
 
 echo "$(wc -l <"$S") lines, $(wc -c <"$S") bytes"
 printf '%-12s %8s\n' runner ms
-printf '%-12s %8s\n' bash "$(ms bash "$S")"
-printf '%-12s %8s\n' nsh "$(ms "$NSH" "$S")"
-printf '%-12s %8s\n' 'bash -n' "$(ms bash -n "$S")"
-printf '%-12s %8s\n' 'nsh -n' "$(ms "$NSH" -n "$S")"
+for r in 0 1 2 3; do
+  printf '%-12s %8s\n' "${runners[$r]}" "$(median "$D/t$r")"
+done

@@ -51,57 +51,21 @@ impl SyntaxError {
     }
 }
 
-mod plain;
+mod fast;
 
-/// Parse a whole program: plain lines directly, the rest with the grammar
-/// (see [`plain`]), a long text as two halves on two threads. On a syntax
-/// error, the whole text again with the grammar alone, which finds the
-/// error bash would report first.
+/// Parse a whole program: the hand-written reader where it can, the
+/// grammar elsewhere (see [`fast`]). On a syntax error, the whole text
+/// again with the grammar alone, which finds the error bash would report
+/// first.
 pub fn parse(text: &str) -> Result<List, SyntaxError> {
-    let quick = if text.len() >= SPLIT_MIN_BYTES {
-        parse_halves(text).or_else(|| plain::parse_lines(text, 0))
-    } else {
-        plain::parse_lines(text, 0)
-    };
-    match quick {
+    match fast::parse_lines(text, 0) {
         Some(list) => Ok(list),
         None => parse_at(text, 0, Rule::program).map(|(list, _)| list),
     }
 }
 
-/// Inputs at least this long are parsed as two halves on two threads.
-const SPLIT_MIN_BYTES: usize = 64 * 1024;
-
-/// Parse a long program as two halves in parallel (the second on a scoped
-/// thread, joined before returning: nsh stays single-threaded while it
-/// runs commands). The halves meet at a line boundary near the middle.
-/// When both halves are complete programs on their own, and the first
-/// leaves nothing open across the boundary (a `\` line continuation or a
-/// here-document without its closing delimiter), the program is exactly
-/// the first half's commands followed by the second's. Otherwise (or on
-/// any syntax error) `None`: the caller parses the whole text in one go,
-/// which also yields the error bash would report first.
-fn parse_halves(text: &str) -> Option<List> {
-    let mid = text.len() / 2;
-    let nl = mid + text.get(mid..)?.find('\n')?;
-    let (a, b) = text.split_at(nl + 1);
-    if b.is_empty() || a.ends_with("\\\n") {
-        return None;
-    }
-    let (ra, rb) = std::thread::scope(|s| {
-        let h = s.spawn(|| plain::parse_lines(b, a.len()));
-        let ra = plain::parse_lines(a, 0);
-        (ra, h.join())
-    });
-    let mut first = ra?;
-    let second = rb.ok()??;
-    first.items.extend(second.items);
-    first.span = Span::new(0, text.len());
-    Some(first)
-}
-
 /// Parse `text` whose first byte is at `base` in the enclosing source
-/// (backtick contents, the second half of a long program). Also says
+/// (backtick contents, a run of lines of a program). Also says
 /// whether a here-document is still open at the end of `text` (its body ran
 /// to the end without the closing delimiter).
 fn parse_at(text: &str, base: usize, rule: Rule) -> Result<(List, bool), SyntaxError> {
@@ -1096,35 +1060,5 @@ mod tests {
         assert_eq!(e.message, "syntax error: unexpected end of file");
         let e = parse("echo 'x\n").expect_err("fails");
         assert_eq!(e.message, "unexpected EOF while looking for matching `''");
-    }
-}
-
-#[cfg(test)]
-mod halves_tests {
-    use super::*;
-
-    fn long(middle: &str) -> String {
-        let filler = "x=$((x+1))\n".repeat(4000);
-        format!("{filler}{middle}\n{filler}")
-    }
-
-    #[test]
-    fn plain_lines_split_and_match_the_whole_parse() {
-        let text = long("echo middle");
-        let halves = parse_halves(&text).expect("split at a plain line");
-        let (whole, _) = parse_at(&text, 0, Rule::program).expect("parses");
-        assert_eq!(format!("{halves:?}"), format!("{whole:?}"));
-    }
-
-    #[test]
-    fn constructs_across_the_middle_fall_back() {
-        let lines: String = (0..100).map(|i| format!("l{i}\n")).collect();
-        for middle in [
-            format!("cat <<EOF\n{lines}EOF"),
-            format!("if true; then\n{lines}fi"),
-            format!("echo \"{lines}\""),
-        ] {
-            assert!(parse_halves(&long(&middle)).is_none(), "{middle}");
-        }
     }
 }

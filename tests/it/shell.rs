@@ -694,16 +694,17 @@ fn sandbox_flag_runs_in_fresh_namespace() {
     assert_eq!((r.stdout.trim(), r.status), ("0", 0), "{}", r.stderr);
 }
 
-/// A script of more than 64 KiB is parsed as two halves on two threads
-/// (src/syntax: `parse_halves`). Put a construct that spans lines exactly
-/// across the middle, so the split falls inside it, and compare with bash.
+/// A long script: thousands of lines the hand-written reader reads
+/// (src/syntax/fast.rs) around a construct that spans lines, some of which
+/// it hands to pest (here-documents, an open one at the end), compared
+/// with bash.
 fn straddling(middle: &str) -> String {
     let filler = "x=$((x+1))\n".repeat(4000);
     format!("x=0\n{filler}{middle}\n{filler}echo \"x=$x\"\n")
 }
 
 #[test]
-fn long_script_halves_match_bash() {
+fn long_script_mixed_constructs_match_bash() {
     let body: String = (0..200).map(|i| format!("body line {i} $x\n")).collect();
     let items: String = (0..200).map(|i| format!("  echo item {i}\n")).collect();
     let words: String = (0..200).map(|i| format!("w{i} \\\n")).collect();
