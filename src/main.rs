@@ -217,7 +217,7 @@ const HEAP_RESERVE_MIN_BYTES: usize = 64 * 1024;
 /// What the AST of a script takes per byte of its text (about 45-50 for
 /// the 10,000-line benchmark script), and an upper bound on the reserve.
 const AST_BYTES_PER_SOURCE_BYTE: usize = 48;
-const HEAP_RESERVE_MAX_BYTES: usize = 256 << 20;
+const HEAP_RESERVE_MAX_BYTES: usize = 64 << 20;
 
 /// Grow the malloc heap by about `bytes` now, in one step, with its pages
 /// faulted in by one `madvise` (huge pages where the kernel allows them),
