@@ -421,6 +421,9 @@ pub fn lookup(sh: &Shell, name: &str) -> Option<String> {
                 f.push('x');
             }
             f.push('B');
+            if sh.command_string {
+                f.push('c');
+            }
             Some(f)
         }
         "@" | "*" => {
@@ -437,6 +440,10 @@ pub fn lookup(sh: &Shell, name: &str) -> Option<String> {
         "LINENO" => Some(sh.lineno.to_string()),
         "FUNCNAME" if !sh.func_names.is_empty() => sh.func_names.last().cloned(),
         "RANDOM" => Some((rand16() & 0x7fff).to_string()),
+        "SECONDS" if !sh.vars.contains_key("SECONDS") => {
+            Some(sh.started.elapsed().as_secs().to_string())
+        }
+        "BASHPID" => Some(std::process::id().to_string()),
         _ => {
             if let Ok(n) = name.parse::<usize>() {
                 return sh.params.get(n.wrapping_sub(1)).cloned();

@@ -131,6 +131,8 @@ pub struct Shell {
     /// Running `nsh -c STRING` (bash exits 127, not 1, when an expansion
     /// error ends such a shell).
     pub command_string: bool,
+    /// When the shell started (`$SECONDS`).
+    pub started: std::time::Instant,
     pub loop_depth: u32,
     pub func_depth: u32,
     /// `$$`
@@ -184,6 +186,7 @@ impl Shell {
             errexit_suppressed: 0,
             in_child: false,
             command_string: false,
+            started: std::time::Instant::now(),
             loop_depth: 0,
             func_depth: 0,
             shell_pid: std::process::id() as i32,
@@ -225,10 +228,21 @@ impl Shell {
         let uid = nix::unistd::getuid().as_raw().to_string();
         let euid = nix::unistd::geteuid().as_raw().to_string();
         let ppid = nix::unistd::getppid().as_raw().to_string();
+        let un = nix::sys::utsname::uname().ok();
+        let uname = |f: fn(&nix::sys::utsname::UtsName) -> &std::ffi::OsStr| {
+            un.as_ref()
+                .map(|u| f(u).to_string_lossy().into_owned())
+                .unwrap_or_default()
+        };
+        let machine = uname(|u| u.machine());
         for (k, v, ro) in [
             ("UID", uid, true),
             ("EUID", euid, true),
             ("PPID", ppid, true),
+            ("HOSTNAME", uname(|u| u.nodename()), false),
+            ("OSTYPE", "linux-gnu".to_string(), false),
+            ("MACHTYPE", format!("{machine}-pc-linux-gnu"), false),
+            ("HOSTTYPE", machine, false),
         ] {
             sh.vars.insert(
                 k.to_string(),

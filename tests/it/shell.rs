@@ -17,6 +17,12 @@ macro_rules! same_as_bash {
 }
 
 same_as_bash! {
+    shell_variables: r#"
+echo "${#HOSTNAME}" "$HOSTNAME" "$OSTYPE" "$HOSTTYPE" "$MACHTYPE"
+echo "$SECONDS" $((SECONDS < 2))
+echo $((BASHPID == $$)); (echo $((BASHPID == $$)))
+echo "$-"; set -eu; echo "$-"; set +eu
+"#;
     words_and_quotes: r#"
 # a comment
 echo hello   world   # trailing comment
