@@ -394,6 +394,23 @@ pub fn arith_eval(sh: &mut Shell, expr: &str) -> Result<i64, Ctl> {
     }
 }
 
+/// Evaluate an arithmetic expression for a command (`let`): an error is
+/// reported, `CMD: ` before bash's text (not before a refused assignment's),
+/// and gives `None`; unlike in an expansion, the command goes on.
+pub fn arith_eval_cmd(sh: &mut Shell, expr: &str, cmd: &str) -> Option<i64> {
+    match arith::eval(expr, &mut Vars(sh)) {
+        Ok(v) => Some(v),
+        Err(err @ arith::ArithError::Eval { .. }) => {
+            sh.error(&format!("{cmd}: {err}"));
+            None
+        }
+        Err(err) => {
+            sh.error(&err.to_string());
+            None
+        }
+    }
+}
+
 /// The value of a parameter, `None` when unset.
 pub fn lookup(sh: &Shell, name: &str) -> Option<String> {
     match name {
@@ -459,6 +476,17 @@ fn param(sh: &mut Shell, pe: &ParamExp, e: &mut Exp, quoted: bool) -> Result<(),
     let name = pe.name.as_str();
     // "$@" and unquoted $@ / $*: one field per parameter.
     if (name == "@" || (name == "*" && !quoted)) && pe.op == ParamOp::Plain {
+        if !e.split {
+            // One string (assignment, `case`, `[[`): bash joins `$@` with
+            // spaces, `$*` with the first character of IFS.
+            let joined = if name == "@" {
+                sh.params.join(" ")
+            } else {
+                lookup(sh, "*").unwrap_or_default()
+            };
+            e.push_text(&joined, quoted);
+            return Ok(());
+        }
         let params = sh.params.clone();
         for (i, p) in params.iter().enumerate() {
             if i > 0 {

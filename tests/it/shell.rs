@@ -506,6 +506,18 @@ let x=3+4 "y=x*2"; echo $x $y
 let 0; echo "let zero $?"
 let 'z = 5 % 3'; echo $z
 "#;
+    let_error_goes_on: r#"
+let 1/0; echo "same line $?"
+let x=2 '1 +' y=3; echo "$? $x ${y-unset}"
+readonly r=1; let r=2; echo "readonly $?"
+"#;
+    positional_parameters_in_one_string: r#"
+set -- "a b" c
+x=$@; echo "[$x]"; x="$@"; echo "[$x]"; x=$*; echo "[$x]"
+IFS=:; x=$*; echo "[$x]"; x=$@; echo "[$x]"; case $@ in "a b c") echo case;; esac
+IFS=; x=$*; echo "[$x]"; unset IFS
+set --; x=$@; echo "[$x]"; x="$*"; echo "[$x]"
+"#;
     last_status_is_exit_status: r#"
 echo hi
 false
