@@ -600,7 +600,16 @@ impl Builder {
                     };
                     return Err(SyntaxError::new(what.into(), span, "here", None));
                 }
-                let body = lists(&inner)?.into_iter().next().unwrap_or_default();
+                let brace: Vec<Pair<Rule>> = inner
+                    .iter()
+                    .filter(|c| c.as_rule() == Rule::brace_group)
+                    .flat_map(|c| c.clone().into_inner())
+                    .collect();
+                let body = lists(&inner)?
+                    .into_iter()
+                    .chain(lists(&brace)?)
+                    .next()
+                    .unwrap_or_default();
                 let mut it = exprs.into_iter();
                 let (Some(init), Some(cond), Some(step)) = (it.next(), it.next(), it.next()) else {
                     return Err(SyntaxError::new("syntax error".into(), span, "here", None));
@@ -1456,6 +1465,10 @@ mod tests {
         assert_eq!(arith_text(&cond), "1");
         assert_eq!(arith_text(&step), "k-- ");
         assert!(init.iter().any(|p| matches!(p, WordPart::Arith(_))));
+        let CommandKind::ArithFor { body, .. } = kind("for ((;;)) { echo a; break; }\n") else {
+            panic!("not an arithmetic for")
+        };
+        assert_eq!(body.items.len(), 2);
         let e = parse("for ((i=0; i<3)); do :; done\n").expect_err("two parts");
         assert_eq!(e.message, "syntax error: arithmetic expression required");
         let e = parse("for ((a; b; c; d)); do :; done\n").expect_err("four parts");

@@ -559,6 +559,10 @@ do
   echo "nl $i"
 done
 for ((i=0;i<2;i++)) do echo "no semicolon $i"; done
+for ((i=0; i<2; i++)); { echo "brace $i"; }
+for ((i=0; i<2; i++)) {
+  echo "brace nl $i"
+}
 for ((i = 0 ;
   i < 2; i++)); do echo "split $i"; done
 for ((i=0; i<3; i++)); do echo "r$i"; done | cat
@@ -710,6 +714,7 @@ f() {
   while (( n < 3 )); do (( n++ )); done
   [[ a == b ]] > /dev/null
   ! [[ a == b ]]
+  for ((k=0; k<2; k++)) { echo $k; }
 }
 type f
 g() { [[ -z $1 ]]; }
