@@ -81,6 +81,35 @@ pub enum CommandKind {
         name: String,
         body: Arc<Command>,
     },
+    /// `(( expr ))`: the parts of the expression, as in `$((…))`.
+    Arith(Vec<WordPart>),
+    /// `for ((init; cond; step))`: each part as written without its
+    /// leading blanks; an empty part is `1`, as bash makes it.
+    ArithFor {
+        init: Vec<WordPart>,
+        cond: Vec<WordPart>,
+        step: Vec<WordPart>,
+        body: List,
+    },
+    /// `[[ … ]]`.
+    Cond(CondExpr),
+}
+
+/// The expression of `[[ … ]]`, as bash's parser builds it (`[[ x ]]` is
+/// `[[ -n x ]]`; `!` toggles, so `! ! x` is `x`).
+#[derive(Clone, Debug)]
+pub enum CondExpr {
+    /// `-f w`, `-n w`, …: the operator as written.
+    Unary(String, Word),
+    /// `w1 OP w2`: `==`, `=`, `!=` (the right side a pattern), `=~` (an
+    /// extended regular expression), `<`, `>`, `-eq` … `-ge`, `-nt`, `-ot`,
+    /// `-ef`.
+    Binary(String, Word, Word),
+    Not(Box<CondExpr>),
+    And(Box<CondExpr>, Box<CondExpr>),
+    Or(Box<CondExpr>, Box<CondExpr>),
+    /// `( … )`.
+    Group(Box<CondExpr>),
 }
 
 #[derive(Clone, Debug)]
@@ -337,11 +366,54 @@ impl fmt::Display for Command {
                 f.write_str(" esac")?;
             }
             CommandKind::FuncDef { name, body } => write!(f, "{name} () {body}")?,
+            CommandKind::Arith(parts) => write!(f, "(({}))", ArithText(parts))?,
+            CommandKind::ArithFor {
+                init,
+                cond,
+                step,
+                body,
+            } => write!(
+                f,
+                "for (({}; {}; {})); do {body} done",
+                ArithText(init),
+                ArithText(cond),
+                ArithText(step)
+            )?,
+            CommandKind::Cond(e) => write!(f, "[[ {e} ]]")?,
         }
         for r in &self.redirs {
             write!(f, " {r}")?;
         }
         Ok(())
+    }
+}
+
+/// An arithmetic expression's parts printed back (`$((…))`, `((…))`).
+pub struct ArithText<'a>(pub &'a [WordPart]);
+
+impl fmt::Display for ArithText<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for p in self.0 {
+            match p {
+                WordPart::Lit(s) => f.write_str(s)?,
+                other => write_part(f, other, true)?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// bash's `print_cond_node`.
+impl fmt::Display for CondExpr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CondExpr::Unary(op, w) => write!(f, "{op} {w}"),
+            CondExpr::Binary(op, a, b) => write!(f, "{a} {op} {b}"),
+            CondExpr::Not(e) => write!(f, "! {e}"),
+            CondExpr::And(a, b) => write!(f, "{a} && {b}"),
+            CondExpr::Or(a, b) => write!(f, "{a} || {b}"),
+            CondExpr::Group(e) => write!(f, "( {e} )"),
+        }
     }
 }
 
@@ -481,16 +553,7 @@ fn write_part(f: &mut fmt::Formatter<'_>, p: &WordPart, in_dq: bool) -> fmt::Res
             f.write_str("}")
         }
         WordPart::CmdSub(l) => write!(f, "$({l})"),
-        WordPart::Arith(parts) => {
-            f.write_str("$((")?;
-            for p in parts {
-                match p {
-                    WordPart::Lit(s) => f.write_str(s)?,
-                    other => write_part(f, other, true)?,
-                }
-            }
-            f.write_str("))")
-        }
+        WordPart::Arith(parts) => write!(f, "$(({}))", ArithText(parts)),
     }
 }
 
@@ -666,6 +729,29 @@ impl Printer {
                 self.indent(ind);
                 self.command(body, ind);
             }
+            CommandKind::Arith(parts) => {
+                self.out.push_str(&format!("(({}))", ArithText(parts)));
+            }
+            CommandKind::ArithFor {
+                init,
+                cond,
+                step,
+                body,
+            } => {
+                self.out.push_str(&format!(
+                    "for (({}; {}; {}))\n",
+                    ArithText(init),
+                    ArithText(cond),
+                    ArithText(step)
+                ));
+                self.indent(ind);
+                self.out.push_str("do\n");
+                self.lines(body, ind + 4, true);
+                self.out.push('\n');
+                self.indent(ind);
+                self.out.push_str("done");
+            }
+            CommandKind::Cond(e) => self.out.push_str(&format!("[[ {e} ]]")),
         }
         for r in &c.redirs {
             self.out.push(' ');

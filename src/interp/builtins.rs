@@ -539,9 +539,14 @@ pub fn run_builtin(sh: &mut Shell, argv: &[Word]) -> Ex {
                 sh.error("let: expression expected");
                 return Ok(1);
             }
+            // As bash: an error is reported, stops `let` with status 1,
+            // and the script goes on.
             let mut v = 0;
             for a in &args {
-                v = expand::arith_eval(sh, a)?;
+                match expand::arith_eval_cmd(sh, a, "let") {
+                    Some(x) => v = x,
+                    None => return Ok(1),
+                }
             }
             Ok(i32::from(v == 0))
         }

@@ -33,6 +33,21 @@ struct Exp {
     /// Split unquoted expansion results (false for assignments, case words).
     split: bool,
     ifs: String,
+    /// How quoted text is escaped in the pattern.
+    quote: Quote,
+}
+
+/// How quoted text is made literal in [`Field::pat`].
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Quote {
+    /// A backslash before the pattern characters (`case`, `${X#p}`, globs).
+    Glob,
+    /// A backslash before every quoted character, as bash prepares the
+    /// right side of `[[ x == p ]]` (its `set -x` line shows it).
+    All,
+    /// A backslash before the characters special in an extended regular
+    /// expression (bash's `ere_char`), for `[[ x =~ re ]]`.
+    Ere,
 }
 
 impl Exp {
@@ -43,6 +58,7 @@ impl Exp {
             state: SplitState::None,
             split,
             ifs,
+            quote: Quote::Glob,
         }
     }
 
@@ -52,7 +68,23 @@ impl Exp {
         self.state = SplitState::None;
         self.cur.text.push_str(s);
         if quoted {
-            escape_into(&mut self.cur.pat, s);
+            match self.quote {
+                Quote::Glob => escape_into(&mut self.cur.pat, s),
+                Quote::All => {
+                    for c in s.chars() {
+                        self.cur.pat.push('\\');
+                        self.cur.pat.push(c);
+                    }
+                }
+                Quote::Ere => {
+                    for c in s.chars() {
+                        if ".[\\()*+?{|^$".contains(c) {
+                            self.cur.pat.push('\\');
+                        }
+                        self.cur.pat.push(c);
+                    }
+                }
+            }
         } else {
             self.cur.pat.push_str(s);
             if pattern::has_glob(s) {
@@ -298,7 +330,24 @@ pub fn expand_single(sh: &mut Shell, w: &Word) -> Result<String, Ctl> {
 /// Expand a word into a pattern for `case` and `${X#pat}`: quoted parts
 /// are escaped, unquoted ones keep their pattern meaning.
 pub fn expand_pattern(sh: &mut Shell, w: &Word) -> Result<String, Ctl> {
+    expand_quoting(sh, w, Quote::Glob)
+}
+
+/// The right side of `[[ x == p ]]`: a pattern in which every quoted
+/// character is escaped (bash's form, shown by `set -x`).
+pub fn expand_cond_pattern(sh: &mut Shell, w: &Word) -> Result<String, Ctl> {
+    expand_quoting(sh, w, Quote::All)
+}
+
+/// The right side of `[[ x =~ re ]]`: an extended regular expression in
+/// which quoted characters match themselves.
+pub fn expand_regex(sh: &mut Shell, w: &Word) -> Result<String, Ctl> {
+    expand_quoting(sh, w, Quote::Ere)
+}
+
+fn expand_quoting(sh: &mut Shell, w: &Word, quote: Quote) -> Result<String, Ctl> {
     let mut e = Exp::new(false, ifs(sh));
+    e.quote = quote;
     parts(sh, &w.parts, &mut e, false, true)?;
     Ok(e.cur.pat)
 }
@@ -353,9 +402,8 @@ fn parts(
                 }
             }
             WordPart::Arith(inner) => {
-                let mut sub = Exp::new(false, String::new());
-                parts(sh, inner, &mut sub, true, false)?;
-                let v = arith_eval(sh, &sub.cur.text)?;
+                let text = arith_text(sh, inner)?;
+                let v = arith_eval(sh, &text)?;
                 let s = v.to_string();
                 if quoted {
                     e.push_text(&s, true);
@@ -390,6 +438,32 @@ pub fn arith_eval(sh: &mut Shell, expr: &str) -> Result<i64, Ctl> {
         Err(err) => {
             sh.error(&err.to_string());
             Err(Ctl::Abort(1))
+        }
+    }
+}
+
+/// The text of an arithmetic expression (`$((…))`, `((…))`): its parts
+/// expanded as if double-quoted.
+pub fn arith_text(sh: &mut Shell, ps: &[WordPart]) -> Result<String, Ctl> {
+    let mut sub = Exp::new(false, String::new());
+    parts(sh, ps, &mut sub, true, false)?;
+    Ok(sub.cur.text)
+}
+
+/// Evaluate an arithmetic expression for a command (`((…))`, `let`,
+/// `[[ a -eq b ]]`): an error is reported, `CMD: ` before bash's text
+/// (not before a refused assignment's), and gives `None`; unlike in an
+/// expansion, the command goes on.
+pub fn arith_eval_cmd(sh: &mut Shell, expr: &str, cmd: &str) -> Option<i64> {
+    match arith::eval(expr, &mut Vars(sh)) {
+        Ok(v) => Some(v),
+        Err(err @ arith::ArithError::Eval { .. }) => {
+            sh.error(&format!("{cmd}: {err}"));
+            None
+        }
+        Err(err) => {
+            sh.error(&err.to_string());
+            None
         }
     }
 }
@@ -466,6 +540,17 @@ fn param(sh: &mut Shell, pe: &ParamExp, e: &mut Exp, quoted: bool) -> Result<(),
     let name = pe.name.as_str();
     // "$@" and unquoted $@ / $*: one field per parameter.
     if (name == "@" || (name == "*" && !quoted)) && pe.op == ParamOp::Plain {
+        if !e.split {
+            // One string (assignment, `case`, `[[`): bash joins `$@` with
+            // spaces, `$*` with the first character of IFS.
+            let joined = if name == "@" {
+                sh.params.join(" ")
+            } else {
+                lookup(sh, "*").unwrap_or_default()
+            };
+            e.push_text(&joined, quoted);
+            return Ok(());
+        }
         let params = sh.params.clone();
         for (i, p) in params.iter().enumerate() {
             if i > 0 {

@@ -13,6 +13,7 @@
 
 pub mod arith;
 pub mod builtins;
+pub mod cond;
 pub mod expand;
 pub mod pattern;
 pub mod printf;
@@ -618,7 +619,7 @@ impl Shell {
     }
 
     /// bash 5.2: `set -e` exits on the failure of a simple command, a
-    /// subshell or a pipeline, not of a brace group / loop / if / case whose
+    /// subshell, `((…))`, `[[…]]` or a pipeline, not of a brace group / loop / if / case whose
     /// own status came from an ignored failure.
     fn errexit_applies(&self, p: &Pipeline) -> bool {
         if !self.opts.errexit || self.errexit_suppressed > 0 {
@@ -629,7 +630,12 @@ impl Shell {
         }
         matches!(
             p.cmds.last().map(|c| &c.kind),
-            Some(CommandKind::Simple(_)) | Some(CommandKind::Subshell(_))
+            Some(
+                CommandKind::Simple(_)
+                    | CommandKind::Subshell(_)
+                    | CommandKind::Arith(_)
+                    | CommandKind::Cond(_)
+            )
         )
     }
 
@@ -823,7 +829,82 @@ impl Shell {
                 }
                 Ok(st)
             }
+            CommandKind::Arith(parts) => {
+                self.set_line(c.span);
+                Ok(match self.arith_command(parts)? {
+                    Some(v) => i32::from(v == 0),
+                    None => 1,
+                })
+            }
+            CommandKind::ArithFor {
+                init,
+                cond,
+                step,
+                body,
+            } => {
+                self.set_line(c.span);
+                let line = self.lineno;
+                self.loop_depth += 1;
+                let r = self.arith_for(line, [init, cond, step], body);
+                self.loop_depth -= 1;
+                r
+            }
+            CommandKind::Cond(e) => {
+                self.set_line(c.span);
+                cond::run(self, e)
+            }
             CommandKind::Simple(_) | CommandKind::FuncDef { .. } => self.run_command(c),
+        }
+    }
+
+    /// Expand, trace and evaluate an arithmetic command's expression
+    /// (bash's `execute_arith_command`): `None` after an error, which
+    /// has been reported.
+    fn arith_command(&mut self, parts: &[WordPart]) -> Result<Option<i64>, Ctl> {
+        let text = expand::arith_text(self, parts)?;
+        if self.opts.xtrace {
+            builtins::xtrace(self, &format!("(( {text} ))"));
+        }
+        Ok(expand::arith_eval_cmd(self, &text, "(("))
+    }
+
+    /// `for ((init; cond; step))` (bash's `execute_arith_for_command`):
+    /// the expressions are evaluated (and reported) at the line of `for`;
+    /// an arithmetic error ends the loop with status 1.
+    fn arith_for(&mut self, line: usize, exprs: [&Vec<WordPart>; 3], body: &List) -> Ex {
+        let [init, cond, step] = exprs;
+        self.lineno = line;
+        if self.arith_command(init)?.is_none() {
+            return Ok(1);
+        }
+        let mut st = 0;
+        loop {
+            self.lineno = line;
+            match self.arith_command(cond)? {
+                None => return Ok(1),
+                Some(0) => return Ok(st),
+                Some(_) => {}
+            }
+            match self.run_list(body) {
+                Ok(s) => st = s,
+                Err(Ctl::Break(n)) => {
+                    if n > 1 {
+                        return Err(Ctl::Break(n - 1));
+                    }
+                    return Ok(st);
+                }
+                Err(Ctl::Continue(n)) => {
+                    if n > 1 {
+                        return Err(Ctl::Continue(n - 1));
+                    }
+                    st = self.status;
+                }
+                Err(e) => return Err(e),
+            }
+            self.lineno = line;
+            if self.arith_command(step)?.is_none() {
+                return Ok(1);
+            }
         }
     }
 

@@ -64,7 +64,8 @@ struct T<'a> {
 
 type R<T> = Result<T, String>;
 
-fn test_unop(op: &str) -> bool {
+/// bash's `test_unop`: `-a` … `-z`, `-G -L -O -S -N -R`.
+pub fn test_unop(op: &str) -> bool {
     let b = op.as_bytes();
     if b.len() != 2 || b[0] != b'-' {
         return false;
@@ -72,7 +73,8 @@ fn test_unop(op: &str) -> bool {
     b"abcdefghknoprstuvwxzGLOSNR".contains(&b[1])
 }
 
-fn test_binop(op: &str) -> bool {
+/// bash's `test_binop` (`=~` is `[[`'s own).
+pub fn test_binop(op: &str) -> bool {
     matches!(
         op,
         "=" | "<"
@@ -327,7 +329,9 @@ fn eaccess(path: &str, mode: i32) -> bool {
     unsafe { libc::eaccess(c.as_ptr(), mode) == 0 }
 }
 
-fn unary_test(op: &str, x: &str) -> bool {
+/// A unary file or string test (`-e -f -d -r -w -x -s -L -n -z` …);
+/// `-v` and `-o` need the shell's state (see [`run_with`]).
+pub fn unary_test(op: &str, x: &str) -> bool {
     let meta = || std::fs::metadata(x).ok();
     let mode = || meta().map(|m| m.mode());
     match op {
@@ -363,7 +367,8 @@ fn unary_test(op: &str, x: &str) -> bool {
     }
 }
 
-fn binary_test(op: &str, a: &str, b: &str) -> R<bool> {
+/// `-nt -ot -ef` and the integer comparisons of `test`.
+pub fn binary_test(op: &str, a: &str, b: &str) -> R<bool> {
     let int = |s: &str| legal_number(s).ok_or_else(|| format!("{s}: integer expression expected"));
     Ok(match op {
         "-nt" | "-ot" | "-ef" => {

@@ -381,13 +381,7 @@ impl Builder {
             match c.as_rule() {
                 Rule::unsupported_cmd => {
                     let t = c.as_str();
-                    let kw = if t.starts_with("((") {
-                        "(("
-                    } else if t.starts_with("for") {
-                        "for (("
-                    } else {
-                        t.split([' ', '\t', ';']).next().unwrap_or("")
-                    };
+                    let kw = t.split([' ', '\t', ';']).next().unwrap_or("");
                     let sp = self.span(&c);
                     return Err(SyntaxError::unsupported(
                         &format!("`{kw}'"),
@@ -543,8 +537,137 @@ impl Builder {
                     .ok_or_else(|| SyntaxError::new("syntax error".into(), span, "here", None))?;
                 CommandKind::Case { word, arms }
             }
+            Rule::arith_cmd => {
+                let mut parts = Vec::new();
+                for c in inner {
+                    if c.as_rule() == Rule::arith_body {
+                        self.arith_body(c, &mut parts)?;
+                    }
+                }
+                CommandKind::Arith(parts)
+            }
+            Rule::arith_for => {
+                let mut exprs = Vec::new();
+                for c in inner.iter().filter(|c| c.as_rule() == Rule::arith_part) {
+                    let mut parts = Vec::new();
+                    self.arith_body(c.clone(), &mut parts)?;
+                    if parts.is_empty() {
+                        parts.push(WordPart::Lit("1".into()));
+                    }
+                    exprs.push(parts);
+                }
+                if exprs.len() != 3 {
+                    let what = if exprs.len() < 3 {
+                        "syntax error: arithmetic expression required"
+                    } else {
+                        "syntax error: `;' unexpected"
+                    };
+                    return Err(SyntaxError::new(what.into(), span, "here", None));
+                }
+                let brace: Vec<Pair<Rule>> = inner
+                    .iter()
+                    .filter(|c| c.as_rule() == Rule::brace_group)
+                    .flat_map(|c| c.clone().into_inner())
+                    .collect();
+                let body = lists(&inner)?
+                    .into_iter()
+                    .chain(lists(&brace)?)
+                    .next()
+                    .unwrap_or_default();
+                let mut it = exprs.into_iter();
+                let (Some(init), Some(cond), Some(step)) = (it.next(), it.next(), it.next()) else {
+                    return Err(SyntaxError::new("syntax error".into(), span, "here", None));
+                };
+                CommandKind::ArithFor {
+                    init,
+                    cond,
+                    step,
+                    body,
+                }
+            }
+            Rule::cond_cmd => CommandKind::Cond(self.cond(inner, span)?),
             _ => return Err(SyntaxError::new("syntax error".into(), span, "here", None)),
         })
+    }
+
+    /// The tokens of `[[ … ]]` parsed as bash's `parse_cond_command`.
+    fn cond(&self, inner: Vec<Pair<Rule>>, span: Span) -> R<CondExpr> {
+        let mut toks = Vec::new();
+        for c in inner {
+            let sp = self.span(&c);
+            match c.as_rule() {
+                Rule::word => {
+                    let raw = c.as_str().to_string();
+                    toks.push((CTok::Word(self.word(c)?, raw), sp));
+                }
+                Rule::cond_op => toks.push((CTok::Op(c.as_str().to_string()), sp)),
+                Rule::cond_nl => toks.push((CTok::Nl, sp)),
+                Rule::cond_end => toks.push((CTok::End, sp)),
+                Rule::cond_re => {
+                    let op = Span::new(sp.start, sp.start + 2);
+                    let op_word = Word {
+                        parts: vec![WordPart::Lit("=~".into())],
+                        span: op,
+                    };
+                    toks.push((CTok::Word(op_word, "=~".into()), op));
+                    if let Some(re) = c.into_inner().next() {
+                        let rsp = self.span(&re);
+                        let raw = re.as_str().to_string();
+                        let mut parts = Vec::new();
+                        self.regex_parts(re, &mut parts)?;
+                        let w = Word { parts, span: rsp };
+                        toks.push((CTok::Word(w, raw), rsp));
+                    }
+                }
+                _ => {}
+            }
+        }
+        if !matches!(toks.last(), Some((CTok::End, _))) {
+            // bash reads the line's newline, then meets the end of file.
+            let end = Span::new(span.end, span.end);
+            if !matches!(toks.last(), Some((CTok::Nl, _))) {
+                toks.push((CTok::Nl, end));
+            }
+            toks.push((CTok::Eof, end));
+        }
+        let mut p = CondParser {
+            toks,
+            pos: 0,
+            token: 0,
+        };
+        let e = p.expr()?;
+        match &p.toks[p.token].0 {
+            CTok::End => Ok(e),
+            CTok::Eof => Err(cond_error(
+                "unexpected EOF while looking for `]]'".into(),
+                span,
+            )),
+            t => {
+                let msg = match t.error_text() {
+                    Some(x) => {
+                        format!("syntax error in conditional expression: unexpected token `{x}'")
+                    }
+                    None => "syntax error in conditional expression".into(),
+                };
+                Err(cond_error(msg, p.toks[p.token].1))
+            }
+        }
+    }
+
+    /// The right operand of `=~`: groups and `|` are literal parts.
+    fn regex_parts(&self, p: Pair<Rule>, out: &mut Vec<WordPart>) -> R<()> {
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::re_group => {
+                    push_lit(out, "(");
+                    self.regex_parts(c, out)?;
+                    push_lit(out, ")");
+                }
+                Rule::re_lit | Rule::re_bar => push_lit(out, c.as_str()),
+                _ => self.part(c, out)?,
+            }
+        }
+        Ok(())
     }
 
     fn simple(&self, p: Pair<Rule>) -> R<SimpleCmd> {
@@ -701,9 +824,12 @@ impl Builder {
     fn part(&self, c: Pair<Rule>, parts: &mut Vec<WordPart>) -> R<()> {
         match c.as_rule() {
             Rule::line_cont => {}
-            Rule::lit | Rule::brace_lit | Rule::arith_lit | Rule::pat_lit | Rule::slice_lit => {
-                push_lit(parts, c.as_str())
-            }
+            Rule::lit
+            | Rule::brace_lit
+            | Rule::arith_lit
+            | Rule::arith_part_lit
+            | Rule::pat_lit
+            | Rule::slice_lit => push_lit(parts, c.as_str()),
             Rule::dollar_lit => push_lit(parts, "$"),
             Rule::sq => {
                 let t = c.into_inner().next().map(|t| t.as_str()).unwrap_or("");
@@ -916,6 +1042,209 @@ impl Builder {
     }
 }
 
+/// A token of `[[ … ]]`.
+enum CTok {
+    /// A word and its text as written (operators are recognised on it).
+    Word(Word, String),
+    /// `&&`, `||`, `(`, `)`, `<`, `>` and the misplaced `;`, `&`, `|`.
+    Op(String),
+    Nl,
+    /// `]]`
+    End,
+    /// The end of the text without `]]`.
+    Eof,
+}
+
+impl CTok {
+    /// bash's `error_token_from_token`: operators are named, words not.
+    fn error_text(&self) -> Option<String> {
+        match self {
+            CTok::Word(..) => None,
+            CTok::Op(o) => Some(o.clone()),
+            CTok::Nl => Some("newline".into()),
+            CTok::End => Some("]]".into()),
+            CTok::Eof => Some("EOF".into()),
+        }
+    }
+
+    fn is_op(&self, o: &str) -> bool {
+        matches!(self, CTok::Op(x) if x == o)
+    }
+}
+
+/// The end of the text where `[[` wants an operand.
+const COND_EOF: &str = "unexpected token `EOF' in conditional command";
+
+fn cond_error(message: String, span: Span) -> SyntaxError {
+    SyntaxError::new(message, span, "here", None)
+}
+
+/// bash's `cond_expr` / `cond_or` / `cond_and` / `cond_term` (parse.y):
+/// `token` is bash's `cond_token`, the token read after a term.
+struct CondParser {
+    toks: Vec<(CTok, Span)>,
+    pos: usize,
+    token: usize,
+}
+
+impl CondParser {
+    /// The index of the next token (the last one, `]]` or the end, stays).
+    fn next(&mut self) -> usize {
+        let i = self.pos.min(self.toks.len() - 1);
+        self.pos = i + 1;
+        i
+    }
+
+    fn skip_newlines(&mut self) -> usize {
+        loop {
+            let i = self.next();
+            if !matches!(self.toks[i].0, CTok::Nl) {
+                return i;
+            }
+        }
+    }
+
+    fn expr(&mut self) -> R<CondExpr> {
+        let l = self.and()?;
+        if self.toks[self.token].0.is_op("||") {
+            let r = self.expr()?;
+            return Ok(CondExpr::Or(Box::new(l), Box::new(r)));
+        }
+        Ok(l)
+    }
+
+    fn and(&mut self) -> R<CondExpr> {
+        let l = self.term()?;
+        if self.toks[self.token].0.is_op("&&") {
+            let r = self.and()?;
+            return Ok(CondExpr::And(Box::new(l), Box::new(r)));
+        }
+        Ok(l)
+    }
+
+    fn word(&self, i: usize) -> Option<(&Word, &str)> {
+        match &self.toks[i].0 {
+            CTok::Word(w, raw) => Some((w, raw.as_str())),
+            _ => None,
+        }
+    }
+
+    fn err_at(&self, i: usize, with: impl Fn(&str) -> String, without: &str) -> SyntaxError {
+        let msg = match self.toks[i].0.error_text() {
+            Some(t) => with(&t),
+            None => without.to_string(),
+        };
+        cond_error(msg, self.toks[i].1)
+    }
+
+    fn term(&mut self) -> R<CondExpr> {
+        let i = self.skip_newlines();
+        let term = match &self.toks[i].0 {
+            CTok::Eof => return Err(cond_error(COND_EOF.into(), self.toks[i].1)),
+            CTok::End => {
+                // bash 5.2 gives up without a message here.
+                return Err(cond_error(
+                    "unexpected token `]]' in conditional command".into(),
+                    self.toks[i].1,
+                ));
+            }
+            CTok::Op(o) if o == "(" => {
+                let e = self.expr()?;
+                if !self.toks[self.token].0.is_op(")") {
+                    return Err(self.err_at(
+                        self.token,
+                        |t| format!("unexpected token `{t}', expected `)'"),
+                        "expected `)'",
+                    ));
+                }
+                self.token = self.skip_newlines();
+                CondExpr::Group(Box::new(e))
+            }
+            CTok::Word(_, raw) if raw == "!" => {
+                return Ok(match self.term()? {
+                    CondExpr::Not(e) => *e,
+                    e => CondExpr::Not(Box::new(e)),
+                });
+            }
+            CTok::Word(_, raw) if crate::interp::test_cmd::test_unop(raw) => {
+                let op = raw.clone();
+                let j = self.next();
+                let Some((w, _)) = self.word(j) else {
+                    return Err(self.err_at(
+                        j,
+                        |t| format!("unexpected argument `{t}' to conditional unary operator"),
+                        "unexpected argument to conditional unary operator",
+                    ));
+                };
+                let e = CondExpr::Unary(op, w.clone());
+                self.token = self.skip_newlines();
+                e
+            }
+            CTok::Word(lhs, _) => {
+                let lhs = lhs.clone();
+                let j = self.next();
+                let t = &self.toks[j].0;
+                if matches!(t, CTok::End) || t.is_op("&&") || t.is_op("||") || t.is_op(")") {
+                    // `[[ x ]]` is `[[ -n x ]]`, as for `test`.
+                    self.token = j;
+                    return Ok(CondExpr::Unary("-n".into(), lhs));
+                }
+                let op = match t {
+                    CTok::Word(_, raw)
+                        if crate::interp::test_cmd::test_binop(raw) || raw == "=~" =>
+                    {
+                        raw.clone()
+                    }
+                    CTok::Op(o) if o == "<" || o == ">" => o.clone(),
+                    _ => {
+                        return Err(self.err_at(
+                            j,
+                            |t| {
+                                format!(
+                                    "unexpected token `{t}', conditional binary operator expected"
+                                )
+                            },
+                            "conditional binary operator expected",
+                        ))
+                    }
+                };
+                let k = self.next();
+                let Some((rhs, _)) = self.word(k) else {
+                    return Err(self.err_at(
+                        k,
+                        |t| format!("unexpected argument `{t}' to conditional binary operator"),
+                        "unexpected argument to conditional binary operator",
+                    ));
+                };
+                // bash reads `@(a|b)` & co. here as one extended pattern.
+                let after = &self.toks[self.pos.min(self.toks.len() - 1)];
+                let extglob = self.word(k).is_some_and(|(_, raw)| {
+                    raw.ends_with(['@', '!', '?', '*', '+'])
+                        && after.0.is_op("(")
+                        && after.1.start == self.toks[k].1.end
+                });
+                if extglob && matches!(op.as_str(), "==" | "=" | "!=") {
+                    return Err(SyntaxError::unsupported(
+                        "an extended glob pattern",
+                        self.toks[k].1,
+                    ));
+                }
+                let e = CondExpr::Binary(op, lhs, rhs.clone());
+                self.token = self.skip_newlines();
+                e
+            }
+            t => {
+                let t = t.error_text().unwrap_or_default();
+                return Err(cond_error(
+                    format!("unexpected token `{t}' in conditional command"),
+                    self.toks[i].1,
+                ));
+            }
+        };
+        Ok(term)
+    }
+}
+
 fn c_text(_span: &Span, inner: &str) -> String {
     format!("${{{inner}}}")
 }
@@ -963,7 +1292,11 @@ pub fn needs_more_input(text: &str) -> bool {
                         .unwrap_or(p.as_span().start())
                         == text.len()
             });
-            open_heredoc || ends_with_joiner(text)
+            // `[[ a &&` parses (the builder finds the missing `]]`).
+            let open_cond = text.contains("[[")
+                && matches!(parse(text), Err(e) if e.message == COND_EOF
+                    || e.message == "unexpected EOF while looking for `]]'");
+            open_heredoc || open_cond || ends_with_joiner(text)
         }
     }
 }
@@ -1026,6 +1359,10 @@ mod tests {
             "for x in 1 2; do echo $x; done",
             "case $x in a|b) echo ab ;; esac",
             "f () { echo hi; }",
+            "(( i++ ))",
+            "for ((i=0; i<3; i++)); do echo $i; done",
+            "[[ -n $x && ( $y == a* || ! -d / ) ]]",
+            "[[ $x =~ ^(a|b)$ ]]",
         ] {
             let l = parse(src).expect("parses");
             let printed = l.items[0].and_or.to_string();
@@ -1049,6 +1386,155 @@ mod tests {
         assert!(matches!(&r1.target.parts[..], [WordPart::Quoted(t)] if t == "raw $x\n"));
         let r2 = &simple(&l, 2).redirs[0];
         assert!(matches!(&r2.target.parts[..], [WordPart::Quoted(t)] if t == "x\n"));
+    }
+
+    fn command(src: &str) -> Command {
+        let l = parse(src).unwrap_or_else(|e| panic!("{src}: {e:?}"));
+        l.items[0].and_or.first.cmds[0].clone()
+    }
+
+    fn kind(src: &str) -> CommandKind {
+        command(src).kind
+    }
+
+    fn arith_text(parts: &[WordPart]) -> String {
+        ArithText(parts).to_string()
+    }
+
+    #[test]
+    fn arith_for_has_its_three_parts() {
+        let CommandKind::ArithFor {
+            init,
+            cond,
+            step,
+            body,
+        } = kind("for ((i=0; i<3; i++)); do echo $i; done\n")
+        else {
+            panic!("not an arithmetic for")
+        };
+        assert_eq!(
+            (arith_text(&init), arith_text(&cond), arith_text(&step)),
+            ("i=0".into(), "i<3".into(), "i++".into())
+        );
+        assert_eq!(body.items.len(), 1);
+        // Blanks before a part are dropped, after it kept; an empty part
+        // is `1`; newlines may come before `do`.
+        let CommandKind::ArithFor {
+            init, cond, step, ..
+        } = kind("for ((  k = $(( 1 + 1 )) ;; k-- ))\n\ndo :; done\n")
+        else {
+            panic!("not an arithmetic for")
+        };
+        assert_eq!(arith_text(&init), "k = $(( 1 + 1 )) ");
+        assert_eq!(arith_text(&cond), "1");
+        assert_eq!(arith_text(&step), "k-- ");
+        assert!(init.iter().any(|p| matches!(p, WordPart::Arith(_))));
+        let CommandKind::ArithFor { body, .. } = kind("for ((;;)) { echo a; break; }\n") else {
+            panic!("not an arithmetic for")
+        };
+        assert_eq!(body.items.len(), 2);
+        let e = parse("for ((i=0; i<3)); do :; done\n").expect_err("two parts");
+        assert_eq!(e.message, "syntax error: arithmetic expression required");
+        let e = parse("for ((a; b; c; d)); do :; done\n").expect_err("four parts");
+        assert_eq!(e.message, "syntax error: `;' unexpected");
+    }
+
+    #[test]
+    fn arith_command_and_nested_subshells() {
+        let CommandKind::Arith(parts) = kind("(( x = $y * 2 ))\n") else {
+            panic!("not arithmetic")
+        };
+        assert_eq!(arith_text(&parts), " x = $y * 2 ");
+        assert!(parts.iter().any(|p| matches!(p, WordPart::Param(_))));
+        // `((a) | b)` is a subshell holding a subshell, as in bash.
+        assert!(matches!(
+            kind("((echo a) | cat)\n"),
+            CommandKind::Subshell(_)
+        ));
+        // `$((…))` inside arithmetic is arithmetic, not `$( (…) )`.
+        let CommandKind::Arith(parts) = kind("(( $((1+2)) ))\n") else {
+            panic!("not arithmetic")
+        };
+        assert!(parts.iter().any(|p| matches!(p, WordPart::Arith(_))));
+    }
+
+    #[test]
+    fn conditional_expressions_parse_as_bash() {
+        let CommandKind::Cond(e) = kind("[[ -n $x && ( $y == a* || ! -d / ) ]]\n") else {
+            panic!("not [[")
+        };
+        let CondExpr::And(l, r) = &e else {
+            panic!("{e:?}")
+        };
+        assert!(matches!(&**l, CondExpr::Unary(op, _) if op == "-n"));
+        let CondExpr::Group(g) = &**r else {
+            panic!("{r:?}")
+        };
+        let CondExpr::Or(a, b) = &**g else {
+            panic!("{g:?}")
+        };
+        assert!(matches!(&**a, CondExpr::Binary(op, _, _) if op == "=="));
+        assert!(matches!(&**b, CondExpr::Not(_)));
+        // `[[ x ]]` is `[[ -n x ]]`; `! !` cancels.
+        assert_eq!(command("[[ ! ! $x ]]\n").to_string(), "[[ -n $x ]]");
+        // `<` and `>` compare strings; `=~` takes a regular expression
+        // with groups, `|` and blanks inside groups.
+        assert_eq!(command("[[ a<b ]]\n").to_string(), "[[ a < b ]]");
+        let CommandKind::Cond(CondExpr::Binary(op, _, re)) =
+            kind("[[ $x =~ ^(a b|c)+\\.\"d\"$ ]]\n")
+        else {
+            panic!("not =~")
+        };
+        assert_eq!(op, "=~");
+        assert_eq!(re.to_string(), "^(a b|c)+'.'\"d\"$");
+        // Newlines are allowed between terms.
+        assert!(matches!(
+            kind("[[ a &&\n  b ]]\n"),
+            CommandKind::Cond(CondExpr::And(..))
+        ));
+    }
+
+    #[test]
+    fn conditional_errors_use_bash_messages() {
+        for (src, msg) in [
+            ("[[ a b ]]\n", "conditional binary operator expected"),
+            (
+                "[[ -n ]]\n",
+                "unexpected argument `]]' to conditional unary operator",
+            ),
+            (
+                "[[ a == ]]\n",
+                "unexpected argument `]]' to conditional binary operator",
+            ),
+            (
+                "[[ a =~ ]]\n",
+                "unexpected argument `]]' to conditional binary operator",
+            ),
+            ("[[ ( a ]]\n", "unexpected token `]]', expected `)'"),
+            ("[[ a == b c ]]\n", "syntax error in conditional expression"),
+            (
+                "[[ ( a ) ) ]]\n",
+                "syntax error in conditional expression: unexpected token `)'",
+            ),
+            ("[[ ) ]]\n", "unexpected token `)' in conditional command"),
+            (
+                "[[ a ; ]]\n",
+                "unexpected token `;', conditional binary operator expected",
+            ),
+            (
+                "[[ a\n",
+                "unexpected token `newline', conditional binary operator expected",
+            ),
+            ("[[ a == b\n", "unexpected EOF while looking for `]]'"),
+            ("[[ a &&\n", "unexpected token `EOF' in conditional command"),
+        ] {
+            let e = parse(src).expect_err(src);
+            assert_eq!(e.message, msg, "{src}");
+        }
+        let e = parse("[[ $x == @(a|b) ]]\n").expect_err("extglob");
+        assert!(e.message.contains("extended glob pattern"), "{}", e.message);
+        assert!(needs_more_input("[[ a &&\n"));
+        assert!(!needs_more_input("[[ a b ]]\n"));
     }
 
     #[test]

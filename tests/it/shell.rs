@@ -512,6 +512,220 @@ let x=3+4 "y=x*2"; echo $x $y
 let 0; echo "let zero $?"
 let 'z = 5 % 3'; echo $z
 "#;
+    let_error_goes_on: r#"
+let 1/0; echo "same line $?"
+let x=2 '1 +' y=3; echo "$? $x ${y-unset}"
+readonly r=1; let r=2; echo "readonly $?"
+"#;
+    positional_parameters_in_one_string: r#"
+set -- "a b" c
+x=$@; echo "[$x]"; x="$@"; echo "[$x]"; x=$*; echo "[$x]"
+IFS=:; x=$*; echo "[$x]"; x=$@; echo "[$x]"; case $@ in "a b c") echo case;; esac
+IFS=; x=$*; echo "[$x]"; unset IFS
+set --; x=$@; echo "[$x]"; x="$*"; echo "[$x]"
+"#;
+    arith_command: r#"
+((i++)); echo "i=$i st=$?"
+((i++)); echo "i=$i st=$?"
+(( x = i * 2 )); echo "x=$x"
+(( 0 )) && echo yes || echo no
+(( x > 3 )) && echo big
+if (( i > 1 )); then echo "i>1"; fi
+n=0; while (( n < 3 )); do echo "n=$n"; (( n++ )); done
+(( )); echo "empty $?"
+(( "$x" + 1 > 4 )) && echo quoted
+(( $(echo 2) * 3 == 6 )) && echo cmdsub
+(( $((1 + 2)) == 3 )) && echo nested
+(( y = 7, y *= 2, y <<= 1 )); echo "y=$y"
+((echo sub) | cat)
+(( i++ )) > /dev/null; echo "redirected $i"
+((
+  z = 3
+)); echo "z=$z"
+echo "$LINENO"
+"#;
+    arith_command_errors_go_on: r#"
+(( 1/0 )); echo "same line $?"
+(( 1 + )); echo "operand $?"
+(( a b )); echo "syntax $?"
+((x = 1/0)); echo "x=${x-unset} $?"
+(( '1' + 2 )); echo "single quotes $?"
+readonly ro=1; (( ro = 2 )); echo "readonly $?"
+echo end
+"#;
+    arith_for: r#"
+for ((i=0; i<3; i++)); do echo "i=$i"; done
+for ((i=0; i<10; i++)); do if ((i==2)); then continue; fi; if ((i==5)); then break; fi; echo "$i"; done
+for ((i=0; i<3; i++)); do for ((j=0; j<3; j++)); do if ((j==1)); then continue 2; fi; if ((i==2)); then break 2; fi; echo "$i$j"; done; done
+for ((;;)); do echo once; break; done
+k=3; for ((; k > 0; k--)); do echo "k=$k"; done
+for ((a=0, b=5; a < b; a += 2, b--)); do echo "$a $b"; done
+for (( i = 0 ; i < 2 ; i++ ))
+do
+  echo "nl $i"
+done
+for ((i=0;i<2;i++)) do echo "no semicolon $i"; done
+for ((i=0; i<2; i++)); { echo "brace $i"; }
+for ((i=0; i<2; i++)) {
+  echo "brace nl $i"
+}
+for ((i = 0 ;
+  i < 2; i++)); do echo "split $i"; done
+for ((i=0; i<3; i++)); do echo "r$i"; done | cat
+f() { local i; for ((i=0; i<2; i++)); do echo "f$i"; done; }; i=9; f; echo "i=$i"
+false; for ((i=0; i<0; i++)); do :; done; echo "no iteration $?"
+for ((i=0; i<2; i++)); do false; done; echo "last body $?"
+"#;
+    arith_for_errors: r#"
+for ((i=1/0; i<3; i++)); do echo never; done; echo "init $?"
+for ((i=0; i<1/0; i++)); do echo never; done; echo "cond $?"
+for ((i=0; i<3; i+)); do echo "body $i"; done; echo "step $?"
+echo end
+"#;
+    arith_xtrace: r#"
+set -x
+((i++))
+(( i = $i + 1, 2 ))
+(( "1" + 2 ))
+for ((j=0; j<2; j++)); do :; done
+for ((  k=0 ;  k<1 ; k++ )); do :; done
+for (( ; ; )); do break; done
+(( 1/0 ))
+"#;
+    arith_and_cond_errexit: r#"
+set -e
+if (( 0 )); then :; fi; (( 0 )) || echo "or"; ! (( 1 )); (( 0 )) && echo never
+if [[ a == b ]]; then :; fi; [[ a == b ]] || echo "or2"; ! [[ a == a ]]
+while [[ x == y ]]; do :; done; until (( 1 )); do :; done
+g() { (( 0 )); echo never; }; g || echo "g failed"
+for ((i=1/0; i<2; i++)); do :; done; echo "arith for is not a simple command"
+(( 0 ))
+echo not-reached
+"#;
+    cond_errexit: r#"
+set -e
+[[ -n x ]]
+[[ a == b ]]
+echo not-reached
+"#;
+    cond_strings_and_patterns: r#"
+x="a b"; e=; star='*'
+[[ $x == "a b" ]]; echo "1 $?"
+[[ $x == a* ]]; echo "2 $?"
+[[ $x == "a*" ]]; echo "3 $?"
+p='a*'; [[ $x == $p ]]; echo "4 $?"; [[ $x == "$p" ]]; echo "5 $?"
+[[ $x = a\ ? ]]; echo "6 $?"
+[[ $x != a* ]]; echo "7 $?"
+[[ abc == [a-c]bc && abc != 'a[b]c' && 'a[b]c' == 'a[b]c' ]]; echo "8 $?"
+[[ $star == "*" && $star == \* && x != $star ]]; echo "9 $?"
+[[ -n $e ]]; echo "10 $?"; [[ -z $e ]]; echo "11 $?"; [[ $e ]]; echo "12 $?"; [[ $x ]]; echo "13 $?"
+[[ -n $x && -z $e ]]; echo "14 $?"
+unset u; [[ $u == "" ]]; echo "15 $?"
+[[ a < b && b > a && ! a < a ]]; echo "16 $?"
+[[ 2 < 10 ]]; echo "17 $?"
+[[ "" || b ]]; echo "18 $?"
+[[ ! ( -n "" || $x != "a b" ) ]]; echo "19 $?"
+[[ ! ! a ]]; echo "20 $?"
+[[ (a) && ( b || "" ) ]]; echo "21 $?"
+[[ -n a &&
+   -z ""
+]]; echo "22 $?"
+[[ = ]]; echo "23 $?"; [[ -eq ]]; echo "24 $?"; [[ -e -e ]]; echo "25 $?"
+HOME=/home/u; [[ ~ == /home/u && /home/u/x == ~/* ]]; echo "26 $?"
+set -- "a b" c; [[ $@ == "a b c" && $* == "a b c" ]]; echo "27 $?"
+[[ $(echo hi there) == "hi there" ]]; echo "28 $?"
+y=$'l1\nl2'; [[ $y == *l2 ]]; echo "29 $?"
+[[ a == a ]] && [[ b != a ]] || echo never
+! [[ a == a ]]; echo "bang $?"
+[[ a == a ]] | cat; echo "pipe $?"
+[[ a == b ]] > /dev/null; echo "redirect $?"
+f() { [[ $1 == y ]]; }; f y && echo fy; f n || echo fn
+v=1; [[ -v v ]]; echo "v $?"; [[ -v nope ]]; echo "nov $?"
+[[ -o errexit ]]; echo "o1 $?"; set -o pipefail; [[ -o pipefail ]]; echo "o2 $?"
+"#;
+    cond_arithmetic: r#"
+[[ 2 -lt 10 ]]; echo "1 $?"
+[[ 1+1 -eq 2 && 3 -ne 4 && 2 -le 2 && 3 -ge 2 && 3 -gt 2 ]]; echo "2 $?"
+[[ 010 -eq 8 && 0x10 -eq 16 && " 3 " -eq 3 && "" -eq 0 ]]; echo "3 $?"
+n=5; [[ n -gt 4 && n*2 -eq 10 ]]; echo "4 $?"
+x="a b"; [[ x -eq 0 ]]; echo "5 $?"
+[[ 1/0 -eq 0 ]]; echo "6 $?" same line
+[[ 1 -eq 1/0 || 1 -eq 1 ]]; echo "7 $?"
+"#;
+    cond_files: r#"
+d=$(mktemp -d); cd "$d"; touch f; echo x > s; mkdir dir; ln -s f l; ln -s nope dangling; chmod +x s
+touch -d 2020-01-01 old
+for p in f s dir l dangling nope ""; do
+  r=
+  [[ -e $p ]]; r+=$?; [[ -f $p ]]; r+=$?; [[ -d $p ]]; r+=$?; [[ -r $p ]]; r+=$?
+  [[ -w $p ]]; r+=$?; [[ -x $p ]]; r+=$?; [[ -s $p ]]; r+=$?; [[ -L $p ]]; r+=$?
+  [[ -h $p ]]; r+=$?; [[ -a $p ]]; r+=$?; [[ -p $p ]]; r+=$?; [[ -S $p ]]; r+=$?
+  echo "$p $r"
+done
+[[ s -nt old && old -ot s && ! old -nt s && s -nt nope && nope -ot s ]]; echo "nt $?"
+[[ f -ef l && ! f -ef s ]]; echo "ef $?"
+f=*; [[ -e $f ]]; echo "no glob $?"
+cd /; rm -r "$d"
+"#;
+    cond_regex: r#"
+[[ abc =~ ^a(b)c$ ]]; echo "1 $?"
+[[ abc =~ "^a" ]]; echo "2 $?"
+[[ '^abc' =~ "^a" ]]; echo "3 $?"
+re='b+'; [[ abbb =~ $re ]]; echo "4 $?"; [[ 'b+' =~ "$re" ]]; echo "5 $?"
+[[ a.c =~ a.c && abc =~ a.c ]]; echo "6 $?"
+[[ abc =~ a\.c ]]; echo "7 $?"; [[ abc =~ 'a.c' ]]; echo "8 $?"; [[ "a.c" =~ a'.'c ]]; echo "9 $?"
+[[ foo =~ ^(f|g)o+$ && goo =~ ^(f|g)o+$ && ! hoo =~ ^(f|g)o+$ ]]; echo "10 $?"
+[[ "a b" =~ ^(a b)$ ]]; echo "11 $?"
+[[ x =~ a|x ]]; echo "12 $?"
+[[ x1 =~ [[:digit:]] ]]; echo "13 $?"
+y=$'l1\nl2'; [[ $y =~ ^l1 ]]; echo "14 $?"; [[ $y =~ l1$ ]]; echo "15 $?"
+[[ a =~ '' ]]; echo "16 $?"
+bad='('; [[ abc =~ $bad ]]; echo "bad $?"
+bad='a{1'; [[ abc =~ $bad ]]; echo "bad2 $?"
+[[ ! a =~ $bad ]]; echo "not bad $?"
+[[ a =~ $bad || b ]]; echo "bad or $?"
+"#;
+    cond_xtrace: r#"
+x="a b"; e=
+set -x
+[[ $x ]]
+[[ ! $x ]]
+[[ ! -n $x ]]
+[[ $x == "a*" ]]
+[[ $x == a* ]]
+[[ $e == '' ]]
+[[ ! ( -n $e || $x != 1 ) ]]
+[[ 1+1 -eq 2 ]]
+[[ $x =~ "a." ]]
+[[ x =~ "a]b}c" ]]
+[[ $x =~ ^a.(b|c)$ ]]
+[[ $x < b ]]
+[[ -e /etc/passwd ]]
+[[ "a b" == 'a b' ]]
+[[ $x == a\ ? ]]
+"#;
+    type_shows_arith_and_cond: r#"
+f() {
+  (( i++ ))
+  ((x=$y+"1"))
+  for ((i=0; i<3; i++)); do echo $i; done
+  for ((;;)); do break; done
+  for (( j = $(( 1 + 1 )) ;j>0;j-- )); do
+    if [[ -n $x && ( $y == a* || ! -d /tmp ) ]]; then (( j )); fi
+  done
+  [[ $x ]] || [[ ! ! $x ]]
+  [[ $x =~ ^(a|b)+[0-9]$ ]] && echo m
+  [[ "$x" != "y" && $x < b && a > $x ]]
+  [[ 1 -eq 2 || -e /x || -L "$f" ]]
+  while (( n < 3 )); do (( n++ )); done
+  [[ a == b ]] > /dev/null
+  ! [[ a == b ]]
+  for ((k=0; k<2; k++)) { echo $k; }
+}
+type f
+g() { [[ -z $1 ]]; }
+type g
+"#;
     last_status_is_exit_status: r#"
 echo hi
 false
@@ -575,14 +789,11 @@ fn syntax_error_unexpected_end_of_file() {
 fn unsupported_syntax_is_an_error_not_a_misparse() {
     let nsh = nsh_bin().to_str().expect("path").to_string();
     for (script, what) in [
-        ("[[ -n x ]] && echo y\n", "`[['"),
         ("a=(1 2 3)\n", "array"),
         ("cat <(echo x)\n", "process substitution"),
         ("echo ${!x}\n", "not supported"),
         ("echo ${@:2}\n", "not supported"),
         ("select x in a b; do :; done\n", "`select'"),
-        ("((i++))\n", "`(('"),
-        ("for ((i=0;i<3;i++)); do :; done\n", "`for (('"),
         (
             "cat <<A; cat <<B\na\nA\nb\nB\necho x\n",
             "more than one here-document",
@@ -593,6 +804,42 @@ fn unsupported_syntax_is_an_error_not_a_misparse() {
         assert_eq!(r.stdout, "");
         assert!(r.stderr.contains("not supported"), "{script}: {}", r.stderr);
         assert!(r.stderr.contains(what), "{script}: {}", r.stderr);
+    }
+}
+
+/// A syntax error inside `[[ … ]]` or `for ((…))`: bash's first line (its
+/// own message), status 2, nothing run. (bash 5.2 then gives up on the
+/// script with status 0 or 2; nsh has parsed it all first.)
+#[test]
+fn cond_and_arith_for_syntax_errors_say_what_bash_says() {
+    let nsh = nsh_bin().to_str().expect("path").to_string();
+    for script in [
+        "echo ran\n[[ a b ]]\n",
+        "[[ -n ]]\n",
+        "[[ a =~ ]]\n",
+        "[[ ( a ]]\n",
+        "[[ a == b c ]]\n",
+        "[[ ( a ) ) ]]\n",
+        "[[ ) ]]\n",
+        "[[ a ; ]]\n",
+        "[[ a < ]]\n",
+        "[[ a -zz b ]]\n",
+        "[[ a\n",
+        "[[ a == b\n",
+        "[[ a &&\n",
+        "[[ a !~ b ]]\n",
+        "for ((i=0; i<3)); do :; done\n",
+        "for ((i=0; i<3; i++; j)); do :; done\n",
+    ] {
+        let bash = run_script_with(&["bash"], script, &[], false);
+        let ours = run_script_with(&[&nsh], script, &[], false);
+        assert_eq!(ours.status, 2, "{script}: {}", ours.stderr);
+        assert_eq!(ours.stdout, "", "{script}");
+        assert_eq!(
+            ours.stderr.lines().next(),
+            bash.stderr.lines().next(),
+            "{script}"
+        );
     }
 }
 
