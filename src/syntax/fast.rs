@@ -9,7 +9,8 @@
 //! non-atomic rule, which is why spans end where pest's end), and builds the
 //! AST the pest builder would, spans included. Whatever it does not read
 //! itself (here-documents, backticks, `${X/p/r}` and the other rarer
-//! parameter forms, unsupported syntax) or cannot parse, it hands back:
+//! parameter forms, `(( ))`, `for ((…))`, `[[ ]]`, unsupported syntax) or
+//! cannot parse, it hands back:
 //! the top-level command it stands in goes to pest, from the start of its
 //! line, in runs. A run that stops inside a construct later lines finish (a
 //! quote, a here-document, a trailing `\`) grows, doubling, until it
@@ -27,7 +28,7 @@ use std::sync::Arc;
 use crate::ast::*;
 use crate::span::Span;
 
-use super::{ends_with_joiner, parse_at, push_lit, push_quoted, Rule, SyntaxError};
+use super::{at_end_of_input, ends_with_joiner, parse_at, push_lit, push_quoted, Rule};
 
 /// Parse `text` (whose first byte is at `base` in the source): the reader
 /// below where it can, pest elsewhere. `None` on any syntax error.
@@ -101,13 +102,6 @@ fn pest_run(
         }
         to = (to + (to - from)).min(n);
     }
-}
-
-/// A syntax error that more text could cure (what `needs_more_input` asks).
-fn at_end_of_input(e: &SyntaxError) -> bool {
-    e.message == "syntax error: unexpected end of file"
-        || e.message
-            .starts_with("unexpected EOF while looking for matching")
 }
 
 /// The byte offset where each line starts.
@@ -409,8 +403,9 @@ impl<'a> Reader<'a> {
         })
     }
 
-    /// `command`: unsupported forms go to pest (which names them), then a
-    /// function definition, a compound command, a simple command.
+    /// `command`: `(( ))`, `for ((…))`, `[[ ]]` and the unsupported forms
+    /// go to pest, then a function definition, a compound command, a simple
+    /// command.
     fn command(&mut self) -> Option<Command> {
         let start = self.pos;
         if self.at("((")
@@ -1233,14 +1228,14 @@ impl<'a> Reader<'a> {
                 Some(b'$') => {
                     self.dollar(out, In::Arith);
                 }
-                Some(b'`') => {
+                Some(b'`' | b'"') => {
                     self.give_up::<()>();
                 }
                 Some(_) => {
                     let start = self.pos;
                     while self
                         .peek()
-                        .is_some_and(|c| !matches!(c, b'(' | b')' | b'$' | b'`' | b'\\'))
+                        .is_some_and(|c| !matches!(c, b'(' | b')' | b'$' | b'`' | b'\\' | b'"'))
                     {
                         self.pos += 1;
                     }
@@ -1539,7 +1534,15 @@ mod tests {
         ] {
             assert!(read_alone(t), "{t:?}");
         }
-        for t in ["cat <<EOF\nx\nEOF\n", "echo `x`\n", "echo ${x/a/b}\n"] {
+        for t in [
+            "cat <<EOF\nx\nEOF\n",
+            "echo `x`\n",
+            "echo ${x/a/b}\n",
+            "((i++))\n",
+            "for ((i=0; i<2; i++)); do :; done\n",
+            "[[ -n $x ]]\n",
+            "echo $(( \"1\" + $((2)) ))\n",
+        ] {
             assert!(!read_alone(t), "{t:?}");
         }
     }
@@ -1558,8 +1561,6 @@ mod tests {
             "f() echo\n",
             "case x in a) b ;; \n",
             "a=(1 2)\n",
-            "((i++))\n",
-            "[[ x ]]\n",
         ] {
             assert!(parse_lines(t, 0).is_none(), "{t:?}");
         }
@@ -1602,7 +1603,8 @@ mod tests {
             "while ", "case ", "esac", "elif ", "else ", " ", " ", "\t", ";", ";;", "\n", "\n",
             "&&", "||", "|", "&", "!", "{ ", " }", "(", ")", "$x", "${x}", "${#x}", "${x:-", "}",
             "${x%%a}", "\"", "\"$y\"", "'", "'q'", "$(", "$((", "))", "$1", "$?", "\\", "\\\n",
-            "#", ">", "2>&1", "<", ">>", "f()", "*", "echo ", "$'\\n'", "<<<", "x)", "a|b)",
+            "#", ">", "2>&1", "<", ">>", "f()", "*", "echo ", "$'\\n'", "<<<", "x)", "a|b)", "((",
+            "[[ ", " ]]", "for ((", "$((\"",
         ];
         let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
         let mut next = || {

@@ -1273,14 +1273,7 @@ use crate::interp::printf::ansi_c;
 /// whose delimiter line has not come yet, or a trailing `\` line joiner.
 pub fn needs_more_input(text: &str) -> bool {
     match ShellParser::parse(Rule::program, text) {
-        Err(_) => match parse(text) {
-            Err(e) => {
-                e.message == "syntax error: unexpected end of file"
-                    || e.message
-                        .starts_with("unexpected EOF while looking for matching")
-            }
-            Ok(_) => false,
-        },
+        Err(_) => matches!(parse(text), Err(e) if at_end_of_input(&e)),
         Ok(pairs) => {
             let open_heredoc = pairs.flatten().any(|p| {
                 p.as_rule() == Rule::heredoc_body
@@ -1293,12 +1286,21 @@ pub fn needs_more_input(text: &str) -> bool {
                         == text.len()
             });
             // `[[ a &&` parses (the builder finds the missing `]]`).
-            let open_cond = text.contains("[[")
-                && matches!(parse(text), Err(e) if e.message == COND_EOF
-                    || e.message == "unexpected EOF while looking for `]]'");
+            let open_cond =
+                text.contains("[[") && matches!(parse(text), Err(e) if at_end_of_input(&e));
             open_heredoc || open_cond || ends_with_joiner(text)
         }
     }
+}
+
+/// A syntax error that more text could cure: the end of the input came
+/// inside a construct (a quote, `do`, `then`, `{`, `$(`, `[[`, after `&&`).
+fn at_end_of_input(e: &SyntaxError) -> bool {
+    e.message == "syntax error: unexpected end of file"
+        || e.message
+            .starts_with("unexpected EOF while looking for matching")
+        || e.message == "unexpected EOF while looking for `]]'"
+        || e.message == COND_EOF
 }
 
 /// A last line ending in an unescaped `\` (outside a comment).
