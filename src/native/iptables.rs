@@ -360,15 +360,40 @@ fn view<'a>(ctx: &'a mut NetCtx, fresh: bool, io: &mut Io) -> Result<&'a Ruleset
     }
 }
 
-/// The chains to list; `Err(name)` when `name` does not exist.
-fn select<'a>(chains: &'a [Chain], chain: Option<&str>) -> Result<Vec<&'a Chain>, String> {
-    match chain {
-        None => Ok(chains.iter().collect()),
-        Some(n) => chains
-            .iter()
-            .find(|c| c.name == n)
-            .map(|c| vec![c])
-            .ok_or_else(|| n.to_string()),
+/// All the table's chains and the index of the one named, if any.
+type Listed = Result<(Vec<Chain>, Option<usize>), i32>;
+
+/// The table's chains, and which of them `-S`/`-L` list (all, or the one
+/// named); `Err(status)` when the real tool ran instead (rules nsh cannot
+/// print) or the chain does not exist.
+fn listed_chains(
+    ctx: &mut NetCtx,
+    prog: &str,
+    cmd: &IptCmd,
+    chain: Option<&str>,
+    io: &mut Io,
+) -> Result<Listed, NftError> {
+    let ctx_native_only = ctx.native_only;
+    let rs = view(ctx, cmd.verbose, io)?;
+    let chains = chains_of(rs, &cmd.table);
+    if !native_ok(&chains) && !ctx_native_only && Path::new(REAL_IPTABLES).exists() {
+        return Ok(Err(run_real(ctx, &cmd.words, io)));
+    }
+    let Some(name) = chain else {
+        return Ok(Ok((chains, None)));
+    };
+    match chains.iter().position(|c| c.name == name) {
+        Some(i) => Ok(Ok((chains, Some(i)))),
+        None => {
+            // iptables-nft 1.8.9 (nft.c: nft_rule_list / list_rules) on a
+            // chain it cannot find.
+            let _ = writeln!(
+                io.stderr,
+                "{prog} v1.8.9 (nf_tables): chain `{name}' in table `{}' is incompatible, use 'nft' tool.",
+                cmd.table
+            );
+            Ok(Err(1))
+        }
     }
 }
 
@@ -379,24 +404,13 @@ fn list_rules(
     chain: Option<&str>,
     io: &mut Io,
 ) -> Result<i32, NftError> {
-    let ctx_native_only = ctx.native_only;
-    let rs = view(ctx, cmd.verbose, io)?;
-    let chains = chains_of(rs, &cmd.table);
-    if !native_ok(&chains) && !ctx_native_only && Path::new(REAL_IPTABLES).exists() {
-        return Ok(run_real(ctx, &cmd.words, io));
-    }
-    let sel = match select(&chains, chain) {
-        Ok(s) => s,
-        Err(name) => {
-            // iptables-nft 1.8.9 (nft.c: nft_rule_list / list_rules) on a
-            // chain it cannot find.
-            let _ = writeln!(
-                io.stderr,
-                "{prog} v1.8.9 (nf_tables): chain `{name}' in table `{}' is incompatible, use 'nft' tool.",
-                cmd.table
-            );
-            return Ok(1);
-        }
+    let (chains, one) = match listed_chains(ctx, prog, cmd, chain, io)? {
+        Ok(c) => c,
+        Err(status) => return Ok(status),
+    };
+    let sel: Vec<&Chain> = match one {
+        Some(i) => vec![&chains[i]],
+        None => chains.iter().collect(),
     };
     let mut o = String::new();
     for c in &sel {
@@ -435,24 +449,13 @@ fn list(
     chain: Option<&str>,
     io: &mut Io,
 ) -> Result<i32, NftError> {
-    let ctx_native_only = ctx.native_only;
-    let rs = view(ctx, cmd.verbose, io)?;
-    let chains = chains_of(rs, &cmd.table);
-    if !native_ok(&chains) && !ctx_native_only && Path::new(REAL_IPTABLES).exists() {
-        return Ok(run_real(ctx, &cmd.words, io));
-    }
-    let sel = match select(&chains, chain) {
-        Ok(s) => s,
-        Err(name) => {
-            // iptables-nft 1.8.9 (nft.c: nft_rule_list / list_rules) on a
-            // chain it cannot find.
-            let _ = writeln!(
-                io.stderr,
-                "{prog} v1.8.9 (nf_tables): chain `{name}' in table `{}' is incompatible, use 'nft' tool.",
-                cmd.table
-            );
-            return Ok(1);
-        }
+    let (chains, one) = match listed_chains(ctx, prog, cmd, chain, io)? {
+        Ok(c) => c,
+        Err(status) => return Ok(status),
+    };
+    let sel: Vec<&Chain> = match one {
+        Some(i) => vec![&chains[i]],
+        None => chains.iter().collect(),
     };
     let f = ListFmt {
         numeric: cmd.numeric,
