@@ -516,6 +516,48 @@ fn digits(v: u64) -> usize {
     v.to_string().len()
 }
 
+/// A counter right-aligned in its column, and the blank after it.
+fn stats_num(out: &mut String, w: usize, v: u64) {
+    out.push_str(&format!("{v:>w$} "));
+}
+
+/// The heading and the counters of one direction (`RX:`/`TX:`) of
+/// print_stats64; the seventh column, compressed, only when nonzero.
+fn stats_pair(
+    out: &mut String,
+    dir: &str,
+    names: [&str; 6],
+    vals: [u64; 6],
+    compressed: u64,
+    cols: &[usize],
+    sl: &str,
+) {
+    out.push_str(&format!(
+        "    {dir}: {:>w0$} {:>w1$} {:>w2$} {:>w3$} {:>w4$} {:>w5$} {:>w6$}{sl}",
+        names[0],
+        names[1],
+        names[2],
+        names[3],
+        names[4],
+        names[5],
+        if compressed != 0 { "compressed" } else { "" },
+        w0 = cols[0] - 4,
+        w1 = cols[1],
+        w2 = cols[2],
+        w3 = cols[3],
+        w4 = cols[4],
+        w5 = cols[5],
+        w6 = cols[6],
+    ));
+    out.push_str("    ");
+    for (i, v) in vals.into_iter().enumerate() {
+        stats_num(out, cols[i], v);
+    }
+    if compressed != 0 {
+        stats_num(out, cols[6], compressed);
+    }
+}
+
 /// ipaddress.c print_stats64, text; `detail`: `-s -s`.
 pub(crate) fn text_stats(out: &mut String, s: &crate::model::LinkStats, sl: &str, detail: bool) {
     let mut cols = [10usize, 7, 6, 7, 7, 7, 10, 9];
@@ -568,45 +610,17 @@ pub(crate) fn text_stats(out: &mut String, s: &crate::model::LinkStats, sl: &str
             0,
         ]);
     }
-    let num = |out: &mut String, w: usize, v: u64| out.push_str(&format!("{v:>w$} "));
-    out.push_str(&format!(
-        "    RX: {:>w0$} {:>w1$} {:>w2$} {:>w3$} {:>w4$} {:>w5$} {:>w6$}{sl}",
-        "bytes",
-        "packets",
-        "errors",
-        "dropped",
-        "missed",
-        "mcast",
-        if s.rx_compressed != 0 {
-            "compressed"
-        } else {
-            ""
-        },
-        w0 = cols[0] - 4,
-        w1 = cols[1],
-        w2 = cols[2],
-        w3 = cols[3],
-        w4 = cols[4],
-        w5 = cols[5],
-        w6 = cols[6],
-    ));
-    out.push_str("    ");
-    for (i, v) in [
+
+    let rx = [
         s.rx_bytes,
         s.rx_packets,
         s.rx_errors,
         s.rx_dropped,
         s.rx_missed_errors,
         s.multicast,
-    ]
-    .into_iter()
-    .enumerate()
-    {
-        num(out, cols[i], v);
-    }
-    if s.rx_compressed != 0 {
-        num(out, cols[6], s.rx_compressed);
-    }
+    ];
+    let names = ["bytes", "packets", "errors", "dropped", "missed", "mcast"];
+    stats_pair(out, "RX", names, rx, s.rx_compressed, &cols, sl);
     if detail {
         out.push_str(sl);
         let opt = |on: bool, w: usize, t: &str| {
@@ -644,54 +658,28 @@ pub(crate) fn text_stats(out: &mut String, s: &crate::model::LinkStats, sl: &str
         .into_iter()
         .enumerate()
         {
-            num(out, cols[i + 1], v);
+            stats_num(out, cols[i + 1], v);
         }
         if s.rx_nohandler != 0 {
-            num(out, cols[6], s.rx_nohandler);
+            stats_num(out, cols[6], s.rx_nohandler);
         }
         if s.rx_otherhost_dropped != 0 {
-            num(out, cols[7], s.rx_otherhost_dropped);
+            stats_num(out, cols[7], s.rx_otherhost_dropped);
         }
     }
     out.push_str(sl);
-    out.push_str(&format!(
-        "    TX: {:>w0$} {:>w1$} {:>w2$} {:>w3$} {:>w4$} {:>w5$} {:>w6$}{sl}",
-        "bytes",
-        "packets",
-        "errors",
-        "dropped",
-        "carrier",
-        "collsns",
-        if s.tx_compressed != 0 {
-            "compressed"
-        } else {
-            ""
-        },
-        w0 = cols[0] - 4,
-        w1 = cols[1],
-        w2 = cols[2],
-        w3 = cols[3],
-        w4 = cols[4],
-        w5 = cols[5],
-        w6 = cols[6],
-    ));
-    out.push_str("    ");
-    for (i, v) in [
+    let tx = [
         s.tx_bytes,
         s.tx_packets,
         s.tx_errors,
         s.tx_dropped,
         s.tx_carrier_errors,
         s.collisions,
-    ]
-    .into_iter()
-    .enumerate()
-    {
-        num(out, cols[i], v);
-    }
-    if s.tx_compressed != 0 {
-        num(out, cols[6], s.tx_compressed);
-    }
+    ];
+    let names = [
+        "bytes", "packets", "errors", "dropped", "carrier", "collsns",
+    ];
+    stats_pair(out, "TX", names, tx, s.tx_compressed, &cols, sl);
     if detail {
         out.push_str(sl);
         out.push_str(&format!(
@@ -723,10 +711,10 @@ pub(crate) fn text_stats(out: &mut String, s: &crate::model::LinkStats, sl: &str
         .into_iter()
         .enumerate()
         {
-            num(out, cols[i + 1], v);
+            stats_num(out, cols[i + 1], v);
         }
         if let Some(c) = s.carrier_changes {
-            num(out, cols[5], u64::from(c));
+            stats_num(out, cols[5], u64::from(c));
         }
     }
 }
