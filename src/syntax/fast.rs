@@ -857,7 +857,7 @@ impl<'a> Reader<'a> {
                 }
             }
             let save = self.pos;
-            if self.ws() {
+            if self.ws() && self.peek() != Some(b'#') {
                 if let Some(w) = self.cmd_word() {
                     s.words.push(w);
                     self.sc_rest(&mut s);
@@ -1493,6 +1493,7 @@ mod tests {
             "x=$(date) y=\"$(hostname)\" cmd arg >o 2>>e <i 3<>rw 4>&- &>both &>>both2 >|c\n",
             "cat <<< \"here $x\" 2<<<w\n",
             "X=1 Y=2\nX=1 >f\n>f X=1 cmd\n2>&1 cmd\n",
+            "X=1 # it's a comment\n{ Y=2 #c\n}\n>f #c\n",
             "echo a\\ b \\$x \\\\ \\\n c\n",
             "echo é 'ü' \"ß\" \\é\n",
             "a=1;b=2;c=3\n",

@@ -17,6 +17,15 @@ macro_rules! same_as_bash {
 }
 
 same_as_bash! {
+    comments_after_assignments: r#"
+Y=1 # it's a comment, not a command
+echo "$Y"
+{ Z=2 #c
+}
+echo "$Z"
+W=3 2>/dev/null # redirected
+echo "$W"
+"#;
     shell_variables: r#"
 echo "${#HOSTNAME}" "$HOSTNAME" "$OSTYPE" "$HOSTTYPE" "$MACHTYPE"
 echo "$SECONDS" $((SECONDS < 2))
