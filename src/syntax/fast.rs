@@ -1477,6 +1477,7 @@ mod tests {
             "f() { echo hi; }\n",
             "f () {\n  local a=$1\n  echo \"$a\"\n} > out 2>&1\n",
             "function g { echo g; }\nfunction h() (echo h)\n",
+            "f()\n{\n  x=${id:2}\n}\nfunction g\n\n{ echo `g`; }\n",
             "{ a; b; } | c && d || e &\n",
             "( cd /tmp && ls ) ; ! true | false\n",
             "a && \\\n  b\n",

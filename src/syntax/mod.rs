@@ -407,7 +407,8 @@ impl Builder {
         for c in p.into_inner() {
             match c.as_rule() {
                 Rule::fname => name = c.as_str().to_string(),
-                Rule::k_function => {}
+                // The newlines between `name()` and the body.
+                Rule::k_function | Rule::newline => {}
                 Rule::redirect => redirs.push(self.redirect(c)?),
                 _ => {
                     let cs = self.span(&c);

@@ -17,6 +17,17 @@ macro_rules! same_as_bash {
 }
 
 same_as_bash! {
+    function_body_on_the_next_line: r#"
+f()
+{
+    x=`echo abcdef`
+    echo "${x:2} ${x/b/B}"
+}
+function g
+
+{ echo g; }
+f; g
+"#;
     comments_after_assignments: r#"
 Y=1 # it's a comment, not a command
 echo "$Y"
