@@ -158,6 +158,11 @@ pub enum WordPart {
     CmdSub(Arc<List>),
     /// `$((…))`: its parts expand to the expression text.
     Arith(Vec<WordPart>),
+    /// `<(…)` (`output` false) or `>(…)`: a /dev/fd/N path.
+    ProcSubst {
+        list: Arc<List>,
+        output: bool,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -264,6 +269,28 @@ impl fmt::Display for List {
             }
             write!(f, "{}", item.and_or)?;
             f.write_str(if item.background { " &" } else { ";" })?;
+        }
+        Ok(())
+    }
+}
+
+/// A list inside `$(…)` or `<(…)`, as bash prints it: no `;` after the
+/// last command.
+struct Enclosed<'a>(&'a List);
+
+impl fmt::Display for Enclosed<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.0.items.len();
+        for (i, item) in self.0.items.iter().enumerate() {
+            if i > 0 {
+                f.write_str(" ")?;
+            }
+            write!(f, "{}", item.and_or)?;
+            if item.background {
+                f.write_str(" &")?;
+            } else if i + 1 < n {
+                f.write_str(";")?;
+            }
         }
         Ok(())
     }
@@ -552,7 +579,11 @@ fn write_part(f: &mut fmt::Formatter<'_>, p: &WordPart, in_dq: bool) -> fmt::Res
             }
             f.write_str("}")
         }
-        WordPart::CmdSub(l) => write!(f, "$({l})"),
+        WordPart::CmdSub(l) => write!(f, "$({})", Enclosed(l)),
+        WordPart::ProcSubst { list, output } => {
+            let c = if *output { '>' } else { '<' };
+            write!(f, "{c}({})", Enclosed(list))
+        }
         WordPart::Arith(parts) => write!(f, "$(({}))", ArithText(parts)),
     }
 }

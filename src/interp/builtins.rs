@@ -1218,13 +1218,15 @@ fn wait(sh: &mut Shell, args: &[String]) -> i32 {
             .filter(|j| j.status.is_none())
             .map(|j| j.pid)
             .collect();
-        for p in pids {
+        // bash also waits for the last process substitution.
+        for p in pids.into_iter().chain(sh.psub_pids.last().copied()) {
             let st = proc::wait_pid_interruptible(sh, p);
             if st > 128 && proc::pending_signal().is_some() {
                 return st;
             }
         }
         sh.jobs.clear();
+        sh.psub_pids.clear();
         return 0;
     }
     let mut st = 0;

@@ -401,6 +401,10 @@ fn parts(
                     e.push_expansion(&out);
                 }
             }
+            WordPart::ProcSubst { list, output } => {
+                let path = super::proc::process_subst(sh, list, *output)?;
+                e.push_text(&path, true);
+            }
             WordPart::Arith(inner) => {
                 let text = arith_text(sh, inner)?;
                 let v = arith_eval(sh, &text)?;

@@ -124,6 +124,11 @@ pub struct Shell {
     pub lineno: usize,
     pub traps: HashMap<String, String>,
     pub last_bg: Option<i32>,
+    /// The shell's ends of the pipes of process substitutions (`<(…)`),
+    /// open until the command that expanded them is done.
+    pub psub_fds: Vec<i32>,
+    /// Process substitutions not yet reaped.
+    pub psub_pids: Vec<i32>,
     pub jobs: Vec<Job>,
     /// > 0 while in a context where `set -e` does not apply.
     pub errexit_suppressed: u32,
@@ -183,6 +188,8 @@ impl Shell {
             lineno: 0,
             traps: HashMap::new(),
             last_bg: None,
+            psub_fds: Vec::new(),
+            psub_pids: Vec::new(),
             jobs: Vec::new(),
             errexit_suppressed: 0,
             in_child: false,
@@ -645,6 +652,15 @@ impl Shell {
     }
 
     pub fn run_command(&mut self, c: &Command) -> Ex {
+        let psubs = self.psub_fds.len();
+        let r = self.run_command_inner(c);
+        if self.psub_fds.len() > psubs {
+            proc::close_process_substs(self, psubs);
+        }
+        r
+    }
+
+    fn run_command_inner(&mut self, c: &Command) -> Ex {
         match &c.kind {
             CommandKind::Simple(s) => {
                 self.set_line(c.span);

@@ -417,6 +417,70 @@ pub fn command_subst(sh: &mut Shell, list: &List) -> Result<String, Ctl> {
         .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
 }
 
+/// `<(list)` (`output` false) or `>(list)`: run the list in a child
+/// writing to (reading from) a pipe whose other end the shell keeps open
+/// until the command is done; the word is that end's /dev/fd path. `$!` is
+/// the child, as in bash.
+pub fn process_subst(sh: &mut Shell, list: &List, output: bool) -> Result<String, Ctl> {
+    sh.barrier();
+    let Some((r, w)) = pipe() else {
+        sh.error("cannot make pipe for process substitution");
+        return Err(Ctl::Abort(1));
+    };
+    let (mine, theirs) = if output { (w, r) } else { (r, w) };
+    let pid = fork_child(sh, |sh| {
+        close(mine);
+        move_fd(theirs, if output { 0 } else { 1 });
+        for fd in std::mem::take(&mut sh.psub_fds) {
+            close(fd);
+        }
+        sh.run_list(list)
+    });
+    close(theirs);
+    let pid = match pid {
+        Ok(p) => p,
+        Err(e) => {
+            close(mine);
+            return Err(e);
+        }
+    };
+    // The command (a program it runs, too) opens /dev/fd/N: not CLOEXEC,
+    // and at 63 or above, as bash, out of the way of `exec 3< <(…)`.
+    // SAFETY: fcntl/close on descriptors this function owns.
+    let mine = unsafe {
+        let high = libc::fcntl(mine, libc::F_DUPFD, 63);
+        if high >= 0 {
+            libc::close(mine);
+            high
+        } else {
+            libc::fcntl(mine, libc::F_SETFD, 0);
+            mine
+        }
+    };
+    sh.psub_fds.push(mine);
+    sh.psub_pids.push(pid);
+    sh.last_bg = Some(pid);
+    Ok(format!("/dev/fd/{mine}"))
+}
+
+/// Close the process substitutions' pipes opened since `mark` (their
+/// children see end of file or a broken pipe), and reap those that ended.
+pub fn close_process_substs(sh: &mut Shell, mark: usize) {
+    for fd in sh.psub_fds.drain(mark..) {
+        close(fd);
+    }
+    sh.psub_pids.retain(|&p| {
+        !matches!(
+            nix::sys::wait::waitpid(
+                nix::unistd::Pid::from_raw(p),
+                Some(nix::sys::wait::WaitPidFlag::WNOHANG),
+            ),
+            Ok(nix::sys::wait::WaitStatus::Exited(..) | nix::sys::wait::WaitStatus::Signaled(..))
+                | Err(_)
+        )
+    });
+}
+
 // ---- exec ---------------------------------------------------------------------
 
 /// Where `name` is found on PATH, as bash's `search_for_command`.

@@ -1021,7 +1021,8 @@ impl<'a> Reader<'a> {
     }
 
     /// `word_part = _{ lit | &"$" ~ dollar_part | &"\\" ~ (line_cont |
-    /// escape) | sq | dq | backtick | unsupported_word }`
+    /// escape) | sq | dq | backtick | proc_in | proc_out }`; the last
+    /// two go to pest.
     fn word_part(&mut self, parts: &mut Vec<WordPart>) -> bool {
         let Some(c) = self.peek() else {
             return false;

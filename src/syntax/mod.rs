@@ -770,12 +770,6 @@ impl Builder {
                         h.2 = c.as_str().to_string();
                     }
                 }
-                Rule::proc_subst => {
-                    return Err(SyntaxError::unsupported(
-                        "process substitution",
-                        self.span(&c),
-                    ))
-                }
                 Rule::word => target = Some(self.word(c)?),
                 _ => {}
             }
@@ -860,11 +854,16 @@ impl Builder {
                     push_quoted(parts, t);
                 }
             }
-            Rule::unsupported_word => {
-                return Err(SyntaxError::unsupported(
-                    "process substitution",
-                    self.span(&c),
-                ))
+            Rule::proc_in | Rule::proc_out => {
+                let output = c.as_rule() == Rule::proc_out;
+                let list = match c.into_inner().next() {
+                    Some(l) => self.cmd_list(l)?,
+                    None => List::default(),
+                };
+                parts.push(WordPart::ProcSubst {
+                    list: Arc::new(list),
+                    output,
+                });
             }
             Rule::cmdsub => {
                 let list = match c.into_inner().next() {

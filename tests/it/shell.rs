@@ -17,6 +17,19 @@ macro_rules! same_as_bash {
 }
 
 same_as_bash! {
+    process_substitution: r#"
+cat <(echo a) <(echo b)
+while read -r l; do echo "got $l"; done < <(printf '1\n2\n')
+read -r v < <(echo rv); echo "$v"
+f() { cat "$1"; }; f <(echo fn)
+diff <(echo a) <(echo b); echo "st=$?"
+echo "x" > >(cat); wait
+echo <(true) | sed 's/[0-9][0-9]*/N/'
+echo "$(cat <(echo nested))" '<(q)' \<\(z\)
+cat <(echo one; exit 3) <(false); echo "st=$?"
+exec 3< <(echo via3); cat <&3; exec 3<&-
+g() { cat <(echo a; ls) > >(cat); x=$(echo a; echo b &); }; type g | tail -n +2
+"#;
     function_body_on_the_next_line: r#"
 f()
 {
@@ -810,7 +823,6 @@ fn unsupported_syntax_is_an_error_not_a_misparse() {
     let nsh = nsh_bin().to_str().expect("path").to_string();
     for (script, what) in [
         ("a=(1 2 3)\n", "array"),
-        ("cat <(echo x)\n", "process substitution"),
         ("echo ${!x}\n", "not supported"),
         ("echo ${@:2}\n", "not supported"),
         ("select x in a b; do :; done\n", "`select'"),
