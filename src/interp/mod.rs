@@ -19,6 +19,7 @@ pub mod pattern;
 pub mod printf;
 pub mod proc;
 pub mod test_cmd;
+pub mod timing;
 
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -546,7 +547,11 @@ impl Shell {
             // A lone simple command is exec'd in this child, as bash does,
             // so that `$!` is the program itself and `kill $!` reaches it.
             let ao = &item.and_or;
-            if ao.rest.is_empty() && !ao.first.bang && ao.first.cmds.len() == 1 {
+            if ao.rest.is_empty()
+                && !ao.first.bang
+                && ao.first.time.is_none()
+                && ao.first.cmds.len() == 1
+            {
                 return proc::run_in_child(sh, &ao.first.cmds[0]);
             }
             sh.run_and_or(&item.and_or)
@@ -592,6 +597,7 @@ impl Shell {
     }
 
     fn run_pipeline(&mut self, p: &Pipeline) -> Ex {
+        let start = p.time.map(|_| timing::Sample::now());
         if p.bang {
             self.errexit_suppressed += 1;
         }
@@ -606,6 +612,9 @@ impl Shell {
         let st = r?;
         let st = if p.bang { i32::from(st == 0) } else { st };
         self.status = st;
+        if let (Some(fmt), Some(start)) = (p.time, start) {
+            timing::report(self, fmt, &start);
+        }
         if st != 0 && !p.bang && self.errexit_suppressed == 0 && self.traps.contains_key("ERR") {
             if let Some(t) = self.traps.get("ERR").cloned() {
                 self.eval_string(&t, "trap")?;

@@ -1025,3 +1025,41 @@ fn traps_of_signals_ignored_on_entry() {
     assert_eq!(n.status.code(), b.status.code());
     assert!(String::from_utf8_lossy(&b.stdout).starts_with("trap -- '' SIGHUP\n"));
 }
+
+// The `time` keyword, `hash`, `shopt`, `pushd` / `popd` / `dirs`.
+same_as_bash! {
+    time_keyword_formats: r#"
+TIMEFORMAT='x%0Ry %0U|%0lS %% %'; time true
+time false; echo "st=$?"
+time ! false; echo "st=$?"
+! time true; echo "st=$?"
+time (exit 3); echo "st=$?"
+time echo piped | cat
+time; echo "null st=$?"
+time x=4; echo "x=$x"
+TIMEFORMAT='a%Zb'; time true; echo "bad st=$?"
+TIMEFORMAT='%lx'; time true
+TIMEFORMAT=; time true
+{ time echo quiet; } 2>/dev/null
+unset TIMEFORMAT
+{ time true; } 2>&1 | sed 's/[0-9]/N/g'
+{ time -p true; } 2>&1 | sed 's/[0-9]/N/g'
+{ time -- true; } 2>&1 | sed 's/[0-9]/N/g'
+{ time -p; } 2>&1 | sed 's/[0-9]/N/g'
+{ time -p -x true 2>/dev/null; } 2>&1 | sed 's/[0-9]/N/g'
+echo time; time=3; echo $time
+"#;
+    time_keyword_printed_by_type: r#"
+f() { ! time true; time ! true; time -p true; time -- true; time; time true | cat; time -p; time time true; time -p time ! true; }
+type f
+g() { time; }
+type g
+"#;
+    time_keyword_and_errexit: r#"
+set -e
+TIMEFORMAT='[%0R]'
+time true
+time false
+echo never
+"#;
+}

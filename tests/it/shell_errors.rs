@@ -118,3 +118,24 @@ fn tutorial_scripts_parse() {
         }
     }
 }
+
+/// `time` alone times a null command only before `;`, a newline or the
+/// end: before an operator it is bash's syntax error, not /usr/bin/time.
+#[test]
+fn time_alone_before_an_operator_is_a_syntax_error() {
+    for (src, tok) in [
+        ("time | cat\n", "|"),
+        ("time && echo x\n", "&&"),
+        ("(time)\n", ")"),
+    ] {
+        let r = nsh(src);
+        assert_eq!(r.status, 2, "{src}");
+        assert!(
+            r.stderr.starts_with(&format!(
+                "t.sh: line 1: syntax error near unexpected token `{tok}'\n"
+            )),
+            "{}",
+            r.stderr
+        );
+    }
+}
