@@ -13,10 +13,10 @@ use crate::span::Span;
 
 /// The builtins nsh implements (for `type` and dispatch).
 pub const BUILTINS: &[&str] = &[
-    ":", ".", "[", "break", "cd", "command", "continue", "declare", "echo", "eval", "exec", "exit",
-    "export", "false", "getopts", "jobs", "kill", "let", "local", "netns", "printf", "pwd", "read",
-    "readonly", "return", "set", "shift", "source", "test", "trap", "true", "type", "typeset",
-    "umask", "unset", "wait",
+    ":", ".", "[", "break", "cd", "command", "continue", "declare", "dirs", "echo", "eval", "exec",
+    "exit", "export", "false", "getopts", "hash", "jobs", "kill", "let", "local", "netns", "popd",
+    "printf", "pushd", "pwd", "read", "readonly", "return", "set", "shift", "shopt", "source",
+    "test", "trap", "true", "type", "typeset", "umask", "unset", "wait",
 ];
 
 const KEYWORDS: &[&str] = &[
@@ -226,6 +226,10 @@ fn dispatch(
         });
     }
     let args: Vec<String> = argv.into_iter().map(|w| w.node).collect();
+    // bash flushes the table when PATH is assigned, for one command too.
+    if proc::temp_path(&assigns).is_some() {
+        sh.hash.clear();
+    }
     if in_child {
         if let Err(st) = proc::apply_redirs(sh, redirs, false) {
             return Err(Ctl::Exit(st));
@@ -235,11 +239,13 @@ fn dispatch(
     }
     sh.barrier();
     let redirs = redirs.to_vec();
+    // Looked up (and hashed) in the shell, before the fork, as bash does.
+    let path = proc::find_command(sh, &name, proc::temp_path(&assigns));
     let pid = proc::fork_child(sh, |sh| {
         if let Err(st) = proc::apply_redirs(sh, &redirs, false) {
             return Err(Ctl::Exit(st));
         }
-        let st = proc::exec_external(sh, &args, &assigns);
+        let st = proc::exec_found(sh, &args, &assigns, path);
         // SAFETY: exec failed in the forked child; leave at once.
         unsafe { libc::_exit(st) }
     })?;
@@ -408,7 +414,7 @@ pub fn run_builtin(sh: &mut Shell, argv: &[Word]) -> Ex {
         ":" | "true" => Ok(0),
         "false" => Ok(1),
         "echo" => {
-            let st = echo(&args);
+            let st = echo(&args, sh.shopts.xpg_echo);
             if st != 0 {
                 write_error(sh, "echo");
             }
@@ -499,6 +505,12 @@ pub fn run_builtin(sh: &mut Shell, argv: &[Word]) -> Ex {
                 },
             };
             if n > sh.params.len() {
+                if sh.shopts.shift_verbose {
+                    match args.first() {
+                        Some(a) => sh.error(&format!("shift: {a}: shift count out of range")),
+                        None => sh.error("shift: shift count out of range"),
+                    }
+                }
                 return Ok(1);
             }
             sh.params.drain(..n);
@@ -534,6 +546,8 @@ pub fn run_builtin(sh: &mut Shell, argv: &[Word]) -> Ex {
         "umask" => Ok(umask(sh, &args)),
         "read" => Ok(read(sh, &args)),
         "getopts" => Ok(getopts(sh, &args)),
+        "hash" => Ok(super::hash::builtin(sh, &args)),
+        "shopt" => Ok(super::shopt::builtin(sh, &args)),
         "let" => {
             if args.is_empty() {
                 sh.error("let: expression expected");
@@ -557,9 +571,9 @@ pub fn run_builtin(sh: &mut Shell, argv: &[Word]) -> Ex {
     }
 }
 
-fn echo(args: &[String]) -> i32 {
+fn echo(args: &[String], xpg_echo: bool) -> i32 {
     let mut newline = true;
-    let mut escapes = false;
+    let mut escapes = xpg_echo;
     let mut i = 0;
     while i < args.len() {
         let a = &args[i];
@@ -761,7 +775,7 @@ fn set(sh: &mut Shell, args: &[String]) -> i32 {
     0
 }
 
-fn set_option(sh: &mut Shell, o: &str, on: bool) -> bool {
+pub fn set_option(sh: &mut Shell, o: &str, on: bool) -> bool {
     match o {
         "errexit" => sh.opts.errexit = on,
         "nounset" => sh.opts.nounset = on,
@@ -1041,7 +1055,7 @@ fn source(sh: &mut Shell, name: &str, args: &[String]) -> Ex {
         );
         return Ok(2);
     };
-    let path = if file.contains('/') {
+    let path = if file.contains('/') || !sh.shopts.sourcepath {
         file.clone()
     } else {
         let path = sh.get_var("PATH").unwrap_or("").to_string();
@@ -1170,6 +1184,11 @@ fn type_one(sh: &mut Shell, n: &str) -> i32 {
     }
     if is_builtin(n) {
         return out(&format!("{n} is a shell builtin\n"));
+    }
+    if !n.contains('/') {
+        if let Some(p) = sh.hash.search(n) {
+            return out(&format!("{n} is hashed ({p})\n"));
+        }
     }
     match proc::find_in_path(sh, n) {
         Some(p) => out(&format!("{n} is {p}\n")),

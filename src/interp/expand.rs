@@ -303,9 +303,23 @@ fn expand_fields(sh: &mut Shell, w: &Word) -> Result<Vec<String>, Ctl> {
     let mut out = Vec::with_capacity(e.fields.len());
     for f in e.fields {
         if f.glob && !sh.opts.noglob {
-            let m = pattern::glob(&f.pat);
+            let so = &sh.shopts;
+            let opts = pattern::GlobOpts {
+                dotglob: so.dotglob,
+                nocase: so.nocaseglob,
+                dots: !so.globskipdots,
+            };
+            let m = pattern::glob_with(&f.pat, opts);
             if !m.is_empty() {
                 out.extend(m);
+                continue;
+            }
+            if so.failglob {
+                sh.error(&format!("no match: {}", pattern::unescape(&f.pat)));
+                sh.status = 1;
+                return Err(Ctl::Abort(1));
+            }
+            if so.nullglob {
                 continue;
             }
         }

@@ -15,9 +15,11 @@ pub mod arith;
 pub mod builtins;
 pub mod cond;
 pub mod expand;
+pub mod hash;
 pub mod pattern;
 pub mod printf;
 pub mod proc;
+pub mod shopt;
 pub mod test_cmd;
 pub mod timing;
 
@@ -116,6 +118,8 @@ pub struct Shell {
     /// `$?`
     pub status: i32,
     pub opts: Opts,
+    /// `shopt` options.
+    pub shopts: shopt::Shopts,
     /// Saved variables of each active function call (`local`).
     pub locals: Vec<Vec<(String, Option<Var>)>>,
     pub ctx: NetCtx,
@@ -142,7 +146,7 @@ pub struct Shell {
     /// Cached `NAME=value` strings of exported variables.
     env_cache: Option<Rc<Vec<std::ffi::CString>>>,
     /// PATH lookups (bash's command hash table).
-    pub hash: HashMap<String, String>,
+    pub hash: hash::CommandHash,
     /// Running the EXIT trap (it runs once).
     pub exiting: bool,
     /// Status of the last command substitution of the current command.
@@ -178,6 +182,7 @@ impl Shell {
             arg0: arg0.to_string(),
             status: 0,
             opts: Opts::default(),
+            shopts: shopt::Shopts::default(),
             locals: Vec::new(),
             ctx: NetCtx::new(),
             sources: Vec::new(),
@@ -193,7 +198,7 @@ impl Shell {
             func_depth: 0,
             shell_pid: std::process::id() as i32,
             env_cache: None,
-            hash: HashMap::new(),
+            hash: hash::CommandHash::default(),
             exiting: false,
             status_from_subst: None,
             source_depth: 0,
@@ -817,7 +822,7 @@ impl Shell {
                     let mut hit = false;
                     for p in &arm.patterns {
                         let pat = expand::expand_pattern(self, p)?;
-                        if crate::interp::pattern::fnmatch(&pat, &w) {
+                        if pattern::fnmatch_case(&pat, &w, self.shopts.nocasematch) {
                             hit = true;
                             break;
                         }

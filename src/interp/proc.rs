@@ -419,15 +419,9 @@ pub fn command_subst(sh: &mut Shell, list: &List) -> Result<String, Ctl> {
 
 // ---- exec ---------------------------------------------------------------------
 
-/// Where `name` is found on PATH, as bash's `search_for_command`.
-pub fn find_in_path(sh: &mut Shell, name: &str) -> Option<String> {
-    if name.contains('/') {
-        return Some(name.to_string());
-    }
-    if let Some(p) = sh.hash.get(name) {
-        return Some(p.clone());
-    }
-    let path = sh.get_var("PATH").unwrap_or("").to_string();
+/// A search of `path` for `name` (bash's `find_user_command`): the first
+/// executable regular file, else the first regular file.
+pub fn search_path(path: &str, name: &str) -> Option<String> {
     let mut fallback = None;
     for dir in path.split(':') {
         let dir = if dir.is_empty() { "." } else { dir };
@@ -435,7 +429,6 @@ pub fn find_in_path(sh: &mut Shell, name: &str) -> Option<String> {
         if let Ok(md) = std::fs::metadata(&cand) {
             if md.is_file() {
                 if nix::unistd::access(cand.as_str(), nix::unistd::AccessFlags::X_OK).is_ok() {
-                    sh.hash.insert(name.to_string(), cand.clone());
                     return Some(cand);
                 }
                 fallback.get_or_insert(cand);
@@ -445,14 +438,85 @@ pub fn find_in_path(sh: &mut Shell, name: &str) -> Option<String> {
     fallback
 }
 
+pub fn is_executable_file(p: &str) -> bool {
+    std::fs::metadata(p).is_ok_and(|m| m.is_file())
+        && nix::unistd::access(p, nix::unistd::AccessFlags::X_OK).is_ok()
+}
+
+/// The hash table's path for `name` (a hit); with `shopt -s checkhash`
+/// an entry that is no longer an executable file is dropped.
+fn hashed(sh: &mut Shell, name: &str) -> Option<String> {
+    let p = sh.hash.search(name)?;
+    if sh.shopts.checkhash && !is_executable_file(&p) {
+        sh.hash.remove(name);
+        return None;
+    }
+    Some(p)
+}
+
+/// Where `name` is found, for `type` and `command -v`: the hash table
+/// (counting a hit), else PATH (without entering it in the table).
+pub fn find_in_path(sh: &mut Shell, name: &str) -> Option<String> {
+    if name.contains('/') {
+        return Some(name.to_string());
+    }
+    if let Some(p) = hashed(sh, name) {
+        return Some(p);
+    }
+    let path = sh.get_var("PATH").unwrap_or("").to_string();
+    search_path(&path, name)
+}
+
+/// Where the command `name` to be run is, as bash's `search_for_command`:
+/// the hash table, else a PATH search whose (absolute) result is entered
+/// with one hit. `temp_path`: a `PATH=…` given to this command alone,
+/// searched without the table.
+pub fn find_command(sh: &mut Shell, name: &str, temp_path: Option<&str>) -> Option<String> {
+    if name.contains('/') {
+        return Some(name.to_string());
+    }
+    if let Some(tp) = temp_path {
+        return search_path(tp, name);
+    }
+    if let Some(p) = hashed(sh, name) {
+        return Some(p);
+    }
+    let path = sh.get_var("PATH").unwrap_or("").to_string();
+    let p = search_path(&path, name)?;
+    if p.starts_with('/') {
+        sh.hash.insert(name, &p, 1);
+    }
+    Some(p)
+}
+
+/// The `PATH=…` among a command's prefix assignments.
+pub fn temp_path(extra_env: &[(String, String)]) -> Option<&str> {
+    extra_env
+        .iter()
+        .rev()
+        .find(|(k, _)| k == "PATH")
+        .map(|(_, v)| v.as_str())
+}
+
 /// In a child (or for `exec`): replace the process with `argv`. Returns
 /// only on failure, with the status bash would exit with.
 pub fn exec_external(sh: &mut Shell, argv: &[String], extra_env: &[(String, String)]) -> i32 {
+    let path = find_command(sh, &argv[0], temp_path(extra_env));
+    exec_found(sh, argv, extra_env, path)
+}
+
+/// [`exec_external`] of a command already looked up (`None`: not found).
+pub fn exec_found(
+    sh: &mut Shell,
+    argv: &[String],
+    extra_env: &[(String, String)],
+    path: Option<String>,
+) -> i32 {
     let name = &argv[0];
     // Under `ip netns exec`, a failure is iproute2's, worded as its
     // ip/ipnetns.c: on_netns_exec (`exec of "X" failed: …`, status 1).
     let in_netns = sh.ctx.netns.is_some();
-    let Some(path) = find_in_path(sh, name) else {
+    let Some(path) = path else {
         if in_netns {
             write_fd(
                 2,
@@ -530,7 +594,7 @@ pub fn exec_external(sh: &mut Shell, argv: &[String], extra_env: &[(String, Stri
             }
         }
         nix::errno::Errno::ENOENT => {
-            sh.error(&format!("{name}: No such file or directory"));
+            sh.error(&format!("{path}: No such file or directory"));
             127
         }
         e => {

@@ -1063,3 +1063,96 @@ time false
 echo never
 "#;
 }
+
+same_as_bash! {
+    hash_table_counts_and_lists: r#"
+hash; echo "st=$?"
+ls >/dev/null; ls >/dev/null; cat </dev/null
+hash
+type ls; command -v cat; command -V cat
+hash -t ls cat; hash -t ls
+hash -l
+ls | cat >/dev/null; (sed q </dev/null); x=$(tr a b </dev/null)
+hash
+hash -d ls; hash; hash -d ls; echo "st=$?"
+hash -p /bin/echo myecho; myecho hi; hash -t myecho
+PATH=$PATH; hash
+hash ls cat sed awk grep sort head tail tr wc env id; hash; hash -l
+hash -r; hash; hash -l; echo "st=$?"
+"#;
+    hash_errors_and_options: r#"
+hash nope; echo "st=$?"
+hash nope1 nope2; echo "st=$?"
+hash -t nope; echo "st=$?"
+hash -x; echo "st=$?"
+hash -t; echo "st=$?"
+hash -d; echo "st=$?"
+hash -p; echo "st=$?"
+hash -p /tmp ls; echo "st=$?"
+hash echo cd; f() { :; }; hash f; echo "st=$?"
+hash /bin/ls x/y; echo "st=$?"; hash
+hash -- -x; hash -; hash ""; echo "st=$?"
+hash -p "/a b" "x y"; hash -l; hash -t "x y"
+hash -rp /nonexistent foo; foo; echo "st=$?"
+hash ls; PATH=/x /bin/true; hash
+hash ls; PATH=/x true; hash
+hash ls; export PATH; hash -t ls; unset PATH; hash
+"#;
+    hash_checkhash: r#"
+shopt -s checkhash
+hash -p /nonexistent ls
+ls / >/dev/null
+hash
+"#;
+    shopt_lists_and_errors: r#"
+shopt; shopt -p; shopt -s; shopt -u; shopt -o; shopt -po
+shopt nullglob extglob; echo "st=$?"
+shopt -q nullglob; echo "st=$?"
+shopt foo; echo "st=$?"
+shopt -s foo; echo "st=$?"
+shopt -x; echo "st=$?"
+shopt -su; echo "st=$?"
+shopt -s -u nullglob; echo "st=$?"
+shopt -p foo nullglob; echo "st=$?"
+shopt -o foo; echo "st=$?"
+shopt -so foo; echo "st=$?"
+shopt -pu nullglob dotglob; echo "st=$?"
+shopt -qs nullglob; shopt -p nullglob dotglob; echo "st=$?"
+shopt -os pipefail; set -o | grep pipefail; shopt -p -o pipefail; shopt -qo pipefail; echo "st=$?"
+shopt -u pipefail; echo "st=$?"
+shopt -- nullglob; shopt - nullglob; echo "st=$?"
+shopt -s login_shell; echo "st=$?"; shopt login_shell
+shopt -u extglob; shopt -s globasciiranges; echo "st=$?"
+shopt -s autocd expand_aliases checkwinsize; shopt autocd
+"#;
+    shopt_options_act: r#"
+shopt -s shift_verbose; set -- a; shift 3; echo "st=$?"; shift; shift; echo "st=$?"
+shopt -s xpg_echo; echo "a\tb"; echo -E "a\tb"; shopt -u xpg_echo
+shopt -s nocasematch
+case ABC in a*) echo case;; esac
+[[ ABC == a?c ]] && echo y1; [[ B == [a-c] ]] && echo y2; [[ ABC =~ ^abc$ ]] && echo y3
+[[ ABC != abc ]] || echo y4
+x=ABC; echo ${x#a}
+shopt -u nocasematch; [[ ABC == abc ]] || echo no
+d=$(mktemp -d); cd "$d"; touch .h A b C
+echo *; echo .*
+shopt -s dotglob; echo *; echo .*
+shopt -s nocaseglob; echo [a]*; echo c*
+shopt -u dotglob; shopt -u globskipdots; echo .*
+shopt -s globskipdots
+shopt -s nullglob; echo none* x; for f in none*; do echo "$f"; done; echo "none*"
+shopt -u nullglob; echo none*
+cd /; rm -r "$d"
+"#;
+    shopt_failglob: r#"
+shopt -s failglob
+echo before
+echo /nonexistent* ; echo same line
+echo "st=$?"
+for f in /nonexistent*; do echo "$f"; done; echo same line
+x=$(echo /nonexistent*); echo "st=$? [$x]"
+shopt -s nullglob; echo /nonexistent* a
+echo "a b"*x
+echo end
+"#;
+}
