@@ -428,7 +428,7 @@ pub fn run_builtin(sh: &mut Shell, argv: &[Word]) -> Ex {
             }
             Ok(st)
         }
-        "cd" => Ok(cd(sh, &args)),
+        "cd" => Ok(cd_as(sh, "cd", &args)),
         "pwd" => {
             let p = match sh.get_var("PWD") {
                 Some(p) if p.starts_with('/') => p.to_string(),
@@ -548,6 +548,9 @@ pub fn run_builtin(sh: &mut Shell, argv: &[Word]) -> Ex {
         "getopts" => Ok(getopts(sh, &args)),
         "hash" => Ok(super::hash::builtin(sh, &args)),
         "shopt" => Ok(super::shopt::builtin(sh, &args)),
+        "pushd" => Ok(super::dirstack::pushd(sh, &args)),
+        "popd" => Ok(super::dirstack::popd(sh, &args)),
+        "dirs" => Ok(super::dirstack::dirs_builtin(sh, &args)),
         "let" => {
             if args.is_empty() {
                 sh.error("let: expression expected");
@@ -664,14 +667,19 @@ fn normalize(path: &str) -> String {
     format!("/{}", parts.join("/"))
 }
 
-fn cd(sh: &mut Shell, args: &[String]) -> i32 {
-    let args: Vec<&String> = args.iter().filter(|a| a.as_str() != "-L").collect();
+/// `cd`; `name` is the builtin the messages name (`pushd`, `popd` cd
+/// through it, as in bash).
+pub fn cd_as(sh: &mut Shell, name: &str, args: &[String]) -> i32 {
+    let mut args: Vec<&String> = args.iter().filter(|a| a.as_str() != "-L").collect();
+    if args.first().is_some_and(|a| a.as_str() == "--") {
+        args.remove(0);
+    }
     let mut print = false;
     let dir = match args.first() {
         None => match sh.get_var("HOME") {
             Some(h) => h.to_string(),
             None => {
-                sh.error("cd: HOME not set");
+                sh.error(&format!("{name}: HOME not set"));
                 return 1;
             }
         },
@@ -681,14 +689,14 @@ fn cd(sh: &mut Shell, args: &[String]) -> i32 {
                 o.to_string()
             }
             None => {
-                sh.error("cd: OLDPWD not set");
+                sh.error(&format!("{name}: OLDPWD not set"));
                 return 1;
             }
         },
         Some(a) => a.to_string(),
     };
     if args.len() > 1 {
-        sh.error("cd: too many arguments");
+        sh.error(&format!("{name}: too many arguments"));
         return 1;
     }
     let old = sh.get_var("PWD").map(str::to_string).unwrap_or_default();
@@ -699,7 +707,10 @@ fn cd(sh: &mut Shell, args: &[String]) -> i32 {
     };
     if let Err(e) = std::env::set_current_dir(&target) {
         if std::env::set_current_dir(&dir).is_err() {
-            sh.error(&format!("cd: {dir}: {}", crate::interp::proc::strerror(&e)));
+            sh.error(&format!(
+                "{name}: {dir}: {}",
+                crate::interp::proc::strerror(&e)
+            ));
             return 1;
         }
     }

@@ -14,6 +14,7 @@
 pub mod arith;
 pub mod builtins;
 pub mod cond;
+pub mod dirstack;
 pub mod expand;
 pub mod hash;
 pub mod pattern;
@@ -120,6 +121,9 @@ pub struct Shell {
     pub opts: Opts,
     /// `shopt` options.
     pub shopts: shopt::Shopts,
+    /// `pushd`'s directory stack, bottom first (the current directory
+    /// is not in it).
+    pub dirstack: Vec<String>,
     /// Saved variables of each active function call (`local`).
     pub locals: Vec<Vec<(String, Option<Var>)>>,
     pub ctx: NetCtx,
@@ -183,6 +187,7 @@ impl Shell {
             status: 0,
             opts: Opts::default(),
             shopts: shopt::Shopts::default(),
+            dirstack: Vec::new(),
             locals: Vec::new(),
             ctx: NetCtx::new(),
             sources: Vec::new(),

@@ -1156,3 +1156,41 @@ echo "a b"*x
 echo end
 "#;
 }
+
+same_as_bash! {
+    pushd_popd_dirs: r#"
+d=$(mktemp -d); HOME=$d; cd; mkdir a b c
+dirs; pushd a; pushd ../b; pushd ~/c
+dirs; dirs -v; dirs -p; dirs -l | sed "s|$d|D|g"; dirs -v -l | sed "s|$d|D|g"
+dirs +1; dirs -1; dirs +0; dirs -0; dirs +1 +0; dirs -v +2; dirs -v -p +1
+pushd; pushd +1; pushd -1; pushd -0
+popd; popd +1; popd -0; dirs
+echo "$PWD $OLDPWD" | sed "s|$d|D|g"
+pushd -n ~/a; popd -n; pushd -n +0; pushd -n +1; dirs; pushd +0
+pushd -- b; pushd - >/dev/null; popd --; dirs -c; dirs
+for x in a b c a b c a b c a b; do pushd $x >/dev/null; cd ..; done; dirs -v; popd -n +10; dirs -v +10
+HOME=/; dirs | sed "s|$d|D|g"; HOME=$d/; dirs -c; dirs | sed "s|$d|D|g"
+cd /; rm -r "$d"
+"#;
+    pushd_popd_dirs_errors: r#"
+d=$(mktemp -d); HOME=$d; cd; mkdir a
+popd; echo "st=$?"
+pushd; echo "st=$?"
+pushd ~/nonexistent 2>&1 | sed "s|$d|D|g"; echo "st=$?"
+pushd +3; echo "st=$?"
+popd +3; echo "st=$?"
+pushd a >/dev/null
+pushd +3; echo "st=$?"; popd +3; echo "st=$?"; popd -3; dirs -3; dirs +2; pushd -2; popd -5
+dirs -x; echo "st=$?"
+pushd -x; echo "st=$?"
+popd -x; echo "st=$?"
+popd foo; echo "st=$?"
+pushd a b; echo "st=$?"
+dirs a; echo "st=$?"
+dirs -c a; echo "st=$?"
+pushd +x; popd "" a; echo "st=$?"
+mkdir ~/e; pushd ~/e >/dev/null; pushd ~ >/dev/null; rmdir ~/e
+{ popd; echo "st=$?"; } 2>&1 | sed "s|$d|D|g"; dirs
+cd /; rm -r "$d"
+"#;
+}
