@@ -478,6 +478,12 @@ pub fn find_command(sh: &mut Shell, name: &str, temp_path: Option<&str>) -> Opti
     if let Some(tp) = temp_path {
         return search_path(tp, name);
     }
+    if sh.ctx.netns.is_some() {
+        // `ip netns exec NS CMD`: iproute2 execvp's CMD, the shell's
+        // table is neither used nor filled.
+        let path = sh.get_var("PATH").unwrap_or("").to_string();
+        return search_path(&path, name);
+    }
     if let Some(p) = hashed(sh, name) {
         return Some(p);
     }
