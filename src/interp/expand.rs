@@ -684,7 +684,10 @@ fn param(sh: &mut Shell, pe: &ParamExp, e: &mut Exp, quoted: bool) -> Result<(),
                 Some(w) => expand_single(sh, w)?,
                 None => String::new(),
             };
-            pattern::replace(&pat, &v, &rep, all, anchor)
+            // `nocasematch` applies to `${X/p/r}`, not to `${X#p}` (bash).
+            pattern::with_case(sh.shopts.nocasematch, || {
+                pattern::replace(&pat, &v, &rep, all, anchor)
+            })
         }
         ParamOp::Slice => {
             let v = set_or_unbound(sh, name, val)?;

@@ -170,7 +170,7 @@ thread_local! {
 }
 
 /// Run `f` with case-insensitive matching on or off.
-fn with_case<T>(nocase: bool, f: impl FnOnce() -> T) -> T {
+pub fn with_case<T>(nocase: bool, f: impl FnOnce() -> T) -> T {
     let old = NOCASE.with(|c| c.replace(nocase));
     let r = f();
     NOCASE.with(|c| c.set(old));

@@ -1132,7 +1132,7 @@ shopt -s nocasematch
 case ABC in a*) echo case;; esac
 [[ ABC == a?c ]] && echo y1; [[ B == [a-c] ]] && echo y2; [[ ABC =~ ^abc$ ]] && echo y3
 [[ ABC != abc ]] || echo y4
-x=ABC; echo ${x#a}
+x=ABCabc; echo ${x#a} ${x%c} ${x/a/z} ${x//b/y} ${x/#a/q} ${x/%C/w}
 shopt -u nocasematch; [[ ABC == abc ]] || echo no
 d=$(mktemp -d); cd "$d"; touch .h A b C
 echo *; echo .*
