@@ -619,18 +619,30 @@ impl Shell {
         if p.bang {
             self.errexit_suppressed -= 1;
         }
-        let st = r?;
+        // bash reports the time after the ERR trap, and also when `exit`,
+        // `break` or an error leaves the pipeline (not `return`).
+        let report = |sh: &mut Shell| {
+            if let (Some(fmt), Some(start)) = (p.time, &start) {
+                timing::report(sh, fmt, start);
+            }
+        };
+        let st = match r {
+            Ok(st) => st,
+            Err(Ctl::Return(s)) => return Err(Ctl::Return(s)),
+            Err(e) => {
+                report(self);
+                return Err(e);
+            }
+        };
         let st = if p.bang { i32::from(st == 0) } else { st };
         self.status = st;
-        if let (Some(fmt), Some(start)) = (p.time, start) {
-            timing::report(self, fmt, &start);
-        }
         if st != 0 && !p.bang && self.errexit_suppressed == 0 && self.traps.contains_key("ERR") {
             if let Some(t) = self.traps.get("ERR").cloned() {
                 self.eval_string(&t, "trap")?;
                 self.status = st;
             }
         }
+        report(self);
         if st != 0 && !p.bang && self.errexit_applies(p) {
             return Err(Ctl::Exit(st));
         }

@@ -1055,6 +1055,15 @@ type f
 g() { time; }
 type g
 "#;
+    time_keyword_and_control_flow: r#"
+TIMEFORMAT=T
+f() { time return 4; echo no; }; f; echo "st=$?"
+for i in 1 2; do time break; done; echo "st=$?"
+trap 'echo err' ERR; time false; trap - ERR
+time echo $((1/0)); echo same line
+(time exit 3); echo "st=$?"
+time exit 5
+"#;
     time_keyword_and_errexit: r#"
 set -e
 TIMEFORMAT='[%0R]'
