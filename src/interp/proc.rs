@@ -320,7 +320,10 @@ pub fn run_pipeline(sh: &mut Shell, cmds: &[Command]) -> Ex {
     sh.barrier();
     let mut pids = Vec::with_capacity(cmds.len());
     let mut prev_read: Option<i32> = None;
-    for (i, c) in cmds.iter().enumerate() {
+    // `shopt -s lastpipe`: the last element runs in this shell.
+    let lastpipe = sh.shopts.lastpipe;
+    let n = cmds.len() - usize::from(lastpipe);
+    for (i, c) in cmds[..n].iter().enumerate() {
         let last = i + 1 == cmds.len();
         let next = if last { None } else { pipe() };
         let (r, w) = (prev_read, next.map(|p| p.1));
@@ -349,9 +352,39 @@ pub fn run_pipeline(sh: &mut Shell, cmds: &[Command]) -> Ex {
             Err(e) => return Err(e),
         }
     }
-    let mut statuses = Vec::with_capacity(pids.len());
+    let mut statuses = Vec::with_capacity(pids.len() + 1);
+    let mut ctl = None;
+    if lastpipe {
+        // Its stdin is the pipe, for the time it runs (bash's lastpipe).
+        let saved = prev_read.map(|r| {
+            // SAFETY: F_DUPFD_CLOEXEC on fd 0; fails harmlessly if closed.
+            let copy = unsafe { libc::fcntl(0, libc::F_DUPFD_CLOEXEC, 10) };
+            move_fd(r, 0);
+            copy
+        });
+        let r = sh.run_command(&cmds[n]);
+        if let Some(copy) = saved {
+            if copy >= 0 {
+                move_fd(copy, 0);
+            } else {
+                close(0);
+            }
+        }
+        match r {
+            Ok(st) => statuses.push(st),
+            Err(e) => {
+                statuses.push(sh.status);
+                ctl = Some(e);
+            }
+        }
+    }
+    let mut waited = Vec::with_capacity(pids.len());
     for p in pids {
-        statuses.push(wait_pid(sh, p));
+        waited.push(wait_pid(sh, p));
+    }
+    statuses.splice(0..0, waited);
+    if let Some(e) = ctl {
+        return Err(e);
     }
     let last = statuses.last().copied().unwrap_or(0);
     if sh.opts.pipefail {
@@ -391,8 +424,11 @@ pub fn command_subst(sh: &mut Shell, list: &List) -> Result<String, Ctl> {
     let pid = fork_child(sh, |sh| {
         close(r);
         move_fd(w, 1);
-        // bash (not in posix mode) clears -e in command substitutions.
-        sh.opts.errexit = false;
+        // bash (not in posix mode) clears -e in command substitutions,
+        // unless `shopt -s inherit_errexit`.
+        if !sh.shopts.inherit_errexit {
+            sh.opts.errexit = false;
+        }
         sh.xtrace_level += 1;
         sh.run_list(list)
     });

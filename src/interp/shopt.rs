@@ -63,9 +63,9 @@ const OPTIONS: &[(&str, bool, Kind)] = &[
     ("histverify", false, Inert),
     ("hostcomplete", true, Inert),
     ("huponexit", false, Inert),
-    ("inherit_errexit", false, Unsupported),
+    ("inherit_errexit", false, Acts),
     ("interactive_comments", true, Unsupported),
-    ("lastpipe", false, Unsupported),
+    ("lastpipe", false, Acts),
     ("lithist", false, Inert),
     ("localvar_inherit", false, Unsupported),
     ("localvar_unset", false, Unsupported),
@@ -127,6 +127,8 @@ pub struct Shopts {
     pub dotglob: bool,
     pub failglob: bool,
     pub globskipdots: bool,
+    pub inherit_errexit: bool,
+    pub lastpipe: bool,
     pub nocaseglob: bool,
     pub nocasematch: bool,
     pub nullglob: bool,
@@ -143,6 +145,8 @@ impl Default for Shopts {
             dotglob: false,
             failglob: false,
             globskipdots: false,
+            inherit_errexit: false,
+            lastpipe: false,
             nocaseglob: false,
             nocasematch: false,
             nullglob: false,
@@ -165,6 +169,8 @@ impl Shopts {
         self.dotglob = self.get("dotglob");
         self.failglob = self.get("failglob");
         self.globskipdots = self.get("globskipdots");
+        self.inherit_errexit = self.get("inherit_errexit");
+        self.lastpipe = self.get("lastpipe");
         self.nocaseglob = self.get("nocaseglob");
         self.nocasematch = self.get("nocasematch");
         self.nullglob = self.get("nullglob");

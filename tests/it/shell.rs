@@ -1153,6 +1153,27 @@ shopt -s nullglob; echo none* x; for f in none*; do echo "$f"; done; echo "none*
 shopt -u nullglob; echo none*
 cd /; rm -r "$d"
 "#;
+    shopt_lastpipe: r#"
+shopt -s lastpipe
+echo hi | read x; echo "x=$x"
+printf 'a\nb\n' | while read l; do last=$l; done; echo "last=$last"
+x=0; seq 3 | while read n; do x=$((x+n)); done; echo "sum=$x"
+false | true; echo "st=$?"; true | false; echo "st=$?"
+echo a | echo b; echo c | ls /nonexistent 2>/dev/null; echo "st=$?"
+read y <<< "stdin is back"; echo "$y"
+f() { echo in | read v; echo "v=$v"; return 2; }; f; echo "st=$?"; echo x | f | cat
+echo a | read x | cat; echo "x=$x"
+set -o pipefail; false | true; echo "st=$?"; set +o pipefail
+echo b | { cat; exit 4; }
+echo never
+"#;
+    shopt_inherit_errexit: r#"
+set -e
+x=$(false; echo yes); echo "[$x]"
+shopt -s inherit_errexit
+x=$(false; echo no); echo "[$x]"
+echo never
+"#;
     shopt_failglob: r#"
 shopt -s failglob
 echo before

@@ -144,15 +144,15 @@ fn time_alone_before_an_operator_is_a_syntax_error() {
 /// bash's default: an error that says so (status 1), never a silent no-op.
 #[test]
 fn unimplemented_shopt_options_are_refused() {
-    let r = nsh("shopt -s extglob; echo \"st=$?\"\nshopt -u extglob; echo \"st=$?\"\nshopt -s lastpipe nullglob; echo \"st=$?\"; shopt lastpipe nullglob\nshopt -so vi; echo \"st=$?\"\n");
+    let r = nsh("shopt -s extglob; echo \"st=$?\"\nshopt -u extglob; echo \"st=$?\"\nshopt -s globstar nullglob; echo \"st=$?\"; shopt globstar nullglob\nshopt -so vi; echo \"st=$?\"\n");
     assert_eq!(
         r.stderr,
         "t.sh: line 1: shopt: extglob: not supported by nsh\n\
-         t.sh: line 3: shopt: lastpipe: not supported by nsh\n\
+         t.sh: line 3: shopt: globstar: not supported by nsh\n\
          t.sh: line 4: shopt: vi: not supported by nsh\n"
     );
     assert_eq!(
         r.stdout,
-        "st=1\nst=0\nst=1\nlastpipe       \toff\nnullglob       \ton\nst=1\n"
+        "st=1\nst=0\nst=1\nglobstar       \toff\nnullglob       \ton\nst=1\n"
     );
 }
