@@ -48,6 +48,9 @@ enum Quote {
     /// A backslash before the characters special in an extended regular
     /// expression (bash's `ere_char`), for `[[ x =~ re ]]`.
     Ere,
+    /// A backslash before `&` and `\`: the replacement of `${X/p/r}`
+    /// under `patsub_replacement`.
+    Repl,
 }
 
 impl Exp {
@@ -73,6 +76,14 @@ impl Exp {
                 Quote::All => {
                     for c in s.chars() {
                         self.cur.pat.push('\\');
+                        self.cur.pat.push(c);
+                    }
+                }
+                Quote::Repl => {
+                    for c in s.chars() {
+                        if c == '&' || c == '\\' {
+                            self.cur.pat.push('\\');
+                        }
                         self.cur.pat.push(c);
                     }
                 }
@@ -351,6 +362,12 @@ pub fn expand_pattern(sh: &mut Shell, w: &Word) -> Result<String, Ctl> {
 /// character is escaped (bash's form, shown by `set -x`).
 pub fn expand_cond_pattern(sh: &mut Shell, w: &Word) -> Result<String, Ctl> {
     expand_quoting(sh, w, Quote::All)
+}
+
+/// The replacement of `${X/p/r}` with quoted `&` and `\` escaped, for
+/// [`pattern::amp_replacement`].
+fn expand_replacement(sh: &mut Shell, w: &Word) -> Result<String, Ctl> {
+    expand_quoting(sh, w, Quote::Repl)
 }
 
 /// The right side of `[[ x =~ re ]]`: an extended regular expression in
@@ -680,13 +697,26 @@ fn param(sh: &mut Shell, pe: &ParamExp, e: &mut Exp, quoted: bool) -> Result<(),
                 Some(w) => expand_pattern(sh, w)?,
                 None => String::new(),
             };
+            // `patsub_replacement`: an unquoted `&` is the match.
+            let amp = sh.shopts.patsub_replacement;
             let rep = match &pe.word2 {
+                Some(w) if amp => expand_replacement(sh, w)?,
                 Some(w) => expand_single(sh, w)?,
                 None => String::new(),
             };
             // `nocasematch` applies to `${X/p/r}`, not to `${X#p}` (bash).
             pattern::with_case(sh.shopts.nocasematch, || {
-                pattern::replace(&pat, &v, &rep, all, anchor)
+                if amp {
+                    pattern::replace_with(
+                        &pat,
+                        &v,
+                        |m| pattern::amp_replacement(&rep, m),
+                        all,
+                        anchor,
+                    )
+                } else {
+                    pattern::replace(&pat, &v, &rep, all, anchor)
+                }
             })
         }
         ParamOp::Slice => {

@@ -263,6 +263,36 @@ pub fn strip_prefix(pat: &str, text: &str, longest: bool) -> String {
 /// first match, every match (`all`), or only at the start (`anchor` `#`)
 /// or the end (`%`). An empty pattern replaces nothing.
 pub fn replace(pat: &str, text: &str, rep: &str, all: bool, anchor: Option<char>) -> String {
+    replace_with(pat, text, |_| rep.to_string(), all, anchor)
+}
+
+/// bash's `patsub_replacement` (its `strcreplace`): in `rep`, where the
+/// expansion put a backslash before quoted `&` and backslashes, an
+/// unescaped `&` stands for the matched text and a backslash before `&` or
+/// a backslash is removed; other backslashes stay.
+pub fn amp_replacement(rep: &str, matched: &str) -> String {
+    let mut out = String::new();
+    let mut chars = rep.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '&' => out.push_str(matched),
+            '\\' if matches!(chars.peek(), Some('&' | '\\')) => {
+                out.extend(chars.next());
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// [`replace`] with the replacement made from the matched text.
+pub fn replace_with(
+    pat: &str,
+    text: &str,
+    rep: impl Fn(&str) -> String,
+    all: bool,
+    anchor: Option<char>,
+) -> String {
     let utf8 = super::printf::utf8_locale();
     if pat.is_empty() {
         return text.to_string();
@@ -275,7 +305,8 @@ pub fn replace(pat: &str, text: &str, rep: &str, all: bool, anchor: Option<char>
         Some('#') => {
             for e in (0..=n).rev() {
                 if matches(0, e) {
-                    return format!("{rep}{}", from_units(&chars[e..], utf8));
+                    let r = rep(&from_units(&chars[..e], utf8));
+                    return format!("{r}{}", from_units(&chars[e..], utf8));
                 }
             }
             text.to_string()
@@ -283,7 +314,8 @@ pub fn replace(pat: &str, text: &str, rep: &str, all: bool, anchor: Option<char>
         Some(_) => {
             for s in 0..=n {
                 if matches(s, n) {
-                    return format!("{}{rep}", from_units(&chars[..s], utf8));
+                    let r = rep(&from_units(&chars[s..], utf8));
+                    return format!("{}{r}", from_units(&chars[..s], utf8));
                 }
             }
             text.to_string()
@@ -300,7 +332,7 @@ pub fn replace(pat: &str, text: &str, rep: &str, all: bool, anchor: Option<char>
                 };
                 match hit {
                     Some(e) => {
-                        out.push_str(rep);
+                        out.push_str(&rep(&from_units(&chars[i..e], utf8)));
                         i = e;
                         done = !all;
                     }

@@ -76,7 +76,7 @@ const OPTIONS: &[(&str, bool, Kind)] = &[
     ("nocasematch", false, Acts),
     ("noexpand_translation", false, Inert),
     ("nullglob", false, Acts),
-    ("patsub_replacement", true, Unsupported),
+    ("patsub_replacement", true, Acts),
     ("progcomp", true, Inert),
     ("progcomp_alias", false, Inert),
     ("promptvars", true, Inert),
@@ -132,6 +132,7 @@ pub struct Shopts {
     pub nocaseglob: bool,
     pub nocasematch: bool,
     pub nullglob: bool,
+    pub patsub_replacement: bool,
     pub shift_verbose: bool,
     pub sourcepath: bool,
     pub xpg_echo: bool,
@@ -150,6 +151,7 @@ impl Default for Shopts {
             nocaseglob: false,
             nocasematch: false,
             nullglob: false,
+            patsub_replacement: false,
             shift_verbose: false,
             sourcepath: false,
             xpg_echo: false,
@@ -174,6 +176,7 @@ impl Shopts {
         self.nocaseglob = self.get("nocaseglob");
         self.nocasematch = self.get("nocasematch");
         self.nullglob = self.get("nullglob");
+        self.patsub_replacement = self.get("patsub_replacement");
         self.shift_verbose = self.get("shift_verbose");
         self.sourcepath = self.get("sourcepath");
         self.xpg_echo = self.get("xpg_echo");

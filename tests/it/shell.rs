@@ -1224,3 +1224,16 @@ mkdir ~/e; pushd ~/e >/dev/null; pushd ~ >/dev/null; rmdir ~/e
 cd /; rm -r "$d"
 "#;
 }
+
+same_as_bash! {
+    patsub_replacement_ampersand: r#"
+x=abc; r="&"; y="a\&"; v="a\b"; w="a\\"; u="\&x"; z='a*b'
+echo ${x/b/$r} "${x/b/$r}" ${x/b/"$r"} ${x/b/"&"} ${x/b/'&'} ${x/b/\\&} ${x/b/\\\&} "${x/b/\\&}"
+echo ${x/b/&&} ${x/b} ${x/b/} "${x/b/\&}" "${x/b/x\y}" ${x/b/x\y} ${x/b/$y}
+echo ${x/b/[&]} "${x/b/[&]}" ${x//[ac]/<&>} ${x/#a/&&} ${x/%c/-&-} ${x//?/&.} "${x/b/$'&'}" ${x/b/"x"&} "${x/b/'&'}"
+echo ${z/\*/&} "${z/'*'/[&]}" ${x/b/$z} ${x/b/$v} "${x/b/$v}" ${x/b/$w} ${x/b/\\} "${x/b/\\}"
+echo ${x/b/$u} "${x/b/$u}" ${x/b/\\\\} ${x/b/"\\"} ${x/b/"\&"} ${x/b/$(echo "&")}
+shopt -s nocasematch; echo ${x/B/<&>}; shopt -u nocasematch
+shopt -u patsub_replacement; echo ${x/b/[&]} ${x/b/\&} "${x/b/$r}"
+"#;
+}
