@@ -1133,9 +1133,34 @@ fn builtin_exec(
     }
     sh.barrier();
     let argv: Vec<String> = strs(args);
-    let st = proc::exec_external(sh, &argv, assigns);
-    if sh.in_child {
-        return Err(Ctl::Exit(st));
+    let st = if sh.ctx.netns.is_some() {
+        proc::exec_external(sh, &argv, assigns)
+    } else {
+        // bash's exec_builtin: its own messages when the program cannot
+        // be found or run.
+        let name = &argv[0];
+        match proc::find_command(sh, name, proc::temp_path(assigns)) {
+            None => {
+                sh.error(&format!("exec: {name}: not found"));
+                127
+            }
+            Some(path) => {
+                let st = proc::exec_found(sh, &argv, assigns, Some(path.clone()));
+                if st == 126 {
+                    let why = if std::path::Path::new(&path).is_dir() {
+                        "Is a directory".to_string()
+                    } else {
+                        crate::backend::errno_text(proc::last_exec_errno())
+                    };
+                    sh.error(&format!("exec: {name}: cannot execute: {why}"));
+                }
+                st
+            }
+        }
+    };
+    // `shopt -s execfail`: a failed exec does not end the shell.
+    if sh.shopts.execfail {
+        return Ok(st);
     }
     Err(Ctl::Exit(st))
 }

@@ -540,6 +540,16 @@ pub fn temp_path(extra_env: &[(String, String)]) -> Option<&str> {
         .map(|(_, v)| v.as_str())
 }
 
+thread_local! {
+    /// Why the last `execve` failed (for `exec`'s message).
+    static LAST_EXEC_ERRNO: std::cell::Cell<i32> = const { std::cell::Cell::new(0) };
+}
+
+/// The errno of the last failed `execve` of [`exec_found`].
+pub fn last_exec_errno() -> i32 {
+    LAST_EXEC_ERRNO.with(|c| c.get())
+}
+
 /// In a child (or for `exec`): replace the process with `argv`. Returns
 /// only on failure, with the status bash would exit with.
 pub fn exec_external(sh: &mut Shell, argv: &[String], extra_env: &[(String, String)]) -> i32 {
@@ -606,6 +616,7 @@ pub fn exec_found(
         Err(e) => e,
         Ok(_) => return 0,
     };
+    LAST_EXEC_ERRNO.with(|c| c.set(err as i32));
     if in_netns {
         write_fd(
             2,

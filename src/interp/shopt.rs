@@ -47,7 +47,7 @@ const OPTIONS: &[(&str, bool, Kind)] = &[
     ("direxpand", false, Inert),
     ("dirspell", false, Inert),
     ("dotglob", false, Acts),
-    ("execfail", false, Unsupported),
+    ("execfail", false, Acts),
     ("expand_aliases", false, Inert),
     ("extdebug", false, Unsupported),
     ("extglob", false, Unsupported),
@@ -125,6 +125,7 @@ pub struct Shopts {
     values: Vec<bool>,
     pub checkhash: bool,
     pub dotglob: bool,
+    pub execfail: bool,
     pub failglob: bool,
     pub globskipdots: bool,
     pub inherit_errexit: bool,
@@ -144,6 +145,7 @@ impl Default for Shopts {
             values: OPTIONS.iter().map(|o| o.1).collect(),
             checkhash: false,
             dotglob: false,
+            execfail: false,
             failglob: false,
             globskipdots: false,
             inherit_errexit: false,
@@ -169,6 +171,7 @@ impl Shopts {
     fn sync(&mut self) {
         self.checkhash = self.get("checkhash");
         self.dotglob = self.get("dotglob");
+        self.execfail = self.get("execfail");
         self.failglob = self.get("failglob");
         self.globskipdots = self.get("globskipdots");
         self.inherit_errexit = self.get("inherit_errexit");

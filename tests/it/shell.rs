@@ -1174,6 +1174,20 @@ shopt -s inherit_errexit
 x=$(false; echo no); echo "[$x]"
 echo never
 "#;
+    exec_failures_and_execfail: r#"
+(exec nosuch; echo no); echo "st=$?"
+(exec /tmp; echo no); echo "st=$?"
+(exec /etc/passwd; echo no); echo "st=$?"
+(exec /nonexistent; echo no); echo "st=$?"
+shopt -s execfail
+exec /nonexistent; echo "st=$?"
+exec /tmp; echo "st=$?"
+exec nosuch; echo "st=$?"
+(exec /nonexistent); echo "st=$?"
+exec 3>/dev/null; echo ok
+exec echo done
+echo never
+"#;
     shopt_failglob: r#"
 shopt -s failglob
 echo before
