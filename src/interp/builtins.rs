@@ -1047,6 +1047,9 @@ fn local(sh: &mut Shell, args: &[String]) -> i32 {
             Some(v) => {
                 let _ = sh.set_var(n, v);
             }
+            // `shopt -s localvar_inherit`: `local x` keeps the value and
+            // attributes x had.
+            None if sh.shopts.localvar_inherit => {}
             None => {
                 // `local x`: unset inside the function until assigned.
                 sh.vars.remove(n);

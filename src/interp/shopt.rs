@@ -67,7 +67,7 @@ const OPTIONS: &[(&str, bool, Kind)] = &[
     ("interactive_comments", true, Unsupported),
     ("lastpipe", false, Acts),
     ("lithist", false, Inert),
-    ("localvar_inherit", false, Unsupported),
+    ("localvar_inherit", false, Acts),
     ("localvar_unset", false, Unsupported),
     ("login_shell", false, ReadOnly),
     ("mailwarn", false, Inert),
@@ -130,6 +130,7 @@ pub struct Shopts {
     pub globskipdots: bool,
     pub inherit_errexit: bool,
     pub lastpipe: bool,
+    pub localvar_inherit: bool,
     pub nocaseglob: bool,
     pub nocasematch: bool,
     pub nullglob: bool,
@@ -150,6 +151,7 @@ impl Default for Shopts {
             globskipdots: false,
             inherit_errexit: false,
             lastpipe: false,
+            localvar_inherit: false,
             nocaseglob: false,
             nocasematch: false,
             nullglob: false,
@@ -176,6 +178,7 @@ impl Shopts {
         self.globskipdots = self.get("globskipdots");
         self.inherit_errexit = self.get("inherit_errexit");
         self.lastpipe = self.get("lastpipe");
+        self.localvar_inherit = self.get("localvar_inherit");
         self.nocaseglob = self.get("nocaseglob");
         self.nocasematch = self.get("nocasematch");
         self.nullglob = self.get("nullglob");

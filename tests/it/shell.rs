@@ -1188,6 +1188,15 @@ exec 3>/dev/null; echo ok
 exec echo done
 echo never
 "#;
+    shopt_localvar_inherit: r#"
+x=1; export y=5; readonly r=1
+shopt -s localvar_inherit
+f() { local x; echo "[$x]"; x=2; }; f; echo "x=$x"
+g() { local y; env | grep ^y=; y=6; }; g; echo "y=$y"
+h() { local x=9; k; }; k() { local x; echo "k[$x]"; }; h
+m() { local r; echo "m $?"; }; m
+shopt -u localvar_inherit; f; echo "x=$x"
+"#;
     shopt_failglob: r#"
 shopt -s failglob
 echo before
