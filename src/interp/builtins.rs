@@ -700,20 +700,42 @@ pub fn cd_as(sh: &mut Shell, name: &str, args: &[String]) -> i32 {
         return 1;
     }
     let old = sh.get_var("PWD").map(str::to_string).unwrap_or_default();
-    let target = if dir.starts_with('/') {
-        normalize(&dir)
-    } else {
-        normalize(&format!("{old}/{dir}"))
-    };
-    if let Err(e) = std::env::set_current_dir(&target) {
-        if std::env::set_current_dir(&dir).is_err() {
-            sh.error(&format!(
-                "{name}: {dir}: {}",
-                crate::interp::proc::strerror(&e)
-            ));
-            return 1;
+    let change = |dir: &str| {
+        let target = if dir.starts_with('/') {
+            normalize(dir)
+        } else {
+            normalize(&format!("{old}/{dir}"))
+        };
+        match std::env::set_current_dir(&target) {
+            Err(e) if std::env::set_current_dir(dir).is_err() => Err(e),
+            _ => Ok(target),
         }
-    }
+    };
+    let target = match change(&dir) {
+        Ok(t) => t,
+        Err(e) => {
+            // `shopt -s cdable_vars`: a variable's value is tried next.
+            let var = sh
+                .shopts
+                .cdable_vars
+                .then(|| sh.get_var(&dir).map(str::to_string))
+                .flatten();
+            match var.map(|v| (change(&v), v)) {
+                Some((Ok(t), v)) => {
+                    print = false;
+                    out(&format!("{v}\n"));
+                    t
+                }
+                _ => {
+                    sh.error(&format!(
+                        "{name}: {dir}: {}",
+                        crate::interp::proc::strerror(&e)
+                    ));
+                    return 1;
+                }
+            }
+        }
+    };
     let _ = sh.set_var("OLDPWD", old);
     let _ = sh.set_var("PWD", target.clone());
     if print {

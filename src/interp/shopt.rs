@@ -30,7 +30,7 @@ use Kind::*;
 const OPTIONS: &[(&str, bool, Kind)] = &[
     ("autocd", false, Inert),
     ("assoc_expand_once", false, Inert),
-    ("cdable_vars", false, Unsupported),
+    ("cdable_vars", false, Acts),
     ("cdspell", false, Inert),
     ("checkhash", false, Acts),
     ("checkjobs", false, Inert),
@@ -123,6 +123,7 @@ const SET_OPTIONS: &[&str] = &[
 #[derive(Clone, Debug)]
 pub struct Shopts {
     values: Vec<bool>,
+    pub cdable_vars: bool,
     pub checkhash: bool,
     pub dotglob: bool,
     pub execfail: bool,
@@ -144,6 +145,7 @@ impl Default for Shopts {
     fn default() -> Self {
         let mut s = Shopts {
             values: OPTIONS.iter().map(|o| o.1).collect(),
+            cdable_vars: false,
             checkhash: false,
             dotglob: false,
             execfail: false,
@@ -171,6 +173,7 @@ impl Shopts {
     }
 
     fn sync(&mut self) {
+        self.cdable_vars = self.get("cdable_vars");
         self.checkhash = self.get("checkhash");
         self.dotglob = self.get("dotglob");
         self.execfail = self.get("execfail");

@@ -1197,6 +1197,17 @@ h() { local x=9; k; }; k() { local x; echo "k[$x]"; }; h
 m() { local r; echo "m $?"; }; m
 shopt -u localvar_inherit; f; echo "x=$x"
 "#;
+    shopt_cdable_vars: r#"
+d=$(mktemp -d); mkdir "$d/sub"; HOME=$d; cd
+shopt -s cdable_vars
+v=$d; cd /; cd v | sed "s|$d|D|"; cd v >/dev/null; echo "st=$?"; dirs
+s=sub; cd s; echo "st=$?"; dirs
+cd nonexistent; echo "st=$?"
+w=/nonexistent; cd w; echo "st=$?"
+cd; pushd s; popd >/dev/null
+shopt -u cdable_vars; cd s; echo "st=$?"
+cd /; rm -r "$d"
+"#;
     shopt_failglob: r#"
 shopt -s failglob
 echo before
