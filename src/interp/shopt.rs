@@ -15,7 +15,7 @@ enum Kind {
     /// nsh implements it.
     Acts,
     /// No effect on what nsh does (interactive, history, completion,
-    /// aliases, arrays).
+    /// aliases, arrays, `{NAME}>` redirections).
     Inert,
     /// bash's read-only options: `-s`/`-u` are ignored.
     ReadOnly,
@@ -83,7 +83,8 @@ const OPTIONS: &[(&str, bool, Kind)] = &[
     ("restricted_shell", false, ReadOnly),
     ("shift_verbose", false, Acts),
     ("sourcepath", true, Acts),
-    ("varredir_close", false, Unsupported),
+    // nsh has no `{NAME}>file` redirections for it to close.
+    ("varredir_close", false, Inert),
     ("xpg_echo", false, Acts),
 ];
 
