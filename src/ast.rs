@@ -37,12 +37,33 @@ pub struct AndOr {
     pub span: Span,
 }
 
-/// `[!] c1 | c2 | …`.
+/// `[time [-p]] [!] c1 | c2 | …`.
 #[derive(Clone, Debug)]
 pub struct Pipeline {
     pub bang: bool,
+    /// The `time` keyword before the pipeline (`time` alone times a
+    /// simple command without words).
+    pub time: Option<TimeFormat>,
     pub cmds: Vec<Command>,
     pub span: Span,
+}
+
+/// How `time` reports: `TIMEFORMAT` (or bash's default), or `-p`'s
+/// POSIX format (also chosen by `time --`, as in bash).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TimeFormat {
+    Default,
+    Posix,
+}
+
+impl TimeFormat {
+    /// The keyword as bash's `type` prints it (`time `, `time -p `).
+    pub fn prefix(self) -> &'static str {
+        match self {
+            TimeFormat::Default => "time ",
+            TimeFormat::Posix => "time -p ",
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -309,6 +330,9 @@ impl fmt::Display for AndOr {
 
 impl fmt::Display for Pipeline {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(t) = self.time {
+            f.write_str(t.prefix())?;
+        }
         if self.bang {
             f.write_str("! ")?;
         }
@@ -674,6 +698,9 @@ impl Printer {
     }
 
     fn pipeline(&mut self, p: &Pipeline, ind: usize) {
+        if let Some(t) = p.time {
+            self.out.push_str(t.prefix());
+        }
         if p.bang {
             self.out.push_str("! ");
         }

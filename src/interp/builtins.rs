@@ -13,10 +13,10 @@ use crate::span::Span;
 
 /// The builtins nsh implements (for `type` and dispatch).
 pub const BUILTINS: &[&str] = &[
-    ":", ".", "[", "break", "cd", "command", "continue", "declare", "echo", "eval", "exec", "exit",
-    "export", "false", "getopts", "jobs", "kill", "let", "local", "netns", "printf", "pwd", "read",
-    "readonly", "return", "set", "shift", "source", "test", "trap", "true", "type", "typeset",
-    "umask", "unset", "wait",
+    ":", ".", "[", "break", "cd", "command", "continue", "declare", "dirs", "echo", "eval", "exec",
+    "exit", "export", "false", "getopts", "hash", "jobs", "kill", "let", "local", "netns", "popd",
+    "printf", "pushd", "pwd", "read", "readonly", "return", "set", "shift", "shopt", "source",
+    "test", "trap", "true", "type", "typeset", "umask", "unset", "wait",
 ];
 
 const KEYWORDS: &[&str] = &[
@@ -226,6 +226,10 @@ fn dispatch(
         });
     }
     let args: Vec<String> = argv.into_iter().map(|w| w.node).collect();
+    // bash flushes the table when PATH is assigned, for one command too.
+    if proc::temp_path(&assigns).is_some() {
+        sh.hash.clear();
+    }
     if in_child {
         if let Err(st) = proc::apply_redirs(sh, redirs, false) {
             return Err(Ctl::Exit(st));
@@ -235,11 +239,13 @@ fn dispatch(
     }
     sh.barrier();
     let redirs = redirs.to_vec();
+    // Looked up (and hashed) in the shell, before the fork, as bash does.
+    let path = proc::find_command(sh, &name, proc::temp_path(&assigns));
     let pid = proc::fork_child(sh, |sh| {
         if let Err(st) = proc::apply_redirs(sh, &redirs, false) {
             return Err(Ctl::Exit(st));
         }
-        let st = proc::exec_external(sh, &args, &assigns);
+        let st = proc::exec_found(sh, &args, &assigns, path);
         // SAFETY: exec failed in the forked child; leave at once.
         unsafe { libc::_exit(st) }
     })?;
@@ -408,7 +414,7 @@ pub fn run_builtin(sh: &mut Shell, argv: &[Word]) -> Ex {
         ":" | "true" => Ok(0),
         "false" => Ok(1),
         "echo" => {
-            let st = echo(&args);
+            let st = echo(&args, sh.shopts.xpg_echo);
             if st != 0 {
                 write_error(sh, "echo");
             }
@@ -422,7 +428,7 @@ pub fn run_builtin(sh: &mut Shell, argv: &[Word]) -> Ex {
             }
             Ok(st)
         }
-        "cd" => Ok(cd(sh, &args)),
+        "cd" => Ok(cd_as(sh, "cd", &args)),
         "pwd" => {
             let p = match sh.get_var("PWD") {
                 Some(p) if p.starts_with('/') => p.to_string(),
@@ -499,6 +505,12 @@ pub fn run_builtin(sh: &mut Shell, argv: &[Word]) -> Ex {
                 },
             };
             if n > sh.params.len() {
+                if sh.shopts.shift_verbose {
+                    match args.first() {
+                        Some(a) => sh.error(&format!("shift: {a}: shift count out of range")),
+                        None => sh.error("shift: shift count out of range"),
+                    }
+                }
                 return Ok(1);
             }
             sh.params.drain(..n);
@@ -534,6 +546,11 @@ pub fn run_builtin(sh: &mut Shell, argv: &[Word]) -> Ex {
         "umask" => Ok(umask(sh, &args)),
         "read" => Ok(read(sh, &args)),
         "getopts" => Ok(getopts(sh, &args)),
+        "hash" => Ok(super::hash::builtin(sh, &args)),
+        "shopt" => Ok(super::shopt::builtin(sh, &args)),
+        "pushd" => Ok(super::dirstack::pushd(sh, &args)),
+        "popd" => Ok(super::dirstack::popd(sh, &args)),
+        "dirs" => Ok(super::dirstack::dirs_builtin(sh, &args)),
         "let" => {
             if args.is_empty() {
                 sh.error("let: expression expected");
@@ -557,9 +574,9 @@ pub fn run_builtin(sh: &mut Shell, argv: &[Word]) -> Ex {
     }
 }
 
-fn echo(args: &[String]) -> i32 {
+fn echo(args: &[String], xpg_echo: bool) -> i32 {
     let mut newline = true;
-    let mut escapes = false;
+    let mut escapes = xpg_echo;
     let mut i = 0;
     while i < args.len() {
         let a = &args[i];
@@ -650,14 +667,19 @@ fn normalize(path: &str) -> String {
     format!("/{}", parts.join("/"))
 }
 
-fn cd(sh: &mut Shell, args: &[String]) -> i32 {
-    let args: Vec<&String> = args.iter().filter(|a| a.as_str() != "-L").collect();
+/// `cd`; `name` is the builtin the messages name (`pushd`, `popd` cd
+/// through it, as in bash).
+pub fn cd_as(sh: &mut Shell, name: &str, args: &[String]) -> i32 {
+    let mut args: Vec<&String> = args.iter().filter(|a| a.as_str() != "-L").collect();
+    if args.first().is_some_and(|a| a.as_str() == "--") {
+        args.remove(0);
+    }
     let mut print = false;
     let dir = match args.first() {
         None => match sh.get_var("HOME") {
             Some(h) => h.to_string(),
             None => {
-                sh.error("cd: HOME not set");
+                sh.error(&format!("{name}: HOME not set"));
                 return 1;
             }
         },
@@ -667,28 +689,53 @@ fn cd(sh: &mut Shell, args: &[String]) -> i32 {
                 o.to_string()
             }
             None => {
-                sh.error("cd: OLDPWD not set");
+                sh.error(&format!("{name}: OLDPWD not set"));
                 return 1;
             }
         },
         Some(a) => a.to_string(),
     };
     if args.len() > 1 {
-        sh.error("cd: too many arguments");
+        sh.error(&format!("{name}: too many arguments"));
         return 1;
     }
     let old = sh.get_var("PWD").map(str::to_string).unwrap_or_default();
-    let target = if dir.starts_with('/') {
-        normalize(&dir)
-    } else {
-        normalize(&format!("{old}/{dir}"))
-    };
-    if let Err(e) = std::env::set_current_dir(&target) {
-        if std::env::set_current_dir(&dir).is_err() {
-            sh.error(&format!("cd: {dir}: {}", crate::interp::proc::strerror(&e)));
-            return 1;
+    let change = |dir: &str| {
+        let target = if dir.starts_with('/') {
+            normalize(dir)
+        } else {
+            normalize(&format!("{old}/{dir}"))
+        };
+        match std::env::set_current_dir(&target) {
+            Err(e) if std::env::set_current_dir(dir).is_err() => Err(e),
+            _ => Ok(target),
         }
-    }
+    };
+    let target = match change(&dir) {
+        Ok(t) => t,
+        Err(e) => {
+            // `shopt -s cdable_vars`: a variable's value is tried next.
+            let var = sh
+                .shopts
+                .cdable_vars
+                .then(|| sh.get_var(&dir).map(str::to_string))
+                .flatten();
+            match var.map(|v| (change(&v), v)) {
+                Some((Ok(t), v)) => {
+                    print = false;
+                    out(&format!("{v}\n"));
+                    t
+                }
+                _ => {
+                    sh.error(&format!(
+                        "{name}: {dir}: {}",
+                        crate::interp::proc::strerror(&e)
+                    ));
+                    return 1;
+                }
+            }
+        }
+    };
     let _ = sh.set_var("OLDPWD", old);
     let _ = sh.set_var("PWD", target.clone());
     if print {
@@ -761,7 +808,7 @@ fn set(sh: &mut Shell, args: &[String]) -> i32 {
     0
 }
 
-fn set_option(sh: &mut Shell, o: &str, on: bool) -> bool {
+pub fn set_option(sh: &mut Shell, o: &str, on: bool) -> bool {
     match o {
         "errexit" => sh.opts.errexit = on,
         "nounset" => sh.opts.nounset = on,
@@ -1022,6 +1069,9 @@ fn local(sh: &mut Shell, args: &[String]) -> i32 {
             Some(v) => {
                 let _ = sh.set_var(n, v);
             }
+            // `shopt -s localvar_inherit`: `local x` keeps the value and
+            // attributes x had.
+            None if sh.shopts.localvar_inherit => {}
             None => {
                 // `local x`: unset inside the function until assigned.
                 sh.vars.remove(n);
@@ -1041,7 +1091,7 @@ fn source(sh: &mut Shell, name: &str, args: &[String]) -> Ex {
         );
         return Ok(2);
     };
-    let path = if file.contains('/') {
+    let path = if file.contains('/') || !sh.shopts.sourcepath {
         file.clone()
     } else {
         let path = sh.get_var("PATH").unwrap_or("").to_string();
@@ -1108,9 +1158,34 @@ fn builtin_exec(
     }
     sh.barrier();
     let argv: Vec<String> = strs(args);
-    let st = proc::exec_external(sh, &argv, assigns);
-    if sh.in_child {
-        return Err(Ctl::Exit(st));
+    let st = if sh.ctx.netns.is_some() {
+        proc::exec_external(sh, &argv, assigns)
+    } else {
+        // bash's exec_builtin: its own messages when the program cannot
+        // be found or run.
+        let name = &argv[0];
+        match proc::find_command(sh, name, proc::temp_path(assigns)) {
+            None => {
+                sh.error(&format!("exec: {name}: not found"));
+                127
+            }
+            Some(path) => {
+                let st = proc::exec_found(sh, &argv, assigns, Some(path.clone()));
+                if st == 126 {
+                    let why = if std::path::Path::new(&path).is_dir() {
+                        "Is a directory".to_string()
+                    } else {
+                        crate::backend::errno_text(proc::last_exec_errno())
+                    };
+                    sh.error(&format!("exec: {name}: cannot execute: {why}"));
+                }
+                st
+            }
+        }
+    };
+    // `shopt -s execfail`: a failed exec does not end the shell.
+    if sh.shopts.execfail {
+        return Ok(st);
     }
     Err(Ctl::Exit(st))
 }
@@ -1170,6 +1245,11 @@ fn type_one(sh: &mut Shell, n: &str) -> i32 {
     }
     if is_builtin(n) {
         return out(&format!("{n} is a shell builtin\n"));
+    }
+    if !n.contains('/') {
+        if let Some(p) = sh.hash.search(n) {
+            return out(&format!("{n} is hashed ({p})\n"));
+        }
     }
     match proc::find_in_path(sh, n) {
         Some(p) => out(&format!("{n} is {p}\n")),

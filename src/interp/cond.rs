@@ -76,9 +76,9 @@ fn node(sh: &mut Shell, e: &CondExpr, invert: bool) -> Result<i32, Ctl> {
                 builtins::xtrace(sh, &format!("[[ {bang}{} {op} {} ]]", shown(&l), shown(&r)));
             }
             let v = match op.as_str() {
-                "==" | "=" => pattern::fnmatch(&r, &l),
-                "!=" => !pattern::fnmatch(&r, &l),
-                "=~" => return Ok(regex_match(&l, &r)),
+                "==" | "=" => pattern::fnmatch_case(&r, &l, sh.shopts.nocasematch),
+                "!=" => !pattern::fnmatch_case(&r, &l, sh.shopts.nocasematch),
+                "=~" => return Ok(regex_match(&l, &r, sh.shopts.nocasematch)),
                 "<" => l.as_bytes() < r.as_bytes(),
                 ">" => l.as_bytes() > r.as_bytes(),
                 "-eq" | "-ne" | "-lt" | "-le" | "-gt" | "-ge" => {
@@ -125,7 +125,7 @@ fn option_set(sh: &Shell, name: &str) -> bool {
 
 /// bash's `sh_regmatch` without the match array: 0 when `re` matches
 /// somewhere in `s`, 1 when not, 2 when `re` does not compile.
-fn regex_match(s: &str, re: &str) -> i32 {
+fn regex_match(s: &str, re: &str, icase: bool) -> i32 {
     let (Ok(cs), Ok(cre)) = (std::ffi::CString::new(s), std::ffi::CString::new(re)) else {
         return 2;
     };
@@ -136,7 +136,7 @@ fn regex_match(s: &str, re: &str) -> i32 {
         libc::regcomp(
             rx.as_mut_ptr(),
             cre.as_ptr(),
-            libc::REG_EXTENDED | libc::REG_NOSUB,
+            libc::REG_EXTENDED | libc::REG_NOSUB | if icase { libc::REG_ICASE } else { 0 },
         )
     };
     if rc != 0 {
@@ -157,10 +157,10 @@ mod tests {
 
     #[test]
     fn posix_extended_regular_expressions() {
-        assert_eq!(regex_match("abc", "^a(b|x)c$"), 0);
-        assert_eq!(regex_match("abc", "a\\.c"), 1);
-        assert_eq!(regex_match("x1", "[[:digit:]]"), 0);
-        assert_eq!(regex_match("abc", "("), 2);
-        assert_eq!(regex_match("l1\nl2", "l1$"), 1);
+        assert_eq!(regex_match("abc", "^a(b|x)c$", false), 0);
+        assert_eq!(regex_match("abc", "a\\.c", false), 1);
+        assert_eq!(regex_match("x1", "[[:digit:]]", false), 0);
+        assert_eq!(regex_match("abc", "(", false), 2);
+        assert_eq!(regex_match("l1\nl2", "l1$", false), 1);
     }
 }

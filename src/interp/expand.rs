@@ -48,6 +48,9 @@ enum Quote {
     /// A backslash before the characters special in an extended regular
     /// expression (bash's `ere_char`), for `[[ x =~ re ]]`.
     Ere,
+    /// A backslash before `&` and `\`: the replacement of `${X/p/r}`
+    /// under `patsub_replacement`.
+    Repl,
 }
 
 impl Exp {
@@ -73,6 +76,14 @@ impl Exp {
                 Quote::All => {
                     for c in s.chars() {
                         self.cur.pat.push('\\');
+                        self.cur.pat.push(c);
+                    }
+                }
+                Quote::Repl => {
+                    for c in s.chars() {
+                        if c == '&' || c == '\\' {
+                            self.cur.pat.push('\\');
+                        }
                         self.cur.pat.push(c);
                     }
                 }
@@ -303,9 +314,23 @@ fn expand_fields(sh: &mut Shell, w: &Word) -> Result<Vec<String>, Ctl> {
     let mut out = Vec::with_capacity(e.fields.len());
     for f in e.fields {
         if f.glob && !sh.opts.noglob {
-            let m = pattern::glob(&f.pat);
+            let so = &sh.shopts;
+            let opts = pattern::GlobOpts {
+                dotglob: so.dotglob,
+                nocase: so.nocaseglob,
+                dots: !so.globskipdots,
+            };
+            let m = pattern::glob_with(&f.pat, opts);
             if !m.is_empty() {
                 out.extend(m);
+                continue;
+            }
+            if so.failglob {
+                sh.error(&format!("no match: {}", pattern::unescape(&f.pat)));
+                sh.status = 1;
+                return Err(Ctl::Abort(1));
+            }
+            if so.nullglob {
                 continue;
             }
         }
@@ -337,6 +362,12 @@ pub fn expand_pattern(sh: &mut Shell, w: &Word) -> Result<String, Ctl> {
 /// character is escaped (bash's form, shown by `set -x`).
 pub fn expand_cond_pattern(sh: &mut Shell, w: &Word) -> Result<String, Ctl> {
     expand_quoting(sh, w, Quote::All)
+}
+
+/// The replacement of `${X/p/r}` with quoted `&` and `\` escaped, for
+/// [`pattern::amp_replacement`].
+fn expand_replacement(sh: &mut Shell, w: &Word) -> Result<String, Ctl> {
+    expand_quoting(sh, w, Quote::Repl)
 }
 
 /// The right side of `[[ x =~ re ]]`: an extended regular expression in
@@ -670,11 +701,27 @@ fn param(sh: &mut Shell, pe: &ParamExp, e: &mut Exp, quoted: bool) -> Result<(),
                 Some(w) => expand_pattern(sh, w)?,
                 None => String::new(),
             };
+            // `patsub_replacement`: an unquoted `&` is the match.
+            let amp = sh.shopts.patsub_replacement;
             let rep = match &pe.word2 {
+                Some(w) if amp => expand_replacement(sh, w)?,
                 Some(w) => expand_single(sh, w)?,
                 None => String::new(),
             };
-            pattern::replace(&pat, &v, &rep, all, anchor)
+            // `nocasematch` applies to `${X/p/r}`, not to `${X#p}` (bash).
+            pattern::with_case(sh.shopts.nocasematch, || {
+                if amp {
+                    pattern::replace_with(
+                        &pat,
+                        &v,
+                        |m| pattern::amp_replacement(&rep, m),
+                        all,
+                        anchor,
+                    )
+                } else {
+                    pattern::replace(&pat, &v, &rep, all, anchor)
+                }
+            })
         }
         ParamOp::Slice => {
             let v = set_or_unbound(sh, name, val)?;

@@ -14,11 +14,15 @@
 pub mod arith;
 pub mod builtins;
 pub mod cond;
+pub mod dirstack;
 pub mod expand;
+pub mod hash;
 pub mod pattern;
 pub mod printf;
 pub mod proc;
+pub mod shopt;
 pub mod test_cmd;
+pub mod timing;
 
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -115,6 +119,11 @@ pub struct Shell {
     /// `$?`
     pub status: i32,
     pub opts: Opts,
+    /// `shopt` options.
+    pub shopts: shopt::Shopts,
+    /// `pushd`'s directory stack, bottom first (the current directory
+    /// is not in it).
+    pub dirstack: Vec<String>,
     /// Saved variables of each active function call (`local`).
     pub locals: Vec<Vec<(String, Option<Var>)>>,
     pub ctx: NetCtx,
@@ -146,7 +155,7 @@ pub struct Shell {
     /// Cached `NAME=value` strings of exported variables.
     env_cache: Option<Rc<Vec<std::ffi::CString>>>,
     /// PATH lookups (bash's command hash table).
-    pub hash: HashMap<String, String>,
+    pub hash: hash::CommandHash,
     /// Running the EXIT trap (it runs once).
     pub exiting: bool,
     /// Status of the last command substitution of the current command.
@@ -182,6 +191,8 @@ impl Shell {
             arg0: arg0.to_string(),
             status: 0,
             opts: Opts::default(),
+            shopts: shopt::Shopts::default(),
+            dirstack: Vec::new(),
             locals: Vec::new(),
             ctx: NetCtx::new(),
             sources: Vec::new(),
@@ -199,7 +210,7 @@ impl Shell {
             func_depth: 0,
             shell_pid: std::process::id() as i32,
             env_cache: None,
-            hash: HashMap::new(),
+            hash: hash::CommandHash::default(),
             exiting: false,
             status_from_subst: None,
             source_depth: 0,
@@ -553,7 +564,11 @@ impl Shell {
             // A lone simple command is exec'd in this child, as bash does,
             // so that `$!` is the program itself and `kill $!` reaches it.
             let ao = &item.and_or;
-            if ao.rest.is_empty() && !ao.first.bang && ao.first.cmds.len() == 1 {
+            if ao.rest.is_empty()
+                && !ao.first.bang
+                && ao.first.time.is_none()
+                && ao.first.cmds.len() == 1
+            {
                 return proc::run_in_child(sh, &ao.first.cmds[0]);
             }
             sh.run_and_or(&item.and_or)
@@ -599,6 +614,7 @@ impl Shell {
     }
 
     fn run_pipeline(&mut self, p: &Pipeline) -> Ex {
+        let start = p.time.map(|_| timing::Sample::now());
         if p.bang {
             self.errexit_suppressed += 1;
         }
@@ -610,7 +626,21 @@ impl Shell {
         if p.bang {
             self.errexit_suppressed -= 1;
         }
-        let st = r?;
+        // bash reports the time after the ERR trap, and also when `exit`,
+        // `break` or an error leaves the pipeline (not `return`).
+        let report = |sh: &mut Shell| {
+            if let (Some(fmt), Some(start)) = (p.time, &start) {
+                timing::report(sh, fmt, start);
+            }
+        };
+        let st = match r {
+            Ok(st) => st,
+            Err(Ctl::Return(s)) => return Err(Ctl::Return(s)),
+            Err(e) => {
+                report(self);
+                return Err(e);
+            }
+        };
         let st = if p.bang { i32::from(st == 0) } else { st };
         self.status = st;
         if st != 0 && !p.bang && self.errexit_suppressed == 0 && self.traps.contains_key("ERR") {
@@ -619,6 +649,7 @@ impl Shell {
                 self.status = st;
             }
         }
+        report(self);
         if st != 0 && !p.bang && self.errexit_applies(p) {
             return Err(Ctl::Exit(st));
         }
@@ -824,7 +855,7 @@ impl Shell {
                     let mut hit = false;
                     for p in &arm.patterns {
                         let pat = expand::expand_pattern(self, p)?;
-                        if crate::interp::pattern::fnmatch(&pat, &w) {
+                        if pattern::fnmatch_case(&pat, &w, self.shopts.nocasematch) {
                             hit = true;
                             break;
                         }

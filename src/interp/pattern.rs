@@ -164,15 +164,40 @@ fn class_matches(neg: bool, items: &[ClassItem], c: char, utf8: bool) -> bool {
     hit != neg
 }
 
+thread_local! {
+    /// Match without regard to case (`nocasematch`, `nocaseglob`).
+    static NOCASE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Run `f` with case-insensitive matching on or off.
+pub fn with_case<T>(nocase: bool, f: impl FnOnce() -> T) -> T {
+    let old = NOCASE.with(|c| c.replace(nocase));
+    let r = f();
+    NOCASE.with(|c| c.set(old));
+    r
+}
+
+fn fold(c: char) -> char {
+    c.to_lowercase().next().unwrap_or(c)
+}
+
 fn match_toks(toks: &[Tok], text: &[char], utf8: bool) -> bool {
+    let nocase = NOCASE.with(|c| c.get());
     // Iterative matcher with single-star backtracking (classic wildcard).
     let (mut t, mut s) = (0usize, 0usize);
     let mut star: Option<(usize, usize)> = None;
     while s < text.len() {
         if t < toks.len() {
             let ok = match &toks[t] {
-                Tok::Char(c) => *c == text[s],
+                Tok::Char(c) => *c == text[s] || nocase && fold(*c) == fold(text[s]),
                 Tok::Any => true,
+                Tok::Class(neg, items) if nocase => {
+                    let c = text[s];
+                    let lo = c.to_lowercase().next().unwrap_or(c);
+                    let up = c.to_uppercase().next().unwrap_or(c);
+                    let hit = |x| class_matches(false, items, x, utf8);
+                    (hit(c) || hit(lo) || hit(up)) != *neg
+                }
                 Tok::Class(neg, items) => class_matches(*neg, items, text[s], utf8),
                 Tok::Star => {
                     star = Some((t, s));
@@ -208,6 +233,15 @@ pub fn fnmatch(pat: &str, text: &str) -> bool {
     match_toks(&toks, &units(text, utf8), utf8)
 }
 
+/// [`fnmatch`], ignoring case when `nocase` (`shopt -s nocasematch` in
+/// `case` and `[[ == ]]`).
+pub fn fnmatch_case(pat: &str, text: &str, nocase: bool) -> bool {
+    if !nocase {
+        return fnmatch(pat, text);
+    }
+    with_case(true, || fnmatch(pat, text))
+}
+
 /// `${X#pat}` (shortest) / `${X##pat}` (longest).
 pub fn strip_prefix(pat: &str, text: &str, longest: bool) -> String {
     let utf8 = super::printf::utf8_locale();
@@ -229,6 +263,36 @@ pub fn strip_prefix(pat: &str, text: &str, longest: bool) -> String {
 /// first match, every match (`all`), or only at the start (`anchor` `#`)
 /// or the end (`%`). An empty pattern replaces nothing.
 pub fn replace(pat: &str, text: &str, rep: &str, all: bool, anchor: Option<char>) -> String {
+    replace_with(pat, text, |_| rep.to_string(), all, anchor)
+}
+
+/// bash's `patsub_replacement` (its `strcreplace`): in `rep`, where the
+/// expansion put a backslash before quoted `&` and backslashes, an
+/// unescaped `&` stands for the matched text and a backslash before `&` or
+/// a backslash is removed; other backslashes stay.
+pub fn amp_replacement(rep: &str, matched: &str) -> String {
+    let mut out = String::new();
+    let mut chars = rep.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '&' => out.push_str(matched),
+            '\\' if matches!(chars.peek(), Some('&' | '\\')) => {
+                out.extend(chars.next());
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// [`replace`] with the replacement made from the matched text.
+pub fn replace_with(
+    pat: &str,
+    text: &str,
+    rep: impl Fn(&str) -> String,
+    all: bool,
+    anchor: Option<char>,
+) -> String {
     let utf8 = super::printf::utf8_locale();
     if pat.is_empty() {
         return text.to_string();
@@ -241,7 +305,8 @@ pub fn replace(pat: &str, text: &str, rep: &str, all: bool, anchor: Option<char>
         Some('#') => {
             for e in (0..=n).rev() {
                 if matches(0, e) {
-                    return format!("{rep}{}", from_units(&chars[e..], utf8));
+                    let r = rep(&from_units(&chars[..e], utf8));
+                    return format!("{r}{}", from_units(&chars[e..], utf8));
                 }
             }
             text.to_string()
@@ -249,7 +314,8 @@ pub fn replace(pat: &str, text: &str, rep: &str, all: bool, anchor: Option<char>
         Some(_) => {
             for s in 0..=n {
                 if matches(s, n) {
-                    return format!("{}{rep}", from_units(&chars[..s], utf8));
+                    let r = rep(&from_units(&chars[s..], utf8));
+                    return format!("{}{r}", from_units(&chars[..s], utf8));
                 }
             }
             text.to_string()
@@ -266,7 +332,7 @@ pub fn replace(pat: &str, text: &str, rep: &str, all: bool, anchor: Option<char>
                 };
                 match hit {
                     Some(e) => {
-                        out.push_str(rep);
+                        out.push_str(&rep(&from_units(&chars[i..e], utf8)));
                         i = e;
                         done = !all;
                     }
@@ -334,10 +400,30 @@ pub fn unescape(pat: &str) -> String {
     out
 }
 
+/// The `shopt` options of pathname expansion.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct GlobOpts {
+    /// `dotglob`: `*` also matches names starting with `.`.
+    pub dotglob: bool,
+    /// `nocaseglob`.
+    pub nocase: bool,
+    /// `globskipdots` off: a pattern starting with `.` matches `.` and `..`.
+    pub dots: bool,
+}
+
 /// Pathname expansion of `pat`, sorted as bash sorts in the C locale; empty
 /// when nothing matches. The text of the pattern outside the matched names
 /// (`./`, `//`) is kept as written.
 pub fn glob(pat: &str) -> Vec<String> {
+    glob_names(pat, GlobOpts::default())
+}
+
+/// [`glob`] under `shopt` options.
+pub fn glob_with(pat: &str, opts: GlobOpts) -> Vec<String> {
+    with_case(opts.nocase, || glob_names(pat, opts))
+}
+
+fn glob_names(pat: &str, opts: GlobOpts) -> Vec<String> {
     let utf8 = super::printf::utf8_locale();
     // Leading slashes, then (component, following slashes) pairs.
     let lead = pat.len() - pat.trim_start_matches('/').len();
@@ -396,10 +482,16 @@ pub fn glob(pat: &str) -> Vec<String> {
             let Ok(rd) = std::fs::read_dir(dir) else {
                 continue;
             };
+            let dots = if explicit_dot && opts.dots {
+                vec![".".to_string(), "..".to_string()]
+            } else {
+                Vec::new()
+            };
             let mut names: Vec<String> = rd
                 .flatten()
                 .filter_map(|e| e.file_name().into_string().ok())
-                .filter(|n| !n.starts_with('.') || explicit_dot)
+                .chain(dots)
+                .filter(|n| !n.starts_with('.') || explicit_dot || opts.dotglob)
                 .filter(|n| match_toks(&toks, &units(n, utf8), utf8))
                 .collect();
             names.sort();

@@ -320,7 +320,10 @@ pub fn run_pipeline(sh: &mut Shell, cmds: &[Command]) -> Ex {
     sh.barrier();
     let mut pids = Vec::with_capacity(cmds.len());
     let mut prev_read: Option<i32> = None;
-    for (i, c) in cmds.iter().enumerate() {
+    // `shopt -s lastpipe`: the last element runs in this shell.
+    let lastpipe = sh.shopts.lastpipe;
+    let n = cmds.len() - usize::from(lastpipe);
+    for (i, c) in cmds[..n].iter().enumerate() {
         let last = i + 1 == cmds.len();
         let next = if last { None } else { pipe() };
         let (r, w) = (prev_read, next.map(|p| p.1));
@@ -349,9 +352,39 @@ pub fn run_pipeline(sh: &mut Shell, cmds: &[Command]) -> Ex {
             Err(e) => return Err(e),
         }
     }
-    let mut statuses = Vec::with_capacity(pids.len());
+    let mut statuses = Vec::with_capacity(pids.len() + 1);
+    let mut ctl = None;
+    if lastpipe {
+        // Its stdin is the pipe, for the time it runs (bash's lastpipe).
+        let saved = prev_read.map(|r| {
+            // SAFETY: F_DUPFD_CLOEXEC on fd 0; fails harmlessly if closed.
+            let copy = unsafe { libc::fcntl(0, libc::F_DUPFD_CLOEXEC, 10) };
+            move_fd(r, 0);
+            copy
+        });
+        let r = sh.run_command(&cmds[n]);
+        if let Some(copy) = saved {
+            if copy >= 0 {
+                move_fd(copy, 0);
+            } else {
+                close(0);
+            }
+        }
+        match r {
+            Ok(st) => statuses.push(st),
+            Err(e) => {
+                statuses.push(sh.status);
+                ctl = Some(e);
+            }
+        }
+    }
+    let mut waited = Vec::with_capacity(pids.len());
     for p in pids {
-        statuses.push(wait_pid(sh, p));
+        waited.push(wait_pid(sh, p));
+    }
+    statuses.splice(0..0, waited);
+    if let Some(e) = ctl {
+        return Err(e);
     }
     let last = statuses.last().copied().unwrap_or(0);
     if sh.opts.pipefail {
@@ -391,8 +424,11 @@ pub fn command_subst(sh: &mut Shell, list: &List) -> Result<String, Ctl> {
     let pid = fork_child(sh, |sh| {
         close(r);
         move_fd(w, 1);
-        // bash (not in posix mode) clears -e in command substitutions.
-        sh.opts.errexit = false;
+        // bash (not in posix mode) clears -e in command substitutions,
+        // unless `shopt -s inherit_errexit`.
+        if !sh.shopts.inherit_errexit {
+            sh.opts.errexit = false;
+        }
         sh.xtrace_level += 1;
         sh.run_list(list)
     });
@@ -483,15 +519,9 @@ pub fn close_process_substs(sh: &mut Shell, mark: usize) {
 
 // ---- exec ---------------------------------------------------------------------
 
-/// Where `name` is found on PATH, as bash's `search_for_command`.
-pub fn find_in_path(sh: &mut Shell, name: &str) -> Option<String> {
-    if name.contains('/') {
-        return Some(name.to_string());
-    }
-    if let Some(p) = sh.hash.get(name) {
-        return Some(p.clone());
-    }
-    let path = sh.get_var("PATH").unwrap_or("").to_string();
+/// A search of `path` for `name` (bash's `find_user_command`): the first
+/// executable regular file, else the first regular file.
+pub fn search_path(path: &str, name: &str) -> Option<String> {
     let mut fallback = None;
     for dir in path.split(':') {
         let dir = if dir.is_empty() { "." } else { dir };
@@ -499,7 +529,6 @@ pub fn find_in_path(sh: &mut Shell, name: &str) -> Option<String> {
         if let Ok(md) = std::fs::metadata(&cand) {
             if md.is_file() {
                 if nix::unistd::access(cand.as_str(), nix::unistd::AccessFlags::X_OK).is_ok() {
-                    sh.hash.insert(name.to_string(), cand.clone());
                     return Some(cand);
                 }
                 fallback.get_or_insert(cand);
@@ -509,14 +538,101 @@ pub fn find_in_path(sh: &mut Shell, name: &str) -> Option<String> {
     fallback
 }
 
+pub fn is_executable_file(p: &str) -> bool {
+    std::fs::metadata(p).is_ok_and(|m| m.is_file())
+        && nix::unistd::access(p, nix::unistd::AccessFlags::X_OK).is_ok()
+}
+
+/// The hash table's path for `name` (a hit); with `shopt -s checkhash`
+/// an entry that is no longer an executable file is dropped.
+fn hashed(sh: &mut Shell, name: &str) -> Option<String> {
+    let p = sh.hash.search(name)?;
+    if sh.shopts.checkhash && !is_executable_file(&p) {
+        sh.hash.remove(name);
+        return None;
+    }
+    Some(p)
+}
+
+/// Where `name` is found, for `type` and `command -v`: the hash table
+/// (counting a hit), else PATH (without entering it in the table).
+pub fn find_in_path(sh: &mut Shell, name: &str) -> Option<String> {
+    if name.contains('/') {
+        return Some(name.to_string());
+    }
+    if let Some(p) = hashed(sh, name) {
+        return Some(p);
+    }
+    let path = sh.get_var("PATH").unwrap_or("").to_string();
+    search_path(&path, name)
+}
+
+/// Where the command `name` to be run is, as bash's `search_for_command`:
+/// the hash table, else a PATH search whose (absolute) result is entered
+/// with one hit. `temp_path`: a `PATH=…` given to this command alone,
+/// searched without the table.
+pub fn find_command(sh: &mut Shell, name: &str, temp_path: Option<&str>) -> Option<String> {
+    if name.contains('/') {
+        return Some(name.to_string());
+    }
+    if let Some(tp) = temp_path {
+        return search_path(tp, name);
+    }
+    if sh.ctx.netns.is_some() {
+        // `ip netns exec NS CMD`: iproute2 execvp's CMD, the shell's
+        // table is neither used nor filled.
+        let path = sh.get_var("PATH").unwrap_or("").to_string();
+        return search_path(&path, name);
+    }
+    if let Some(p) = hashed(sh, name) {
+        return Some(p);
+    }
+    let path = sh.get_var("PATH").unwrap_or("").to_string();
+    let p = search_path(&path, name)?;
+    if p.starts_with('/') {
+        sh.hash.insert(name, &p, 1);
+    }
+    Some(p)
+}
+
+/// The `PATH=…` among a command's prefix assignments.
+pub fn temp_path(extra_env: &[(String, String)]) -> Option<&str> {
+    extra_env
+        .iter()
+        .rev()
+        .find(|(k, _)| k == "PATH")
+        .map(|(_, v)| v.as_str())
+}
+
+thread_local! {
+    /// Why the last `execve` failed (for `exec`'s message).
+    static LAST_EXEC_ERRNO: std::cell::Cell<i32> = const { std::cell::Cell::new(0) };
+}
+
+/// The errno of the last failed `execve` of [`exec_found`].
+pub fn last_exec_errno() -> i32 {
+    LAST_EXEC_ERRNO.with(|c| c.get())
+}
+
 /// In a child (or for `exec`): replace the process with `argv`. Returns
 /// only on failure, with the status bash would exit with.
 pub fn exec_external(sh: &mut Shell, argv: &[String], extra_env: &[(String, String)]) -> i32 {
+    let path = find_command(sh, &argv[0], temp_path(extra_env));
+    exec_found(sh, argv, extra_env, path)
+}
+
+/// [`exec_external`] of a command already looked up (`None`: not found).
+pub fn exec_found(
+    sh: &mut Shell,
+    argv: &[String],
+    extra_env: &[(String, String)],
+    path: Option<String>,
+) -> i32 {
     let name = &argv[0];
     // Under `ip netns exec`, a failure is iproute2's, worded as its
     // ip/ipnetns.c: on_netns_exec (`exec of "X" failed: …`, status 1).
     let in_netns = sh.ctx.netns.is_some();
-    let Some(path) = find_in_path(sh, name) else {
+    let Some(path) = path else {
         if in_netns {
             write_fd(
                 2,
@@ -564,6 +680,7 @@ pub fn exec_external(sh: &mut Shell, argv: &[String], extra_env: &[(String, Stri
         Err(e) => e,
         Ok(_) => return 0,
     };
+    LAST_EXEC_ERRNO.with(|c| c.set(err as i32));
     if in_netns {
         write_fd(
             2,
@@ -594,7 +711,7 @@ pub fn exec_external(sh: &mut Shell, argv: &[String], extra_env: &[(String, Stri
             }
         }
         nix::errno::Errno::ENOENT => {
-            sh.error(&format!("{name}: No such file or directory"));
+            sh.error(&format!("{path}: No such file or directory"));
             127
         }
         e => {

@@ -398,6 +398,7 @@ impl<'a> Reader<'a> {
         }
         Some(Pipeline {
             bang,
+            time: None,
             cmds,
             span: self.span(start, self.pos),
         })
@@ -411,6 +412,7 @@ impl<'a> Reader<'a> {
         if self.at("((")
             || self.kw("[[")
             || self.kw("select")
+            || self.kw("time")
             || self.kw("coproc")
             || self.for_arith()
         {
@@ -1607,7 +1609,7 @@ mod tests {
             "&&", "||", "|", "&", "!", "{ ", " }", "(", ")", "$x", "${x}", "${#x}", "${x:-", "}",
             "${x%%a}", "\"", "\"$y\"", "'", "'q'", "$(", "$((", "))", "$1", "$?", "\\", "\\\n",
             "#", ">", "2>&1", "<", ">>", "f()", "*", "echo ", "$'\\n'", "<<<", "x)", "a|b)", "((",
-            "[[ ", " ]]", "for ((", "$((\"",
+            "[[ ", " ]]", "for ((", "$((\"", "time ", "-p ",
         ];
         let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
         let mut next = || {

@@ -362,15 +362,40 @@ impl Builder {
     fn pipeline(&self, p: Pair<Rule>) -> R<Pipeline> {
         let span = self.span(&p);
         let mut bang = false;
+        let mut time = None;
         let mut cmds = Vec::new();
         for c in p.into_inner() {
             match c.as_rule() {
                 Rule::bang => bang = true,
+                Rule::time_spec => {
+                    let posix = c
+                        .into_inner()
+                        .any(|t| matches!(t.as_rule(), Rule::time_p | Rule::time_ign));
+                    time = Some(if posix || time == Some(TimeFormat::Posix) {
+                        TimeFormat::Posix
+                    } else {
+                        TimeFormat::Default
+                    });
+                }
                 Rule::command => cmds.push(self.command(c)?),
+                Rule::time_null => cmds.push(Command {
+                    kind: CommandKind::Simple(SimpleCmd {
+                        assigns: Vec::new(),
+                        words: Vec::new(),
+                        redirs: Vec::new(),
+                    }),
+                    redirs: Vec::new(),
+                    span: self.span(&c),
+                }),
                 _ => {}
             }
         }
-        Ok(Pipeline { bang, cmds, span })
+        Ok(Pipeline {
+            bang,
+            time,
+            cmds,
+            span,
+        })
     }
 
     fn command(&self, p: Pair<Rule>) -> R<Command> {

@@ -1057,3 +1057,249 @@ fn traps_of_signals_ignored_on_entry() {
     assert_eq!(n.status.code(), b.status.code());
     assert!(String::from_utf8_lossy(&b.stdout).starts_with("trap -- '' SIGHUP\n"));
 }
+
+// The `time` keyword, `hash`, `shopt`, `pushd` / `popd` / `dirs`.
+same_as_bash! {
+    time_keyword_formats: r#"
+TIMEFORMAT='x%0Ry %0U|%0lS %% %'; time true
+time false; echo "st=$?"
+time ! false; echo "st=$?"
+! time true; echo "st=$?"
+time (exit 3); echo "st=$?"
+time echo piped | cat
+time; echo "null st=$?"
+time x=4; echo "x=$x"
+TIMEFORMAT='a%Zb'; time true; echo "bad st=$?"
+TIMEFORMAT='%lx'; time true
+TIMEFORMAT=; time true
+{ time echo quiet; } 2>/dev/null
+unset TIMEFORMAT
+{ time true; } 2>&1 | sed 's/[0-9]/N/g'
+{ time -p true; } 2>&1 | sed 's/[0-9]/N/g'
+{ time -- true; } 2>&1 | sed 's/[0-9]/N/g'
+{ time -p; } 2>&1 | sed 's/[0-9]/N/g'
+{ time -p -x true 2>/dev/null; } 2>&1 | sed 's/[0-9]/N/g'
+echo time; time=3; echo $time
+"#;
+    time_keyword_printed_by_type: r#"
+f() { ! time true; time ! true; time -p true; time -- true; time; time true | cat; time -p; time time true; time -p time ! true; }
+type f
+g() { time; }
+type g
+"#;
+    time_keyword_and_control_flow: r#"
+TIMEFORMAT=T
+f() { time return 4; echo no; }; f; echo "st=$?"
+for i in 1 2; do time break; done; echo "st=$?"
+trap 'echo err' ERR; time false; trap - ERR
+time echo $((1/0)); echo same line
+(time exit 3); echo "st=$?"
+time exit 5
+"#;
+    time_keyword_and_errexit: r#"
+set -e
+TIMEFORMAT='[%0R]'
+time true
+time false
+echo never
+"#;
+}
+
+same_as_bash! {
+    hash_table_counts_and_lists: r#"
+hash; echo "st=$?"
+ls >/dev/null; ls >/dev/null; cat </dev/null
+hash
+type ls; command -v cat; command -V cat
+hash -t ls cat; hash -t ls
+hash -l
+ls | cat >/dev/null; (sed q </dev/null); x=$(tr a b </dev/null)
+hash
+hash -d ls; hash; hash -d ls; echo "st=$?"
+hash -p /bin/echo myecho; myecho hi; hash -t myecho
+PATH=$PATH; hash
+hash ls cat sed awk grep sort head tail tr wc env id; hash; hash -l
+hash -r; hash; hash -l; echo "st=$?"
+"#;
+    hash_errors_and_options: r#"
+hash nope; echo "st=$?"
+hash nope1 nope2; echo "st=$?"
+hash -t nope; echo "st=$?"
+hash -x; echo "st=$?"
+hash -t; echo "st=$?"
+hash -d; echo "st=$?"
+hash -p; echo "st=$?"
+hash -p /tmp ls; echo "st=$?"
+hash echo cd; f() { :; }; hash f; echo "st=$?"
+hash /bin/ls x/y; echo "st=$?"; hash
+hash -- -x; hash -; hash ""; echo "st=$?"
+hash -p "/a b" "x y"; hash -l; hash -t "x y"
+hash -rp /nonexistent foo; foo; echo "st=$?"
+hash ls; PATH=/x /bin/true; hash
+hash ls; PATH=/x true; hash
+hash ls; export PATH; hash -t ls; unset PATH; hash
+"#;
+    hash_checkhash: r#"
+shopt -s checkhash
+hash -p /nonexistent ls
+ls / >/dev/null
+hash
+"#;
+    shopt_lists_and_errors: r#"
+shopt; shopt -p; shopt -s; shopt -u; shopt -o; shopt -po
+shopt nullglob extglob; echo "st=$?"
+shopt -q nullglob; echo "st=$?"
+shopt foo; echo "st=$?"
+shopt -s foo; echo "st=$?"
+shopt -x; echo "st=$?"
+shopt -su; echo "st=$?"
+shopt -s -u nullglob; echo "st=$?"
+shopt -p foo nullglob; echo "st=$?"
+shopt -o foo; echo "st=$?"
+shopt -so foo; echo "st=$?"
+shopt -pu nullglob dotglob; echo "st=$?"
+shopt -qs nullglob; shopt -p nullglob dotglob; echo "st=$?"
+shopt -os pipefail; set -o | grep pipefail; shopt -p -o pipefail; shopt -qo pipefail; echo "st=$?"
+shopt -u pipefail; echo "st=$?"
+shopt -- nullglob; shopt - nullglob; echo "st=$?"
+shopt -s login_shell; echo "st=$?"; shopt login_shell
+shopt -u extglob; shopt -s globasciiranges; echo "st=$?"
+shopt -s autocd expand_aliases checkwinsize; shopt autocd
+"#;
+    shopt_options_act: r#"
+shopt -s shift_verbose; set -- a; shift 3; echo "st=$?"; shift; shift; echo "st=$?"
+shopt -s xpg_echo; echo "a\tb"; echo -E "a\tb"; shopt -u xpg_echo
+shopt -s nocasematch
+case ABC in a*) echo case;; esac
+[[ ABC == a?c ]] && echo y1; [[ B == [a-c] ]] && echo y2; [[ ABC =~ ^abc$ ]] && echo y3
+[[ ABC != abc ]] || echo y4
+x=ABCabc; echo ${x#a} ${x%c} ${x/a/z} ${x//b/y} ${x/#a/q} ${x/%C/w}
+shopt -u nocasematch; [[ ABC == abc ]] || echo no
+d=$(mktemp -d); cd "$d"; touch .h A b C
+echo *; echo .*
+shopt -s dotglob; echo *; echo .*
+shopt -s nocaseglob; echo [a]*; echo c*
+shopt -u dotglob; shopt -u globskipdots; echo .*
+shopt -s globskipdots
+shopt -s nullglob; echo none* x; for f in none*; do echo "$f"; done; echo "none*"
+shopt -u nullglob; echo none*
+cd /; rm -r "$d"
+"#;
+    shopt_lastpipe: r#"
+shopt -s lastpipe
+echo hi | read x; echo "x=$x"
+printf 'a\nb\n' | while read l; do last=$l; done; echo "last=$last"
+x=0; seq 3 | while read n; do x=$((x+n)); done; echo "sum=$x"
+false | true; echo "st=$?"; true | false; echo "st=$?"
+echo a | echo b; echo c | ls /nonexistent 2>/dev/null; echo "st=$?"
+read y <<< "stdin is back"; echo "$y"
+f() { echo in | read v; echo "v=$v"; return 2; }; f; echo "st=$?"; echo x | f | cat
+echo a | read x | cat; echo "x=$x"
+set -o pipefail; false | true; echo "st=$?"; set +o pipefail
+echo b | { cat; exit 4; }
+echo never
+"#;
+    shopt_inherit_errexit: r#"
+set -e
+x=$(false; echo yes); echo "[$x]"
+shopt -s inherit_errexit
+x=$(false; echo no); echo "[$x]"
+echo never
+"#;
+    exec_failures_and_execfail: r#"
+(exec nosuch; echo no); echo "st=$?"
+(exec /tmp; echo no); echo "st=$?"
+(exec /etc/passwd; echo no); echo "st=$?"
+(exec /nonexistent; echo no); echo "st=$?"
+shopt -s execfail
+exec /nonexistent; echo "st=$?"
+exec /tmp; echo "st=$?"
+exec nosuch; echo "st=$?"
+(exec /nonexistent); echo "st=$?"
+exec 3>/dev/null; echo ok
+exec echo done
+echo never
+"#;
+    shopt_localvar_inherit: r#"
+x=1; export y=5; readonly r=1
+shopt -s localvar_inherit
+f() { local x; echo "[$x]"; x=2; }; f; echo "x=$x"
+g() { local y; env | grep ^y=; y=6; }; g; echo "y=$y"
+h() { local x=9; k; }; k() { local x; echo "k[$x]"; }; h
+m() { local r; echo "m $?"; }; m
+shopt -u localvar_inherit; f; echo "x=$x"
+"#;
+    shopt_cdable_vars: r#"
+d=$(mktemp -d); mkdir "$d/sub"; HOME=$d; cd
+shopt -s cdable_vars
+v=$d; cd /; cd v | sed "s|$d|D|"; cd v >/dev/null; echo "st=$?"; dirs
+s=sub; cd s; echo "st=$?"; dirs
+cd nonexistent; echo "st=$?"
+w=/nonexistent; cd w; echo "st=$?"
+cd; pushd s; popd >/dev/null
+shopt -u cdable_vars; cd s; echo "st=$?"
+cd /; rm -r "$d"
+"#;
+    shopt_failglob: r#"
+shopt -s failglob
+echo before
+echo /nonexistent* ; echo same line
+echo "st=$?"
+for f in /nonexistent*; do echo "$f"; done; echo same line
+x=$(echo /nonexistent*); echo "st=$? [$x]"
+shopt -s nullglob; echo /nonexistent* a
+echo "a b"*x
+echo end
+"#;
+}
+
+same_as_bash! {
+    pushd_popd_dirs: r#"
+d=$(mktemp -d); HOME=$d; cd; mkdir a b c
+dirs; pushd a; pushd ../b; pushd ~/c
+dirs; dirs -v; dirs -p; dirs -l | sed "s|$d|D|g"; dirs -v -l | sed "s|$d|D|g"
+dirs +1; dirs -1; dirs +0; dirs -0; dirs +1 +0; dirs -v +2; dirs -v -p +1
+pushd; pushd +1; pushd -1; pushd -0
+popd; popd +1; popd -0; dirs
+echo "$PWD $OLDPWD" | sed "s|$d|D|g"
+pushd -n ~/a; popd -n; pushd -n +0; pushd -n +1; dirs; pushd +0
+pushd -- b; pushd - >/dev/null; popd --; dirs -c; dirs
+for x in a b c a b c a b c a b; do pushd $x >/dev/null; cd ..; done; dirs -v; popd -n +10; dirs -v +10
+HOME=/; dirs | sed "s|$d|D|g"; HOME=$d/; dirs -c; dirs | sed "s|$d|D|g"
+cd /; rm -r "$d"
+"#;
+    pushd_popd_dirs_errors: r#"
+d=$(mktemp -d); HOME=$d; cd; mkdir a
+popd; echo "st=$?"
+pushd; echo "st=$?"
+pushd ~/nonexistent 2>&1 | sed "s|$d|D|g"; echo "st=$?"
+pushd +3; echo "st=$?"
+popd +3; echo "st=$?"
+pushd a >/dev/null
+pushd +3; echo "st=$?"; popd +3; echo "st=$?"; popd -3; dirs -3; dirs +2; pushd -2; popd -5
+dirs -x; echo "st=$?"
+pushd -x; echo "st=$?"
+popd -x; echo "st=$?"
+popd foo; echo "st=$?"
+pushd a b; echo "st=$?"
+dirs a; echo "st=$?"
+dirs -c a; echo "st=$?"
+pushd +x; popd "" a; echo "st=$?"
+mkdir ~/e; pushd ~/e >/dev/null; pushd ~ >/dev/null; rmdir ~/e
+{ popd; echo "st=$?"; } 2>&1 | sed "s|$d|D|g"; dirs
+cd /; rm -r "$d"
+"#;
+}
+
+same_as_bash! {
+    patsub_replacement_ampersand: r#"
+x=abc; r="&"; y="a\&"; v="a\b"; w="a\\"; u="\&x"; z='a*b'
+echo ${x/b/$r} "${x/b/$r}" ${x/b/"$r"} ${x/b/"&"} ${x/b/'&'} ${x/b/\\&} ${x/b/\\\&} "${x/b/\\&}"
+echo ${x/b/&&} ${x/b} ${x/b/} "${x/b/\&}" "${x/b/x\y}" ${x/b/x\y} ${x/b/$y}
+echo ${x/b/[&]} "${x/b/[&]}" ${x//[ac]/<&>} ${x/#a/&&} ${x/%c/-&-} ${x//?/&.} "${x/b/$'&'}" ${x/b/"x"&} "${x/b/'&'}"
+echo ${z/\*/&} "${z/'*'/[&]}" ${x/b/$z} ${x/b/$v} "${x/b/$v}" ${x/b/$w} ${x/b/\\} "${x/b/\\}"
+echo ${x/b/$u} "${x/b/$u}" ${x/b/\\\\} ${x/b/"\\"} ${x/b/"\&"} ${x/b/$(echo "&")}
+shopt -s nocasematch; echo ${x/B/<&>}; shopt -u nocasematch
+shopt -u patsub_replacement; echo ${x/b/[&]} ${x/b/\&} "${x/b/$r}"
+"#;
+}

@@ -118,3 +118,41 @@ fn tutorial_scripts_parse() {
         }
     }
 }
+
+/// `time` alone times a null command only before `;`, a newline or the
+/// end: before an operator it is bash's syntax error, not /usr/bin/time.
+#[test]
+fn time_alone_before_an_operator_is_a_syntax_error() {
+    for (src, tok) in [
+        ("time | cat\n", "|"),
+        ("time && echo x\n", "&&"),
+        ("(time)\n", ")"),
+    ] {
+        let r = nsh(src);
+        assert_eq!(r.status, 2, "{src}");
+        assert!(
+            r.stderr.starts_with(&format!(
+                "t.sh: line 1: syntax error near unexpected token `{tok}'\n"
+            )),
+            "{}",
+            r.stderr
+        );
+    }
+}
+
+/// A `shopt` option nsh does not implement cannot be turned away from
+/// bash's default: an error that says so (status 1), never a silent no-op.
+#[test]
+fn unimplemented_shopt_options_are_refused() {
+    let r = nsh("shopt -s extglob; echo \"st=$?\"\nshopt -u extglob; echo \"st=$?\"\nshopt -s globstar nullglob; echo \"st=$?\"; shopt globstar nullglob\nshopt -so vi; echo \"st=$?\"\n");
+    assert_eq!(
+        r.stderr,
+        "t.sh: line 1: shopt: extglob: not supported by nsh\n\
+         t.sh: line 3: shopt: globstar: not supported by nsh\n\
+         t.sh: line 4: shopt: vi: not supported by nsh\n"
+    );
+    assert_eq!(
+        r.stdout,
+        "st=1\nst=0\nst=1\nglobstar       \toff\nnullglob       \ton\nst=1\n"
+    );
+}
