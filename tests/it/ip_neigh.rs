@@ -12,7 +12,13 @@ fn neigh_changes_and_listings_match_iproute2() {
     }
     assert_ip_forms_ok(
         r#"
+sysctl -qw net.ipv6.conf.default.accept_dad=0
 ip link add v1 type veth peer name e1; ip link set v1 up; ip link set e1 up; ip addr add 10.0.0.1/24 dev v1; ip addr add 10.0.0.2/24 dev e1
+# IPv6 on the new links (MLD reports, router solicitations) makes the
+# kernel add NOARP entries for multicast groups in the first second or
+# two: wait until the table has been still for 2 s (at most 8 s), or a
+# listing taken by one tool has an entry the other's lacks.
+prev=; still=0; for i in $(seq 40); do cur=$(ip neigh show nud all); if [ "$cur" = "$prev" ]; then still=$((still+1)); [ $still -ge 10 ] && break; else still=0; fi; prev=$cur; sleep 0.2; done
 ip neigh add 10.0.0.9 lladdr 02:00:00:00:00:09 dev v1
 ip neigh add 10.0.0.10 lladdr 02:00:00:00:00:0a dev v1 nud stale router
 ip neigh add 10.0.0.11 lladdr 02:00:00:00:00:11 dev v1 nud noarp
