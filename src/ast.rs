@@ -254,6 +254,8 @@ pub enum RedirOp {
 #[derive(Clone, Debug)]
 pub struct Redir {
     pub fd: Option<i32>,
+    /// `{NAME}>…`: the variable that gets (or, with `>&-`, gives) the fd.
+    pub fd_var: Option<String>,
     pub op: RedirOp,
     /// The target word; for a here-document, its body (a single quoted
     /// part when the delimiter was quoted).
@@ -472,6 +474,9 @@ impl fmt::Display for Redir {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if let Some(fd) = self.fd {
             write!(f, "{fd}")?;
+        }
+        if let Some(v) = &self.fd_var {
+            write!(f, "{{{v}}}")?;
         }
         f.write_str(self.op.text())?;
         match &self.delim {
@@ -844,14 +849,22 @@ impl Printer {
     }
 
     fn redir(&mut self, r: &Redir) {
-        let fd = r.fd.map(|f| f.to_string()).unwrap_or_default();
+        let fd = match (&r.fd_var, r.fd) {
+            (Some(v), _) => format!("{{{v}}}"),
+            (None, Some(f)) => f.to_string(),
+            (None, None) => String::new(),
+        };
+        let dup_fd = |default: i32| match (&r.fd_var, r.fd) {
+            (Some(v), _) => format!("{{{v}}}"),
+            (None, f) => f.unwrap_or(default).to_string(),
+        };
         match r.op {
             RedirOp::DupOut => {
-                let fd = r.fd.unwrap_or(1);
+                let fd = dup_fd(1);
                 self.out.push_str(&format!("{fd}>&{}", r.target));
             }
             RedirOp::DupIn => {
-                let fd = r.fd.unwrap_or(0);
+                let fd = dup_fd(0);
                 self.out.push_str(&format!("{fd}<&{}", r.target));
             }
             RedirOp::HereDoc { .. } => {

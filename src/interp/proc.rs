@@ -792,6 +792,9 @@ fn open_file(path: &str, flags: i32) -> Result<i32, std::io::Error> {
 }
 
 fn apply_one(sh: &mut Shell, r: &Redir, mut saved: Option<&mut Saved>) -> Result<(), i32> {
+    if let Some(var) = &r.fd_var {
+        return apply_var_redir(sh, r, var, saved);
+    }
     let mut save = |fd: i32| {
         if let Some(s) = saved.as_deref_mut() {
             save_fd(s, fd);
@@ -886,6 +889,91 @@ fn apply_one(sh: &mut Shell, r: &Redir, mut saved: Option<&mut Saved>) -> Result
     let f = open_file(&target, flags).map_err(|e| redir_error(sh, &target, &e))?;
     save(fd);
     move_fd(f, fd);
+    Ok(())
+}
+
+/// `{NAME}>file` and the other operators with a variable: the file (or
+/// the copied descriptor, or the here-document) goes to a new descriptor,
+/// 10 or above, whose number NAME gets; it stays open after the command
+/// (unless `shopt -s varredir_close`, and never for `exec`). `{NAME}>&-`
+/// closes the descriptor NAME holds.
+fn apply_var_redir(
+    sh: &mut Shell,
+    r: &Redir,
+    var: &str,
+    saved: Option<&mut Saved>,
+) -> Result<(), i32> {
+    let ambiguous = |sh: &Shell| {
+        sh.error(&format!("{var}: ambiguous redirect"));
+        1
+    };
+    // The descriptor to copy, and whether it is a temporary of ours.
+    let (fd, temporary) = match r.op {
+        RedirOp::HereDoc { .. } | RedirOp::HereString => {
+            let mut text = expand::expand_single(sh, &r.target).map_err(|_| 1)?;
+            if r.op == RedirOp::HereString {
+                text.push('\n');
+            }
+            (heredoc_fd(&text).ok_or(1)?, true)
+        }
+        RedirOp::DupOut | RedirOp::DupIn => {
+            let target = expand_target(sh, r)?;
+            if target == "-" {
+                let n = sh.get_var(var).and_then(|v| v.parse::<i32>().ok());
+                let Some(n) = n.filter(|n| *n >= 0) else {
+                    return Err(ambiguous(sh));
+                };
+                close(n);
+                return Ok(());
+            }
+            let (num, close_after) = match target.strip_suffix('-') {
+                Some(n) => (n, true),
+                None => (target.as_str(), false),
+            };
+            let Ok(src) = num.parse::<i32>() else {
+                return Err(ambiguous(sh));
+            };
+            // SAFETY: F_GETFD only queries a raw fd.
+            if unsafe { libc::fcntl(src, libc::F_GETFD) } < 0 {
+                sh.error(&format!("{num}: Bad file descriptor"));
+                return Err(1);
+            }
+            (src, close_after)
+        }
+        _ => {
+            let target = expand_target(sh, r)?;
+            let flags = match r.op {
+                RedirOp::In => libc::O_RDONLY,
+                RedirOp::Append | RedirOp::AppendOutErr => {
+                    libc::O_WRONLY | libc::O_CREAT | libc::O_APPEND
+                }
+                RedirOp::ReadWrite => libc::O_RDWR | libc::O_CREAT,
+                _ => libc::O_WRONLY | libc::O_CREAT | libc::O_TRUNC,
+            };
+            let f = open_file(&target, flags).map_err(|e| redir_error(sh, &target, &e))?;
+            (f, true)
+        }
+    };
+    // SAFETY: F_DUPFD on a descriptor that is open; the copy is inherited
+    // by programs (as bash's).
+    let high = unsafe { libc::fcntl(fd, libc::F_DUPFD, 10) };
+    if temporary {
+        close(fd);
+    }
+    if high < 0 {
+        sh.error(&format!("{var}: cannot allocate file descriptor"));
+        return Err(1);
+    }
+    if let Err(e) = sh.set_var(var, high.to_string()) {
+        close(high);
+        sh.error(&e);
+        return Err(1);
+    }
+    if sh.shopts.varredir_close {
+        if let Some(s) = saved {
+            s.push((high, None));
+        }
+    }
     Ok(())
 }
 

@@ -15,7 +15,7 @@ enum Kind {
     /// nsh implements it.
     Acts,
     /// No effect on what nsh does (interactive, history, completion,
-    /// aliases, arrays, `{NAME}>` redirections).
+    /// aliases, arrays).
     Inert,
     /// bash's read-only options: `-s`/`-u` are ignored.
     ReadOnly,
@@ -83,8 +83,7 @@ const OPTIONS: &[(&str, bool, Kind)] = &[
     ("restricted_shell", false, ReadOnly),
     ("shift_verbose", false, Acts),
     ("sourcepath", true, Acts),
-    // nsh has no `{NAME}>file` redirections for it to close.
-    ("varredir_close", false, Inert),
+    ("varredir_close", false, Acts),
     ("xpg_echo", false, Acts),
 ];
 
@@ -139,6 +138,7 @@ pub struct Shopts {
     pub patsub_replacement: bool,
     pub shift_verbose: bool,
     pub sourcepath: bool,
+    pub varredir_close: bool,
     pub xpg_echo: bool,
 }
 
@@ -161,6 +161,7 @@ impl Default for Shopts {
             patsub_replacement: false,
             shift_verbose: false,
             sourcepath: false,
+            varredir_close: false,
             xpg_echo: false,
         };
         s.sync();
@@ -189,6 +190,7 @@ impl Shopts {
         self.patsub_replacement = self.get("patsub_replacement");
         self.shift_verbose = self.get("shift_verbose");
         self.sourcepath = self.get("sourcepath");
+        self.varredir_close = self.get("varredir_close");
         self.xpg_echo = self.get("xpg_echo");
     }
 }

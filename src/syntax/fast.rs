@@ -947,6 +947,15 @@ impl<'a> Reader<'a> {
     /// `redirect`; here-documents and process substitutions go to pest.
     fn redirect(&mut self) -> Option<Redir> {
         let start = self.pos;
+        if self.peek() == Some(b'{') {
+            // `{NAME}>…` goes to pest; `{` otherwise starts no redirect.
+            let save = self.pos;
+            self.pos += 1;
+            let named = self.name().is_some() && self.eat(b'}');
+            let redir = named && matches!(self.peek(), Some(b'<' | b'>'));
+            self.pos = save;
+            return if redir { self.give_up() } else { None };
+        }
         if !self
             .peek()
             .is_some_and(|c| c.is_ascii_digit() || matches!(c, b'<' | b'>' | b'&'))
@@ -1001,6 +1010,7 @@ impl<'a> Reader<'a> {
         };
         Some(Redir {
             fd,
+            fd_var: None,
             op,
             target,
             delim: None,
@@ -1609,7 +1619,7 @@ mod tests {
             "&&", "||", "|", "&", "!", "{ ", " }", "(", ")", "$x", "${x}", "${#x}", "${x:-", "}",
             "${x%%a}", "\"", "\"$y\"", "'", "'q'", "$(", "$((", "))", "$1", "$?", "\\", "\\\n",
             "#", ">", "2>&1", "<", ">>", "f()", "*", "echo ", "$'\\n'", "<<<", "x)", "a|b)", "((",
-            "[[ ", " ]]", "for ((", "$((\"", "time ", "-p ",
+            "[[ ", " ]]", "for ((", "$((\"", "time ", "-p ", "{v}>", "{a,b}", "<(", "|&",
         ];
         let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
         let mut next = || {

@@ -744,6 +744,7 @@ impl Builder {
     fn redirect(&self, p: Pair<Rule>) -> R<Redir> {
         let span = self.span(&p);
         let mut fd = None;
+        let mut fd_var = None;
         let mut op = RedirOp::Out;
         let mut target = None;
         let mut delim = None;
@@ -767,6 +768,7 @@ impl Builder {
                     kids.reverse();
                     stack.extend(kids);
                 }
+                Rule::io_var => fd_var = Some(c.as_str()[1..c.as_str().len() - 1].to_string()),
                 Rule::io_number => {
                     fd = Some(c.as_str().parse::<i32>().map_err(|_| {
                         SyntaxError::new("bad file descriptor".into(), self.span(&c), "here", None)
@@ -825,6 +827,7 @@ impl Builder {
             target.ok_or_else(|| SyntaxError::new("syntax error".into(), span, "here", None))?;
         Ok(Redir {
             fd,
+            fd_var,
             op,
             target,
             delim,

@@ -17,6 +17,18 @@ macro_rules! same_as_bash {
 }
 
 same_as_bash! {
+    variable_fd_redirections: r#"
+exec {fd}>vr.txt; echo "fd=$fd"; echo hello >&$fd; exec {fd}>&-; cat vr.txt
+echo x {a}>/dev/null; echo "a=$a"; [ -e /proc/$$/fd/$a ] && echo open
+exec {b}<<<"here"; read -r l <&$b; echo "$l b=$b"
+exec {c}>&1; echo "c=$c"; echo via >&$c; exec {c}>&-
+exec {d}>&-; echo "st=$?"
+/bin/true {e}>/dev/null; echo "e=$e"
+shopt -s varredir_close; echo y {g}>/dev/null; echo "g=$g"; [ -e /proc/$$/fd/$g ] || echo closed
+f() { echo in {h}>/dev/null; cat <&0 {i}<&0; }; type f
+{ echo grp; } {j}>/dev/null; echo "j=$j"
+echo {k}x {l} >/dev/null; echo "k=$k"
+"#;
     process_substitution: r#"
 cat <(echo a) <(echo b)
 while read -r l; do echo "got $l"; done < <(printf '1\n2\n')
