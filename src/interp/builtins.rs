@@ -1323,6 +1323,11 @@ fn wait(sh: &mut Shell, args: &[String]) -> i32 {
                 st = 2;
                 continue;
             }
+            Err(JobArg::Ambiguous(t)) => {
+                sh.error(&format!("wait: {t}: ambiguous job spec"));
+                st = 127;
+                continue;
+            }
         };
         match sh.jobs.iter().find(|j| j.pid == pid) {
             Some(j) => {
@@ -1485,6 +1490,11 @@ fn kill(sh: &mut Shell, args: &[String]) -> i32 {
             }
             Err(JobArg::NotAPid) => {
                 sh.error(&format!("kill: {a}: arguments must be process or job IDs"));
+                st = 1;
+                continue;
+            }
+            Err(JobArg::Ambiguous(t)) => {
+                sh.error(&format!("kill: {t}: ambiguous job spec"));
                 st = 1;
                 continue;
             }
@@ -1848,18 +1858,45 @@ fn getopts(sh: &mut Shell, args: &[String]) -> i32 {
 enum JobArg {
     NoSuchJob,
     NotAPid,
+    /// `%name` matching more than one job (bash names it without `%`).
+    Ambiguous(String),
 }
 
 /// The pid named by a `wait`/`kill` argument: `%N` (job N) or a number.
 /// Each builtin words the failure its own way, as bash does.
 fn job_or_pid(sh: &Shell, a: &str) -> Result<i32, JobArg> {
-    match a.strip_prefix('%') {
-        Some(n) => n
+    let Some(spec) = a.strip_prefix('%') else {
+        return a.parse::<i32>().map_err(|_| JobArg::NotAPid);
+    };
+    let jobs = &sh.jobs;
+    let job = match spec {
+        // The current job (the newest), the previous one.
+        "" | "%" | "+" => jobs.last(),
+        "-" => jobs.iter().rev().nth(1).or(jobs.last()),
+        n if n.bytes().all(|b| b.is_ascii_digit()) => n
             .parse::<usize>()
             .ok()
-            .and_then(|i| sh.jobs.get(i.wrapping_sub(1)))
-            .map(|j| j.pid)
-            .ok_or(JobArg::NoSuchJob),
-        None => a.parse::<i32>().map_err(|_| JobArg::NotAPid),
-    }
+            .and_then(|i| jobs.get(i.wrapping_sub(1))),
+        // `%?text`: the job whose command contains text; `%text`: starts
+        // with it.
+        s => {
+            let (text, anywhere) = match s.strip_prefix('?') {
+                Some(t) => (t, true),
+                None => (s, false),
+            };
+            let mut found = jobs.iter().filter(|j| {
+                if anywhere {
+                    j.text.contains(text)
+                } else {
+                    j.text.starts_with(text)
+                }
+            });
+            let first = found.next();
+            if first.is_some() && found.next().is_some() {
+                return Err(JobArg::Ambiguous(text.to_string()));
+            }
+            first
+        }
+    };
+    job.map(|j| j.pid).ok_or(JobArg::NoSuchJob)
 }

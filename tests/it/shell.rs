@@ -17,6 +17,17 @@ macro_rules! same_as_bash {
 }
 
 same_as_bash! {
+    job_specs: r#"
+sleep 5 & sleep 6 & kill %%; wait %%; echo "w=$?"
+kill %-; wait; echo done
+kill %%; echo "st=$?"
+sleep 7 & kill %-; echo "st=$?"; wait
+kill %sle; echo "st=$?"
+sleep 8 & sleep 9 & kill %sle; echo "st=$?"; kill %?8; echo "st=$?"; kill %?9; wait
+kill %zz; echo "st=$?"; kill %?zz; echo "st=$?"
+sleep 3 & kill %; echo "st=$?"; wait
+sleep 4 & sleep 4 & wait %sle; echo "st=$?"; kill %1 %2; wait
+"#;
     variable_fd_redirections: r#"
 exec {fd}>vr.txt; echo "fd=$fd"; echo hello >&$fd; exec {fd}>&-; cat vr.txt
 echo x {a}>/dev/null; echo "a=$a"; [ -e /proc/$$/fd/$a ] && echo open
