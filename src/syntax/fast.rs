@@ -380,6 +380,9 @@ impl<'a> Reader<'a> {
         loop {
             let save = self.pos;
             self.skip();
+            if self.at("|&") {
+                return self.give_up();
+            }
             if self.peek() != Some(b'|') || self.peek_at(1) == Some(b'|') {
                 self.pos = save;
                 break;

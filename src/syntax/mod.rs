@@ -378,6 +378,28 @@ impl Builder {
                     });
                 }
                 Rule::command => cmds.push(self.command(c)?),
+                // `|&`: the command before it gets `2>&1`, after its own
+                // redirections (bash prints it so).
+                Rule::pipe_op if c.as_str() == "|&" => {
+                    let sp = self.span(&c);
+                    let redir = Redir {
+                        fd: Some(2),
+                        fd_var: None,
+                        op: RedirOp::DupOut,
+                        target: Word {
+                            parts: vec![WordPart::Lit("1".into())],
+                            span: sp,
+                        },
+                        delim: None,
+                        span: sp,
+                    };
+                    if let Some(last) = cmds.last_mut() {
+                        match &mut last.kind {
+                            CommandKind::Simple(s) => s.redirs.push(redir),
+                            _ => last.redirs.push(redir),
+                        }
+                    }
+                }
                 Rule::time_null => cmds.push(Command {
                     kind: CommandKind::Simple(SimpleCmd {
                         assigns: Vec::new(),

@@ -17,6 +17,13 @@ macro_rules! same_as_bash {
 }
 
 same_as_bash! {
+    pipe_with_stderr: r#"
+ls /nonexistent-nsh |& tr a-z A-Z
+{ echo a; echo b >&2; } |& cat
+f() { ls /nonexistent-nsh 2>/dev/null |& cat; { echo x; } |& cat; }; type f; f
+echo one |&
+  cat
+"#;
     job_specs: r#"
 sleep 5 & sleep 6 & kill %%; wait %%; echo "w=$?"
 kill %-; wait; echo done
