@@ -354,6 +354,7 @@ pub fn run_pipeline(sh: &mut Shell, cmds: &[Command]) -> Ex {
         statuses.push(wait_pid(sh, p));
     }
     let last = statuses.last().copied().unwrap_or(0);
+    sh.pipestatus.clone_from(&statuses);
     if sh.opts.pipefail {
         Ok(statuses
             .iter()

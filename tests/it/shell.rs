@@ -789,10 +789,8 @@ fn syntax_error_unexpected_end_of_file() {
 fn unsupported_syntax_is_an_error_not_a_misparse() {
     let nsh = nsh_bin().to_str().expect("path").to_string();
     for (script, what) in [
-        ("a=(1 2 3)\n", "array"),
         ("cat <(echo x)\n", "process substitution"),
-        ("echo ${!x}\n", "not supported"),
-        ("echo ${@:2}\n", "not supported"),
+        ("declare -A m\n", "associative arrays"),
         ("select x in a b; do :; done\n", "`select'"),
         (
             "cat <<A; cat <<B\na\nA\nb\nB\necho x\n",
@@ -1024,4 +1022,159 @@ fn traps_of_signals_ignored_on_entry() {
     );
     assert_eq!(n.status.code(), b.status.code());
     assert!(String::from_utf8_lossy(&b.stdout).starts_with("trap -- '' SIGHUP\n"));
+}
+
+// Indexed arrays and the parameter forms that go with them.
+same_as_bash! {
+    array_assignments_and_elements: r#"
+y="s t"
+a=(1 "2 3" [5]=x $y '' "")
+declare -p a
+a[1+2]=v; a+=(q "r s"); a[0]+=z; a[-1]+=!
+declare -p a
+echo "${a[@]}" ${#a[@]} ${#a[1]} "${!a[@]}" $a ${a[-1]} "${a[5]}" ${a[4]-unset}
+for w in "${a[@]}"; do echo "<$w>"; done
+for w in ${a[@]}; do echo "[$w]"; done
+b=(
+  one   # a comment
+  two
+  *.nomatch
+)
+declare -p b
+i=2; c[i*2]=four; c[i]=two; declare -p c
+s=hello; echo "${s[0]}" "x${s[1]}y" "${#s[@]}" "${s[@]}"; s[2]=w; declare -p s
+e=(); declare -p e; echo "${#e[@]}" "[${e[@]}]" "[${e[*]}]"
+set -- "p 1" q; f=("$@" end); declare -p f
+"#;
+    array_expansions_quoted_and_unquoted: r#"
+a=(a "b c" "" d)
+printf '<%s>' "${a[@]}"; echo
+printf '<%s>' ${a[@]}; echo
+printf '<%s>' "${a[*]}"; echo
+printf '<%s>' ${a[*]}; echo
+IFS=-; printf '<%s>' "${a[*]}" ${a[*]}; echo; IFS=' '
+v="${a[@]}"; w=${a[*]}; echo "$v|$w"
+printf '<%s>' "x${a[@]}y"; echo
+e=(); printf '<%s>' "${e[@]}" "x${e[@]}"; echo
+set -- a "b c" "" d
+IFS=-; printf '<%s>' ${a[@]} $@ $* x$@y; echo
+IFS=; printf '<%s>' ${a[@]} $@ $* ${a[*]}; echo
+unset IFS; printf '<%s>' ${a[@]} $@ $*; echo
+IFS=' -'; printf '<%s>' ${a[*]} $@; echo
+case "${a[1]}" in "b c") echo case ok ;; esac
+"#;
+    array_operators: r#"
+a=(apple banana cherry date elder)
+echo "${a[@]#?}" "${a[@]%a*}" "${a[@]/a/A}" "${a[@]//a/_}" "${a[@]^}" "${a[*]^^}"
+echo "${a[@]:1:2}|${a[@]: -2}|${a[*]:3}|${a[@]:7}|${a[@]:0:1}"
+b=([2]=x [5]=y [9]=z); echo "${b[@]:3}|${b[@]:0:1}|${b[@]: -1}|${!b[*]}"
+echo "${a[0]:-d}" "${a[9]:-d}" "${a[1]:+alt}" "${a[0]:1:3}" "${#a[0]}" "${a[2]#ch}"
+echo "${a[@]:-def}" "${e[@]:-def}" "${e[@]-def2}" "${e[@]:+alt}x"
+echo "${z[3]:=set}"; declare -p z
+"#;
+    positional_slices_and_indirection: r#"
+set -- p q r s
+echo "${@:2}|${*:1:2}|${@: -2}|${@:0:2}|${@:3:1}|${@:9}"
+printf '<%s>' "${@:2:2}"; echo
+x=b; b=hello; echo "${!x}" "${!x:-d}" "${!x/l/L}"
+a=(a b c d e); i='a[2]'; echo "${!i}"; j='a[@]'; echo "${!j}"
+n=3; echo "${!n}"
+abc1=1 abc2=2 abd=3; echo "${!abc@}" "${!ab*}"
+printf '<%s>' "${!abc@}"; echo
+f() { local k='2'; echo "${!k}"; }; f one two
+"#;
+    indirection_errors: r#"
+x='bad name'; echo "${!x}"; echo not reached
+echo next
+unset z; echo "[${!z}]"; echo not reached
+echo next
+set -- a b; echo "${@:1:-1}"; echo not reached
+echo end
+"#;
+    array_arithmetic: r#"
+a=(5 6 7); i=1
+echo $(( a[i] + a[2] )) $((a[-1])) $((a)) $(( b[1] ))
+(( a[3] = 10, a[0]++ )); declare -p a
+let 'a[4]=a[3]*2' 'a[i+4]+=3'; declare -p a
+[[ ${a[1]} -eq 6 && a[1] -eq 6 ]] && echo yes
+n=0; (( n[2] = 3 )); declare -p n
+for ((k=0; k<3; k++)); do sq[k]=$((k*k)); done; echo "${sq[@]}"
+"#;
+    unset_and_subscript_errors: r#"
+a=(1 2 3 4)
+unset 'a[1]'; declare -p a
+unset 'a[-1]'; declare -p a
+unset 'a[-7]'; echo st=$?
+unset a[9]; declare -p a
+unset 'a[@]'; declare -p a 2>&1
+b=(1 2); unset b; echo "${#b[@]}" "[${b[0]}]"
+c=(1 2 3); echo "${c[-4]}x"; c[-5]=z; echo st=$?
+echo "${c[x y]}"; echo not reached
+echo next
+d[]=1; echo not reached
+echo end
+"#;
+    declare_local_readonly_arrays: r#"
+declare -a x=1; declare -p x
+declare -a y=(1 "2 3"); declare -p y
+declare "z=(1 2)"; declare -p z
+declare -ar r=(a b); declare -p r
+r[0]=c; echo not reached
+echo st=$?
+r=(d); echo not reached
+unset r; echo st=$?
+readonly -a ro=(p q); declare -p ro
+f() {
+  local -a l=(in "side"); local m=(1 2); declare -p l m
+  declare -a g=(x); declare -p g
+  l+=(more); echo "${l[@]}"
+}
+f; declare -p l g m 2>&1
+declare -p FUNCNAME
+"#;
+    nounset_with_arrays: r#"
+set -u
+a=(1 2); e=()
+echo "${a[1]}" "${#e[@]}" "${e[@]}" "${a[@]}"
+echo "${a[5]-dflt}"
+echo "${a[5]}"
+echo not reached
+"#;
+    nounset_with_unset_array: r#"
+set -u
+echo "${nosuch[@]}" "${#nosuch[@]}"
+echo "${nosuch[0]}"
+echo not reached
+"#;
+    read_a_and_mapfile: r#"
+read -a arr <<< "  r1 r2  r3 "; declare -p arr
+IFS=, read -ra arr2 <<< "a,b,,c"; declare -p arr2
+read -r -a arr3 <<< ''; declare -p arr3
+printf 'l1
+l2
+
+l4
+' > /tmp/nsh_mapfile_$$
+mapfile -t lines < /tmp/nsh_mapfile_$$; declare -p lines
+mapfile keep < /tmp/nsh_mapfile_$$; declare -p keep
+readarray -t -n 2 -s 1 part < /tmp/nsh_mapfile_$$; declare -p part
+mapfile -t < /tmp/nsh_mapfile_$$; echo "${MAPFILE[3]}" "${#MAPFILE[@]}"
+printf 'a:b:c' | { mapfile -t -d : parts; declare -p parts; }
+rm -f /tmp/nsh_mapfile_$$
+"#;
+    bash_array_variables: r#"
+echo "top: [${FUNCNAME[*]}] ${#FUNCNAME[@]} ${BASH_SOURCE[0]##*/} ${#BASH_SOURCE[@]}"
+g() { echo "g: ${FUNCNAME[*]} ${BASH_LINENO[*]}"; }
+f() { echo "f: ${FUNCNAME[*]} $FUNCNAME ${FUNCNAME[1]} ${BASH_SOURCE[1]##*/}"; g; }
+f
+if [[ "foo-123-bar" =~ ([a-z]+)-([0-9]+)(x)? ]]; then declare -p BASH_REMATCH; echo "${BASH_REMATCH[2]}" "${#BASH_REMATCH[@]}"; fi
+[[ x =~ y ]]; declare -p BASH_REMATCH
+true | false | true; echo "${PIPESTATUS[@]}"
+false; echo "${PIPESTATUS[*]}" "${#PIPESTATUS[@]}"
+(exit 3) | true; declare -p PIPESTATUS
+"#;
+    arrays_in_functions_printed_by_type: r#"
+f() { a=(1 "2 3" [5]=x $y); a[1+2]=v; b+=(q); local -a c=(1 2); echo ${a[@]:1:2} ${!a[@]} ${#a[@]} ${!x} ${!pre*} ${a[i]#x} "${a[*]}" ${@:2} ${#a[1]} "${!a[@]}"; }
+type f
+"#;
 }

@@ -1,0 +1,795 @@
+//! Indexed arrays: the variables' elements, assignments (`a=(…)`,
+//! `a[i]=v`, `declare a=(…)`), bash's array variables (`FUNCNAME`,
+//! `BASH_SOURCE`, `BASH_LINENO`, `PIPESTATUS`, `BASH_REMATCH`) and the
+//! builtins that know arrays (`declare`, `local`, `unset`, `mapfile`).
+
+use std::collections::BTreeMap;
+
+use super::expand;
+use super::{Ctl, Shell, Var};
+use crate::ast::{ArrayElem, Assign, Word, WordPart};
+
+/// An array's elements by index.
+pub type Elems = BTreeMap<i64, String>;
+
+/// Expanded elements of `(…)`: the index of `[i]=v`, `None` for the next.
+type Items = Vec<(Option<i64>, String)>;
+
+/// The marker that starts the expanded `NAME=(…)` argument of a
+/// declaration builtin (a shell word never holds a NUL byte).
+const MARK: char = '\0';
+
+impl Shell {
+    /// bash's dynamic array variables.
+    fn special_array(&self, name: &str) -> Option<Elems> {
+        let in_func = self.frames.iter().any(|f| f.func);
+        let list: Vec<String> = match name {
+            "FUNCNAME" => {
+                if !in_func {
+                    return None;
+                }
+                let mut v: Vec<String> = self.frames.iter().rev().map(|f| f.name.clone()).collect();
+                v.push("main".into());
+                v
+            }
+            "BASH_SOURCE" => {
+                let mut v: Vec<String> = self.frames.iter().rev().map(|f| f.file.clone()).collect();
+                if !self.command_string {
+                    if let Some(s) = self.sources.first() {
+                        v.push(s.name.clone());
+                    }
+                }
+                v
+            }
+            "PIPESTATUS" => self.pipestatus.iter().map(|s| s.to_string()).collect(),
+            "BASH_LINENO" => {
+                let mut v: Vec<String> = self
+                    .frames
+                    .iter()
+                    .rev()
+                    .map(|f| f.line.to_string())
+                    .collect();
+                v.push("0".into());
+                v
+            }
+            _ => return None,
+        };
+        Some(
+            list.into_iter()
+                .enumerate()
+                .map(|(i, s)| (i as i64, s))
+                .collect(),
+        )
+    }
+
+    fn is_special_array(name: &str) -> bool {
+        matches!(
+            name,
+            "FUNCNAME" | "BASH_SOURCE" | "BASH_LINENO" | "PIPESTATUS"
+        )
+    }
+
+    /// Whether `name` is an indexed array.
+    pub fn is_array(&self, name: &str) -> bool {
+        Self::is_special_array(name) || self.vars.get(name).is_some_and(|v| v.array.is_some())
+    }
+
+    /// All elements of `name`: a scalar is element 0; `None` when unset.
+    pub fn elems(&self, name: &str) -> Option<Elems> {
+        if Self::is_special_array(name) {
+            return Some(self.special_array(name).unwrap_or_default());
+        }
+        let v = self.vars.get(name)?;
+        match &v.array {
+            Some(a) => Some((**a).clone()),
+            None => Some(BTreeMap::from([(0, v.value.clone())])),
+        }
+    }
+
+    /// Element `idx` of `name` (a negative index counts from the end):
+    /// `Err` for a negative index before the first element.
+    pub fn elem(&self, name: &str, idx: i64) -> Result<Option<String>, String> {
+        if Self::is_special_array(name) || self.is_array(name) {
+            let e = self.elems(name).unwrap_or_default();
+            let i = if idx < 0 {
+                let top = e.keys().next_back().map_or(0, |k| k + 1);
+                if top + idx < 0 {
+                    return Err(format!("{name}: bad array subscript"));
+                }
+                top + idx
+            } else {
+                idx
+            };
+            return Ok(e.get(&i).cloned());
+        }
+        match self.vars.get(name) {
+            Some(v) if idx == 0 || idx == -1 => Ok(Some(v.value.clone())),
+            Some(_) if idx < -1 => Err(format!("{name}: bad array subscript")),
+            _ => Ok(None),
+        }
+    }
+
+    /// `name[idx]=value`: a scalar becomes an array.
+    pub fn set_elem(&mut self, name: &str, idx: i64, value: String) -> Result<(), String> {
+        let existed = self.vars.contains_key(name);
+        let v = self.vars.entry(name.to_string()).or_default();
+        if v.readonly {
+            return Err(format!("{name}: readonly variable"));
+        }
+        let arr = v.array.get_or_insert_with(|| {
+            Box::new(if existed {
+                BTreeMap::from([(0, std::mem::take(&mut v.value))])
+            } else {
+                BTreeMap::new()
+            })
+        });
+        let i = if idx < 0 {
+            let top = arr.keys().next_back().map_or(0, |k| k + 1);
+            if top + idx < 0 {
+                return Err(format!("{name}[{idx}]: bad array subscript"));
+            }
+            top + idx
+        } else {
+            idx
+        };
+        arr.insert(i, value);
+        v.value = arr.get(&0).cloned().unwrap_or_default();
+        if v.exported {
+            self.invalidate_env();
+        }
+        Ok(())
+    }
+
+    /// Make `name` an array holding `elems` (attributes kept).
+    pub fn set_array(&mut self, name: &str, elems: Elems) -> Result<(), String> {
+        let v = self.vars.entry(name.to_string()).or_default();
+        if v.readonly {
+            return Err(format!("{name}: readonly variable"));
+        }
+        v.value = elems.get(&0).cloned().unwrap_or_default();
+        v.array = Some(Box::new(elems));
+        self.invalidate_env();
+        Ok(())
+    }
+
+    /// `unset 'name[idx]'`.
+    pub fn unset_elem(&mut self, name: &str, idx: i64) -> Result<(), String> {
+        let Some(v) = self.vars.get_mut(name) else {
+            return Ok(());
+        };
+        if v.readonly {
+            return Err(format!("{name}: cannot unset: readonly variable"));
+        }
+        match v.array.as_mut() {
+            Some(a) => {
+                let i = if idx < 0 {
+                    let top = a.keys().next_back().map_or(0, |k| k + 1);
+                    if top + idx < 0 {
+                        return Err(format!("[{idx}]: bad array subscript"));
+                    }
+                    top + idx
+                } else {
+                    idx
+                };
+                a.remove(&i);
+                v.value = a.get(&0).cloned().unwrap_or_default();
+            }
+            None => {
+                if idx == 0 || idx == -1 {
+                    self.vars.remove(name);
+                    self.invalidate_env();
+                } else if idx < -1 {
+                    return Err(format!("[{idx}]: bad array subscript"));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether element 0 of an array is set (`$a` of an array without it
+    /// is unset).
+    pub fn array_scalar(&self, name: &str) -> Option<Option<String>> {
+        if Self::is_special_array(name) {
+            return Some(self.special_array(name).and_then(|e| e.get(&0).cloned()));
+        }
+        let v = self.vars.get(name)?;
+        v.array.as_ref().map(|a| a.get(&0).cloned())
+    }
+}
+
+/// The text of a subscript, expanded as in `$((…))`.
+pub fn subscript_text(sh: &mut Shell, ix: &[WordPart]) -> Result<String, Ctl> {
+    expand::arith_text(sh, ix)
+}
+
+/// Evaluate a subscript; an empty one is bash's `bad array subscript`.
+pub fn subscript_value(sh: &mut Shell, name: &str, ix: &[WordPart]) -> Result<i64, Ctl> {
+    let t = subscript_text(sh, ix)?;
+    if t.trim().is_empty() {
+        sh.error(&format!("{name}[{t}]: bad array subscript"));
+        return Err(Ctl::Abort(1));
+    }
+    expand::arith_eval(sh, &t)
+}
+
+/// The elements of `(…)` expanded: `(index, value)`, index `None` for the
+/// next one.
+fn expand_elems(sh: &mut Shell, name: &str, elems: &[ArrayElem]) -> Result<Items, Ctl> {
+    let mut out = Vec::new();
+    for e in elems {
+        match &e.index {
+            Some(ix) => {
+                let i = subscript_value(sh, name, ix)?;
+                let v = expand::expand_single(sh, &e.value)?;
+                out.push((Some(i), v));
+            }
+            None => {
+                for f in expand::expand_word(sh, &e.value)? {
+                    out.push((None, f));
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Put expanded elements into `base` (empty, or the old elements for
+/// `+=`), bash's `assign_compound_array_list`.
+fn fill(name: &str, mut base: Elems, items: Items) -> Result<Elems, String> {
+    let mut next = base.keys().next_back().map_or(0, |k| k + 1);
+    for (i, v) in items {
+        let i = match i {
+            Some(i) if i < 0 => {
+                let top = base.keys().next_back().map_or(0, |k| k + 1);
+                if top + i < 0 {
+                    return Err(format!("{name}: [{i}]: bad array subscript"));
+                }
+                top + i
+            }
+            Some(i) => i,
+            None => next,
+        };
+        base.insert(i, v);
+        next = i + 1;
+    }
+    Ok(base)
+}
+
+/// Whether an assignment needs this module (`a[i]=`, `a=(…)`).
+pub fn is_array_assign(a: &Assign) -> bool {
+    a.index.is_some() || a.array.is_some()
+}
+
+/// Carry out one assignment of a command without words; `Err(Ok(msg))`
+/// is a refused assignment (bash's message), `Err(Err(ctl))` an
+/// expansion error.
+pub fn assign(sh: &mut Shell, a: &Assign) -> Result<Result<(), String>, Ctl> {
+    let name = a.name.as_str();
+    if let Some(elems) = &a.array {
+        let items = expand_elems(sh, name, elems)?;
+        if sh.opts.xtrace {
+            let shown: Vec<String> = items
+                .iter()
+                .map(|(i, v)| match i {
+                    Some(i) => format!("[{i}]={}", super::builtins::shell_quote(v)),
+                    None => super::builtins::shell_quote(v),
+                })
+                .collect();
+            let op = if a.append { "+=" } else { "=" };
+            super::builtins::xtrace(sh, &format!("{name}{op}({})", shown.join(" ")));
+        }
+        return Ok(assign_list(sh, name, items, a.append));
+    }
+    let mut v = match &a.value {
+        Some(w) => expand::expand_single(sh, w)?,
+        None => String::new(),
+    };
+    match &a.index {
+        Some(ix) => {
+            let t = subscript_text(sh, ix)?;
+            if t.trim().is_empty() {
+                return Ok(Err(format!("{name}[{t}]: bad array subscript")));
+            }
+            let i = expand::arith_eval(sh, &t)?;
+            if sh.opts.xtrace {
+                let op = if a.append { "+=" } else { "=" };
+                super::builtins::xtrace(
+                    sh,
+                    &format!("{name}[{t}]{op}{}", super::builtins::shell_quote(&v)),
+                );
+            }
+            if a.append {
+                match sh.elem(name, i) {
+                    Ok(Some(old)) => v = old + &v,
+                    Ok(None) => {}
+                    Err(m) => return Ok(Err(m)),
+                }
+            }
+            Ok(sh.set_elem(name, i, v))
+        }
+        None => {
+            if a.append {
+                if let Some(old) = sh.get_var(name) {
+                    v = format!("{old}{v}");
+                }
+            }
+            if sh.opts.xtrace {
+                super::builtins::xtrace(
+                    sh,
+                    &format!("{name}={}", super::builtins::shell_quote(&v)),
+                );
+            }
+            Ok(sh.set_var(name, v))
+        }
+    }
+}
+
+fn assign_list(sh: &mut Shell, name: &str, items: Items, append: bool) -> Result<(), String> {
+    if sh.vars.get(name).is_some_and(|v| v.readonly) {
+        return Err(format!("{name}: readonly variable"));
+    }
+    let base = if append {
+        sh.elems(name).unwrap_or_default()
+    } else {
+        Elems::new()
+    };
+    let elems = fill(name, base, items)?;
+    sh.set_array(name, elems)
+}
+
+/// A declaration builtin's `NAME=(…)` argument, expanded into the
+/// marked form `\0NAME=` (or `+=`) followed by `\0[i]=v` / `\0=v` per
+/// element, which [`declare`] reads back.
+pub fn decl_array_arg(sh: &mut Shell, w: &Word) -> Result<Option<String>, Ctl> {
+    let [WordPart::Lit(head), WordPart::Array(elems)] = w.parts.as_slice() else {
+        return Ok(None);
+    };
+    let name = head.trim_end_matches('=').trim_end_matches('+');
+    let name = name.split('[').next().unwrap_or(name).to_string();
+    let items = expand_elems(sh, &name, elems)?;
+    let mut s = String::new();
+    s.push(MARK);
+    s.push_str(head);
+    for (i, v) in items {
+        s.push(MARK);
+        if let Some(i) = i {
+            s.push_str(&format!("[{i}]"));
+        }
+        s.push('=');
+        s.push_str(&v);
+    }
+    Ok(Some(s))
+}
+
+/// Read back a marked argument: (name, append, elements).
+fn parse_marked(arg: &str) -> Option<(String, bool, Items)> {
+    let rest = arg.strip_prefix(MARK)?;
+    let mut it = rest.split(MARK);
+    let head = it.next()?;
+    let head = head.strip_suffix('=')?;
+    let (name, append) = match head.strip_suffix('+') {
+        Some(n) => (n, true),
+        None => (head, false),
+    };
+    let mut items = Vec::new();
+    for e in it {
+        if let Some(v) = e.strip_prefix('=') {
+            items.push((None, v.to_string()));
+        } else if let Some(r) = e.strip_prefix('[') {
+            let (i, v) = r.split_once("]=")?;
+            items.push((Some(i.parse().ok()?), v.to_string()));
+        }
+    }
+    Some((name.to_string(), append, items))
+}
+
+/// bash's quoting of a value in `declare -p` (`"…"` with `\`, `"`, `$`,
+/// `` ` `` escaped).
+fn dq(v: &str) -> String {
+    if v.chars().any(|c| c.is_control()) {
+        return super::printf::shell_quote(v);
+    }
+    let mut o = String::with_capacity(v.len() + 2);
+    o.push('"');
+    for c in v.chars() {
+        if matches!(c, '\\' | '"' | '$' | '`') {
+            o.push('\\');
+        }
+        o.push(c);
+    }
+    o.push('"');
+    o
+}
+
+/// The attribute letters of `declare -p`.
+fn flags(v: &Var) -> String {
+    let mut f = String::new();
+    if v.array.is_some() {
+        f.push('a');
+    }
+    if v.readonly {
+        f.push('r');
+    }
+    if v.exported {
+        f.push('x');
+    }
+    if f.is_empty() {
+        f.push('-');
+    }
+    f
+}
+
+/// `declare -p NAME`'s line (without the newline).
+fn print_decl(sh: &Shell, name: &str) -> Option<String> {
+    if Shell::is_special_array(name) {
+        let e = sh.special_array(name).unwrap_or_default();
+        if e.is_empty() {
+            return Some(format!("declare -a {name}"));
+        }
+        return Some(format!("declare -a {name}={}", array_text(&e)));
+    }
+    let v = sh.vars.get(name)?;
+    let f = flags(v);
+    Some(match &v.array {
+        Some(a) => format!("declare -{f} {name}={}", array_text(a)),
+        None => format!("declare -{f} {name}={}", dq(&v.value)),
+    })
+}
+
+fn array_text(a: &Elems) -> String {
+    let items: Vec<String> = a.iter().map(|(i, v)| format!("[{i}]={}", dq(v))).collect();
+    format!("({})", items.join(" "))
+}
+
+/// `declare`/`typeset`/`local` with `-a`, `-r`, `-x`, `-g`, `-p`.
+pub fn declare(sh: &mut Shell, cmd: &str, args: &[String]) -> i32 {
+    let (mut x, mut r, mut g, mut a, mut p) = (false, false, false, false, false);
+    let mut names: Vec<String> = Vec::new();
+    let mut options = true;
+    for arg in args {
+        if options && arg == "--" {
+            options = false;
+        } else if options && arg.len() > 1 && (arg.starts_with('-') || arg.starts_with('+')) {
+            for c in arg[1..].chars() {
+                match c {
+                    'x' => x = true,
+                    'r' => r = true,
+                    'g' if cmd != "local" => g = true,
+                    'a' => a = true,
+                    'p' => p = true,
+                    'A' => {
+                        sh.error(&format!(
+                            "{cmd}: -A: associative arrays are not supported by nsh"
+                        ));
+                        return 2;
+                    }
+                    _ => {
+                        sh.error(&format!(
+                            "{cmd}: -{c}: not supported by nsh (only -a, -p, -x, -r and -g)"
+                        ));
+                        return 2;
+                    }
+                }
+            }
+        } else {
+            options = false;
+            names.push(arg.clone());
+        }
+    }
+    if cmd == "local" && sh.locals.is_empty() {
+        sh.error("local: can only be used in a function");
+        return 1;
+    }
+    if p {
+        return print(sh, cmd, &names);
+    }
+    if names.is_empty() {
+        sh.error(&format!("{cmd}: listing variables is not supported by nsh"));
+        return 2;
+    }
+    if cmd == "readonly" {
+        r = true;
+        g = true;
+    }
+    let local = cmd == "local" || (!sh.locals.is_empty() && !g);
+    let mut st = 0;
+    for n in &names {
+        // (name, append, value): a scalar value, or marked elements.
+        let (name, append, scalar, items) = match parse_marked(n) {
+            Some((name, append, items)) => (name, append, None, Some(items)),
+            None => match n.split_once('=') {
+                Some((k, v)) => {
+                    let (k, append) = match k.strip_suffix('+') {
+                        Some(k) => (k, true),
+                        None => (k, false),
+                    };
+                    (k.to_string(), append, Some(v.to_string()), None)
+                }
+                None => (n.clone(), false, None, None),
+            },
+        };
+        let shown = n.trim_start_matches(MARK).replace(MARK, " ");
+        if !expand::is_name(&name) {
+            sh.error(&format!("{cmd}: `{shown}': not a valid identifier"));
+            st = 1;
+            continue;
+        }
+        if local {
+            let old = sh.vars.get(&name).cloned();
+            if old.as_ref().is_some_and(|o| o.readonly) {
+                sh.error(&format!("{cmd}: {name}: readonly variable"));
+                st = 1;
+                continue;
+            }
+            if let Some(frame) = sh.locals.last_mut() {
+                if !frame.iter().any(|(k, _)| *k == name) {
+                    frame.push((name.clone(), old));
+                    // A new local: unset until assigned.
+                    sh.vars.remove(&name);
+                    sh.invalidate_env();
+                }
+            }
+        }
+        if sh.vars.get(&name).is_some_and(|v| v.readonly) && (scalar.is_some() || items.is_some()) {
+            sh.error(&format!("{cmd}: {name}: readonly variable"));
+            st = 1;
+            continue;
+        }
+        let res = match (scalar, items) {
+            (_, Some(items)) => assign_list(sh, &name, items, append),
+            (Some(v), None) => {
+                let old = if append {
+                    sh.get_var(&name).map(str::to_string)
+                } else {
+                    None
+                };
+                let v = old.unwrap_or_default() + &v;
+                if a && !sh.is_array(&name) {
+                    sh.set_array(&name, Elems::from([(0, v)]))
+                } else {
+                    sh.set_var(&name, v)
+                }
+            }
+            (None, None) => {
+                if a && !sh.is_array(&name) {
+                    let old = sh.vars.get(&name).map(|v| v.value.clone());
+                    let e: Elems = old.map(|v| (0, v)).into_iter().collect();
+                    sh.set_array(&name, e)
+                } else {
+                    Ok(())
+                }
+            }
+        };
+        if let Err(m) = res {
+            sh.error(&format!("{cmd}: {m}"));
+            st = 1;
+            continue;
+        }
+        if x {
+            sh.export(&name);
+        }
+        if r {
+            if let Some(v) = sh.vars.get_mut(&name) {
+                v.readonly = true;
+            }
+        }
+    }
+    st
+}
+
+/// `declare -p [NAME…]`.
+fn print(sh: &mut Shell, cmd: &str, names: &[String]) -> i32 {
+    let mut out = String::new();
+    let mut st = 0;
+    if names.is_empty() {
+        let mut all: Vec<&String> = sh.vars.keys().collect();
+        all.sort();
+        for n in all {
+            if let Some(l) = print_decl(sh, n) {
+                out.push_str(&l);
+                out.push('\n');
+            }
+        }
+    }
+    for n in names {
+        match print_decl(sh, n) {
+            Some(l) => {
+                out.push_str(&l);
+                out.push('\n');
+            }
+            None => {
+                sh.error(&format!("{cmd}: {n}: not found"));
+                st = 1;
+            }
+        }
+    }
+    super::proc::write_fd(1, out.as_bytes());
+    st
+}
+
+/// `unset [-fv] NAME…` with `NAME[SUB]`.
+pub fn unset(sh: &mut Shell, args: &[String]) -> i32 {
+    let mut funcs = false;
+    let mut vars_only = false;
+    let mut st = 0;
+    for a in args {
+        match a.as_str() {
+            "-f" => funcs = true,
+            "-v" => vars_only = true,
+            n => {
+                if funcs {
+                    sh.funcs.remove(n);
+                    continue;
+                }
+                if let Some((name, rest)) = n.split_once('[') {
+                    if expand::is_name(name) && rest.ends_with(']') {
+                        let sub = &rest[..rest.len() - 1];
+                        if (sub == "@" || sub == "*") && sh.is_array(name) {
+                            // bash 5.2: the elements go, the array stays.
+                            if let Err(m) = sh.set_array(name, Elems::new()) {
+                                sh.error(&format!("unset: {m}"));
+                                st = 1;
+                            }
+                            continue;
+                        }
+                        if sub == "@" || sub == "*" {
+                            if let Err(m) = sh.unset_var(name) {
+                                sh.error(&format!("unset: {m}"));
+                                st = 1;
+                            }
+                            continue;
+                        }
+                        if sub.trim().is_empty() {
+                            sh.error(&format!("unset: {n}: bad array subscript"));
+                            st = 1;
+                            continue;
+                        }
+                        let i = match expand::arith_eval_cmd(sh, sub, "unset") {
+                            Some(i) => i,
+                            None => {
+                                st = 1;
+                                continue;
+                            }
+                        };
+                        if let Err(m) = sh.unset_elem(name, i) {
+                            sh.error(&format!("unset: {m}"));
+                            st = 1;
+                        }
+                        continue;
+                    }
+                }
+                if !expand::is_name(n) {
+                    sh.error(&format!("unset: `{n}': not a valid identifier"));
+                    st = 1;
+                    continue;
+                }
+                if sh.vars.contains_key(n) || vars_only {
+                    if let Err(m) = sh.unset_var(n) {
+                        sh.error(&format!("unset: {m}"));
+                        st = 1;
+                    }
+                } else {
+                    sh.funcs.remove(n);
+                }
+            }
+        }
+    }
+    st
+}
+
+/// `mapfile`/`readarray [-t] [-n N] [-s N] [-d D] [-O N] [ARRAY]`: lines
+/// of standard input into an array (`MAPFILE` by default).
+pub fn mapfile(sh: &mut Shell, cmd: &str, args: &[String]) -> i32 {
+    let (mut trim, mut count, mut skip, mut delim, mut origin) =
+        (false, 0usize, 0usize, b'\n', None);
+    let mut name = "MAPFILE".to_string();
+    let mut i = 0;
+    while i < args.len() {
+        let a = args[i].as_str();
+        match a {
+            "-t" => trim = true,
+            "-n" | "-s" | "-d" | "-O" | "-u" | "-C" | "-c" => {
+                i += 1;
+                let Some(v) = args.get(i) else {
+                    sh.error(&format!("{cmd}: {a}: option requires an argument"));
+                    return 2;
+                };
+                match a {
+                    "-d" => delim = v.bytes().next().unwrap_or(0),
+                    "-n" | "-s" | "-O" => match v.parse::<usize>() {
+                        Ok(n) => match a {
+                            "-n" => count = n,
+                            "-s" => skip = n,
+                            _ => origin = Some(n as i64),
+                        },
+                        Err(_) => {
+                            let what = if a == "-O" {
+                                "array origin"
+                            } else {
+                                "line count"
+                            };
+                            sh.error(&format!("{cmd}: {v}: invalid {what}"));
+                            return 1;
+                        }
+                    },
+                    _ => {
+                        sh.error(&format!("{cmd}: {a}: not supported by nsh"));
+                        return 2;
+                    }
+                }
+            }
+            o if o.starts_with('-') && o.len() > 1 => {
+                sh.error(&format!("{cmd}: {o}: invalid option"));
+                super::proc::write_fd(2, format!("{cmd}: usage: {cmd} [-d delim] [-n count] [-O origin] [-s count] [-t] [-u fd] [-C callback] [-c quantum] [array]\n").as_bytes());
+                return 2;
+            }
+            n => name = n.to_string(),
+        }
+        i += 1;
+    }
+    if !expand::is_name(&name) {
+        sh.error(&format!("{cmd}: `{name}': not a valid identifier"));
+        return 1;
+    }
+    // One byte at a time: no input beyond the last line is consumed.
+    let mut lines: Vec<String> = Vec::new();
+    let mut cur = Vec::new();
+    let mut seen = 0usize;
+    loop {
+        if count > 0 && lines.len() >= count {
+            break;
+        }
+        let mut b = [0u8; 1];
+        let n = loop {
+            // SAFETY: reading into a valid one-byte buffer.
+            let r = unsafe { libc::read(0, b.as_mut_ptr().cast(), 1) };
+            if r < 0 && std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted {
+                continue;
+            }
+            break r;
+        };
+        if n <= 0 {
+            if !cur.is_empty() {
+                if seen >= skip {
+                    lines.push(String::from_utf8_lossy(&cur).into_owned());
+                }
+                cur.clear();
+            }
+            break;
+        }
+        if b[0] == delim {
+            if !trim {
+                cur.push(b[0]);
+            }
+            if seen >= skip {
+                lines.push(String::from_utf8_lossy(&cur).into_owned());
+            }
+            seen += 1;
+            cur.clear();
+        } else {
+            cur.push(b[0]);
+        }
+    }
+    if sh.vars.get(&name).is_some_and(|v| v.readonly) {
+        sh.error(&format!("{cmd}: {name}: readonly variable"));
+        return 1;
+    }
+    let mut e = match origin {
+        Some(_) => sh
+            .elems(&name)
+            .filter(|_| sh.is_array(&name))
+            .unwrap_or_default(),
+        None => Elems::new(),
+    };
+    let start = origin.unwrap_or(0);
+    for (k, l) in lines.into_iter().enumerate() {
+        e.insert(start + k as i64, l);
+    }
+    match sh.set_array(&name, e) {
+        Ok(()) => 0,
+        Err(m) => {
+            sh.error(&format!("{cmd}: {m}"));
+            1
+        }
+    }
+}
