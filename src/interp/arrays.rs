@@ -255,6 +255,21 @@ fn fill(name: &str, mut base: Elems, items: Items) -> Result<Elems, String> {
     Ok(base)
 }
 
+/// An array assignment before a command (`a[1]=x cmd`, `a=(1) cmd`):
+/// bash refuses the first with a message, ignores the second, and runs
+/// the command. True when `a` is one of them.
+pub fn prefix_array_assign(sh: &mut Shell, a: &Assign) -> bool {
+    if let Some(ix) = &a.index {
+        sh.error(&format!(
+            "`{}[{}]': not a valid identifier",
+            a.name,
+            crate::ast::ArithText(ix)
+        ));
+        return true;
+    }
+    a.array.is_some()
+}
+
 /// Whether an assignment needs this module (`a[i]=`, `a=(…)`).
 pub fn is_array_assign(a: &Assign) -> bool {
     a.index.is_some() || a.array.is_some()
@@ -268,15 +283,8 @@ pub fn assign(sh: &mut Shell, a: &Assign) -> Result<Result<(), String>, Ctl> {
     if let Some(elems) = &a.array {
         let items = expand_elems(sh, name, elems)?;
         if sh.opts.xtrace {
-            let shown: Vec<String> = items
-                .iter()
-                .map(|(i, v)| match i {
-                    Some(i) => format!("[{i}]={}", super::builtins::shell_quote(v)),
-                    None => super::builtins::shell_quote(v),
-                })
-                .collect();
-            let op = if a.append { "+=" } else { "=" };
-            super::builtins::xtrace(sh, &format!("{name}{op}({})", shown.join(" ")));
+            // bash shows the compound assignment as written.
+            super::builtins::xtrace(sh, &a.to_string());
         }
         return Ok(assign_list(sh, name, items, a.append));
     }

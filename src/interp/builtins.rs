@@ -170,6 +170,9 @@ pub fn run_simple(sh: &mut Shell, s: &SimpleCmd, _span: Span, in_child: bool) ->
     }
     let mut assigns: Vec<(String, String)> = Vec::with_capacity(s.assigns.len());
     for a in &s.assigns {
+        if super::arrays::prefix_array_assign(sh, a) {
+            continue;
+        }
         let mut v = match &a.value {
             Some(w) => expand::expand_single(sh, w)?,
             None => String::new(),

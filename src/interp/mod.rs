@@ -685,7 +685,12 @@ impl Shell {
             }
             CommandKind::FuncDef { name, body } => {
                 self.funcs.insert(name.clone(), body.clone());
-                let file = self.src_name();
+                // bash names the `-c` string `environment` there.
+                let file = if self.command_string && self.source_depth == 0 {
+                    "environment".to_string()
+                } else {
+                    self.src_name()
+                };
                 self.func_files.insert(name.clone(), file);
                 Ok(0)
             }

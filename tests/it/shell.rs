@@ -1177,4 +1177,57 @@ false; echo "${PIPESTATUS[*]}" "${#PIPESTATUS[@]}"
 f() { a=(1 "2 3" [5]=x $y); a[1+2]=v; b+=(q); local -a c=(1 2); echo ${a[@]:1:2} ${!a[@]} ${#a[@]} ${!x} ${!pre*} ${a[i]#x} "${a[*]}" ${@:2} ${#a[1]} "${!a[@]}"; }
 type f
 "#;
+    arrays_and_the_rest_of_the_shell: r#"
+a=([1]=x); echo "${a-unset}" "${a:-empty}"; a=y; declare -p a
+b=(1 2); export b; env | grep -c '^b=' ; declare -p b
+x=5; declare -p x; export x; declare -p x; declare -r x; declare -p x
+c=v; declare -a c; declare -p c
+set -x; d=(1 "2 3"); d[1]=q; d+=(z); e=x; set +x
+for k in "${!d[@]}"; do echo "$k=${d[k]}"; done
+[[ "${d[@]}" == "1 q z" ]] && echo joined
+set -- a b c; echo ${#@} ${#*}
+i=1; echo $(( d[$i] + 0 )) 2>&1; echo ${d[i+1]} ${d[${#d[@]}-1]} ${d["1"]}
+f() { local arr=("$@"); echo "${#arr[@]}: ${arr[*]}"; declare -g G=(g1 g2); }
+f 1 "2 3" 4; declare -p G
+IFS=: read -ra parts <<< "/usr/bin:/bin:"; declare -p parts
+arr=($(printf 'a b\nc\n')); declare -p arr
+cat <<EOT
+${d[*]} ${#d[@]} ${d[1]}
+EOT
+g() { echo "$# $*"; }; g "${d[@]}"; g "${d[*]}"; g ${!d[@]}
+h=(); h[5]=x; h+=(y); declare -p h
+declare -a m; m+=(1); declare -p m
+echo "${d[@]:1}" "${d[@]::2}"
+z=(a b); z=(c); declare -p z
+w=(1 2 3); w=; declare -p w
+"#;
+    array_assignment_errors: r#"
+a[1]=x env | grep -c '^a'
+echo "${a[@]}"
+b=(1) echo hi
+declare -p b
+declare -p nosuch; echo st=$?
+c=(1 2); c[1]=; declare -p c
+echo ${c[@]:-x}
+unset -v 'c[0]'; declare -p c
+d=(x); echo "${d[0]^^}" "${d^}"
+readonly e=(1); e+=(2); echo nr
+echo st=$?
+"#;
+    bash_source_funcname_lineno_across_source: r#"
+d=$(mktemp -d)
+cat > "$d/lib.sh" <<'EOF'
+echo "lib top: [${FUNCNAME[*]}] ${BASH_SOURCE[0]##*/} ${#BASH_SOURCE[@]} ${BASH_LINENO[*]}"
+g() { echo "g: ${FUNCNAME[*]} | ${BASH_SOURCE[0]##*/} ${BASH_SOURCE[1]##*/} | ${BASH_LINENO[*]}"; }
+EOF
+f() {
+  echo "f: ${FUNCNAME[*]} ${BASH_SOURCE[*]##*/}"
+  g
+  . "$d/lib.sh"
+}
+. "$d/lib.sh"
+f
+g
+rm -r "$d"
+"#;
 }
