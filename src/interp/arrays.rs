@@ -471,6 +471,8 @@ pub fn declare(sh: &mut Shell, cmd: &str, args: &[String]) -> i32 {
                         ));
                         return 2;
                     }
+                    // `local` has always ignored the attributes nsh lacks.
+                    _ if cmd == "local" => {}
                     _ => {
                         sh.error(&format!(
                             "{cmd}: -{c}: not supported by nsh (only -a, -p, -x, -r and -g)"

@@ -556,10 +556,13 @@ pub fn lookup(sh: &Shell, name: &str) -> Option<String> {
             if let Ok(n) = name.parse::<usize>() {
                 return sh.params.get(n.wrapping_sub(1)).cloned();
             }
-            if let Some(first) = sh.array_scalar(name) {
-                return first;
+            match sh.vars.get(name) {
+                Some(v) => match &v.array {
+                    Some(a) => a.get(&0).cloned(),
+                    None => Some(v.value.clone()),
+                },
+                None => sh.array_scalar(name).flatten(),
             }
-            sh.vars.get(name).map(|v| v.value.clone())
         }
     }
 }

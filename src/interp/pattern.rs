@@ -231,7 +231,12 @@ pub fn strip_prefix(pat: &str, text: &str, longest: bool) -> String {
 pub fn replace(pat: &str, text: &str, rep: &str, all: bool, anchor: Option<char>) -> String {
     let utf8 = super::printf::utf8_locale();
     if pat.is_empty() {
-        return text.to_string();
+        // `${X/#/r}` and `${X/%/r}` insert at the start or the end.
+        return match anchor {
+            Some('#') => format!("{rep}{text}"),
+            Some(_) => format!("{text}{rep}"),
+            None => text.to_string(),
+        };
     }
     let toks = compile(pat, utf8);
     let chars = units(text, utf8);

@@ -1230,4 +1230,31 @@ f
 g
 rm -r "$d"
 "#;
+    array_idioms: r#"
+a=(x y z)
+echo ${a[1]:0:1}
+b=( "$(echo 'p q')" $((1+2)) ~ )
+declare -p b | sed "s|$HOME|HOME|"
+c=(*.nonexistent-xyz); declare -p c
+set -f; d=(*); declare -p d; set +f
+e=([0]=a [0]=b); declare -p e
+f=([1]=a b [0]=c d); declare -p f
+g=(a b); g+=([5]=x y); declare -p g
+h=(1 2 3); h[1]+=0; echo $(( h[1] * 2 ))
+i=(10 20); (( i[1] += 5, i[2] = i[0] + i[1] )); declare -p i
+j=(); j[${#j[@]}]=first; j[${#j[@]}]=second; declare -p j
+k=(a b c); unset k[1]; k=("${k[@]}"); declare -p k
+for ((n=0; n<${#k[@]}; n++)); do echo "$n ${k[n]}"; done
+l=(one two three); echo "${l[@]:1}" "${#l[@]}" "${l[${#l[@]}-1]}"
+m=(a b); echo "${m[@]/#/-}" "${m[@]/%/.txt}"
+while read -r -a row; do echo "${#row[@]}:${row[1]}"; done <<'EOT'
+1 2 3
+a b
+EOT
+printf '%s\n' "${l[@]}" | sort -r
+IFS=, ; echo "${l[*]}"; unset IFS
+o="${l[*]:1}"; echo "$o"
+if [[ " ${l[*]} " == *" two "* ]]; then echo contains; fi
+declare -p l | head -c 20; echo
+"#;
 }
