@@ -501,6 +501,10 @@ pub fn declare(sh: &mut Shell, cmd: &str, args: &[String]) -> i32 {
         r = true;
         g = true;
     }
+    if cmd == "export" {
+        x = true;
+        g = true;
+    }
     let local = cmd == "local" || (!sh.locals.is_empty() && !g);
     let mut st = 0;
     for n in &names {

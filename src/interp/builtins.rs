@@ -572,7 +572,7 @@ pub fn run_builtin(sh: &mut Shell, argv: &[Word]) -> Ex {
             sh.params.drain(..n);
             Ok(0)
         }
-        "readonly" if args.iter().any(|a| a == "-a" || a.starts_with('\0')) => {
+        "readonly" | "export" if args.iter().any(|a| a == "-a" || a.starts_with('\0')) => {
             Ok(super::arrays::declare(sh, name, &args))
         }
         "export" | "readonly" => Ok(export(sh, name, &args)),

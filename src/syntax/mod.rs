@@ -257,6 +257,8 @@ fn unclosed(text: &str) -> Option<(char, usize)> {
                     i += 1;
                 }
                 b'(' if top == Some(b')') => st.push((b')', i)),
+                // `a=(…` / `a+=(…`: an array assignment.
+                b'(' if i > 0 && b[i - 1] == b'=' => st.push((b')', i)),
                 b')' | b'}' if top == Some(c) => {
                     st.pop();
                 }

@@ -1257,4 +1257,10 @@ o="${l[*]:1}"; echo "$o"
 if [[ " ${l[*]} " == *" two "* ]]; then echo contains; fi
 declare -p l | head -c 20; echo
 "#;
+    export_and_readonly_arrays: r#"
+export ea=(1 2); declare -p ea; env | grep -c '^ea='
+readonly -a rb=(x); declare -p rb
+f() { export fe=(3); readonly fr=(4); }; f; declare -p fe fr
+set -- a b c; echo ${!#} "${!1-unset}"
+"#;
 }
