@@ -197,6 +197,54 @@ impl Shell {
     }
 }
 
+/// Read-only variable access for arithmetic (`test -v 'a[i]'`).
+struct RoVars<'a>(&'a Shell);
+
+impl super::arith::ArithVars for RoVars<'_> {
+    fn get_var(&self, name: &str) -> Option<String> {
+        expand::lookup(self.0, name)
+    }
+    fn set_var(&mut self, name: &str, _: String) -> Result<(), String> {
+        Err(format!("{name}: cannot assign here"))
+    }
+    fn get_elem(&self, name: &str, i: i64) -> Result<Option<String>, String> {
+        self.0.elem(name, i)
+    }
+    fn set_elem(&mut self, name: &str, _: i64, _: String) -> Result<(), String> {
+        Err(format!("{name}: cannot assign here"))
+    }
+}
+
+/// `-v NAME` / `-v NAME[SUB]` of `test` and `[[ ]]`: is it set?
+pub fn var_is_set(sh: &Shell, arg: &str) -> bool {
+    if let Some((n, rest)) = arg.split_once('[') {
+        if let Some(sub) = rest.strip_suffix(']').filter(|_| expand::is_name(n)) {
+            if sub == "@" || sub == "*" {
+                return sh.elems(n).is_some_and(|e| !e.is_empty());
+            }
+            let Ok(i) = super::arith::eval(sub, &mut RoVars(sh)) else {
+                return false;
+            };
+            return sh.elem(n, i).ok().flatten().is_some();
+        }
+    }
+    expand::lookup(sh, arg).is_some()
+}
+
+/// Assign to `NAME` or `NAME[SUB]` (`printf -v`, `read`).
+pub fn set_ref(sh: &mut Shell, cmd: &str, r: &str, value: String) -> Result<(), String> {
+    if let Some((n, rest)) = r.split_once('[') {
+        if let Some(sub) = rest.strip_suffix(']').filter(|_| expand::is_name(n)) {
+            let n = n.to_string();
+            let Some(i) = expand::arith_eval_cmd(sh, sub, cmd) else {
+                return Ok(());
+            };
+            return sh.set_elem(&n, i, value);
+        }
+    }
+    sh.set_var(r, value)
+}
+
 /// The text of a subscript, expanded as in `$((…))`.
 pub fn subscript_text(sh: &mut Shell, ix: &[WordPart]) -> Result<String, Ctl> {
     expand::arith_text(sh, ix)

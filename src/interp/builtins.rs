@@ -484,7 +484,8 @@ pub fn run_builtin(sh: &mut Shell, argv: &[Word]) -> Ex {
         }
         "printf" => Ok(printf(sh, &args)),
         "test" | "[" => {
-            let (st, msg) = super::test_cmd::run(name, &args);
+            let var_set = |v: &str| super::arrays::var_is_set(sh, v);
+            let (st, msg) = super::test_cmd::run_with(name, &args, &var_set, &|_: &str| false);
             if let Some(m) = msg {
                 sh.error(&m);
             }
@@ -692,7 +693,8 @@ fn printf(sh: &mut Shell, args: &[String]) -> i32 {
     }
     match var {
         Some(v) => {
-            if let Err(m) = sh.set_var(&v, String::from_utf8_lossy(&bytes).into_owned()) {
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            if let Err(m) = super::arrays::set_ref(sh, "printf", &v, text) {
                 sh.error(&m);
                 return 1;
             }
@@ -1591,7 +1593,7 @@ fn read(sh: &mut Shell, args: &[String]) -> i32 {
                 skip_ws(&mut pos);
             }
         }
-        if let Err(m) = sh.set_var(name, val) {
+        if let Err(m) = super::arrays::set_ref(sh, "read", name, val) {
             sh.error(&m);
             return 1;
         }

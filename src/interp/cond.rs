@@ -59,7 +59,7 @@ fn node(sh: &mut Shell, e: &CondExpr, invert: bool) -> Result<i32, Ctl> {
                 builtins::xtrace(sh, &format!("[[ {bang}{op} {} ]]", shown(&arg)));
             }
             let v = match op.as_str() {
-                "-v" => expand::lookup(sh, &arg).is_some(),
+                "-v" => super::arrays::var_is_set(sh, &arg),
                 "-o" => option_set(sh, &arg),
                 _ => test_cmd::unary_test(op, &arg),
             };

@@ -774,7 +774,8 @@ fn list_param(
     };
     let values: Vec<String> = elems.iter().map(|(_, v)| v.clone()).collect();
     let unset = values.is_empty();
-    let null = values.iter().all(|v| v.is_empty());
+    // Null as bash tests it: the elements joined with spaces.
+    let null = values.len() <= 1 && values.iter().all(|v| v.is_empty());
     let set_nonnull = |colon: bool| !(unset || (colon && null));
     let out: Vec<String> = match pe.op {
         ParamOp::Plain | ParamOp::Names { .. } => values,

@@ -1263,4 +1263,14 @@ readonly -a rb=(x); declare -p rb
 f() { export fe=(3); readonly fr=(4); }; f; declare -p fe fr
 set -- a b c; echo ${!#} "${!1-unset}"
 "#;
+    array_null_tests_v_and_refs: r#"
+a=("" ""); echo "[${a[@]:-x}]" "[${a[*]:-y}]" "[${a[@]:+z}]"
+set -- "" ""; echo "[${@:-x}]" "[${*:-y}]"
+b=(1 "" 3); [[ -v b[1] ]] && echo v1; [[ -v b[5] ]] || echo nv5; [[ -v b ]] && echo vb; [[ -v b[@] ]] && echo vall
+test -v 'b[2]' && echo t2
+c=([1]=x); [[ -v c ]] || echo "c not set"; [[ -v c[@] ]] && echo "c[@] set"
+printf -v 'b[4]' '%s-%s' p q; declare -p b
+printf -v d %s hi; echo $d
+read 'b[0]' <<< "read in"; declare -p b
+"#;
 }
