@@ -618,7 +618,7 @@ fn param(sh: &mut Shell, pe: &ParamExp, e: &mut Exp, quoted: bool) -> Result<(),
         names.sort();
         return emit_list(sh, e, &names, quoted, at);
     }
-    let mut name = pe.name.clone();
+    let mut name = std::borrow::Cow::Borrowed(pe.name.as_str());
     let mut sub = match &pe.index {
         Some(ix) => {
             let t = arith_text(sh, ix)?;
@@ -650,7 +650,7 @@ fn param(sh: &mut Shell, pe: &ParamExp, e: &mut Exp, quoted: bool) -> Result<(),
             sh.error(&format!("{t}: invalid variable name"));
             return Err(Ctl::Abort(1));
         };
-        name = n.to_string();
+        name = std::borrow::Cow::Owned(n.to_string());
         sub = match s {
             Some(s) => Some(eval_sub(sh, &name, s)?),
             None => None,
@@ -672,8 +672,7 @@ fn param(sh: &mut Shell, pe: &ParamExp, e: &mut Exp, quoted: bool) -> Result<(),
         return scalar_param(sh, pe, &name, &shown, val, e, quoted, Some(i));
     }
     let val = lookup(sh, &name);
-    let shown = name.clone();
-    scalar_param(sh, pe, &name, &shown, val, e, quoted, None)
+    scalar_param(sh, pe, &name, &name, val, e, quoted, None)
 }
 
 /// `${a[i]}`: an error for a negative index before the start.
@@ -1093,22 +1092,7 @@ fn scalar_param(
         }
         ParamOp::Case { upper, all } => {
             let v = set_or_unbound(sh, shown, val)?;
-            let conv = |c: char| -> String {
-                if upper {
-                    c.to_uppercase().collect()
-                } else {
-                    c.to_lowercase().collect()
-                }
-            };
-            if all {
-                v.chars().map(conv).collect()
-            } else {
-                let mut it = v.chars();
-                match it.next() {
-                    Some(c) => conv(c) + it.as_str(),
-                    None => String::new(),
-                }
-            }
+            case_conv(&v, upper, all)
         }
     };
     if quoted {
