@@ -23,6 +23,16 @@ pub trait ArithVars {
             Ok(())
         }
     }
+    /// Whether `NAME` is an associative array (its subscripts are keys).
+    fn is_assoc(&self, _name: &str) -> bool {
+        false
+    }
+    fn get_key(&self, _name: &str, _key: &str) -> Option<String> {
+        None
+    }
+    fn set_key(&mut self, _name: &str, _key: &str, _value: String) -> Result<(), String> {
+        Ok(())
+    }
 }
 
 /// An arithmetic error; `Display` is bash's text after `FILE: line N: `
@@ -253,6 +263,12 @@ impl P<'_> {
             None => self.bind(tok, v),
             Some(i) => {
                 let sub = tok[i + 1..].strip_suffix(']').unwrap_or(&tok[i + 1..]);
+                if self.vars.is_assoc(&tok[..i]) {
+                    return self
+                        .vars
+                        .set_key(&tok[..i], sub, v.to_string())
+                        .map_err(ArithError::Assign);
+                }
                 let ix = subexpr(sub, self.vars, self.depth)?;
                 self.vars
                     .set_elem(&tok[..i], ix, v.to_string())
@@ -287,12 +303,15 @@ impl P<'_> {
                     if self.noeval > 0 {
                         0
                     } else {
-                        let i = subexpr(&ix, self.vars, self.depth)?;
-                        let value = self
-                            .vars
-                            .get_elem(&name, i)
-                            .map_err(ArithError::Assign)?
-                            .unwrap_or_default();
+                        let value = if self.vars.is_assoc(&name) {
+                            self.vars.get_key(&name, &ix).unwrap_or_default()
+                        } else {
+                            let i = subexpr(&ix, self.vars, self.depth)?;
+                            self.vars
+                                .get_elem(&name, i)
+                                .map_err(ArithError::Assign)?
+                                .unwrap_or_default()
+                        };
                         if value.is_empty() {
                             0
                         } else {

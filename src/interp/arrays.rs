@@ -1,4 +1,4 @@
-//! Indexed arrays: the variables' elements, assignments (`a=(…)`,
+//! Indexed and associative arrays: the variables' elements, assignments (`a=(…)`,
 //! `a[i]=v`, `declare a=(…)`), bash's array variables (`FUNCNAME`,
 //! `BASH_SOURCE`, `BASH_LINENO`, `PIPESTATUS`, `BASH_REMATCH`) and the
 //! builtins that know arrays (`declare`, `local`, `unset`, `mapfile`).
@@ -12,8 +12,77 @@ use crate::ast::{ArrayElem, Assign, Word, WordPart};
 /// An array's elements by index.
 pub type Elems = BTreeMap<i64, String>;
 
-/// Expanded elements of `(…)`: the index of `[i]=v`, `None` for the next.
-type Items = Vec<(Option<i64>, String)>;
+/// The subscript of an element of `(…)`: a number (indexed arrays), or
+/// its text (an associative array's key, or an index still to evaluate).
+#[derive(Clone, Debug)]
+enum Ix {
+    Num(i64),
+    Key(String),
+}
+
+/// Expanded elements of `(…)`: the subscript of `[i]=v`, `None` for the
+/// next.
+type Items = Vec<(Option<Ix>, String)>;
+
+/// An associative array. bash keeps it in a hash table of 1024 buckets
+/// (FNV-1 hash, new entries first in their bucket) and lists it in that
+/// order, which this reproduces (up to 2048 entries, where bash grows it).
+#[derive(Clone, Debug, Default)]
+pub struct Assoc {
+    map: std::collections::HashMap<String, (u64, String)>,
+    seq: u64,
+}
+
+/// bash's `hash_string` (FNV-1, 32 bits).
+fn bash_hash(s: &str) -> u32 {
+    let mut h: u32 = 2_166_136_261;
+    for b in s.bytes() {
+        h = h.wrapping_mul(16_777_619);
+        h ^= u32::from(b);
+    }
+    h
+}
+
+impl Assoc {
+    pub fn get(&self, k: &str) -> Option<&String> {
+        self.map.get(k).map(|e| &e.1)
+    }
+
+    /// Replace in place, or add.
+    pub fn insert(&mut self, k: String, v: String) {
+        if let Some(e) = self.map.get_mut(&k) {
+            e.1 = v;
+        } else {
+            self.seq += 1;
+            self.map.insert(k, (self.seq, v));
+        }
+    }
+
+    pub fn remove(&mut self, k: &str) {
+        self.map.remove(k);
+    }
+
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+
+    /// The entries in bash's order.
+    pub fn ordered(&self) -> Vec<(String, String)> {
+        let mut v: Vec<(u32, u64, &String, &String)> = self
+            .map
+            .iter()
+            .map(|(k, (seq, val))| (bash_hash(k) & 1023, *seq, k, val))
+            .collect();
+        v.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+        v.into_iter()
+            .map(|(_, _, k, val)| (k.clone(), val.clone()))
+            .collect()
+    }
+}
 
 /// The marker that starts the expanded `NAME=(…)` argument of a
 /// declaration builtin (a shell word never holds a NUL byte).
@@ -186,6 +255,49 @@ impl Shell {
         Ok(())
     }
 
+    /// Whether `name` is an associative array.
+    pub fn is_assoc(&self, name: &str) -> bool {
+        self.vars.get(name).is_some_and(|v| v.assoc.is_some())
+    }
+
+    /// An associative array's entries in bash's order.
+    pub fn assoc_items(&self, name: &str) -> Vec<(String, String)> {
+        self.vars
+            .get(name)
+            .and_then(|v| v.assoc.as_ref())
+            .map(|a| a.ordered())
+            .unwrap_or_default()
+    }
+
+    pub fn assoc_get(&self, name: &str, key: &str) -> Option<String> {
+        self.vars.get(name)?.assoc.as_ref()?.get(key).cloned()
+    }
+
+    /// `name[key]=value` of an associative array.
+    pub fn assoc_set(&mut self, name: &str, key: String, value: String) -> Result<(), String> {
+        let v = self.vars.entry(name.to_string()).or_default();
+        if v.readonly {
+            return Err(format!("{name}: readonly variable"));
+        }
+        let a = v.assoc.get_or_insert_with(Default::default);
+        a.insert(key, value);
+        v.value = a.get("0").cloned().unwrap_or_default();
+        Ok(())
+    }
+
+    /// Make `name` an associative array holding `a` (attributes kept).
+    pub fn set_assoc(&mut self, name: &str, a: Assoc) -> Result<(), String> {
+        let v = self.vars.entry(name.to_string()).or_default();
+        if v.readonly {
+            return Err(format!("{name}: readonly variable"));
+        }
+        v.value = a.get("0").cloned().unwrap_or_default();
+        v.array = None;
+        v.assoc = Some(Box::new(a));
+        self.invalidate_env();
+        Ok(())
+    }
+
     /// Whether element 0 of an array is set (`$a` of an array without it
     /// is unset).
     pub fn array_scalar(&self, name: &str) -> Option<Option<String>> {
@@ -213,12 +325,24 @@ impl super::arith::ArithVars for RoVars<'_> {
     fn set_elem(&mut self, name: &str, _: i64, _: String) -> Result<(), String> {
         Err(format!("{name}: cannot assign here"))
     }
+    fn is_assoc(&self, name: &str) -> bool {
+        self.0.is_assoc(name)
+    }
+    fn get_key(&self, name: &str, key: &str) -> Option<String> {
+        self.0.assoc_get(name, key)
+    }
 }
 
 /// `-v NAME` / `-v NAME[SUB]` of `test` and `[[ ]]`: is it set?
 pub fn var_is_set(sh: &Shell, arg: &str) -> bool {
     if let Some((n, rest)) = arg.split_once('[') {
         if let Some(sub) = rest.strip_suffix(']').filter(|_| expand::is_name(n)) {
+            if sh.is_assoc(n) {
+                if sub == "@" || sub == "*" {
+                    return !sh.assoc_items(n).is_empty();
+                }
+                return sh.assoc_get(n, sub).is_some();
+            }
             if sub == "@" || sub == "*" {
                 return sh.elems(n).is_some_and(|e| !e.is_empty());
             }
@@ -236,6 +360,9 @@ pub fn set_ref(sh: &mut Shell, cmd: &str, r: &str, value: String) -> Result<(), 
     if let Some((n, rest)) = r.split_once('[') {
         if let Some(sub) = rest.strip_suffix(']').filter(|_| expand::is_name(n)) {
             let n = n.to_string();
+            if sh.is_assoc(&n) {
+                return sh.assoc_set(&n, sub.to_string(), value);
+            }
             let Some(i) = expand::arith_eval_cmd(sh, sub, cmd) else {
                 return Ok(());
             };
@@ -245,9 +372,39 @@ pub fn set_ref(sh: &mut Shell, cmd: &str, r: &str, value: String) -> Result<(), 
     sh.set_var(r, value)
 }
 
-/// The text of a subscript, expanded as in `$((…))`.
+/// The text of a subscript: its expansions as in `$((…))`, quotes and
+/// backslashes of its literal text removed (an associative array's key;
+/// an index is then evaluated).
 pub fn subscript_text(sh: &mut Shell, ix: &[WordPart]) -> Result<String, Ctl> {
-    expand::arith_text(sh, ix)
+    let mut out = String::new();
+    for p in ix {
+        match p {
+            WordPart::Lit(l) if l.contains(['\'', '\\']) => {
+                let mut it = l.chars();
+                while let Some(c) = it.next() {
+                    match c {
+                        '\'' => {
+                            for q in it.by_ref() {
+                                if q == '\'' {
+                                    break;
+                                }
+                                out.push(q);
+                            }
+                        }
+                        '\\' => {
+                            if let Some(n) = it.next() {
+                                out.push(n);
+                            }
+                        }
+                        c => out.push(c),
+                    }
+                }
+            }
+            WordPart::Lit(l) => out.push_str(l),
+            other => out.push_str(&expand::arith_text(sh, std::slice::from_ref(other))?),
+        }
+    }
+    Ok(out)
 }
 
 /// Evaluate a subscript; an empty one is bash's `bad array subscript`.
@@ -260,14 +417,27 @@ pub fn subscript_value(sh: &mut Shell, name: &str, ix: &[WordPart]) -> Result<i6
     expand::arith_eval(sh, &t)
 }
 
+/// How the subscripts of `(…)` are read.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// An indexed array's: evaluated now.
+    Eval,
+    /// An associative array's keys, or (for a declaration builtin, which
+    /// learns the kind later) the text.
+    Key,
+}
+
 /// The elements of `(…)` expanded: `(index, value)`, index `None` for the
 /// next one.
-fn expand_elems(sh: &mut Shell, name: &str, elems: &[ArrayElem]) -> Result<Items, Ctl> {
+fn expand_elems(sh: &mut Shell, name: &str, elems: &[ArrayElem], mode: Mode) -> Result<Items, Ctl> {
     let mut out = Vec::new();
     for e in elems {
         match &e.index {
             Some(ix) => {
-                let i = subscript_value(sh, name, ix)?;
+                let i = match mode {
+                    Mode::Eval => Ix::Num(subscript_value(sh, name, ix)?),
+                    Mode::Key => Ix::Key(subscript_text(sh, ix)?),
+                };
                 let v = expand::expand_single(sh, &e.value)?;
                 out.push((Some(i), v));
             }
@@ -282,10 +452,30 @@ fn expand_elems(sh: &mut Shell, name: &str, elems: &[ArrayElem]) -> Result<Items
 }
 
 /// Put expanded elements into `base` (empty, or the old elements for
-/// `+=`), bash's `assign_compound_array_list`.
-fn fill(name: &str, mut base: Elems, items: Items) -> Result<Elems, String> {
+/// `+=`), bash's `assign_compound_array_list`. A subscript still in text
+/// is evaluated (an error is reported: `Err` with an empty message).
+fn fill(
+    sh: &mut Shell,
+    cmd: &str,
+    name: &str,
+    mut base: Elems,
+    items: Items,
+) -> Result<Elems, String> {
     let mut next = base.keys().next_back().map_or(0, |k| k + 1);
     for (i, v) in items {
+        let i = match i {
+            Some(Ix::Key(t)) => {
+                if t.trim().is_empty() {
+                    return Err(format!("{name}[{t}]: bad array subscript"));
+                }
+                match expand::arith_eval_cmd(sh, &t, cmd) {
+                    Some(n) => Some(n),
+                    None => return Err(String::new()),
+                }
+            }
+            Some(Ix::Num(n)) => Some(n),
+            None => None,
+        };
         let i = match i {
             Some(i) if i < 0 => {
                 let top = base.keys().next_back().map_or(0, |k| k + 1);
@@ -301,6 +491,26 @@ fn fill(name: &str, mut base: Elems, items: Items) -> Result<Elems, String> {
         next = i + 1;
     }
     Ok(base)
+}
+
+/// An associative array's `(…)`: `[k]=v` pairs, or bash 5.1's
+/// `k1 v1 k2 v2 …`.
+fn fill_assoc(mut base: Assoc, items: Items) -> Assoc {
+    let mut pending: Option<String> = None;
+    for (i, v) in items {
+        match i {
+            Some(Ix::Key(k)) => base.insert(k, v),
+            Some(Ix::Num(n)) => base.insert(n.to_string(), v),
+            None => match pending.take() {
+                Some(k) => base.insert(k, v),
+                None => pending = Some(v),
+            },
+        }
+    }
+    if let Some(k) = pending {
+        base.insert(k, String::new());
+    }
+    base
 }
 
 /// An array assignment before a command (`a[1]=x cmd`, `a=(1) cmd`):
@@ -329,18 +539,39 @@ pub fn is_array_assign(a: &Assign) -> bool {
 pub fn assign(sh: &mut Shell, a: &Assign) -> Result<Result<(), String>, Ctl> {
     let name = a.name.as_str();
     if let Some(elems) = &a.array {
-        let items = expand_elems(sh, name, elems)?;
+        let mode = if sh.is_assoc(name) {
+            Mode::Key
+        } else {
+            Mode::Eval
+        };
+        let items = expand_elems(sh, name, elems, mode)?;
         if sh.opts.xtrace {
             // bash shows the compound assignment as written.
             super::builtins::xtrace(sh, &a.to_string());
         }
-        return Ok(assign_list(sh, name, items, a.append));
+        return Ok(assign_list(sh, "", name, items, a.append));
     }
     let mut v = match &a.value {
         Some(w) => expand::expand_single(sh, w)?,
         None => String::new(),
     };
     match &a.index {
+        Some(ix) if sh.is_assoc(name) => {
+            let k = subscript_text(sh, ix)?;
+            if sh.opts.xtrace {
+                let op = if a.append { "+=" } else { "=" };
+                super::builtins::xtrace(
+                    sh,
+                    &format!("{name}[{k}]{op}{}", super::builtins::shell_quote(&v)),
+                );
+            }
+            if a.append {
+                if let Some(old) = sh.assoc_get(name, &k) {
+                    v = old + &v;
+                }
+            }
+            Ok(sh.assoc_set(name, k, v))
+        }
         Some(ix) => {
             let t = subscript_text(sh, ix)?;
             if t.trim().is_empty() {
@@ -380,16 +611,30 @@ pub fn assign(sh: &mut Shell, a: &Assign) -> Result<Result<(), String>, Ctl> {
     }
 }
 
-fn assign_list(sh: &mut Shell, name: &str, items: Items, append: bool) -> Result<(), String> {
+fn assign_list(
+    sh: &mut Shell,
+    cmd: &str,
+    name: &str,
+    items: Items,
+    append: bool,
+) -> Result<(), String> {
     if sh.vars.get(name).is_some_and(|v| v.readonly) {
         return Err(format!("{name}: readonly variable"));
+    }
+    if sh.is_assoc(name) {
+        let base = match (append, sh.vars.get(name).and_then(|v| v.assoc.as_ref())) {
+            (true, Some(a)) => (**a).clone(),
+            _ => Assoc::default(),
+        };
+        let a = fill_assoc(base, items);
+        return sh.set_assoc(name, a);
     }
     let base = if append {
         sh.elems(name).unwrap_or_default()
     } else {
         Elems::new()
     };
-    let elems = fill(name, base, items)?;
+    let elems = fill(sh, cmd, name, base, items)?;
     sh.set_array(name, elems)
 }
 
@@ -402,15 +647,18 @@ pub fn decl_array_arg(sh: &mut Shell, w: &Word) -> Result<Option<String>, Ctl> {
     };
     let name = head.trim_end_matches('=').trim_end_matches('+');
     let name = name.split('[').next().unwrap_or(name).to_string();
-    let items = expand_elems(sh, &name, elems)?;
+    let items = expand_elems(sh, &name, elems, Mode::Key)?;
     let mut s = String::new();
     s.push(MARK);
     s.push_str(head);
     for (i, v) in items {
-        s.push(MARK);
-        if let Some(i) = i {
-            s.push_str(&format!("[{i}]"));
+        // `\0[KEY` then `\0=VALUE`.
+        if let Some(Ix::Key(k)) = i {
+            s.push(MARK);
+            s.push('[');
+            s.push_str(&k);
         }
+        s.push(MARK);
         s.push('=');
         s.push_str(&v);
     }
@@ -428,12 +676,12 @@ fn parse_marked(arg: &str) -> Option<(String, bool, Items)> {
         None => (head, false),
     };
     let mut items = Vec::new();
+    let mut key = None;
     for e in it {
-        if let Some(v) = e.strip_prefix('=') {
-            items.push((None, v.to_string()));
-        } else if let Some(r) = e.strip_prefix('[') {
-            let (i, v) = r.split_once("]=")?;
-            items.push((Some(i.parse().ok()?), v.to_string()));
+        if let Some(k) = e.strip_prefix('[') {
+            key = Some(Ix::Key(k.to_string()));
+        } else if let Some(v) = e.strip_prefix('=') {
+            items.push((key.take(), v.to_string()));
         }
     }
     Some((name.to_string(), append, items))
@@ -463,6 +711,9 @@ fn flags(v: &Var) -> String {
     if v.array.is_some() {
         f.push('a');
     }
+    if v.assoc.is_some() {
+        f.push('A');
+    }
     if v.readonly {
         f.push('r');
     }
@@ -486,10 +737,35 @@ fn print_decl(sh: &Shell, name: &str) -> Option<String> {
     }
     let v = sh.vars.get(name)?;
     let f = flags(v);
+    if let Some(a) = &v.assoc {
+        if a.is_empty() {
+            return Some(format!("declare -{f} {name}=()"));
+        }
+        // bash ends the list with a space.
+        let items: Vec<String> = a
+            .ordered()
+            .iter()
+            .map(|(k, v)| format!("[{}]={} ", key_text(k), dq(v)))
+            .collect();
+        return Some(format!("declare -{f} {name}=({})", items.concat()));
+    }
     Some(match &v.array {
         Some(a) => format!("declare -{f} {name}={}", array_text(a)),
         None => format!("declare -{f} {name}={}", dq(&v.value)),
     })
+}
+
+/// A key in `declare -p`: bare when it needs no quoting, else as a value.
+fn key_text(k: &str) -> String {
+    let plain = !k.is_empty()
+        && k.chars().all(|c| {
+            c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '/' | ':' | '@' | '%' | '+' | ',')
+        });
+    if plain {
+        k.to_string()
+    } else {
+        dq(k)
+    }
 }
 
 fn array_text(a: &Elems) -> String {
@@ -500,6 +776,7 @@ fn array_text(a: &Elems) -> String {
 /// `declare`/`typeset`/`local` with `-a`, `-r`, `-x`, `-g`, `-p`.
 pub fn declare(sh: &mut Shell, cmd: &str, args: &[String]) -> i32 {
     let (mut x, mut r, mut g, mut a, mut p) = (false, false, false, false, false);
+    let mut assoc = false;
     let mut names: Vec<String> = Vec::new();
     let mut options = true;
     for arg in args {
@@ -513,17 +790,12 @@ pub fn declare(sh: &mut Shell, cmd: &str, args: &[String]) -> i32 {
                     'g' if cmd != "local" => g = true,
                     'a' => a = true,
                     'p' => p = true,
-                    'A' => {
-                        sh.error(&format!(
-                            "{cmd}: -A: associative arrays are not supported by nsh"
-                        ));
-                        return 2;
-                    }
+                    'A' => assoc = true,
                     // `local` has always ignored the attributes nsh lacks.
                     _ if cmd == "local" => {}
                     _ => {
                         sh.error(&format!(
-                            "{cmd}: -{c}: not supported by nsh (only -a, -p, -x, -r and -g)"
+                            "{cmd}: -{c}: not supported by nsh (only -a, -A, -p, -x, -r and -g)"
                         ));
                         return 2;
                     }
@@ -597,8 +869,33 @@ pub fn declare(sh: &mut Shell, cmd: &str, args: &[String]) -> i32 {
             st = 1;
             continue;
         }
+        if assoc && !sh.is_assoc(&name) {
+            if sh.is_array(&name) {
+                sh.error(&format!(
+                    "{cmd}: {name}: cannot convert indexed to associative array"
+                ));
+                st = 1;
+                continue;
+            }
+            let mut e = Assoc::default();
+            if let Some(v) = sh.vars.get(&name) {
+                e.insert("0".into(), v.value.clone());
+            }
+            if let Err(m) = sh.set_assoc(&name, e) {
+                sh.error(&format!("{cmd}: {m}"));
+                st = 1;
+                continue;
+            }
+        }
+        if a && sh.is_assoc(&name) {
+            sh.error(&format!(
+                "{cmd}: {name}: cannot convert associative to indexed array"
+            ));
+            st = 1;
+            continue;
+        }
         let res = match (scalar, items) {
-            (_, Some(items)) => assign_list(sh, &name, items, append),
+            (_, Some(items)) => assign_list(sh, cmd, &name, items, append),
             (Some(v), None) => {
                 let old = if append {
                     sh.get_var(&name).map(str::to_string)
@@ -606,7 +903,9 @@ pub fn declare(sh: &mut Shell, cmd: &str, args: &[String]) -> i32 {
                     None
                 };
                 let v = old.unwrap_or_default() + &v;
-                if a && !sh.is_array(&name) {
+                if sh.is_assoc(&name) {
+                    sh.assoc_set(&name, "0".into(), v)
+                } else if a && !sh.is_array(&name) {
                     sh.set_array(&name, Elems::from([(0, v)]))
                 } else {
                     sh.set_var(&name, v)
@@ -686,6 +985,16 @@ pub fn unset(sh: &mut Shell, args: &[String]) -> i32 {
                 if let Some((name, rest)) = n.split_once('[') {
                     if expand::is_name(name) && rest.ends_with(']') {
                         let sub = &rest[..rest.len() - 1];
+                        if sh.is_assoc(name) {
+                            if sub == "@" || sub == "*" {
+                                let _ = sh.set_assoc(name, Assoc::default());
+                            } else if let Some(a) =
+                                sh.vars.get_mut(name).and_then(|v| v.assoc.as_mut())
+                            {
+                                a.remove(sub);
+                            }
+                            continue;
+                        }
                         if (sub == "@" || sub == "*") && sh.is_array(name) {
                             // bash 5.2: the elements go, the array stays.
                             if let Err(m) = sh.set_array(name, Elems::new()) {

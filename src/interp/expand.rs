@@ -463,6 +463,15 @@ impl ArithVars for Vars<'_> {
     fn set_elem(&mut self, name: &str, i: i64, value: String) -> Result<(), String> {
         self.0.set_elem(name, i, value)
     }
+    fn is_assoc(&self, name: &str) -> bool {
+        self.0.is_assoc(name)
+    }
+    fn get_key(&self, name: &str, key: &str) -> Option<String> {
+        self.0.assoc_get(name, key)
+    }
+    fn set_key(&mut self, name: &str, key: &str, value: String) -> Result<(), String> {
+        self.0.assoc_set(name, key.to_string(), value)
+    }
 }
 
 /// Evaluate an arithmetic expression; an error aborts the command (bash).
@@ -557,9 +566,10 @@ pub fn lookup(sh: &Shell, name: &str) -> Option<String> {
                 return sh.params.get(n.wrapping_sub(1)).cloned();
             }
             match sh.vars.get(name) {
-                Some(v) => match &v.array {
-                    Some(a) => a.get(&0).cloned(),
-                    None => Some(v.value.clone()),
+                Some(v) => match (&v.array, &v.assoc) {
+                    (Some(a), _) => a.get(&0).cloned(),
+                    (_, Some(a)) => a.get("0").cloned(),
+                    _ => Some(v.value.clone()),
                 },
                 None => sh.array_scalar(name).flatten(),
             }
@@ -577,10 +587,14 @@ fn rand16() -> u32 {
 }
 
 /// A subscript: `[@]` / `[*]`, or an element.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 enum Sub {
-    All { at: bool },
+    All {
+        at: bool,
+    },
     Idx(i64),
+    /// An associative array's key.
+    Key(String),
 }
 
 fn eval_sub(sh: &mut Shell, name: &str, text: &str) -> Result<Sub, Ctl> {
@@ -588,6 +602,9 @@ fn eval_sub(sh: &mut Shell, name: &str, text: &str) -> Result<Sub, Ctl> {
         "@" => return Ok(Sub::All { at: true }),
         "*" => return Ok(Sub::All { at: false }),
         _ => {}
+    }
+    if sh.is_assoc(name) {
+        return Ok(Sub::Key(text.to_string()));
     }
     if text.trim().is_empty() {
         sh.error(&format!("{name}[{text}]: bad array subscript"));
@@ -621,22 +638,27 @@ fn param(sh: &mut Shell, pe: &ParamExp, e: &mut Exp, quoted: bool) -> Result<(),
     let mut name = std::borrow::Cow::Borrowed(pe.name.as_str());
     let mut sub = match &pe.index {
         Some(ix) => {
-            let t = arith_text(sh, ix)?;
+            let t = super::arrays::subscript_text(sh, ix)?;
             Some(eval_sub(sh, &name, &t)?)
         }
         None => None,
     };
     if pe.indirect {
         if let Some(Sub::All { at }) = sub {
-            // `${!a[@]}`: the indices.
-            let keys: Vec<String> = match sh.elems(&name) {
-                Some(el) => el.keys().map(|k| k.to_string()).collect(),
-                None => Vec::new(),
+            // `${!a[@]}`: the indices (the keys).
+            let keys: Vec<String> = if sh.is_assoc(&name) {
+                sh.assoc_items(&name).into_iter().map(|(k, _)| k).collect()
+            } else {
+                match sh.elems(&name) {
+                    Some(el) => el.keys().map(|k| k.to_string()).collect(),
+                    None => Vec::new(),
+                }
             };
             return emit_list(sh, e, &keys, quoted, at);
         }
-        let target = match sub {
-            Some(Sub::Idx(i)) => elem_value(sh, &name, i)?,
+        let target = match &sub {
+            Some(Sub::Idx(i)) => elem_value(sh, &name, *i)?,
+            Some(Sub::Key(k)) => sh.assoc_get(&name, k),
             _ => lookup(sh, &name),
         };
         let Some(t) = target else {
@@ -658,7 +680,7 @@ fn param(sh: &mut Shell, pe: &ParamExp, e: &mut Exp, quoted: bool) -> Result<(),
     }
     let multi = match sub {
         Some(Sub::All { at }) => Some(at),
-        Some(Sub::Idx(_)) => None,
+        Some(Sub::Idx(_) | Sub::Key(_)) => None,
         None if name == "@" => Some(true),
         None if name == "*" => Some(false),
         None => None,
@@ -669,7 +691,12 @@ fn param(sh: &mut Shell, pe: &ParamExp, e: &mut Exp, quoted: bool) -> Result<(),
     if let Some(Sub::Idx(i)) = sub {
         let val = elem_value(sh, &name, i)?;
         let shown = format!("{name}[{}]", i);
-        return scalar_param(sh, pe, &name, &shown, val, e, quoted, Some(i));
+        return scalar_param(sh, pe, &name, &shown, val, e, quoted, Some(&Sub::Idx(i)));
+    }
+    if let Some(Sub::Key(k)) = &sub {
+        let val = sh.assoc_get(&name, k);
+        let shown = format!("{name}[{k}]");
+        return scalar_param(sh, pe, &name, &shown, val, e, quoted, sub.as_ref());
     }
     let val = lookup(sh, &name);
     scalar_param(sh, pe, &name, &name, val, e, quoted, None)
@@ -755,7 +782,15 @@ fn list_param(
     e: &mut Exp,
     quoted: bool,
 ) -> Result<(), Ctl> {
-    let elems: Vec<(i64, String)> = if array {
+    let elems: Vec<(i64, String)> = if array && sh.is_assoc(name) {
+        // An associative array's values, numbered from 1 in bash's order
+        // (its slices count like the positional parameters').
+        sh.assoc_items(name)
+            .into_iter()
+            .enumerate()
+            .map(|(i, (_, v))| (i as i64 + 1, v))
+            .collect()
+    } else if array {
         sh.elems(name)
             .map(|m| m.into_iter().collect())
             .unwrap_or_default()
@@ -873,6 +908,9 @@ fn list_param(
             } else {
                 items.len() as i64
             };
+            if array && sh.is_assoc(name) && off == 0 {
+                off = 1;
+            }
             if off < 0 {
                 off += top;
                 if off < 0 {
@@ -948,7 +986,7 @@ fn scalar_param(
     val: Option<String>,
     e: &mut Exp,
     quoted: bool,
-    index: Option<i64>,
+    index: Option<&Sub>,
 ) -> Result<(), Ctl> {
     let set_nonnull = |v: &Option<String>, colon: bool| match v {
         None => false,
@@ -997,8 +1035,9 @@ fn scalar_param(
                     return Err(Ctl::Abort(1));
                 }
                 let r = match index {
-                    Some(i) => sh.set_elem(name, i, w.clone()),
-                    None => sh.set_var(name, w.clone()),
+                    Some(Sub::Idx(i)) => sh.set_elem(name, *i, w.clone()),
+                    Some(Sub::Key(k)) => sh.assoc_set(name, k.clone(), w.clone()),
+                    _ => sh.set_var(name, w.clone()),
                 };
                 if let Err(m) = r {
                     sh.error(&m);

@@ -52,6 +52,8 @@ pub struct Var {
     pub readonly: bool,
     /// An indexed array's elements (`declare -a`, `a=(…)`).
     pub array: Option<Box<std::collections::BTreeMap<i64, String>>>,
+    /// An associative array's elements (`declare -A`).
+    pub assoc: Option<Box<arrays::Assoc>>,
 }
 
 /// A function call or a `source` on the stack (`FUNCNAME`, `BASH_SOURCE`,
@@ -329,6 +331,9 @@ impl Shell {
             if let Some(a) = v.array.as_mut() {
                 a.insert(0, value.clone());
             }
+            if let Some(a) = v.assoc.as_mut() {
+                a.insert("0".into(), value.clone());
+            }
             v.value = value;
         } else {
             self.vars.insert(
@@ -381,7 +386,7 @@ impl Shell {
         let mut env: Vec<std::ffi::CString> = self
             .vars
             .iter()
-            .filter(|(_, v)| v.exported && v.array.is_none())
+            .filter(|(_, v)| v.exported && v.array.is_none() && v.assoc.is_none())
             .filter_map(|(k, v)| std::ffi::CString::new(format!("{k}={}", v.value)).ok())
             .collect();
         env.sort();

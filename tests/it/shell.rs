@@ -790,7 +790,6 @@ fn unsupported_syntax_is_an_error_not_a_misparse() {
     let nsh = nsh_bin().to_str().expect("path").to_string();
     for (script, what) in [
         ("cat <(echo x)\n", "process substitution"),
-        ("declare -A m\n", "associative arrays"),
         ("select x in a b; do :; done\n", "`select'"),
         (
             "cat <<A; cat <<B\na\nA\nb\nB\necho x\n",
@@ -1272,5 +1271,25 @@ c=([1]=x); [[ -v c ]] || echo "c not set"; [[ -v c[@] ]] && echo "c[@] set"
 printf -v 'b[4]' '%s-%s' p q; declare -p b
 printf -v d %s hi; echo $d
 read 'b[0]' <<< "read in"; declare -p b
+"#;
+    associative_arrays: r#"
+declare -A m=([a]=1 [b]=2 [c]=3 [key]=x [foo]=y [bar]=z)
+echo "${!m[@]}" "${m[@]}" ${#m[@]} "${m[foo]}" "${m[nope]-unset}"
+declare -p m
+m[zz]=1; unset 'm[a]'; m[b]+=0; declare -p m
+k="two words"; m[$k]=tw; m["q x"]=qx; m['s q']=sq; echo "${m[two words]}" "${m[$k]}" "${m["q x"]}" "${m[s q]}"
+declare -A cnt; for w in a b a c a b; do (( cnt[$w]++ )); done; declare -p cnt
+for k in "${!cnt[@]}"; do echo "$k=${cnt[$k]}"; done
+declare -A e; e=(); declare -p e; echo "${#e[@]}"
+f() { local -A l=([x]=1); l[y]=2; declare -p l; }; f; declare -p l 2>&1
+declare -A p=(k1 v1 k2 v2); declare -p p
+[[ -v m[foo] ]] && echo has-foo; [[ -v m[nope] ]] || echo no-nope
+printf -v 'm[pv]' %s val; echo "${m[pv]}"
+echo "${m[@]:1:2}" "${!m[*]}"
+m+=([new]=n); echo "${m[new]}" $(( cnt[a] * 10 ))
+declare -A d; d[x]=1; d=([y]=2); declare -p d
+a=(1 2); declare -A a; echo st=$?
+declare -A s=5; declare -p s 2>&1
+declare -A n=([a]=1 [b]=2 [c]=3); echo "${n[@]:0:2}|${n[@]:1:2}|${n[@]:2}|${n[@]:3}|${n[@]: -1}|${n[@]: -3:1}"
 "#;
 }
