@@ -38,7 +38,8 @@ fn bash_hash(s: &str) -> u32 {
     let mut h: u32 = 2_166_136_261;
     for b in s.bytes() {
         h = h.wrapping_mul(16_777_619);
-        h ^= u32::from(b);
+        // bash XORs a `char`: signed, so bytes from 0x80 are sign-extended.
+        h ^= i32::from(b as i8) as u32;
     }
     h
 }
@@ -985,12 +986,31 @@ pub fn unset(sh: &mut Shell, args: &[String]) -> i32 {
                 if let Some((name, rest)) = n.split_once('[') {
                     if expand::is_name(name) && rest.ends_with(']') {
                         let sub = &rest[..rest.len() - 1];
+                        // The subscript ends at the `]` matching the `[`
+                        // (bash's skipsubscript): text after it is ignored
+                        // without a word.
+                        let mut depth = 1;
+                        let close = rest.char_indices().find(|&(_, c)| {
+                            match c {
+                                '[' => depth += 1,
+                                ']' => depth -= 1,
+                                _ => {}
+                            }
+                            depth == 0
+                        });
+                        if close.is_some_and(|(i, _)| i + 1 != rest.len()) {
+                            continue;
+                        }
                         if sh.is_assoc(name) {
-                            if sub == "@" || sub == "*" {
-                                let _ = sh.set_assoc(name, Assoc::default());
-                            } else if let Some(a) =
-                                sh.vars.get_mut(name).and_then(|v| v.assoc.as_mut())
-                            {
+                            if sh.vars.get(name).is_some_and(|v| v.readonly) {
+                                sh.error(&format!(
+                                    "unset: {name}: cannot unset: readonly variable"
+                                ));
+                                st = 1;
+                                continue;
+                            }
+                            // bash 5.2: `@` and `*` are keys here.
+                            if let Some(a) = sh.vars.get_mut(name).and_then(|v| v.assoc.as_mut()) {
                                 a.remove(sub);
                             }
                             continue;

@@ -1292,4 +1292,17 @@ a=(1 2); declare -A a; echo st=$?
 declare -A s=5; declare -p s 2>&1
 declare -A n=([a]=1 [b]=2 [c]=3); echo "${n[@]:0:2}|${n[@]:1:2}|${n[@]:2}|${n[@]:3}|${n[@]: -1}|${n[@]: -3:1}"
 "#;
+    associative_array_keys_order_and_unset: r#"
+declare -A m
+k="two words"; m[$k]=tw; m[a]=1; m["x]y"]=b; m[$(echo cs)]=c; m[' sp ']=s; m[*]=star; m[-]=dash
+declare -p m
+echo "${m[$k]:-d}" "${m[${k}]}" "${m["$k"]}" $(( m[a] + 1 ))
+unset "m[$k]"; unset 'm[x]y]' 2>&1; declare -p m
+for key in "${!m[@]}"; do unset "m[$key]"; done; declare -p m; echo "${#m[@]}"
+declare -rA ro=([q]=1); declare -p ro; ro[q]=2; echo no
+echo st=$?
+declare -A nums=([1]=one [2]=two [10]=ten); declare -p nums; echo "${nums[1]}" "${!nums[*]}"
+unset 'ro[q]'; echo st=$?
+declare -A at=([a]=1 [@]=at [*]=st); unset "at[@]"; declare -p at
+"#;
 }
