@@ -9,6 +9,9 @@ use super::expand;
 use super::{Ctl, Shell, Var};
 use crate::ast::{ArrayElem, Assign, Word, WordPart};
 
+/// The builtins of this module (besides `declare`, `local`, `unset`).
+pub const BUILTINS: &[&str] = &["mapfile", "readarray"];
+
 /// An array's elements by index.
 pub type Elems = BTreeMap<i64, String>;
 

@@ -13,44 +13,10 @@ use crate::span::Span;
 
 /// The builtins nsh implements (for `type` and dispatch).
 pub const BUILTINS: &[&str] = &[
-    ":",
-    ".",
-    "[",
-    "break",
-    "cd",
-    "command",
-    "continue",
-    "declare",
-    "echo",
-    "eval",
-    "exec",
-    "exit",
-    "export",
-    "false",
-    "getopts",
-    "jobs",
-    "kill",
-    "let",
-    "local",
-    "netns",
-    "printf",
-    "pwd",
-    "read",
-    "readonly",
-    "return",
-    "set",
-    "shift",
-    "source",
-    "test",
-    "trap",
-    "true",
-    "type",
-    "typeset",
-    "umask",
-    "unset",
-    "wait",
-    "mapfile",
-    "readarray",
+    ":", ".", "[", "break", "cd", "command", "continue", "declare", "echo", "eval", "exec", "exit",
+    "export", "false", "getopts", "jobs", "kill", "let", "local", "netns", "printf", "pwd", "read",
+    "readonly", "return", "set", "shift", "source", "test", "trap", "true", "type", "typeset",
+    "umask", "unset", "wait",
 ];
 
 const KEYWORDS: &[&str] = &[
@@ -59,7 +25,7 @@ const KEYWORDS: &[&str] = &[
 ];
 
 pub fn is_builtin(name: &str) -> bool {
-    BUILTINS.contains(&name)
+    BUILTINS.contains(&name) || super::arrays::BUILTINS.contains(&name)
 }
 
 /// bash's quoting of a word in `set -x` output and `export -p`-like lists.
