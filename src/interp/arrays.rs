@@ -207,6 +207,7 @@ impl Shell {
         };
         arr.insert(i, value);
         v.value = arr.get(&0).cloned().unwrap_or_default();
+        v.no_value = false;
         if v.exported {
             self.invalidate_env();
         }
@@ -221,6 +222,7 @@ impl Shell {
         }
         v.value = elems.get(&0).cloned().unwrap_or_default();
         v.array = Some(Box::new(elems));
+        v.no_value = false;
         self.invalidate_env();
         Ok(())
     }
@@ -285,6 +287,7 @@ impl Shell {
         }
         let a = v.assoc.get_or_insert_with(Default::default);
         a.insert(key, value);
+        v.no_value = false;
         v.value = a.get("0").cloned().unwrap_or_default();
         Ok(())
     }
@@ -298,6 +301,7 @@ impl Shell {
         v.value = a.get("0").cloned().unwrap_or_default();
         v.array = None;
         v.assoc = Some(Box::new(a));
+        v.no_value = false;
         self.invalidate_env();
         Ok(())
     }
@@ -741,22 +745,27 @@ fn print_decl(sh: &Shell, name: &str) -> Option<String> {
     }
     let v = sh.vars.get(name)?;
     let f = flags(v);
+    if v.no_value {
+        return Some(format!("declare -{f} {name}"));
+    }
+    Some(match value_text(v) {
+        Some(t) => format!("declare -{f} {name}={t}"),
+        None => format!("declare -{f} {name}={}", dq(&v.value)),
+    })
+}
+
+/// An array's value as `declare -p` and `set` print it (an associative
+/// array's list ends with a space, as bash's); `None` for a scalar.
+pub fn value_text(v: &Var) -> Option<String> {
     if let Some(a) = &v.assoc {
-        if a.is_empty() {
-            return Some(format!("declare -{f} {name}=()"));
-        }
-        // bash ends the list with a space.
         let items: Vec<String> = a
             .ordered()
             .iter()
             .map(|(k, v)| format!("[{}]={} ", key_text(k), dq(v)))
             .collect();
-        return Some(format!("declare -{f} {name}=({})", items.concat()));
+        return Some(format!("({})", items.concat()));
     }
-    Some(match &v.array {
-        Some(a) => format!("declare -{f} {name}={}", array_text(a)),
-        None => format!("declare -{f} {name}={}", dq(&v.value)),
-    })
+    v.array.as_ref().map(|a| array_text(a))
 }
 
 /// A key in `declare -p`: bare when it needs no quoting, else as a value.
@@ -882,6 +891,7 @@ pub fn declare(sh: &mut Shell, cmd: &str, args: &[String]) -> i32 {
                 continue;
             }
             let mut e = Assoc::default();
+            let new = !sh.vars.contains_key(&name);
             if let Some(v) = sh.vars.get(&name) {
                 e.insert("0".into(), v.value.clone());
             }
@@ -889,6 +899,9 @@ pub fn declare(sh: &mut Shell, cmd: &str, args: &[String]) -> i32 {
                 sh.error(&format!("{cmd}: {m}"));
                 st = 1;
                 continue;
+            }
+            if let Some(v) = sh.vars.get_mut(&name).filter(|_| new) {
+                v.no_value = true;
             }
         }
         if a && sh.is_assoc(&name) {
@@ -918,8 +931,13 @@ pub fn declare(sh: &mut Shell, cmd: &str, args: &[String]) -> i32 {
             (None, None) => {
                 if a && !sh.is_array(&name) {
                     let old = sh.vars.get(&name).map(|v| v.value.clone());
+                    let new = old.is_none();
                     let e: Elems = old.map(|v| (0, v)).into_iter().collect();
-                    sh.set_array(&name, e)
+                    let r = sh.set_array(&name, e);
+                    if let Some(v) = sh.vars.get_mut(&name).filter(|_| new) {
+                        v.no_value = true;
+                    }
+                    r
                 } else {
                     Ok(())
                 }

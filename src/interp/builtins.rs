@@ -747,7 +747,9 @@ fn set(sh: &mut Shell, args: &[String]) -> i32 {
         names.sort();
         let mut s = String::new();
         for n in names {
-            s.push_str(&format!("{n}={}\n", shell_quote(&sh.vars[n].value)));
+            let v = &sh.vars[n];
+            let val = super::arrays::value_text(v).unwrap_or_else(|| shell_quote(&v.value));
+            s.push_str(&format!("{n}={val}\n"));
         }
         return out(&s);
     }

@@ -54,6 +54,9 @@ pub struct Var {
     pub array: Option<Box<std::collections::BTreeMap<i64, String>>>,
     /// An associative array's elements (`declare -A`).
     pub assoc: Option<Box<arrays::Assoc>>,
+    /// An array declared (`declare -a x`) and not assigned yet, for
+    /// `declare -p`.
+    pub no_value: bool,
 }
 
 /// A function call or a `source` on the stack (`FUNCNAME`, `BASH_SOURCE`,
@@ -334,6 +337,7 @@ impl Shell {
             if let Some(a) = v.assoc.as_mut() {
                 a.insert("0".into(), value.clone());
             }
+            v.no_value = false;
             v.value = value;
         } else {
             self.vars.insert(

@@ -1305,4 +1305,10 @@ declare -A nums=([1]=one [2]=two [10]=ten); declare -p nums; echo "${nums[1]}" "
 unset 'ro[q]'; echo st=$?
 declare -A at=([a]=1 [@]=at [*]=st); unset "at[@]"; declare -p at
 "#;
+    declared_arrays_and_the_set_listing: r#"
+a=(1 "x y"); declare -A m=([k]=v); s=plain; set | grep -E "^(a|m|s)="
+declare -a c; declare -A d; declare -p c d; c+=(1); declare -p c; declare -a e; e=(); declare -p e; declare -a f; unset f; declare -p f
+declare -A g; g[x]=1; declare -p g; declare -a h; h[2]=x; declare -p h
+f() { local -a l; declare -p l; }; f
+"#;
 }
