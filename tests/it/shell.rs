@@ -1311,4 +1311,35 @@ declare -a c; declare -A d; declare -p c d; c+=(1); declare -p c; declare -a e; 
 declare -A g; g[x]=1; declare -p g; declare -a h; h[2]=x; declare -p h
 f() { local -a l; declare -p l; }; f
 "#;
+    array_idioms_of_scripts: r#"
+arr=( $(seq 3) ); echo "${arr[@]/#/p-}"
+text=$'l1\nl2 x\nl3'
+IFS=$'\n' read -d '' -ra lines <<< "$text"; declare -p lines
+f() { local IFS=,; echo "${arr[*]}"; }; f
+declare -a acc=(); for x in a "b c"; do acc+=("$x"); done; declare -p acc; [[ ${#acc[@]} -eq 2 ]] && echo two
+printf 'r1\nr2 s\n' > /tmp/nsh_t15_$$; rows=(); while IFS= read -r line; do rows+=("$line"); done < /tmp/nsh_t15_$$; declare -p rows; rm -f /tmp/nsh_t15_$$
+echo "${arr[@]:(-2)}" "${arr[@]:1:$((${#arr[@]}-2))}"
+(( ${#arr[@]} > 1 )) && echo many
+[[ " ${arr[*]} " =~ " 2 " ]] && echo has2
+for ((i=0; i<${#arr[@]}; i++)); do (( arr[i] % 2 )) && unset "arr[$i]"; done; declare -p arr
+s="a:b:c"; IFS=: read -r -a parts <<< "$s"; echo "${parts[-1]}" "${#parts[@]}"
+x=(); x[${#x[@]}]=a; x[${#x[@]}]=b; echo "${x[@]}"
+join() { local IFS="$1"; shift; echo "$*"; }; join , "${acc[@]}"
+echo "${acc[@],,}" "${acc[@]^^}" "${#acc[@]}"
+set -- "${acc[@]}"; echo $#
+copy=("${acc[@]}"); copy[0]=z; echo "${acc[0]} ${copy[0]}"
+echo "${acc[@]:0:1}" "${acc[*]:1}"
+"#;
+    arrays_printed_by_type: r#"
+f() {
+  declare -A m=([k]=v ["a b"]=2 [$x]=3)
+  a[${#a[@]}]="x y"
+  b=(
+    1 # one
+    2
+  )
+  echo "${m["a b"]}" "${!m[@]}" "${a[-1]}"
+}
+type f
+"#;
 }
