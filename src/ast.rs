@@ -151,13 +151,24 @@ pub struct SimpleCmd {
     pub redirs: Vec<Redir>,
 }
 
-/// `NAME=value` or `NAME+=value`.
+/// `NAME=value`, `NAME+=value`, `NAME[i]=value`, `NAME=(…)`.
 #[derive(Clone, Debug)]
 pub struct Assign {
     pub name: String,
     pub append: bool,
     pub value: Option<Word>,
     pub span: Span,
+    /// `NAME[SUB]=…`: the subscript's parts, as in `$((…))`.
+    pub index: Option<Vec<WordPart>>,
+    /// `NAME=(…)`: the elements.
+    pub array: Option<Vec<ArrayElem>>,
+}
+
+/// An element of `NAME=(…)`: `word` or `[SUB]=word`.
+#[derive(Clone, Debug)]
+pub struct ArrayElem {
+    pub index: Option<Vec<WordPart>>,
+    pub value: Word,
 }
 
 #[derive(Clone, Debug)]
@@ -184,6 +195,9 @@ pub enum WordPart {
         list: Arc<List>,
         output: bool,
     },
+    /// The `(…)` of `declare NAME=(…)` (the last part of a word that
+    /// starts with `NAME=` or `NAME+=`).
+    Array(Vec<ArrayElem>),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -212,6 +226,8 @@ pub enum ParamOp {
     Slice,
     /// `${X^^}`, `${X^}`, `${X,,}`, `${X,}`.
     Case { upper: bool, all: bool },
+    /// `${!X*}` / `${!X@}`: the names of the variables starting with X.
+    Names { at: bool },
 }
 
 #[derive(Clone, Debug)]
@@ -223,6 +239,11 @@ pub struct ParamExp {
     pub word2: Option<Word>,
     /// Written as `${…}` (for Display).
     pub braced: bool,
+    /// `${NAME[SUB]…}`: the subscript's parts (`@`, `*` or an arithmetic
+    /// expression).
+    pub index: Option<Vec<WordPart>>,
+    /// `${!NAME…}`: indirection (`${!NAME[@]}`: the indices).
+    pub indirect: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -362,10 +383,7 @@ impl fmt::Display for Command {
                 };
                 for a in &s.assigns {
                     sep(f)?;
-                    write!(f, "{}{}=", a.name, if a.append { "+" } else { "" })?;
-                    if let Some(v) = &a.value {
-                        write!(f, "{v}")?;
-                    }
+                    write!(f, "{a}")?;
                 }
                 for w in &s.words {
                     sep(f)?;
@@ -456,6 +474,37 @@ impl fmt::Display for ArithText<'_> {
     }
 }
 
+impl fmt::Display for Assign {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.name)?;
+        if let Some(ix) = &self.index {
+            write!(f, "[{}]", ArithText(ix))?;
+        }
+        f.write_str(if self.append { "+=" } else { "=" })?;
+        if let Some(elems) = &self.array {
+            write_array(f, elems)?;
+        } else if let Some(v) = &self.value {
+            write!(f, "{v}")?;
+        }
+        Ok(())
+    }
+}
+
+/// `(w1 [i]=w2 …)` as bash prints it.
+fn write_array(f: &mut fmt::Formatter<'_>, elems: &[ArrayElem]) -> fmt::Result {
+    f.write_str("(")?;
+    for (i, e) in elems.iter().enumerate() {
+        if i > 0 {
+            f.write_str(" ")?;
+        }
+        if let Some(ix) = &e.index {
+            write!(f, "[{}]=", ArithText(ix))?;
+        }
+        write!(f, "{}", e.value)?;
+    }
+    f.write_str(")")
+}
+
 /// bash's `print_cond_node`.
 impl fmt::Display for CondExpr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -539,9 +588,17 @@ fn write_part(f: &mut fmt::Formatter<'_>, p: &WordPart, in_dq: bool) -> fmt::Res
             if !p.braced {
                 return write!(f, "${}", p.name);
             }
+            let ix = match &p.index {
+                Some(ix) => format!("[{}]", ArithText(ix)),
+                None => String::new(),
+            };
+            let bang = if p.indirect { "!" } else { "" };
             let op = match p.op {
                 ParamOp::Plain => "",
-                ParamOp::Length => return write!(f, "${{#{}}}", p.name),
+                ParamOp::Length => return write!(f, "${{#{}{ix}}}", p.name),
+                ParamOp::Names { at } => {
+                    return write!(f, "${{!{}{}}}", p.name, if at { "@" } else { "*" })
+                }
                 ParamOp::Default { colon } => {
                     if colon {
                         ":-"
@@ -598,7 +655,7 @@ fn write_part(f: &mut fmt::Formatter<'_>, p: &WordPart, in_dq: bool) -> fmt::Res
                     (false, false) => ",",
                 },
             };
-            write!(f, "${{{}{op}", p.name)?;
+            write!(f, "${{{bang}{}{ix}{op}", p.name)?;
             if let Some(w) = &p.word {
                 write!(f, "{w}")?;
             }
@@ -614,6 +671,7 @@ fn write_part(f: &mut fmt::Formatter<'_>, p: &WordPart, in_dq: bool) -> fmt::Res
             write!(f, "{c}({})", Enclosed(list))
         }
         WordPart::Arith(parts) => write!(f, "$(({}))", ArithText(parts)),
+        WordPart::Array(elems) => write_array(f, elems),
     }
 }
 
@@ -722,8 +780,7 @@ impl Printer {
             CommandKind::Simple(s) => {
                 let mut parts: Vec<String> = Vec::new();
                 for a in &s.assigns {
-                    let v = a.value.as_ref().map(|w| w.to_string()).unwrap_or_default();
-                    parts.push(format!("{}{}={v}", a.name, if a.append { "+" } else { "" }));
+                    parts.push(a.to_string());
                 }
                 parts.extend(s.words.iter().map(|w| w.to_string()));
                 self.out.push_str(&parts.join(" "));

@@ -849,6 +849,7 @@ impl NshHelper {
     /// Builtins, keywords, functions, native commands and programs on PATH.
     fn command_names(&self) -> Vec<String> {
         let mut v = words(crate::interp::builtins::BUILTINS);
+        v.extend(words(crate::interp::arrays::BUILTINS));
         v.extend(words(SHELL_KEYWORDS));
         v.extend(words(crate::native::NATIVE_NAMES));
         v.push("help".into());

@@ -11,6 +11,28 @@
 pub trait ArithVars {
     fn get_var(&self, name: &str) -> Option<String>;
     fn set_var(&mut self, name: &str, value: String) -> Result<(), String>;
+    /// `NAME[I]` (without arrays: element 0 is the scalar).
+    fn get_elem(&self, name: &str, i: i64) -> Result<Option<String>, String> {
+        Ok(if i == 0 { self.get_var(name) } else { None })
+    }
+    /// `NAME[I]=V` (without arrays: only element 0).
+    fn set_elem(&mut self, name: &str, i: i64, value: String) -> Result<(), String> {
+        if i == 0 {
+            self.set_var(name, value)
+        } else {
+            Ok(())
+        }
+    }
+    /// Whether `NAME` is an associative array (its subscripts are keys).
+    fn is_assoc(&self, _name: &str) -> bool {
+        false
+    }
+    fn get_key(&self, _name: &str, _key: &str) -> Option<String> {
+        None
+    }
+    fn set_key(&mut self, _name: &str, _key: &str, _value: String) -> Result<(), String> {
+        Ok(())
+    }
 }
 
 /// An arithmetic error; `Display` is bash's text after `FILE: line N: `
@@ -235,18 +257,22 @@ impl P<'_> {
             .map_err(ArithError::Assign)
     }
 
-    /// Assign to `NAME` or `NAME[SUB]`. nsh has no arrays: element 0 is
-    /// the scalar, other elements are dropped.
+    /// Assign to `NAME` or `NAME[SUB]`.
     fn bind_lhs(&mut self, tok: &str, v: i64) -> R<()> {
         match tok.find('[') {
             None => self.bind(tok, v),
             Some(i) => {
                 let sub = tok[i + 1..].strip_suffix(']').unwrap_or(&tok[i + 1..]);
-                if subexpr(sub, self.vars, self.depth)? == 0 {
-                    self.bind(&tok[..i], v)
-                } else {
-                    Ok(())
+                if self.vars.is_assoc(&tok[..i]) {
+                    return self
+                        .vars
+                        .set_key(&tok[..i], sub, v.to_string())
+                        .map_err(ArithError::Assign);
                 }
+                let ix = subexpr(sub, self.vars, self.depth)?;
+                self.vars
+                    .set_elem(&tok[..i], ix, v.to_string())
+                    .map_err(ArithError::Assign)
             }
         }
     }
@@ -274,16 +300,26 @@ impl P<'_> {
             self.tokval = match index {
                 None => self.streval(&name)?,
                 Some(ix) => {
-                    // No arrays in nsh: NAME[0] is NAME, others unset.
-                    let i = if self.noeval > 0 {
+                    if self.noeval > 0 {
                         0
                     } else {
-                        subexpr(&ix, self.vars, self.depth)?
-                    };
-                    if i == 0 {
-                        self.streval(&name)?
-                    } else {
-                        0
+                        let value = if self.vars.is_assoc(&name) {
+                            self.vars.get_key(&name, &ix).unwrap_or_default()
+                        } else {
+                            let i = subexpr(&ix, self.vars, self.depth)?;
+                            self.vars
+                                .get_elem(&name, i)
+                                .map_err(ArithError::Assign)?
+                                .unwrap_or_default()
+                        };
+                        if value.is_empty() {
+                            0
+                        } else {
+                            if self.depth >= MAX_EXPR_RECURSION_LEVEL {
+                                return Err(self.err("expression recursion level exceeded"));
+                            }
+                            subexpr(&value, self.vars, self.depth)?
+                        }
                     }
                 }
             };

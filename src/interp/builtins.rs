@@ -25,7 +25,7 @@ const KEYWORDS: &[&str] = &[
 ];
 
 pub fn is_builtin(name: &str) -> bool {
-    BUILTINS.contains(&name)
+    BUILTINS.contains(&name) || super::arrays::BUILTINS.contains(&name)
 }
 
 /// bash's quoting of a word in `set -x` output and `export -p`-like lists.
@@ -74,6 +74,9 @@ fn is_declaration(s: &SimpleCmd) -> bool {
 /// for any other argument.
 fn expand_declaration_arg(sh: &mut Shell, w: &crate::ast::Word) -> Result<Option<String>, Ctl> {
     use crate::ast::WordPart;
+    if let Some(v) = super::arrays::decl_array_arg(sh, w)? {
+        return Ok(Some(v));
+    }
     let Some(WordPart::Lit(first)) = w.parts.first() else {
         return Ok(None);
     };
@@ -111,8 +114,31 @@ pub fn run_simple(sh: &mut Shell, s: &SimpleCmd, _span: Span, in_child: bool) ->
             argv.push(Word::new(f, w.span));
         }
     }
+    if argv.is_empty() && s.assigns.iter().any(super::arrays::is_array_assign) {
+        // Array assignments, in order.
+        let mut st = sh.status_from_subst.take().unwrap_or(0);
+        for a in &s.assigns {
+            if let Err(m) = super::arrays::assign(sh, a)? {
+                sh.error(&m);
+                st = 1;
+                if !sh.in_child {
+                    return Err(Ctl::Abort(1));
+                }
+            }
+        }
+        if !s.redirs.is_empty() {
+            match proc::apply_redirs(sh, &s.redirs, true) {
+                Ok(saved) => proc::restore_redirs(saved),
+                Err(e) => return Ok(e),
+            }
+        }
+        return Ok(st);
+    }
     let mut assigns: Vec<(String, String)> = Vec::with_capacity(s.assigns.len());
     for a in &s.assigns {
+        if super::arrays::prefix_array_assign(sh, a) {
+            continue;
+        }
         let mut v = match &a.value {
             Some(w) => expand::expand_single(sh, w)?,
             None => String::new(),
@@ -208,7 +234,15 @@ fn dispatch(
             return with_redirs(sh, redirs, &assigns, |sh| {
                 let args = argv[1..].iter().map(|w| w.node.clone()).collect();
                 sh.func_names.push(name.clone());
+                let file = sh.func_files.get(&name).cloned().unwrap_or_default();
+                sh.frames.push(super::Frame {
+                    name: name.clone(),
+                    file,
+                    line: sh.lineno,
+                    func: true,
+                });
                 let r = sh.call_function(&body, args);
+                sh.frames.pop();
                 sh.func_names.pop();
                 r
             });
@@ -422,7 +456,8 @@ pub fn run_builtin(sh: &mut Shell, argv: &[Word]) -> Ex {
         }
         "printf" => Ok(printf(sh, &args)),
         "test" | "[" => {
-            let (st, msg) = super::test_cmd::run(name, &args);
+            let var_set = |v: &str| super::arrays::var_is_set(sh, v);
+            let (st, msg) = super::test_cmd::run_with(name, &args, &var_set, &|_: &str| false);
             if let Some(m) = msg {
                 sh.error(&m);
             }
@@ -516,10 +551,13 @@ pub fn run_builtin(sh: &mut Shell, argv: &[Word]) -> Ex {
             sh.params.drain(..n);
             Ok(0)
         }
+        "readonly" | "export" if args.iter().any(|a| a == "-a" || a.starts_with('\0')) => {
+            Ok(super::arrays::declare(sh, name, &args))
+        }
         "export" | "readonly" => Ok(export(sh, name, &args)),
-        "unset" => Ok(unset(sh, &args)),
-        "local" => Ok(local(sh, &args)),
-        "declare" | "typeset" => Ok(declare(sh, name, &args)),
+        "unset" => Ok(super::arrays::unset(sh, &args)),
+        "local" | "declare" | "typeset" => Ok(super::arrays::declare(sh, name, &args)),
+        "mapfile" | "readarray" => Ok(super::arrays::mapfile(sh, name, &args)),
         "source" | "." => source(sh, name, &args),
         "eval" => {
             let text = args.join(" ");
@@ -638,7 +676,8 @@ fn printf(sh: &mut Shell, args: &[String]) -> i32 {
     }
     match var {
         Some(v) => {
-            if let Err(m) = sh.set_var(&v, String::from_utf8_lossy(&bytes).into_owned()) {
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            if let Err(m) = super::arrays::set_ref(sh, "printf", &v, text) {
                 sh.error(&m);
                 return 1;
             }
@@ -755,7 +794,9 @@ fn set(sh: &mut Shell, args: &[String]) -> i32 {
         names.sort();
         let mut s = String::new();
         for n in names {
-            s.push_str(&format!("{n}={}\n", shell_quote(&sh.vars[n].value)));
+            let v = &sh.vars[n];
+            let val = super::arrays::value_text(v).unwrap_or_else(|| shell_quote(&v.value));
+            s.push_str(&format!("{n}={val}\n"));
         }
         return out(&s);
     }
@@ -921,167 +962,6 @@ fn export(sh: &mut Shell, name: &str, args: &[String]) -> i32 {
     st
 }
 
-fn unset(sh: &mut Shell, args: &[String]) -> i32 {
-    let mut funcs = false;
-    let mut vars_only = false;
-    let mut st = 0;
-    for a in args {
-        match a.as_str() {
-            "-f" => funcs = true,
-            "-v" => vars_only = true,
-            n => {
-                if funcs {
-                    sh.funcs.remove(n);
-                    continue;
-                }
-                if !is_name(n) {
-                    sh.error(&format!("unset: `{n}': not a valid identifier"));
-                    st = 1;
-                    continue;
-                }
-                if sh.vars.contains_key(n) || vars_only {
-                    if let Err(m) = sh.unset_var(n) {
-                        sh.error(&format!("unset: {m}"));
-                        st = 1;
-                    }
-                } else {
-                    sh.funcs.remove(n);
-                }
-            }
-        }
-    }
-    st
-}
-
-/// `declare`/`typeset` with the attributes nsh has: `-x` (export), `-r`
-/// (readonly), `-g` (global); in a function without `-g` the names are
-/// local, as in bash. Other attributes (arrays, integers, case, namerefs)
-/// and listings are refused with a clear error rather than half done.
-fn declare(sh: &mut Shell, name: &str, args: &[String]) -> i32 {
-    let (mut x, mut r, mut g) = (false, false, false);
-    let mut names: Vec<String> = Vec::new();
-    let mut options = true;
-    for a in args {
-        if options && a == "--" {
-            options = false;
-        } else if options && a.len() > 1 && a.starts_with('-') {
-            for c in a[1..].chars() {
-                match c {
-                    'x' => x = true,
-                    'r' => r = true,
-                    'g' => g = true,
-                    _ => {
-                        sh.error(&format!(
-                            "{name}: -{c}: not supported by nsh (only -x, -r and -g)"
-                        ));
-                        return 2;
-                    }
-                }
-            }
-        } else {
-            options = false;
-            names.push(a.clone());
-        }
-    }
-    if names.is_empty() {
-        sh.error(&format!(
-            "{name}: listing variables is not supported by nsh"
-        ));
-        return 2;
-    }
-    let mut st = 0;
-    if !sh.locals.is_empty() && !g {
-        st = local(sh, &names);
-    } else {
-        for n in &names {
-            let Some((k, v)) = n.split_once('=') else {
-                continue;
-            };
-            let (k, append) = match k.strip_suffix('+') {
-                Some(k) => (k, true),
-                None => (k, false),
-            };
-            if !is_name(k) {
-                sh.error(&format!("{name}: `{n}': not a valid identifier"));
-                st = 1;
-                continue;
-            }
-            let v = match (append, sh.get_var(k)) {
-                (true, Some(old)) => format!("{old}{v}"),
-                _ => v.to_string(),
-            };
-            if let Err(e) = sh.set_var(k, v) {
-                sh.error(&format!("{name}: {e}"));
-                st = 1;
-            }
-        }
-    }
-    let bare: Vec<String> = names
-        .iter()
-        .map(|n| match n.split_once('=') {
-            Some((k, _)) => k.trim_end_matches('+').to_string(),
-            None => n.clone(),
-        })
-        .filter(|k| is_name(k))
-        .collect();
-    if x && !bare.is_empty() {
-        st |= export(sh, "export", &bare);
-    }
-    if r && !bare.is_empty() {
-        st |= export(sh, "readonly", &bare);
-    }
-    st
-}
-
-fn local(sh: &mut Shell, args: &[String]) -> i32 {
-    if sh.locals.is_empty() {
-        sh.error("local: can only be used in a function");
-        return 1;
-    }
-    let mut st = 0;
-    for a in args {
-        if a.starts_with('-') {
-            continue;
-        }
-        let (n, v) = match a.split_once('=') {
-            Some((n, v)) => (n, Some(v.to_string())),
-            None => (a.as_str(), None),
-        };
-        if !is_name(n) {
-            sh.error(&format!("local: `{a}': not a valid identifier"));
-            st = 1;
-            continue;
-        }
-        let old = sh.vars.get(n).cloned();
-        if let Some(frame) = sh.locals.last_mut() {
-            if !frame.iter().any(|(k, _)| k == n) {
-                frame.push((n.to_string(), old.clone()));
-            }
-        }
-        if let Some(o) = &old {
-            if o.readonly {
-                sh.error(&format!("local: {n}: readonly variable"));
-                st = 1;
-                continue;
-            }
-        }
-        match v {
-            Some(v) => {
-                let _ = sh.set_var(n, v);
-            }
-            // `shopt -s localvar_inherit`: `local x` keeps the value and
-            // attributes x had.
-            None if sh.shopts.localvar_inherit => {}
-            None => {
-                // `local x`: unset inside the function until assigned.
-                sh.vars.remove(n);
-                sh.invalidate_env();
-            }
-        }
-    }
-    st
-}
-
 fn source(sh: &mut Shell, name: &str, args: &[String]) -> Ex {
     let Some(file) = args.first() else {
         sh.error(&format!("{name}: filename argument required"));
@@ -1126,7 +1006,14 @@ fn source(sh: &mut Shell, name: &str, args: &[String]) -> Ex {
     let line = sh.lineno;
     sh.sources.push(Rc::new(super::Source::new(file, &text)));
     sh.source_depth += 1;
+    sh.frames.push(super::Frame {
+        name: "source".into(),
+        file: file.clone(),
+        line,
+        func: false,
+    });
     let r = sh.run_list(&list);
+    sh.frames.pop();
     sh.source_depth -= 1;
     sh.sources.pop();
     sh.lineno = line;
@@ -1573,55 +1460,84 @@ fn read(sh: &mut Shell, args: &[String]) -> i32 {
     let mut nchars: Option<usize> = None;
     let mut timeout: Option<f64> = None;
     let mut names = Vec::new();
+    let mut array: Option<String> = None;
     let mut i = 0;
+    let mut options = true;
     while i < args.len() {
         let a = &args[i];
-        match a.as_str() {
-            "-r" => raw = true,
-            "-p" => {
-                i += 1;
-                if let Some(p) = args.get(i) {
-                    if nix::unistd::isatty(std::io::stdin()).unwrap_or(false) {
-                        write_fd(2, p.as_bytes());
-                    }
-                }
-            }
-            "-s" => {}
-            "-d" | "-n" | "-N" | "-t" => {
-                i += 1;
-                let Some(v) = args.get(i) else {
-                    sh.error(&format!("read: {a}: option requires an argument"));
-                    return 2;
-                };
-                match a.as_str() {
-                    "-d" => delim = v.bytes().next().unwrap_or(0),
-                    "-t" => match v.parse::<f64>() {
-                        Ok(t) if t >= 0.0 => timeout = Some(t),
-                        _ => {
-                            sh.error(&format!("read: {v}: invalid timeout specification"));
-                            return 1;
-                        }
-                    },
-                    _ => match v.parse::<usize>() {
-                        Ok(n) => {
-                            nchars = Some(n);
-                            if a == "-N" {
-                                delim_off = true;
+        if !options || !a.starts_with('-') || a.len() < 2 {
+            names.push(a.clone());
+            options = false;
+            i += 1;
+            continue;
+        }
+        if a == "--" {
+            options = false;
+            i += 1;
+            continue;
+        }
+        // Clustered options (`-ra NAME`, `-d,`): an option with an
+        // argument takes the rest of the word or the next one.
+        let flags: Vec<char> = a[1..].chars().collect();
+        let mut k = 0;
+        while k < flags.len() {
+            let c = flags[k];
+            match c {
+                'r' => raw = true,
+                's' => {}
+                'a' | 'p' | 'd' | 'n' | 'N' | 't' => {
+                    let rest: String = flags[k + 1..].iter().collect();
+                    let v = if !rest.is_empty() {
+                        rest
+                    } else {
+                        i += 1;
+                        match args.get(i) {
+                            Some(v) => v.clone(),
+                            None => {
+                                sh.error(&format!("read: -{c}: option requires an argument"));
+                                write_fd(2, b"read: usage: read [-ers] [-a array] [-d delim] [-i text] [-n nchars] [-N nchars] [-p prompt] [-t timeout] [-u fd] [name ...]\n");
+                                return 2;
                             }
                         }
-                        Err(_) => {
-                            sh.error(&format!("read: {v}: invalid number"));
-                            return 1;
+                    };
+                    k = flags.len();
+                    match c {
+                        'a' => array = Some(v),
+                        'p' => {
+                            if nix::unistd::isatty(std::io::stdin()).unwrap_or(false) {
+                                write_fd(2, v.as_bytes());
+                            }
                         }
-                    },
+                        'd' => delim = v.bytes().next().unwrap_or(0),
+                        't' => match v.parse::<f64>() {
+                            Ok(t) if t >= 0.0 => timeout = Some(t),
+                            _ => {
+                                sh.error(&format!("read: {v}: invalid timeout specification"));
+                                return 1;
+                            }
+                        },
+                        _ => match v.parse::<usize>() {
+                            Ok(n) => {
+                                nchars = Some(n);
+                                if c == 'N' {
+                                    delim_off = true;
+                                }
+                            }
+                            Err(_) => {
+                                sh.error(&format!("read: {v}: invalid number"));
+                                return 1;
+                            }
+                        },
+                    }
+                    continue;
+                }
+                _ => {
+                    sh.error(&format!("read: -{c}: invalid option"));
+                    write_fd(2, b"read: usage: read [-ers] [-a array] [-d delim] [-i text] [-n nchars] [-N nchars] [-p prompt] [-t timeout] [-u fd] [name ...]\n");
+                    return 2;
                 }
             }
-            o if o.starts_with('-') && o.len() > 1 => {
-                sh.error(&format!("read: {o}: invalid option"));
-                write_fd(2, b"read: usage: read [-ers] [-a array] [-d delim] [-i text] [-n nchars] [-N nchars] [-p prompt] [-t timeout] [-u fd] [name ...]\n");
-                return 2;
-            }
-            _ => names.push(a.clone()),
+            k += 1;
         }
         i += 1;
     }
@@ -1679,6 +1595,9 @@ fn read(sh: &mut Shell, args: &[String]) -> i32 {
         }
     }
     let text = String::from_utf8_lossy(&line).into_owned();
+    if let Some(arr) = array {
+        return read_array(sh, &arr, &text, eof);
+    }
     if names.is_empty() {
         let v: String = text.replace('\0', "");
         let _ = sh.set_var("REPLY", v);
@@ -1731,10 +1650,56 @@ fn read(sh: &mut Shell, args: &[String]) -> i32 {
                 skip_ws(&mut pos);
             }
         }
-        if let Err(m) = sh.set_var(name, val) {
+        if let Err(m) = super::arrays::set_ref(sh, "read", name, val) {
             sh.error(&m);
             return 1;
         }
+    }
+    i32::from(eof)
+}
+
+/// `read -a NAME`: every field of the line (escaped characters follow a
+/// NUL marker) into the array.
+fn read_array(sh: &mut Shell, name: &str, text: &str, eof: bool) -> i32 {
+    let ifs = sh.get_var("IFS").unwrap_or(" \t\n").to_string();
+    let is_ws = |c: char| ifs.contains(c) && matches!(c, ' ' | '\t' | '\n');
+    let is_ifs = |c: char| ifs.contains(c);
+    let chars: Vec<char> = text.chars().collect();
+    let mut pos = 0;
+    let skip_ws = |pos: &mut usize| {
+        while *pos < chars.len() && is_ws(chars[*pos]) {
+            *pos += 1;
+        }
+    };
+    skip_ws(&mut pos);
+    let mut fields = super::arrays::Elems::new();
+    while pos < chars.len() {
+        let mut val = String::new();
+        while pos < chars.len() {
+            let c = chars[pos];
+            if c == '\0' {
+                if let Some(&n) = chars.get(pos + 1) {
+                    val.push(n);
+                }
+                pos += 2;
+                continue;
+            }
+            if is_ifs(c) {
+                break;
+            }
+            val.push(c);
+            pos += 1;
+        }
+        fields.insert(fields.len() as i64, val);
+        skip_ws(&mut pos);
+        if pos < chars.len() && is_ifs(chars[pos]) && !is_ws(chars[pos]) {
+            pos += 1;
+            skip_ws(&mut pos);
+        }
+    }
+    if let Err(m) = sh.set_array(name, fields) {
+        sh.error(&format!("read: {m}"));
+        return 1;
     }
     i32::from(eof)
 }

@@ -4,7 +4,7 @@
 //! regular expression (POSIX `regcomp`/`regexec`, as bash), in both of
 //! which quoted characters match themselves. Status 0 true, 1 false, 2 for
 //! a regular expression that does not compile. `set -x` shows each test as
-//! it is made. nsh has no arrays, so `=~` does not set `BASH_REMATCH`.
+//! it is made. `=~` sets `BASH_REMATCH` (the match and its groups).
 
 use super::{builtins, expand, pattern, test_cmd, Ctl, Shell};
 use crate::ast::CondExpr;
@@ -59,7 +59,7 @@ fn node(sh: &mut Shell, e: &CondExpr, invert: bool) -> Result<i32, Ctl> {
                 builtins::xtrace(sh, &format!("[[ {bang}{op} {} ]]", shown(&arg)));
             }
             let v = match op.as_str() {
-                "-v" => expand::lookup(sh, &arg).is_some(),
+                "-v" => super::arrays::var_is_set(sh, &arg),
                 "-o" => option_set(sh, &arg),
                 _ => test_cmd::unary_test(op, &arg),
             };
@@ -78,7 +78,18 @@ fn node(sh: &mut Shell, e: &CondExpr, invert: bool) -> Result<i32, Ctl> {
             let v = match op.as_str() {
                 "==" | "=" => pattern::fnmatch_case(&r, &l, sh.shopts.nocasematch),
                 "!=" => !pattern::fnmatch_case(&r, &l, sh.shopts.nocasematch),
-                "=~" => return Ok(regex_match(&l, &r, sh.shopts.nocasematch)),
+                "=~" => {
+                    let (st, groups) = regex_match_groups(&l, &r, sh.shopts.nocasematch);
+                    if st != 2 {
+                        let e = groups
+                            .into_iter()
+                            .enumerate()
+                            .map(|(i, g)| (i as i64, g))
+                            .collect();
+                        let _ = sh.set_array("BASH_REMATCH", e);
+                    }
+                    return Ok(st);
+                }
                 "<" => l.as_bytes() < r.as_bytes(),
                 ">" => l.as_bytes() > r.as_bytes(),
                 "-eq" | "-ne" | "-lt" | "-le" | "-gt" | "-ge" => {
@@ -123,11 +134,55 @@ fn option_set(sh: &Shell, name: &str) -> bool {
     }
 }
 
-/// bash's `sh_regmatch` without the match array: 0 when `re` matches
-/// somewhere in `s`, 1 when not, 2 when `re` does not compile.
+/// `regex_match_groups`'s status alone.
+#[cfg(test)]
 fn regex_match(s: &str, re: &str, icase: bool) -> i32 {
+    regex_match_groups(s, re, icase).0
+}
+
+/// The number of groups of an extended regular expression (glibc's
+/// `re_nsub`, which the libc crate does not expose): the `(` outside
+/// bracket expressions and not escaped.
+fn count_groups(re: &str) -> usize {
+    let b = re.as_bytes();
+    let (mut i, mut n) = (0, 0);
+    while i < b.len() {
+        match b[i] {
+            b'\\' => i += 1,
+            b'(' => n += 1,
+            b'[' => {
+                // `[]…]`, `[^]…]`: a leading `]` is literal.
+                i += 1;
+                if b.get(i) == Some(&b'^') {
+                    i += 1;
+                }
+                if b.get(i) == Some(&b']') {
+                    i += 1;
+                }
+                while i < b.len() && b[i] != b']' {
+                    if b[i] == b'[' && matches!(b.get(i + 1), Some(b':' | b'.' | b'=')) {
+                        let close = b[i + 1];
+                        i += 2;
+                        while i + 1 < b.len() && !(b[i] == close && b[i + 1] == b']') {
+                            i += 1;
+                        }
+                        i += 1;
+                    }
+                    i += 1;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    n
+}
+
+/// bash's `sh_regmatch`: the status (0 match, 1 none, 2 bad expression)
+/// and, on a match, the matched text and each group's (empty if unset).
+fn regex_match_groups(s: &str, re: &str, icase: bool) -> (i32, Vec<String>) {
     let (Ok(cs), Ok(cre)) = (std::ffi::CString::new(s), std::ffi::CString::new(re)) else {
-        return 2;
+        return (2, Vec::new());
     };
     let mut rx = std::mem::MaybeUninit::<libc::regex_t>::uninit();
     // SAFETY: `rx` is writable storage for a regex_t and `cre` a valid
@@ -136,18 +191,40 @@ fn regex_match(s: &str, re: &str, icase: bool) -> i32 {
         libc::regcomp(
             rx.as_mut_ptr(),
             cre.as_ptr(),
-            libc::REG_EXTENDED | libc::REG_NOSUB | if icase { libc::REG_ICASE } else { 0 },
+            libc::REG_EXTENDED | if icase { libc::REG_ICASE } else { 0 },
         )
     };
     if rc != 0 {
-        return 2;
+        return (2, Vec::new());
     }
     // SAFETY: `rx` was initialised by the successful regcomp above and is
-    // freed exactly once; with REG_NOSUB no match array is written.
+    // freed exactly once; `m` has room for `re_nsub + 1` matches.
     unsafe {
-        let m = libc::regexec(rx.as_ptr(), cs.as_ptr(), 0, std::ptr::null_mut(), 0);
+        let n = count_groups(re) + 1;
+        let mut m = vec![
+            libc::regmatch_t {
+                rm_so: -1,
+                rm_eo: -1
+            };
+            n
+        ];
+        let r = libc::regexec(rx.as_ptr(), cs.as_ptr(), n, m.as_mut_ptr(), 0);
         libc::regfree(rx.as_mut_ptr());
-        i32::from(m != 0)
+        if r != 0 {
+            return (1, Vec::new());
+        }
+        let b = s.as_bytes();
+        let groups = m
+            .iter()
+            .map(|g| {
+                if g.rm_so < 0 {
+                    String::new()
+                } else {
+                    String::from_utf8_lossy(&b[g.rm_so as usize..g.rm_eo as usize]).into_owned()
+                }
+            })
+            .collect();
+        (0, groups)
     }
 }
 

@@ -436,6 +436,16 @@ fn parts(
                 let path = super::proc::process_subst(sh, list, *output)?;
                 e.push_text(&path, true);
             }
+            WordPart::Array(_) => {
+                // Only a declaration builtin's argument holds one (see
+                // `arrays::decl_array_arg`); elsewhere it is its text.
+                let t = crate::ast::Word {
+                    parts: vec![p.clone()],
+                    span: crate::span::Span::default(),
+                }
+                .to_string();
+                e.push_text(&t, true);
+            }
             WordPart::Arith(inner) => {
                 let text = arith_text(sh, inner)?;
                 let v = arith_eval(sh, &text)?;
@@ -451,8 +461,26 @@ fn parts(
     Ok(())
 }
 
+/// `"$@"`, `"${a[@]}"`, `"${!a[@]}"`, `"${!x@}"` and their operators on
+/// each element: no field at all when there are no elements.
 fn is_at(p: &WordPart) -> bool {
-    matches!(p, WordPart::Param(pe) if pe.name == "@" && pe.op == ParamOp::Plain)
+    let WordPart::Param(pe) = p else {
+        return false;
+    };
+    let list_op = matches!(
+        pe.op,
+        ParamOp::Plain
+            | ParamOp::StripPrefix { .. }
+            | ParamOp::StripSuffix { .. }
+            | ParamOp::Subst { .. }
+            | ParamOp::Slice
+            | ParamOp::Case { .. }
+    );
+    match &pe.index {
+        _ if pe.op == (ParamOp::Names { at: true }) => true,
+        None => pe.name == "@" && list_op && !pe.indirect,
+        Some(ix) => matches!(ix.as_slice(), [WordPart::Lit(l)] if l == "@") && list_op,
+    }
 }
 
 struct Vars<'a>(&'a mut Shell);
@@ -463,6 +491,21 @@ impl ArithVars for Vars<'_> {
     }
     fn set_var(&mut self, name: &str, value: String) -> Result<(), String> {
         self.0.set_var(name, value)
+    }
+    fn get_elem(&self, name: &str, i: i64) -> Result<Option<String>, String> {
+        self.0.elem(name, i)
+    }
+    fn set_elem(&mut self, name: &str, i: i64, value: String) -> Result<(), String> {
+        self.0.set_elem(name, i, value)
+    }
+    fn is_assoc(&self, name: &str) -> bool {
+        self.0.is_assoc(name)
+    }
+    fn get_key(&self, name: &str, key: &str) -> Option<String> {
+        self.0.assoc_get(name, key)
+    }
+    fn set_key(&mut self, name: &str, key: &str, value: String) -> Result<(), String> {
+        self.0.assoc_set(name, key.to_string(), value)
     }
 }
 
@@ -557,7 +600,14 @@ pub fn lookup(sh: &Shell, name: &str) -> Option<String> {
             if let Ok(n) = name.parse::<usize>() {
                 return sh.params.get(n.wrapping_sub(1)).cloned();
             }
-            sh.vars.get(name).map(|v| v.value.clone())
+            match sh.vars.get(name) {
+                Some(v) => match (&v.array, &v.assoc) {
+                    (Some(a), _) => a.get(&0).cloned(),
+                    (_, Some(a)) => a.get("0").cloned(),
+                    _ => Some(v.value.clone()),
+                },
+                None => sh.array_scalar(name).flatten(),
+            }
         }
     }
 }
@@ -571,44 +621,408 @@ fn rand16() -> u32 {
     n ^ (n >> 16)
 }
 
+/// A subscript: `[@]` / `[*]`, or an element.
+#[derive(Clone, PartialEq, Eq)]
+enum Sub {
+    All {
+        at: bool,
+    },
+    Idx(i64),
+    /// An associative array's key.
+    Key(String),
+}
+
+fn eval_sub(sh: &mut Shell, name: &str, text: &str) -> Result<Sub, Ctl> {
+    match text {
+        "@" => return Ok(Sub::All { at: true }),
+        "*" => return Ok(Sub::All { at: false }),
+        _ => {}
+    }
+    if sh.is_assoc(name) {
+        return Ok(Sub::Key(text.to_string()));
+    }
+    if text.trim().is_empty() {
+        sh.error(&format!("{name}[{text}]: bad array subscript"));
+        return Err(Ctl::Abort(1));
+    }
+    Ok(Sub::Idx(arith_eval(sh, text)?))
+}
+
+/// `NAME` or `NAME[SUB]` (the target of `${!x}`).
+fn split_ref(t: &str) -> Option<(&str, Option<&str>)> {
+    if let Some((n, rest)) = t.split_once('[') {
+        let sub = rest.strip_suffix(']')?;
+        return is_name(n).then_some((n, Some(sub)));
+    }
+    let special =
+        t.parse::<usize>().is_ok() || matches!(t, "@" | "*" | "#" | "?" | "$" | "!" | "-");
+    (is_name(t) || special).then_some((t, None))
+}
+
 fn param(sh: &mut Shell, pe: &ParamExp, e: &mut Exp, quoted: bool) -> Result<(), Ctl> {
-    let name = pe.name.as_str();
-    // "$@" and unquoted $@ / $*: one field per parameter.
-    if (name == "@" || (name == "*" && !quoted)) && pe.op == ParamOp::Plain {
-        if !e.split {
-            // One string (assignment, `case`, `[[`): bash joins `$@` with
-            // spaces, `$*` with the first character of IFS.
-            let joined = if name == "@" {
-                sh.params.join(" ")
-            } else {
-                lookup(sh, "*").unwrap_or_default()
-            };
-            e.push_text(&joined, quoted);
-            return Ok(());
+    if let ParamOp::Names { at } = pe.op {
+        let mut names: Vec<String> = sh
+            .vars
+            .keys()
+            .filter(|k| k.starts_with(pe.name.as_str()))
+            .cloned()
+            .collect();
+        names.sort();
+        return emit_list(sh, e, &names, quoted, at);
+    }
+    let mut name = std::borrow::Cow::Borrowed(pe.name.as_str());
+    let mut sub = match &pe.index {
+        Some(ix) => {
+            let t = super::arrays::subscript_text(sh, ix)?;
+            Some(eval_sub(sh, &name, &t)?)
         }
-        let params = sh.params.clone();
-        for (i, p) in params.iter().enumerate() {
-            if i > 0 {
-                if quoted {
-                    e.finish();
-                    e.cur.started = true;
-                } else {
-                    // Unquoted: parameters are separate fields, then split.
-                    if e.cur.started {
-                        e.finish();
-                    }
-                    e.state = SplitState::None;
+        None => None,
+    };
+    if pe.indirect {
+        if let Some(Sub::All { at }) = sub {
+            // `${!a[@]}`: the indices (the keys).
+            let keys: Vec<String> = if sh.is_assoc(&name) {
+                sh.assoc_items(&name).into_iter().map(|(k, _)| k).collect()
+            } else {
+                match sh.elems(&name) {
+                    Some(el) => el.keys().map(|k| k.to_string()).collect(),
+                    None => Vec::new(),
                 }
-            }
-            if quoted {
-                e.push_text(p, true);
-            } else {
-                e.push_expansion(p);
-            }
+            };
+            return emit_list(sh, e, &keys, quoted, at);
         }
+        let target = match &sub {
+            Some(Sub::Idx(i)) => elem_value(sh, &name, *i)?,
+            Some(Sub::Key(k)) => sh.assoc_get(&name, k),
+            _ => lookup(sh, &name),
+        };
+        let Some(t) = target else {
+            if sh.opts.nounset {
+                unbound(sh, &name)?;
+            }
+            sh.error(&format!("{name}: invalid indirect expansion"));
+            return Err(Ctl::Abort(1));
+        };
+        let Some((n, s)) = split_ref(&t) else {
+            sh.error(&format!("{t}: invalid variable name"));
+            return Err(Ctl::Abort(1));
+        };
+        name = std::borrow::Cow::Owned(n.to_string());
+        sub = match s {
+            Some(s) => Some(eval_sub(sh, &name, s)?),
+            None => None,
+        };
+    }
+    let multi = match sub {
+        Some(Sub::All { at }) => Some(at),
+        Some(Sub::Idx(_) | Sub::Key(_)) => None,
+        None if name == "@" => Some(true),
+        None if name == "*" => Some(false),
+        None => None,
+    };
+    if let Some(at) = multi {
+        return list_param(sh, pe, &name, sub.is_some(), at, e, quoted);
+    }
+    if let Some(Sub::Idx(i)) = sub {
+        let val = elem_value(sh, &name, i)?;
+        let shown = format!("{name}[{}]", i);
+        return scalar_param(sh, pe, &name, &shown, val, e, quoted, Some(&Sub::Idx(i)));
+    }
+    if let Some(Sub::Key(k)) = &sub {
+        let val = sh.assoc_get(&name, k);
+        let shown = format!("{name}[{k}]");
+        return scalar_param(sh, pe, &name, &shown, val, e, quoted, sub.as_ref());
+    }
+    let val = lookup(sh, &name);
+    scalar_param(sh, pe, &name, &name, val, e, quoted, None)
+}
+
+/// `${a[i]}`: an error for a negative index before the start.
+fn elem_value(sh: &mut Shell, name: &str, i: i64) -> Result<Option<String>, Ctl> {
+    if name.parse::<usize>().is_ok() || !is_name(name) {
+        return Ok(if i == 0 { lookup(sh, name) } else { None });
+    }
+    match sh.elem(name, i) {
+        Ok(v) => Ok(v),
+        Err(m) => {
+            sh.error(&m);
+            Ok(None)
+        }
+    }
+}
+
+/// Put a list of values (`"$@"`, `"${a[@]}"`) into the fields: one field
+/// each for `@` (or unquoted), joined with IFS's first character for a
+/// quoted `*`, joined with spaces where nothing is split.
+fn emit_list(
+    sh: &mut Shell,
+    e: &mut Exp,
+    values: &[String],
+    quoted: bool,
+    at: bool,
+) -> Result<(), Ctl> {
+    let sep = || -> String {
+        sh.get_var("IFS")
+            .map(|s| s.chars().next().map(String::from).unwrap_or_default())
+            .unwrap_or_else(|| " ".into())
+    };
+    if !e.split {
+        let joined = if at {
+            values.join(" ")
+        } else {
+            values.join(&sep())
+        };
+        e.push_text(&joined, quoted);
         return Ok(());
     }
-    let val = lookup(sh, name);
+    if quoted && !at {
+        e.push_text(&values.join(&sep()), true);
+        return Ok(());
+    }
+    if !quoted && sh.get_var("IFS") != Some("") {
+        // Unquoted: bash joins the elements with IFS's first character
+        // and splits the result (`IFS=-` keeps an empty element).
+        let joined = values.join(&sep());
+        e.push_expansion(&joined);
+        return Ok(());
+    }
+    for (i, p) in values.iter().enumerate() {
+        if i > 0 {
+            if quoted {
+                e.finish();
+                e.cur.started = true;
+            } else {
+                if e.cur.started {
+                    e.finish();
+                }
+                e.state = SplitState::None;
+            }
+        }
+        if quoted {
+            e.push_text(p, true);
+        } else {
+            e.push_expansion(p);
+        }
+    }
+    Ok(())
+}
+
+/// `$@`, `$*`, `${a[@]}`, `${a[*]}` with an operator.
+fn list_param(
+    sh: &mut Shell,
+    pe: &ParamExp,
+    name: &str,
+    array: bool,
+    at: bool,
+    e: &mut Exp,
+    quoted: bool,
+) -> Result<(), Ctl> {
+    let elems: Vec<(i64, String)> = if array && sh.is_assoc(name) {
+        // An associative array's values, numbered from 1 in bash's order
+        // (its slices count like the positional parameters').
+        sh.assoc_items(name)
+            .into_iter()
+            .enumerate()
+            .map(|(i, (_, v))| (i as i64 + 1, v))
+            .collect()
+    } else if array {
+        sh.elems(name)
+            .map(|m| m.into_iter().collect())
+            .unwrap_or_default()
+    } else {
+        sh.params
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (i as i64 + 1, p.clone()))
+            .collect()
+    };
+    let shown = if array {
+        format!("{name}[{}]", if at { "@" } else { "*" })
+    } else {
+        name.to_string()
+    };
+    let values: Vec<String> = elems.iter().map(|(_, v)| v.clone()).collect();
+    let unset = values.is_empty();
+    // Null as bash tests it: the elements joined with spaces.
+    let null = values.len() <= 1 && values.iter().all(|v| v.is_empty());
+    let set_nonnull = |colon: bool| !(unset || (colon && null));
+    let out: Vec<String> = match pe.op {
+        ParamOp::Plain | ParamOp::Names { .. } => values,
+        ParamOp::Length => {
+            if array && sh.opts.nounset && sh.elems(name).is_none() {
+                // bash reports it but, unlike other unset variables, goes
+                // on with the next command.
+                sh.error(&format!("{name}: unbound variable"));
+                return Err(Ctl::Abort(1));
+            }
+            let n = values.len().to_string();
+            return push_out(e, &n, quoted);
+        }
+        ParamOp::Default { colon } => {
+            if set_nonnull(colon) {
+                values
+            } else {
+                return word_into(sh, pe, e, quoted);
+            }
+        }
+        ParamOp::Alt { colon } => {
+            if set_nonnull(colon) {
+                return word_into(sh, pe, e, quoted);
+            } else {
+                Vec::new()
+            }
+        }
+        ParamOp::Assign { colon } => {
+            if set_nonnull(colon) {
+                values
+            } else {
+                sh.error(&format!("{shown}: cannot assign in this way"));
+                return Err(Ctl::Abort(1));
+            }
+        }
+        ParamOp::Error { colon } => {
+            if set_nonnull(colon) {
+                values
+            } else {
+                let msg = match &pe.word {
+                    Some(w) => expand_single(sh, w)?,
+                    None => String::new(),
+                };
+                let msg = if !msg.is_empty() {
+                    msg
+                } else if colon {
+                    "parameter null or not set".to_string()
+                } else {
+                    "parameter not set".to_string()
+                };
+                sh.error(&format!("{shown}: {msg}"));
+                return Err(Ctl::Exit(sh.expansion_fatal_status()));
+            }
+        }
+        ParamOp::StripPrefix { longest } | ParamOp::StripSuffix { longest } => {
+            let pat = match &pe.word {
+                Some(w) => expand_pattern(sh, w)?,
+                None => String::new(),
+            };
+            let prefix = matches!(pe.op, ParamOp::StripPrefix { .. });
+            values
+                .iter()
+                .map(|v| {
+                    if prefix {
+                        pattern::strip_prefix(&pat, v, longest)
+                    } else {
+                        pattern::strip_suffix(&pat, v, longest)
+                    }
+                })
+                .collect()
+        }
+        ParamOp::Subst { all, anchor } => {
+            let pat = match &pe.word {
+                Some(w) => expand_pattern(sh, w)?,
+                None => String::new(),
+            };
+            let rep = match &pe.word2 {
+                Some(w) => expand_single(sh, w)?,
+                None => String::new(),
+            };
+            values
+                .iter()
+                .map(|v| pattern::replace(&pat, v, &rep, all, anchor))
+                .collect()
+        }
+        ParamOp::Case { upper, all } => values.iter().map(|v| case_conv(v, upper, all)).collect(),
+        ParamOp::Slice => {
+            let mut off = slice_num(sh, &pe.word)?.unwrap_or(0);
+            let len = slice_num(sh, &pe.word2)?;
+            let mut items = elems;
+            if !array {
+                items.insert(0, (0, sh.arg0.clone()));
+            }
+            let top = if array {
+                items.last().map_or(0, |(k, _)| k + 1)
+            } else {
+                items.len() as i64
+            };
+            if array && sh.is_assoc(name) && off == 0 {
+                off = 1;
+            }
+            if off < 0 {
+                off += top;
+                if off < 0 {
+                    return if quoted && at {
+                        Ok(())
+                    } else {
+                        push_out(e, "", quoted)
+                    };
+                }
+            }
+            if let Some(l) = len {
+                if l < 0 {
+                    let t = pe.word2.as_ref().map(|w| w.to_string()).unwrap_or_default();
+                    sh.error(&format!("{t}: substring expression < 0"));
+                    return Err(Ctl::Abort(1));
+                }
+            }
+            items
+                .into_iter()
+                .filter(|(k, _)| *k >= off)
+                .take(len.map_or(usize::MAX, |l| l as usize))
+                .map(|(_, v)| v)
+                .collect()
+        }
+    };
+    emit_list(sh, e, &out, quoted, at)
+}
+
+fn push_out(e: &mut Exp, s: &str, quoted: bool) -> Result<(), Ctl> {
+    if quoted {
+        e.push_text(s, true);
+    } else {
+        e.push_expansion(s);
+    }
+    Ok(())
+}
+
+fn slice_num(sh: &mut Shell, w: &Option<Word>) -> Result<Option<i64>, Ctl> {
+    match w {
+        Some(w) => {
+            let t = expand_single(sh, w)?;
+            Ok(Some(arith_eval(sh, &t)?))
+        }
+        None => Ok(None),
+    }
+}
+
+fn case_conv(v: &str, upper: bool, all: bool) -> String {
+    let conv = |c: char| -> String {
+        if upper {
+            c.to_uppercase().collect()
+        } else {
+            c.to_lowercase().collect()
+        }
+    };
+    if all {
+        v.chars().map(conv).collect()
+    } else {
+        let mut it = v.chars();
+        match it.next() {
+            Some(c) => conv(c) + it.as_str(),
+            None => String::new(),
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn scalar_param(
+    sh: &mut Shell,
+    pe: &ParamExp,
+    name: &str,
+    shown: &str,
+    val: Option<String>,
+    e: &mut Exp,
+    quoted: bool,
+    index: Option<&Sub>,
+) -> Result<(), Ctl> {
     let set_nonnull = |v: &Option<String>, colon: bool| match v {
         None => false,
         Some(s) => !(colon && s.is_empty()),
@@ -617,15 +1031,15 @@ fn param(sh: &mut Shell, pe: &ParamExp, e: &mut Exp, quoted: bool) -> Result<(),
         ParamOp::Plain => match val {
             Some(v) => v,
             None => {
-                unbound(sh, name)?;
+                unbound(sh, shown)?;
                 String::new()
             }
         },
-        ParamOp::Length if name == "@" || name == "*" => sh.params.len().to_string(),
+        ParamOp::Names { .. } => String::new(),
         ParamOp::Length => match val {
             Some(v) => v.chars().count().to_string(),
             None => {
-                unbound(sh, name)?;
+                unbound(sh, shown)?;
                 "0".into()
             }
         },
@@ -655,7 +1069,12 @@ fn param(sh: &mut Shell, pe: &ParamExp, e: &mut Exp, quoted: bool) -> Result<(),
                     sh.error(&format!("${name}: cannot assign in this way"));
                     return Err(Ctl::Abort(1));
                 }
-                if let Err(m) = sh.set_var(name, w.clone()) {
+                let r = match index {
+                    Some(Sub::Idx(i)) => sh.set_elem(name, *i, w.clone()),
+                    Some(Sub::Key(k)) => sh.assoc_set(name, k.clone(), w.clone()),
+                    _ => sh.set_var(name, w.clone()),
+                };
+                if let Err(m) = r {
                     sh.error(&m);
                     return Err(Ctl::Abort(1));
                 }
@@ -679,12 +1098,12 @@ fn param(sh: &mut Shell, pe: &ParamExp, e: &mut Exp, quoted: bool) -> Result<(),
                 } else {
                     msg
                 };
-                sh.error(&format!("{name}: {msg}"));
+                sh.error(&format!("{shown}: {msg}"));
                 return Err(Ctl::Exit(sh.expansion_fatal_status()));
             }
         }
         ParamOp::StripPrefix { longest } | ParamOp::StripSuffix { longest } => {
-            let v = set_or_unbound(sh, name, val)?;
+            let v = set_or_unbound(sh, shown, val)?;
             let pat = match &pe.word {
                 Some(w) => expand_pattern(sh, w)?,
                 None => String::new(),
@@ -696,7 +1115,7 @@ fn param(sh: &mut Shell, pe: &ParamExp, e: &mut Exp, quoted: bool) -> Result<(),
             }
         }
         ParamOp::Subst { all, anchor } => {
-            let v = set_or_unbound(sh, name, val)?;
+            let v = set_or_unbound(sh, shown, val)?;
             let pat = match &pe.word {
                 Some(w) => expand_pattern(sh, w)?,
                 None => String::new(),
@@ -724,7 +1143,7 @@ fn param(sh: &mut Shell, pe: &ParamExp, e: &mut Exp, quoted: bool) -> Result<(),
             })
         }
         ParamOp::Slice => {
-            let v = set_or_unbound(sh, name, val)?;
+            let v = set_or_unbound(sh, shown, val)?;
             let chars: Vec<char> = v.chars().collect();
             let len = chars.len() as i64;
             let num = |sh: &mut Shell, w: &Option<Word>| -> Result<Option<i64>, Ctl> {
@@ -762,23 +1181,8 @@ fn param(sh: &mut Shell, pe: &ParamExp, e: &mut Exp, quoted: bool) -> Result<(),
             }
         }
         ParamOp::Case { upper, all } => {
-            let v = set_or_unbound(sh, name, val)?;
-            let conv = |c: char| -> String {
-                if upper {
-                    c.to_uppercase().collect()
-                } else {
-                    c.to_lowercase().collect()
-                }
-            };
-            if all {
-                v.chars().map(conv).collect()
-            } else {
-                let mut it = v.chars();
-                match it.next() {
-                    Some(c) => conv(c) + it.as_str(),
-                    None => String::new(),
-                }
-            }
+            let v = set_or_unbound(sh, shown, val)?;
+            case_conv(&v, upper, all)
         }
     };
     if quoted {

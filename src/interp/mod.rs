@@ -12,6 +12,7 @@
 //! up the Rust stack as [`Ctl`] in the `Err` side of [`Ex`].
 
 pub mod arith;
+pub mod arrays;
 pub mod builtins;
 pub mod cond;
 pub mod dirstack;
@@ -49,9 +50,30 @@ pub type Ex = Result<i32, Ctl>;
 
 #[derive(Clone, Debug, Default)]
 pub struct Var {
+    /// A scalar's value; for an indexed array, element 0 (empty if unset).
     pub value: String,
     pub exported: bool,
     pub readonly: bool,
+    /// An indexed array's elements (`declare -a`, `a=(…)`).
+    pub array: Option<Box<std::collections::BTreeMap<i64, String>>>,
+    /// An associative array's elements (`declare -A`).
+    pub assoc: Option<Box<arrays::Assoc>>,
+    /// An array declared (`declare -a x`) and not assigned yet, for
+    /// `declare -p`.
+    pub no_value: bool,
+}
+
+/// A function call or a `source` on the stack (`FUNCNAME`, `BASH_SOURCE`,
+/// `BASH_LINENO`).
+#[derive(Clone, Debug)]
+pub struct Frame {
+    /// The function's name, or `source`.
+    pub name: String,
+    /// The file the function was defined in, or the sourced file.
+    pub file: String,
+    /// The line it was called from.
+    pub line: usize,
+    pub func: bool,
 }
 
 #[derive(Clone, Copy, Debug, Default)]
@@ -164,6 +186,12 @@ pub struct Shell {
     pub source_depth: u32,
     /// Names of the functions being executed (`$FUNCNAME`).
     pub func_names: Vec<String>,
+    /// Function calls and `source`s being executed, innermost last.
+    pub frames: Vec<Frame>,
+    /// The file each function was defined in (`BASH_SOURCE`).
+    pub func_files: HashMap<String, String>,
+    /// The statuses of the last pipeline (`PIPESTATUS`).
+    pub pipestatus: Vec<i32>,
     /// Interactive only (set by the REPL): whether Ctrl-C was pressed
     /// while the current line ran. Like bash, the rest of the line (a
     /// loop included) is then abandoned with status 130.
@@ -219,6 +247,9 @@ impl Shell {
             xtrace_level: 1,
             getopts_state: (0, 0),
             func_names: Vec::new(),
+            frames: Vec::new(),
+            func_files: HashMap::new(),
+            pipestatus: vec![0],
             interrupted: None,
             ignored_on_entry: proc::ignored_signals(),
         };
@@ -229,7 +260,7 @@ impl Shell {
                     Var {
                         value: v,
                         exported: true,
-                        readonly: false,
+                        ..Var::default()
                     },
                 );
             }
@@ -267,8 +298,8 @@ impl Shell {
                 k.to_string(),
                 Var {
                     value: v,
-                    exported: false,
                     readonly: ro,
+                    ..Var::default()
                 },
             );
         }
@@ -318,6 +349,13 @@ impl Shell {
             if v.exported {
                 self.env_cache = None;
             }
+            if let Some(a) = v.array.as_mut() {
+                a.insert(0, value.clone());
+            }
+            if let Some(a) = v.assoc.as_mut() {
+                a.insert("0".into(), value.clone());
+            }
+            v.no_value = false;
             v.value = value;
         } else {
             self.vars.insert(
@@ -370,7 +408,7 @@ impl Shell {
         let mut env: Vec<std::ffi::CString> = self
             .vars
             .iter()
-            .filter(|(_, v)| v.exported)
+            .filter(|(_, v)| v.exported && v.array.is_none() && v.assoc.is_none())
             .filter_map(|(k, v)| std::ffi::CString::new(format!("{k}={}", v.value)).ok())
             .collect();
         env.sort();
@@ -641,6 +679,10 @@ impl Shell {
                 return Err(e);
             }
         };
+        if p.cmds.len() == 1 && matches!(p.cmds[0].kind, CommandKind::Simple(_)) {
+            self.pipestatus.clear();
+            self.pipestatus.push(st);
+        }
         let st = if p.bang { i32::from(st == 0) } else { st };
         self.status = st;
         if st != 0 && !p.bang && self.errexit_suppressed == 0 && self.traps.contains_key("ERR") {
@@ -699,6 +741,13 @@ impl Shell {
             }
             CommandKind::FuncDef { name, body } => {
                 self.funcs.insert(name.clone(), body.clone());
+                // bash names the `-c` string `environment` there.
+                let file = if self.command_string && self.source_depth == 0 {
+                    "environment".to_string()
+                } else {
+                    self.src_name()
+                };
+                self.func_files.insert(name.clone(), file);
                 Ok(0)
             }
             _ => {

@@ -295,7 +295,13 @@ pub fn replace_with(
 ) -> String {
     let utf8 = super::printf::utf8_locale();
     if pat.is_empty() {
-        return text.to_string();
+        // `${X/#/r}` and `${X/%/r}` insert at the start or the end (the
+        // match is empty).
+        return match anchor {
+            Some('#') => format!("{}{text}", rep("")),
+            Some(_) => format!("{text}{}", rep("")),
+            None => text.to_string(),
+        };
     }
     let toks = compile(pat, utf8);
     let chars = units(text, utf8);

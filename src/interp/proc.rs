@@ -387,6 +387,7 @@ pub fn run_pipeline(sh: &mut Shell, cmds: &[Command]) -> Ex {
         return Err(e);
     }
     let last = statuses.last().copied().unwrap_or(0);
+    sh.pipestatus.clone_from(&statuses);
     if sh.opts.pipefail {
         Ok(statuses
             .iter()

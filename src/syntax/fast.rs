@@ -902,6 +902,11 @@ impl<'a> Reader<'a> {
             self.pos = save;
             if self.ws() && self.peek() != Some(b'#') {
                 if let Some(w) = self.word() {
+                    // `declare a=(…)`: an `array_word`, pest's.
+                    if self.peek() == Some(b'(') {
+                        self.give_up::<()>();
+                        break;
+                    }
                     s.words.push(w);
                     continue;
                 }
@@ -926,6 +931,10 @@ impl<'a> Reader<'a> {
             self.pos = start;
             return None;
         };
+        // `NAME[SUB]=…` (or a word `NAME[…]`): pest's.
+        if self.peek() == Some(b'[') {
+            return self.give_up();
+        }
         let append = if self.at("+=") {
             self.pos += 2;
             true
@@ -944,6 +953,8 @@ impl<'a> Reader<'a> {
             append,
             value,
             span: self.span(start, self.pos),
+            index: None,
+            array: None,
         })
     }
 
@@ -1262,8 +1273,34 @@ impl<'a> Reader<'a> {
     }
 
     /// `"${" ~ brace_param ~ "}"`: `${X}`, `${#X}` and the operators with
-    /// a word; the other forms go to pest.
+    /// a word; the other forms go to pest. When it gives up, pest's run
+    /// reaches at least the `}` that closes it: the lines before it alone
+    /// may parse differently (`${x:-` as literal text).
     fn brace_param(&mut self, parts: &mut Vec<WordPart>) -> bool {
+        let save = self.pos;
+        let ok = self.brace_param_inner(parts);
+        if self.bail {
+            let mut depth = 0usize;
+            let mut end = self.b.len();
+            for (i, &c) in self.b.iter().enumerate().skip(save + 1) {
+                match c {
+                    b'{' => depth += 1,
+                    b'}' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            end = i;
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            self.far = self.far.max(end);
+        }
+        ok
+    }
+
+    fn brace_param_inner(&mut self, parts: &mut Vec<WordPart>) -> bool {
         let save = self.pos;
         self.pos += 2;
         // param_len = ${ "#" ~ param_name ~ &"}" }
@@ -1397,6 +1434,8 @@ fn param(name: &str, op: ParamOp, word: Option<Word>, braced: bool) -> WordPart 
         word,
         word2: None,
         braced,
+        index: None,
+        indirect: false,
     }))
 }
 
@@ -1578,7 +1617,7 @@ mod tests {
             "a &&\n",
             "f() echo\n",
             "case x in a) b ;; \n",
-            "a=(1 2)\n",
+            "echo a=(1 2)\n",
         ] {
             assert!(parse_lines(t, 0).is_none(), "{t:?}");
         }
@@ -1622,7 +1661,9 @@ mod tests {
             "&&", "||", "|", "&", "!", "{ ", " }", "(", ")", "$x", "${x}", "${#x}", "${x:-", "}",
             "${x%%a}", "\"", "\"$y\"", "'", "'q'", "$(", "$((", "))", "$1", "$?", "\\", "\\\n",
             "#", ">", "2>&1", "<", ">>", "f()", "*", "echo ", "$'\\n'", "<<<", "x)", "a|b)", "((",
-            "[[ ", " ]]", "for ((", "$((\"", "time ", "-p ", "{v}>", "{a,b}", "<(", "|&",
+            "[[ ", " ]]", "for ((", "$((\"", "a[1]=", "a[", "]", "=(", "+=(", "${a[@]}", "${!x}",
+            "${!a[@]}", "${#a[@]}", "${@:2}", "${!x*}", "declare ", "[i]=", "time ", "-p ", "{v}>",
+            "{a,b}", "<(", "|&",
         ];
         let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
         let mut next = || {

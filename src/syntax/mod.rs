@@ -257,6 +257,8 @@ fn unclosed(text: &str) -> Option<(char, usize)> {
                     i += 1;
                 }
                 b'(' if top == Some(b')') => st.push((b')', i)),
+                // `a=(…` / `a+=(…`: an array assignment.
+                b'(' if i > 0 && b[i - 1] == b'=' => st.push((b')', i)),
                 b')' | b'}' if top == Some(c) => {
                     st.pop();
                 }
@@ -722,34 +724,7 @@ impl Builder {
         let mut s = SimpleCmd::default();
         for c in p.into_inner() {
             match c.as_rule() {
-                Rule::assignment => {
-                    let span = self.span(&c);
-                    let mut name = String::new();
-                    let append = c
-                        .as_str()
-                        .split_once('=')
-                        .is_some_and(|(n, _)| n.ends_with('+'));
-                    let mut value = None;
-                    for a in c.into_inner() {
-                        match a.as_rule() {
-                            Rule::name => name = a.as_str().to_string(),
-                            Rule::array_value => {
-                                return Err(SyntaxError::unsupported(
-                                    "an array assignment",
-                                    self.span(&a),
-                                ))
-                            }
-                            Rule::word => value = Some(self.word(a)?),
-                            _ => {}
-                        }
-                    }
-                    s.assigns.push(Assign {
-                        name,
-                        append,
-                        value,
-                        span,
-                    });
-                }
+                Rule::assignment => s.assigns.push(self.assignment(c)?),
                 Rule::redirect => s.redirs.push(self.redirect(c)?),
                 Rule::cmd_word => {
                     if let Some(w) = c.into_inner().next() {
@@ -757,10 +732,125 @@ impl Builder {
                     }
                 }
                 Rule::word => s.words.push(self.word(c)?),
+                Rule::array_word => {
+                    let decl = s.words.first().is_some_and(|w| {
+                        matches!(w.parts.as_slice(), [WordPart::Lit(l)]
+                            if matches!(l.as_str(), "declare" | "local" | "typeset" | "readonly" | "export"))
+                    });
+                    let span = self.span(&c);
+                    let start = c.as_span().start();
+                    let full = c.as_str();
+                    let mut parts = Vec::new();
+                    for a in c.clone().into_inner() {
+                        if a.as_rule() == Rule::array_value {
+                            if !decl {
+                                let at = self.span(&a);
+                                return Err(SyntaxError::new(
+                                    "syntax error near unexpected token `('".into(),
+                                    Span::new(at.start, at.start + 1),
+                                    "here",
+                                    None,
+                                ));
+                            }
+                            let text = &full[..a.as_span().start() - start];
+                            parts.push(WordPart::Lit(text.to_string()));
+                            parts.push(WordPart::Array(self.array_value(a)?));
+                        }
+                    }
+                    s.words.push(Word { parts, span });
+                }
                 _ => {}
             }
         }
         Ok(s)
+    }
+
+    fn assignment(&self, c: Pair<Rule>) -> R<Assign> {
+        let span = self.span(&c);
+        let mut name = String::new();
+        let mut value = None;
+        let mut index = None;
+        let mut array = None;
+        let full = c.as_str();
+        let start = c.as_span().start();
+        let mut after = start;
+        for a in c.into_inner() {
+            match a.as_rule() {
+                Rule::name => {
+                    name = a.as_str().to_string();
+                    after = a.as_span().end();
+                }
+                Rule::subscript => {
+                    after = a.as_span().end();
+                    index = Some(self.subscript(a)?);
+                }
+                Rule::array_value => array = Some(self.array_value(a)?),
+                Rule::word => value = Some(self.word(a)?),
+                _ => {}
+            }
+        }
+        let append = full[after - start..].starts_with("+=");
+        Ok(Assign {
+            name,
+            append,
+            value,
+            span,
+            index,
+            array,
+        })
+    }
+
+    /// `subscript = ${ "[" ~ sub_body ~ "]" }`: the parts between the
+    /// brackets, flattened as `arith_body`.
+    fn subscript(&self, p: Pair<Rule>) -> R<Vec<WordPart>> {
+        let mut out = Vec::new();
+        for b in p.into_inner() {
+            self.sub_body(b, &mut out)?;
+        }
+        Ok(out)
+    }
+
+    fn sub_body(&self, p: Pair<Rule>, out: &mut Vec<WordPart>) -> R<()> {
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::sub_brack => {
+                    push_lit(out, "[");
+                    if let Some(b) = c.into_inner().next() {
+                        self.sub_body(b, out)?;
+                    }
+                    push_lit(out, "]");
+                }
+                Rule::escape | Rule::sub_lit => push_lit(out, c.as_str()),
+                _ => self.part(c, out)?,
+            }
+        }
+        Ok(())
+    }
+
+    /// `array_value = ${ "(" ~ … ~ ")" }`
+    fn array_value(&self, p: Pair<Rule>) -> R<Vec<ArrayElem>> {
+        let mut elems = Vec::new();
+        for e in p.into_inner() {
+            if e.as_rule() != Rule::array_elem {
+                continue;
+            }
+            let espan = self.span(&e);
+            let mut index = None;
+            let mut value = None;
+            for x in e.into_inner() {
+                match x.as_rule() {
+                    Rule::subscript => index = Some(self.subscript(x)?),
+                    Rule::word => value = Some(self.word(x)?),
+                    _ => {}
+                }
+            }
+            let value = value.unwrap_or(Word {
+                parts: Vec::new(),
+                span: Span::new(espan.end, espan.end),
+            });
+            elems.push(ArrayElem { index, value });
+        }
+        Ok(elems)
     }
 
     fn redirect(&self, p: Pair<Rule>) -> R<Redir> {
@@ -959,6 +1049,8 @@ impl Builder {
                 let mut op = ParamOp::Plain;
                 let mut word = None;
                 let mut word2 = None;
+                let mut index = None;
+                let mut indirect = false;
                 let cspan = self.span(&c);
                 for k in c.into_inner() {
                     match k.as_rule() {
@@ -968,11 +1060,34 @@ impl Builder {
                                 match b.as_rule() {
                                     Rule::param_len => {
                                         op = ParamOp::Length;
-                                        if let Some(n) = b.into_inner().next() {
-                                            name = n.as_str().to_string();
+                                        for n in b.into_inner() {
+                                            match n.as_rule() {
+                                                Rule::subscript => index = Some(self.subscript(n)?),
+                                                _ => name = n.as_str().to_string(),
+                                            }
                                         }
                                     }
-                                    Rule::param_name => name = b.as_str().to_string(),
+                                    Rule::param_keys => {
+                                        for n in b.into_inner() {
+                                            match n.as_rule() {
+                                                Rule::keys_op => {
+                                                    op = ParamOp::Names {
+                                                        at: n.as_str() == "@",
+                                                    }
+                                                }
+                                                _ => name = n.as_str().to_string(),
+                                            }
+                                        }
+                                    }
+                                    Rule::param_bang => indirect = true,
+                                    Rule::param_ref => {
+                                        for n in b.into_inner() {
+                                            match n.as_rule() {
+                                                Rule::subscript => index = Some(self.subscript(n)?),
+                                                _ => name = n.as_str().to_string(),
+                                            }
+                                        }
+                                    }
                                     Rule::param_op => {
                                         let s = b.as_str();
                                         let colon = s.starts_with(':');
@@ -1007,12 +1122,6 @@ impl Builder {
                                         op = ParamOp::Subst { all, anchor };
                                     }
                                     Rule::param_slice => {
-                                        if matches!(name.as_str(), "@" | "*") {
-                                            return Err(SyntaxError::unsupported(
-                                                &format!("`${{{name}:…}}'"),
-                                                cspan,
-                                            ));
-                                        }
                                         op = ParamOp::Slice;
                                         for x in b.into_inner() {
                                             let w = self.word(x)?;
@@ -1049,6 +1158,8 @@ impl Builder {
                     word,
                     word2,
                     braced,
+                    index,
+                    indirect,
                 })));
             }
             _ => {}

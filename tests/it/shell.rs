@@ -852,9 +852,6 @@ fn syntax_error_unexpected_end_of_file() {
 fn unsupported_syntax_is_an_error_not_a_misparse() {
     let nsh = nsh_bin().to_str().expect("path").to_string();
     for (script, what) in [
-        ("a=(1 2 3)\n", "array"),
-        ("echo ${!x}\n", "not supported"),
-        ("echo ${@:2}\n", "not supported"),
         ("select x in a b; do :; done\n", "`select'"),
         (
             "cat <<A; cat <<B\na\nA\nb\nB\necho x\n",
@@ -1331,5 +1328,326 @@ echo ${z/\*/&} "${z/'*'/[&]}" ${x/b/$z} ${x/b/$v} "${x/b/$v}" ${x/b/$w} ${x/b/\\
 echo ${x/b/$u} "${x/b/$u}" ${x/b/\\\\} ${x/b/"\\"} ${x/b/"\&"} ${x/b/$(echo "&")}
 shopt -s nocasematch; echo ${x/B/<&>}; shopt -u nocasematch
 shopt -u patsub_replacement; echo ${x/b/[&]} ${x/b/\&} "${x/b/$r}"
+"#;
+}
+
+// Indexed arrays and the parameter forms that go with them.
+same_as_bash! {
+    array_assignments_and_elements: r#"
+y="s t"
+a=(1 "2 3" [5]=x $y '' "")
+declare -p a
+a[1+2]=v; a+=(q "r s"); a[0]+=z; a[-1]+=!
+declare -p a
+echo "${a[@]}" ${#a[@]} ${#a[1]} "${!a[@]}" $a ${a[-1]} "${a[5]}" ${a[4]-unset}
+for w in "${a[@]}"; do echo "<$w>"; done
+for w in ${a[@]}; do echo "[$w]"; done
+b=(
+  one   # a comment
+  two
+  *.nomatch
+)
+declare -p b
+i=2; c[i*2]=four; c[i]=two; declare -p c
+s=hello; echo "${s[0]}" "x${s[1]}y" "${#s[@]}" "${s[@]}"; s[2]=w; declare -p s
+e=(); declare -p e; echo "${#e[@]}" "[${e[@]}]" "[${e[*]}]"
+set -- "p 1" q; f=("$@" end); declare -p f
+"#;
+    array_expansions_quoted_and_unquoted: r#"
+a=(a "b c" "" d)
+printf '<%s>' "${a[@]}"; echo
+printf '<%s>' ${a[@]}; echo
+printf '<%s>' "${a[*]}"; echo
+printf '<%s>' ${a[*]}; echo
+IFS=-; printf '<%s>' "${a[*]}" ${a[*]}; echo; IFS=' '
+v="${a[@]}"; w=${a[*]}; echo "$v|$w"
+printf '<%s>' "x${a[@]}y"; echo
+e=(); printf '<%s>' "${e[@]}" "x${e[@]}"; echo
+set -- a "b c" "" d
+IFS=-; printf '<%s>' ${a[@]} $@ $* x$@y; echo
+IFS=; printf '<%s>' ${a[@]} $@ $* ${a[*]}; echo
+unset IFS; printf '<%s>' ${a[@]} $@ $*; echo
+IFS=' -'; printf '<%s>' ${a[*]} $@; echo
+case "${a[1]}" in "b c") echo case ok ;; esac
+"#;
+    array_operators: r#"
+a=(apple banana cherry date elder)
+echo "${a[@]#?}" "${a[@]%a*}" "${a[@]/a/A}" "${a[@]//a/_}" "${a[@]^}" "${a[*]^^}"
+echo "${a[@]:1:2}|${a[@]: -2}|${a[*]:3}|${a[@]:7}|${a[@]:0:1}"
+b=([2]=x [5]=y [9]=z); echo "${b[@]:3}|${b[@]:0:1}|${b[@]: -1}|${!b[*]}"
+echo "${a[0]:-d}" "${a[9]:-d}" "${a[1]:+alt}" "${a[0]:1:3}" "${#a[0]}" "${a[2]#ch}"
+echo "${a[@]:-def}" "${e[@]:-def}" "${e[@]-def2}" "${e[@]:+alt}x"
+echo "${z[3]:=set}"; declare -p z
+"#;
+    positional_slices_and_indirection: r#"
+set -- p q r s
+echo "${@:2}|${*:1:2}|${@: -2}|${@:0:2}|${@:3:1}|${@:9}"
+printf '<%s>' "${@:2:2}"; echo
+x=b; b=hello; echo "${!x}" "${!x:-d}" "${!x/l/L}"
+a=(a b c d e); i='a[2]'; echo "${!i}"; j='a[@]'; echo "${!j}"
+n=3; echo "${!n}"
+abc1=1 abc2=2 abd=3; echo "${!abc@}" "${!ab*}"
+printf '<%s>' "${!abc@}"; echo
+f() { local k='2'; echo "${!k}"; }; f one two
+"#;
+    indirection_errors: r#"
+x='bad name'; echo "${!x}"; echo not reached
+echo next
+unset z; echo "[${!z}]"; echo not reached
+echo next
+set -- a b; echo "${@:1:-1}"; echo not reached
+echo end
+"#;
+    array_arithmetic: r#"
+a=(5 6 7); i=1
+echo $(( a[i] + a[2] )) $((a[-1])) $((a)) $(( b[1] ))
+(( a[3] = 10, a[0]++ )); declare -p a
+let 'a[4]=a[3]*2' 'a[i+4]+=3'; declare -p a
+[[ ${a[1]} -eq 6 && a[1] -eq 6 ]] && echo yes
+n=0; (( n[2] = 3 )); declare -p n
+for ((k=0; k<3; k++)); do sq[k]=$((k*k)); done; echo "${sq[@]}"
+"#;
+    unset_and_subscript_errors: r#"
+a=(1 2 3 4)
+unset 'a[1]'; declare -p a
+unset 'a[-1]'; declare -p a
+unset 'a[-7]'; echo st=$?
+unset a[9]; declare -p a
+unset 'a[@]'; declare -p a 2>&1
+b=(1 2); unset b; echo "${#b[@]}" "[${b[0]}]"
+c=(1 2 3); echo "${c[-4]}x"; c[-5]=z; echo st=$?
+echo "${c[x y]}"; echo not reached
+echo next
+d[]=1; echo not reached
+echo end
+"#;
+    declare_local_readonly_arrays: r#"
+declare -a x=1; declare -p x
+declare -a y=(1 "2 3"); declare -p y
+declare "z=(1 2)"; declare -p z
+declare -ar r=(a b); declare -p r
+r[0]=c; echo not reached
+echo st=$?
+r=(d); echo not reached
+unset r; echo st=$?
+readonly -a ro=(p q); declare -p ro
+f() {
+  local -a l=(in "side"); local m=(1 2); declare -p l m
+  declare -a g=(x); declare -p g
+  l+=(more); echo "${l[@]}"
+}
+f; declare -p l g m 2>&1
+declare -p FUNCNAME
+"#;
+    nounset_with_arrays: r#"
+set -u
+a=(1 2); e=()
+echo "${a[1]}" "${#e[@]}" "${e[@]}" "${a[@]}"
+echo "${a[5]-dflt}"
+echo "${a[5]}"
+echo not reached
+"#;
+    nounset_with_unset_array: r#"
+set -u
+echo "${nosuch[@]}" "${#nosuch[@]}"
+echo "${nosuch[0]}"
+echo not reached
+"#;
+    read_a_and_mapfile: r#"
+read -a arr <<< "  r1 r2  r3 "; declare -p arr
+IFS=, read -ra arr2 <<< "a,b,,c"; declare -p arr2
+read -r -a arr3 <<< ''; declare -p arr3
+printf 'l1
+l2
+
+l4
+' > /tmp/nsh_mapfile_$$
+mapfile -t lines < /tmp/nsh_mapfile_$$; declare -p lines
+mapfile keep < /tmp/nsh_mapfile_$$; declare -p keep
+readarray -t -n 2 -s 1 part < /tmp/nsh_mapfile_$$; declare -p part
+mapfile -t < /tmp/nsh_mapfile_$$; echo "${MAPFILE[3]}" "${#MAPFILE[@]}"
+printf 'a:b:c' | { mapfile -t -d : parts; declare -p parts; }
+rm -f /tmp/nsh_mapfile_$$
+"#;
+    bash_array_variables: r#"
+echo "top: [${FUNCNAME[*]}] ${#FUNCNAME[@]} ${BASH_SOURCE[0]##*/} ${#BASH_SOURCE[@]}"
+g() { echo "g: ${FUNCNAME[*]} ${BASH_LINENO[*]}"; }
+f() { echo "f: ${FUNCNAME[*]} $FUNCNAME ${FUNCNAME[1]} ${BASH_SOURCE[1]##*/}"; g; }
+f
+if [[ "foo-123-bar" =~ ([a-z]+)-([0-9]+)(x)? ]]; then declare -p BASH_REMATCH; echo "${BASH_REMATCH[2]}" "${#BASH_REMATCH[@]}"; fi
+[[ x =~ y ]]; declare -p BASH_REMATCH
+true | false | true; echo "${PIPESTATUS[@]}"
+false; echo "${PIPESTATUS[*]}" "${#PIPESTATUS[@]}"
+(exit 3) | true; declare -p PIPESTATUS
+"#;
+    arrays_in_functions_printed_by_type: r#"
+f() { a=(1 "2 3" [5]=x $y); a[1+2]=v; b+=(q); local -a c=(1 2); echo ${a[@]:1:2} ${!a[@]} ${#a[@]} ${!x} ${!pre*} ${a[i]#x} "${a[*]}" ${@:2} ${#a[1]} "${!a[@]}"; }
+type f
+"#;
+    arrays_and_the_rest_of_the_shell: r#"
+a=([1]=x); echo "${a-unset}" "${a:-empty}"; a=y; declare -p a
+b=(1 2); export b; env | grep -c '^b=' ; declare -p b
+x=5; declare -p x; export x; declare -p x; declare -r x; declare -p x
+c=v; declare -a c; declare -p c
+set -x; d=(1 "2 3"); d[1]=q; d+=(z); e=x; set +x
+for k in "${!d[@]}"; do echo "$k=${d[k]}"; done
+[[ "${d[@]}" == "1 q z" ]] && echo joined
+set -- a b c; echo ${#@} ${#*}
+i=1; echo $(( d[$i] + 0 )) 2>&1; echo ${d[i+1]} ${d[${#d[@]}-1]} ${d["1"]}
+f() { local arr=("$@"); echo "${#arr[@]}: ${arr[*]}"; declare -g G=(g1 g2); }
+f 1 "2 3" 4; declare -p G
+IFS=: read -ra parts <<< "/usr/bin:/bin:"; declare -p parts
+arr=($(printf 'a b\nc\n')); declare -p arr
+cat <<EOT
+${d[*]} ${#d[@]} ${d[1]}
+EOT
+g() { echo "$# $*"; }; g "${d[@]}"; g "${d[*]}"; g ${!d[@]}
+h=(); h[5]=x; h+=(y); declare -p h
+declare -a m; m+=(1); declare -p m
+echo "${d[@]:1}" "${d[@]::2}"
+z=(a b); z=(c); declare -p z
+w=(1 2 3); w=; declare -p w
+"#;
+    array_assignment_errors: r#"
+a[1]=x env | grep -c '^a'
+echo "${a[@]}"
+b=(1) echo hi
+declare -p b
+declare -p nosuch; echo st=$?
+c=(1 2); c[1]=; declare -p c
+echo ${c[@]:-x}
+unset -v 'c[0]'; declare -p c
+d=(x); echo "${d[0]^^}" "${d^}"
+readonly e=(1); e+=(2); echo nr
+echo st=$?
+"#;
+    bash_source_funcname_lineno_across_source: r#"
+d=$(mktemp -d)
+cat > "$d/lib.sh" <<'EOF'
+echo "lib top: [${FUNCNAME[*]}] ${BASH_SOURCE[0]##*/} ${#BASH_SOURCE[@]} ${BASH_LINENO[*]}"
+g() { echo "g: ${FUNCNAME[*]} | ${BASH_SOURCE[0]##*/} ${BASH_SOURCE[1]##*/} | ${BASH_LINENO[*]}"; }
+EOF
+f() {
+  echo "f: ${FUNCNAME[*]} ${BASH_SOURCE[*]##*/}"
+  g
+  . "$d/lib.sh"
+}
+. "$d/lib.sh"
+f
+g
+rm -r "$d"
+"#;
+    array_idioms: r#"
+a=(x y z)
+echo ${a[1]:0:1}
+b=( "$(echo 'p q')" $((1+2)) ~ )
+declare -p b | sed "s|$HOME|HOME|"
+c=(*.nonexistent-xyz); declare -p c
+set -f; d=(*); declare -p d; set +f
+e=([0]=a [0]=b); declare -p e
+f=([1]=a b [0]=c d); declare -p f
+g=(a b); g+=([5]=x y); declare -p g
+h=(1 2 3); h[1]+=0; echo $(( h[1] * 2 ))
+i=(10 20); (( i[1] += 5, i[2] = i[0] + i[1] )); declare -p i
+j=(); j[${#j[@]}]=first; j[${#j[@]}]=second; declare -p j
+k=(a b c); unset k[1]; k=("${k[@]}"); declare -p k
+for ((n=0; n<${#k[@]}; n++)); do echo "$n ${k[n]}"; done
+l=(one two three); echo "${l[@]:1}" "${#l[@]}" "${l[${#l[@]}-1]}"
+m=(a b); echo "${m[@]/#/-}" "${m[@]/%/.txt}"
+while read -r -a row; do echo "${#row[@]}:${row[1]}"; done <<'EOT'
+1 2 3
+a b
+EOT
+printf '%s\n' "${l[@]}" | sort -r
+IFS=, ; echo "${l[*]}"; unset IFS
+o="${l[*]:1}"; echo "$o"
+if [[ " ${l[*]} " == *" two "* ]]; then echo contains; fi
+declare -p l | head -c 20; echo
+"#;
+    export_and_readonly_arrays: r#"
+export ea=(1 2); declare -p ea; env | grep -c '^ea='
+readonly -a rb=(x); declare -p rb
+f() { export fe=(3); readonly fr=(4); }; f; declare -p fe fr
+set -- a b c; echo ${!#} "${!1-unset}"
+"#;
+    array_null_tests_v_and_refs: r#"
+a=("" ""); echo "[${a[@]:-x}]" "[${a[*]:-y}]" "[${a[@]:+z}]"
+set -- "" ""; echo "[${@:-x}]" "[${*:-y}]"
+b=(1 "" 3); [[ -v b[1] ]] && echo v1; [[ -v b[5] ]] || echo nv5; [[ -v b ]] && echo vb; [[ -v b[@] ]] && echo vall
+test -v 'b[2]' && echo t2
+c=([1]=x); [[ -v c ]] || echo "c not set"; [[ -v c[@] ]] && echo "c[@] set"
+printf -v 'b[4]' '%s-%s' p q; declare -p b
+printf -v d %s hi; echo $d
+read 'b[0]' <<< "read in"; declare -p b
+"#;
+    associative_arrays: r#"
+declare -A m=([a]=1 [b]=2 [c]=3 [key]=x [foo]=y [bar]=z)
+echo "${!m[@]}" "${m[@]}" ${#m[@]} "${m[foo]}" "${m[nope]-unset}"
+declare -p m
+m[zz]=1; unset 'm[a]'; m[b]+=0; declare -p m
+k="two words"; m[$k]=tw; m["q x"]=qx; m['s q']=sq; echo "${m[two words]}" "${m[$k]}" "${m["q x"]}" "${m[s q]}"
+declare -A cnt; for w in a b a c a b; do (( cnt[$w]++ )); done; declare -p cnt
+for k in "${!cnt[@]}"; do echo "$k=${cnt[$k]}"; done
+declare -A e; e=(); declare -p e; echo "${#e[@]}"
+f() { local -A l=([x]=1); l[y]=2; declare -p l; }; f; declare -p l 2>&1
+declare -A p=(k1 v1 k2 v2); declare -p p
+[[ -v m[foo] ]] && echo has-foo; [[ -v m[nope] ]] || echo no-nope
+printf -v 'm[pv]' %s val; echo "${m[pv]}"
+echo "${m[@]:1:2}" "${!m[*]}"
+m+=([new]=n); echo "${m[new]}" $(( cnt[a] * 10 ))
+declare -A d; d[x]=1; d=([y]=2); declare -p d
+a=(1 2); declare -A a; echo st=$?
+declare -A s=5; declare -p s 2>&1
+declare -A n=([a]=1 [b]=2 [c]=3); echo "${n[@]:0:2}|${n[@]:1:2}|${n[@]:2}|${n[@]:3}|${n[@]: -1}|${n[@]: -3:1}"
+"#;
+    associative_array_keys_order_and_unset: r#"
+declare -A m
+k="two words"; m[$k]=tw; m[a]=1; m["x]y"]=b; m[$(echo cs)]=c; m[' sp ']=s; m[*]=star; m[-]=dash
+declare -p m
+echo "${m[$k]:-d}" "${m[${k}]}" "${m["$k"]}" $(( m[a] + 1 ))
+unset "m[$k]"; unset 'm[x]y]' 2>&1; declare -p m
+for key in "${!m[@]}"; do unset "m[$key]"; done; declare -p m; echo "${#m[@]}"
+declare -rA ro=([q]=1); declare -p ro; ro[q]=2; echo no
+echo st=$?
+declare -A nums=([1]=one [2]=two [10]=ten); declare -p nums; echo "${nums[1]}" "${!nums[*]}"
+unset 'ro[q]'; echo st=$?
+declare -A at=([a]=1 [@]=at [*]=st); unset "at[@]"; declare -p at
+"#;
+    declared_arrays_and_the_set_listing: r#"
+a=(1 "x y"); declare -A m=([k]=v); s=plain; set | grep -E "^(a|m|s)="
+declare -a c; declare -A d; declare -p c d; c+=(1); declare -p c; declare -a e; e=(); declare -p e; declare -a f; unset f; declare -p f
+declare -A g; g[x]=1; declare -p g; declare -a h; h[2]=x; declare -p h
+f() { local -a l; declare -p l; }; f
+"#;
+    array_idioms_of_scripts: r#"
+arr=( $(seq 3) ); echo "${arr[@]/#/p-}"
+text=$'l1\nl2 x\nl3'
+IFS=$'\n' read -d '' -ra lines <<< "$text"; declare -p lines
+f() { local IFS=,; echo "${arr[*]}"; }; f
+declare -a acc=(); for x in a "b c"; do acc+=("$x"); done; declare -p acc; [[ ${#acc[@]} -eq 2 ]] && echo two
+printf 'r1\nr2 s\n' > /tmp/nsh_t15_$$; rows=(); while IFS= read -r line; do rows+=("$line"); done < /tmp/nsh_t15_$$; declare -p rows; rm -f /tmp/nsh_t15_$$
+echo "${arr[@]:(-2)}" "${arr[@]:1:$((${#arr[@]}-2))}"
+(( ${#arr[@]} > 1 )) && echo many
+[[ " ${arr[*]} " =~ " 2 " ]] && echo has2
+for ((i=0; i<${#arr[@]}; i++)); do (( arr[i] % 2 )) && unset "arr[$i]"; done; declare -p arr
+s="a:b:c"; IFS=: read -r -a parts <<< "$s"; echo "${parts[-1]}" "${#parts[@]}"
+x=(); x[${#x[@]}]=a; x[${#x[@]}]=b; echo "${x[@]}"
+join() { local IFS="$1"; shift; echo "$*"; }; join , "${acc[@]}"
+echo "${acc[@],,}" "${acc[@]^^}" "${#acc[@]}"
+set -- "${acc[@]}"; echo $#
+copy=("${acc[@]}"); copy[0]=z; echo "${acc[0]} ${copy[0]}"
+echo "${acc[@]:0:1}" "${acc[*]:1}"
+"#;
+    arrays_printed_by_type: r#"
+f() {
+  declare -A m=([k]=v ["a b"]=2 [$x]=3)
+  a[${#a[@]}]="x y"
+  b=(
+    1 # one
+    2
+  )
+  echo "${m["a b"]}" "${!m[@]}" "${a[-1]}"
+}
+type f
 "#;
 }

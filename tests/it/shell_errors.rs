@@ -156,3 +156,27 @@ fn unimplemented_shopt_options_are_refused() {
         "st=1\nst=0\nst=1\nglobstar       \toff\nnullglob       \ton\nst=1\n"
     );
 }
+
+#[test]
+fn array_syntax_errors() {
+    // An array assignment left open: bash's wording.
+    let r = nsh("echo ran\na=(1 2\n");
+    assert_eq!(r.status, 2);
+    assert_eq!(r.stdout, "");
+    assert!(
+        r.stderr
+            .starts_with("t.sh: line 2: unexpected EOF while looking for matching `)'\n"),
+        "{}",
+        r.stderr
+    );
+    // `NAME=(…)` as an argument of anything but a declaration builtin.
+    let r = nsh("echo ran\necho a=(1)\n");
+    assert_eq!(r.status, 2);
+    assert_eq!(r.stdout, "");
+    assert!(
+        r.stderr
+            .starts_with("t.sh: line 2: syntax error near unexpected token `('\n"),
+        "{}",
+        r.stderr
+    );
+}
