@@ -97,6 +97,29 @@ fn expand_declaration_arg(sh: &mut Shell, w: &crate::ast::Word) -> Result<Option
     Ok(Some(head + &expand::expand_single(sh, &value)?))
 }
 
+/// A failed assignment in a command without a command name: the message,
+/// and the rest of the line abandoned, as bash (a subshell goes on).
+fn assignment_failed(sh: &mut Shell, m: &str) -> Result<(), Ctl> {
+    sh.error(m);
+    if sh.in_child {
+        Ok(())
+    } else {
+        Err(Ctl::Abort(1))
+    }
+}
+
+/// The end of a command of assignments only: its redirections are made
+/// (files created) and undone.
+fn assignments_done(sh: &mut Shell, redirs: &[crate::ast::Redir], st: i32) -> Ex {
+    if !redirs.is_empty() {
+        match proc::apply_redirs(sh, redirs, true) {
+            Ok(saved) => proc::restore_redirs(saved),
+            Err(e) => return Ok(e),
+        }
+    }
+    Ok(st)
+}
+
 /// Run a simple command. `in_child`: this process is a forked pipeline
 /// element, so an external program is exec'd without another fork.
 pub fn run_simple(sh: &mut Shell, s: &SimpleCmd, _span: Span, in_child: bool) -> Ex {
@@ -119,20 +142,11 @@ pub fn run_simple(sh: &mut Shell, s: &SimpleCmd, _span: Span, in_child: bool) ->
         let mut st = sh.status_from_subst.take().unwrap_or(0);
         for a in &s.assigns {
             if let Err(m) = super::arrays::assign(sh, a)? {
-                sh.error(&m);
+                assignment_failed(sh, &m)?;
                 st = 1;
-                if !sh.in_child {
-                    return Err(Ctl::Abort(1));
-                }
             }
         }
-        if !s.redirs.is_empty() {
-            match proc::apply_redirs(sh, &s.redirs, true) {
-                Ok(saved) => proc::restore_redirs(saved),
-                Err(e) => return Ok(e),
-            }
-        }
-        return Ok(st);
+        return assignments_done(sh, &s.redirs, st);
     }
     let mut assigns: Vec<(String, String)> = Vec::with_capacity(s.assigns.len());
     for a in &s.assigns {
@@ -158,20 +172,11 @@ pub fn run_simple(sh: &mut Shell, s: &SimpleCmd, _span: Span, in_child: bool) ->
                 xtrace(sh, &format!("{name}={}", shell_quote(&v)));
             }
             if let Err(m) = sh.set_var(&name, v) {
-                sh.error(&m);
+                assignment_failed(sh, &m)?;
                 st = 1;
-                if !sh.in_child {
-                    return Err(Ctl::Abort(1));
-                }
             }
         }
-        if !s.redirs.is_empty() {
-            match proc::apply_redirs(sh, &s.redirs, true) {
-                Ok(saved) => proc::restore_redirs(saved),
-                Err(e) => return Ok(e),
-            }
-        }
-        return Ok(st);
+        return assignments_done(sh, &s.redirs, st);
     }
     if sh.opts.xtrace {
         let mut line = String::new();

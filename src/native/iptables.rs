@@ -360,6 +360,14 @@ fn view<'a>(ctx: &'a mut NetCtx, fresh: bool, io: &mut Io) -> Result<&'a Ruleset
     }
 }
 
+/// The chains to list: the one at `one`, or all.
+fn selected(chains: &[Chain], one: Option<usize>) -> Vec<&Chain> {
+    match one {
+        Some(i) => vec![&chains[i]],
+        None => chains.iter().collect(),
+    }
+}
+
 /// All the table's chains and the index of the one named, if any.
 type Listed = Result<(Vec<Chain>, Option<usize>), i32>;
 
@@ -408,10 +416,7 @@ fn list_rules(
         Ok(c) => c,
         Err(status) => return Ok(status),
     };
-    let sel: Vec<&Chain> = match one {
-        Some(i) => vec![&chains[i]],
-        None => chains.iter().collect(),
-    };
+    let sel = selected(&chains, one);
     let mut o = String::new();
     for c in &sel {
         if is_builtin(&cmd.table, &c.name) {
@@ -453,10 +458,7 @@ fn list(
         Ok(c) => c,
         Err(status) => return Ok(status),
     };
-    let sel: Vec<&Chain> = match one {
-        Some(i) => vec![&chains[i]],
-        None => chains.iter().collect(),
-    };
+    let sel = selected(&chains, one);
     let f = ListFmt {
         numeric: cmd.numeric,
         verbose: cmd.verbose,
