@@ -130,6 +130,9 @@ pub struct Job {
     pub status: Option<i32>,
 }
 
+/// The bash whose behaviour nsh follows (the oracle of its tests).
+const BASH_VERSION: &str = "5.2.15(1)-release";
+
 /// The state of one shell process.
 pub struct Shell {
     pub vars: HashMap<String, Var>,
@@ -302,6 +305,38 @@ impl Shell {
                     ..Var::default()
                 },
             );
+        }
+        // nsh runs bash scripts as bash 5.2 does: a script that checks
+        // `$BASH_VERSION` or `BASH_VERSINFO` finds the bash it was written
+        // for, and `$BASH` (which scripts re-exec) is nsh itself.
+        // `$NSH_VERSION` tells the two apart.
+        let me = std::env::current_exe()
+            .map(|p| p.to_string_lossy().into_owned())
+            .unwrap_or_else(|_| "nsh".into());
+        for (k, v, ro) in [
+            ("BASH", me, false),
+            ("BASH_VERSION", BASH_VERSION.to_string(), false),
+            ("NSH_VERSION", env!("CARGO_PKG_VERSION").to_string(), true),
+        ] {
+            sh.vars.insert(
+                k.to_string(),
+                Var {
+                    value: v,
+                    readonly: ro,
+                    ..Var::default()
+                },
+            );
+        }
+        let info: arrays::Elems = ["5", "2", "15", "1", "release"]
+            .iter()
+            .map(|s| s.to_string())
+            .chain([format!("{}-pc-linux-gnu", std::env::consts::ARCH)])
+            .enumerate()
+            .map(|(i, v)| (i as i64, v))
+            .collect();
+        let _ = sh.set_array("BASH_VERSINFO", info);
+        if let Some(v) = sh.vars.get_mut("BASH_VERSINFO") {
+            v.readonly = true;
         }
         sh.vars.insert(
             "OPTIND".into(),

@@ -85,6 +85,8 @@ echo "${#HOSTNAME}" "$HOSTNAME" "$OSTYPE" "$HOSTTYPE" "$MACHTYPE"
 echo "$SECONDS" $((SECONDS < 2))
 echo $((BASHPID == $$)); (echo $((BASHPID == $$)))
 echo "$-"; set -eu; echo "$-"; set +eu
+echo "$BASH_VERSION"; declare -p BASH_VERSINFO; [ -x "$BASH" ] && echo "BASH runs"
+(BASH_VERSINFO[0]=4); echo "st=$?"
 "#;
     words_and_quotes: r#"
 # a comment
