@@ -226,6 +226,8 @@ pub enum ParamOp {
     Slice,
     /// `${X^^}`, `${X^}`, `${X,,}`, `${X,}`.
     Case { upper: bool, all: bool },
+    /// `${X@Q}`, `${X@E}`, `${X@U}`, `${X@u}`, `${X@L}`, `${X@a}`.
+    Transform(char),
     /// `${!X*}` / `${!X@}`: the names of the variables starting with X.
     Names { at: bool },
 }
@@ -653,6 +655,14 @@ fn write_part(f: &mut fmt::Formatter<'_>, p: &WordPart, in_dq: bool) -> fmt::Res
                     (true, false) => "^",
                     (false, true) => ",,",
                     (false, false) => ",",
+                },
+                ParamOp::Transform(c) => match c {
+                    'Q' => "@Q",
+                    'E' => "@E",
+                    'U' => "@U",
+                    'u' => "@u",
+                    'L' => "@L",
+                    _ => "@a",
                 },
             };
             write!(f, "${{{bang}{}{ix}{op}", p.name)?;

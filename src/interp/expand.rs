@@ -475,6 +475,7 @@ fn is_at(p: &WordPart) -> bool {
             | ParamOp::Subst { .. }
             | ParamOp::Slice
             | ParamOp::Case { .. }
+            | ParamOp::Transform(_)
     );
     match &pe.index {
         _ if pe.op == (ParamOp::Names { at: true }) => true,
@@ -931,6 +932,7 @@ fn list_param(
                 .collect()
         }
         ParamOp::Case { upper, all } => values.iter().map(|v| case_conv(v, upper, all)).collect(),
+        ParamOp::Transform(c) => values.iter().map(|v| transform(sh, name, v, c)).collect(),
         ParamOp::Slice => {
             let mut off = slice_num(sh, &pe.word)?.unwrap_or(0);
             let len = slice_num(sh, &pe.word2)?;
@@ -990,6 +992,37 @@ fn slice_num(sh: &mut Shell, w: &Option<Word>) -> Result<Option<i64>, Ctl> {
             Ok(Some(arith_eval(sh, &t)?))
         }
         None => Ok(None),
+    }
+}
+
+/// `${X@c}` of one value of the variable `name`.
+fn transform(sh: &Shell, name: &str, v: &str, c: char) -> String {
+    match c {
+        'Q' => super::printf::quote_reusable(v),
+        'E' => super::printf::ansi_c(v),
+        'U' => case_conv(v, true, true),
+        'u' => case_conv(v, true, false),
+        'L' => case_conv(v, false, true),
+        // `a`: the attributes, in bash's order.
+        _ => {
+            let Some(var) = sh.vars.get(name) else {
+                return String::new();
+            };
+            let mut a = String::new();
+            if var.array.is_some() {
+                a.push('a');
+            }
+            if var.assoc.is_some() {
+                a.push('A');
+            }
+            if var.readonly {
+                a.push('r');
+            }
+            if var.exported {
+                a.push('x');
+            }
+            a
+        }
     }
 }
 
@@ -1184,6 +1217,16 @@ fn scalar_param(
             let v = set_or_unbound(sh, shown, val)?;
             case_conv(&v, upper, all)
         }
+        // The attributes even of a variable without a value (`declare -A
+        // m`); an unset variable otherwise gives nothing (not `''`).
+        ParamOp::Transform('a') => transform(sh, name, "", 'a'),
+        ParamOp::Transform(c) => match val {
+            Some(v) => transform(sh, name, &v, c),
+            None => {
+                unbound(sh, shown)?;
+                String::new()
+            }
+        },
     };
     if quoted {
         e.push_text(&out, true);

@@ -313,13 +313,9 @@ fn printable_run(s: &[u8], utf8: bool) -> Option<usize> {
     }
 }
 
-fn quote_bytes(s: &[u8]) -> Vec<u8> {
-    if s.is_empty() {
-        return b"''".to_vec();
-    }
-    let utf8 = utf8_locale();
-    // ansic_shouldquote
-    let mut should = false;
+/// bash's `ansic_shouldquote`: a byte `$'…'` must spell (a control
+/// character, or one that is not a printable character of the locale).
+fn ansic_should_quote(s: &[u8], utf8: bool) -> bool {
     let mut i = 0;
     while i < s.len() {
         let c = s[i];
@@ -329,58 +325,81 @@ fn quote_bytes(s: &[u8]) -> Vec<u8> {
                     i += n;
                     continue;
                 }
-                None => {
-                    should = true;
-                    break;
-                }
+                None => return true,
             }
         }
         if !(0x20..0x7f).contains(&c) {
-            should = true;
-            break;
+            return true;
         }
         i += 1;
     }
+    false
+}
+
+/// bash's `ansic_quote`: `$'…'` with C escapes.
+fn ansic_quote(s: &[u8], utf8: bool) -> Vec<u8> {
     let mut out = Vec::new();
-    if should {
-        out.extend_from_slice(b"$'");
-        let mut i = 0;
-        while i < s.len() {
-            let c = s[i];
-            i += 1;
-            let e = match c {
-                27 => Some(b'E'),
-                7 => Some(b'a'),
-                11 => Some(b'v'),
-                8 => Some(b'b'),
-                12 => Some(b'f'),
-                b'\n' => Some(b'n'),
-                b'\r' => Some(b'r'),
-                b'\t' => Some(b't'),
-                b'\\' | b'\'' => Some(c),
-                _ => None,
-            };
-            if let Some(e) = e {
-                out.push(b'\\');
-                out.push(e);
-                continue;
-            }
-            if c >= 0x80 {
-                if let Some(n) = printable_run(&s[i - 1..], utf8) {
-                    out.extend_from_slice(&s[i - 1..i - 1 + n]);
-                    i += n - 1;
-                    continue;
-                }
-            }
-            if !(0x20..0x7f).contains(&c) {
-                out.extend_from_slice(format!("\\{:03o}", c).as_bytes());
-                continue;
-            }
-            out.push(c);
+    out.extend_from_slice(b"$'");
+    let mut i = 0;
+    while i < s.len() {
+        let c = s[i];
+        i += 1;
+        let e = match c {
+            27 => Some(b'E'),
+            7 => Some(b'a'),
+            11 => Some(b'v'),
+            8 => Some(b'b'),
+            12 => Some(b'f'),
+            b'\n' => Some(b'n'),
+            b'\r' => Some(b'r'),
+            b'\t' => Some(b't'),
+            b'\\' | b'\'' => Some(c),
+            _ => None,
+        };
+        if let Some(e) = e {
+            out.push(b'\\');
+            out.push(e);
+            continue;
         }
-        out.push(b'\'');
-        return out;
+        if c >= 0x80 {
+            if let Some(n) = printable_run(&s[i - 1..], utf8) {
+                out.extend_from_slice(&s[i - 1..i - 1 + n]);
+                i += n - 1;
+                continue;
+            }
+        }
+        if !(0x20..0x7f).contains(&c) {
+            out.extend_from_slice(format!("\\{:03o}", c).as_bytes());
+            continue;
+        }
+        out.push(c);
     }
+    out.push(b'\'');
+    out
+}
+
+/// `${X@Q}` (bash's `sh_quote_reusable`): `''`, `$'…'` when a character
+/// needs it, otherwise single quotes.
+pub fn quote_reusable(s: &str) -> String {
+    let b = s.as_bytes();
+    if b.is_empty() {
+        return "''".into();
+    }
+    if ansic_should_quote(b, utf8_locale()) {
+        return String::from_utf8_lossy(&ansic_quote(b, utf8_locale())).into_owned();
+    }
+    format!("'{}'", s.replace('\'', "'\\''"))
+}
+
+fn quote_bytes(s: &[u8]) -> Vec<u8> {
+    if s.is_empty() {
+        return b"''".to_vec();
+    }
+    let utf8 = utf8_locale();
+    if ansic_should_quote(s, utf8) {
+        return ansic_quote(s, utf8);
+    }
+    let mut out = Vec::new();
     // sh_backslash_quote (string, 0, 3)
     for (i, &c) in s.iter().enumerate() {
         let special = matches!(

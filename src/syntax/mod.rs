@@ -1139,6 +1139,17 @@ impl Builder {
                                             all: t.len() == 2,
                                         };
                                     }
+                                    Rule::param_transform => {
+                                        let t = b.as_str();
+                                        let c = t[1..].chars().next().unwrap_or('Q');
+                                        if matches!(c, 'P' | 'A' | 'K' | 'k') {
+                                            return Err(SyntaxError::unsupported(
+                                                &format!("`{t}'"),
+                                                cspan,
+                                            ));
+                                        }
+                                        op = ParamOp::Transform(c);
+                                    }
                                     Rule::param_bad => {
                                         return Err(SyntaxError::unsupported(
                                             &format!("`{}'", c_text(&cspan, b.as_str())),

@@ -17,6 +17,17 @@ macro_rules! same_as_bash {
 }
 
 same_as_bash! {
+    parameter_transformations: r#"
+x="a b'c"; echo "${x@Q}" "${x@U}" "${x@u}" "${x@L}" "${x@a}"
+y=$'t\tx'; echo "${y@Q}" "${y@E}"; z='a\nb'; echo "${z@E}"
+declare -r r=1; echo "${r@a}" "${r@Q}"; export ex=v; echo "${ex@a}"
+set -- "a b" c ""; echo "${@@Q}"; echo ${*@Q}
+a=(1 "2 3"); echo "${a[@]@Q}" "${a[@]@a}" "${a[1]@Q}" "${a@a}"
+declare -A m=([k]=v); echo "${m[@]@Q}" "${m@a}"
+echo "[${unset@Q}]" "[${unset@a}]" "[${e@Q}]"; e=; echo "[${e@Q}]"
+f() { echo "${x@Q}" "${1@Q}"; }; f "q r"; type f
+set -u; (echo "${nope@Q}"); echo "st=$?"
+"#;
     pipe_with_stderr: r#"
 ls /nonexistent-nsh |& tr a-z A-Z
 { echo a; echo b >&2; } |& cat
@@ -855,6 +866,7 @@ fn unsupported_syntax_is_an_error_not_a_misparse() {
     let nsh = nsh_bin().to_str().expect("path").to_string();
     for (script, what) in [
         ("select x in a b; do :; done\n", "`select'"),
+        ("echo ${x@P}\n", "`@P'"),
         (
             "cat <<A; cat <<B\na\nA\nb\nB\necho x\n",
             "more than one here-document",
