@@ -13,10 +13,11 @@ use crate::span::Span;
 
 /// The builtins nsh implements (for `type` and dispatch).
 pub const BUILTINS: &[&str] = &[
-    ":", ".", "[", "break", "cd", "command", "continue", "declare", "dirs", "echo", "eval", "exec",
-    "exit", "export", "false", "getopts", "hash", "jobs", "kill", "let", "local", "netns", "popd",
-    "printf", "pushd", "pwd", "read", "readonly", "return", "set", "shift", "shopt", "source",
-    "test", "trap", "true", "type", "typeset", "umask", "unset", "wait",
+    ":", ".", "[", "break", "builtin", "cd", "command", "continue", "declare", "dirs", "disown",
+    "echo", "eval", "exec", "exit", "export", "false", "getopts", "hash", "jobs", "kill", "let",
+    "local", "netns", "popd", "printf", "pushd", "pwd", "read", "readonly", "return", "set",
+    "shift", "shopt", "source", "test", "trap", "true", "type", "typeset", "ulimit", "umask",
+    "unset", "wait",
 ];
 
 const KEYWORDS: &[&str] = &[
@@ -590,6 +591,16 @@ pub fn run_builtin(sh: &mut Shell, argv: &[Word]) -> Ex {
         "read" => Ok(read(sh, &args)),
         "getopts" => Ok(getopts(sh, &args)),
         "hash" => Ok(super::hash::builtin(sh, &args)),
+        "ulimit" => Ok(super::ulimit::builtin(sh, &args)),
+        "disown" => Ok(disown(sh, &args)),
+        "builtin" => match argv.get(1) {
+            None => Ok(0),
+            Some(n) if is_builtin(&n.node) => run_builtin(sh, &argv[1..]),
+            Some(n) => {
+                sh.error(&format!("builtin: {}: not a shell builtin", n.node));
+                Ok(1)
+            }
+        },
         "shopt" => Ok(super::shopt::builtin(sh, &args)),
         "pushd" => Ok(super::dirstack::pushd(sh, &args)),
         "popd" => Ok(super::dirstack::popd(sh, &args)),
@@ -1834,6 +1845,49 @@ enum JobArg {
 
 /// The pid named by a `wait`/`kill` argument: `%N` (job N) or a number.
 /// Each builtin words the failure its own way, as bash does.
+/// `disown [-a] [jobspec…]`: forget jobs (the current one without an
+/// argument); nsh has no SIGHUP on exit to spare them from, so `-h`
+/// forgets them too.
+fn disown(sh: &mut Shell, args: &[String]) -> i32 {
+    let mut all = false;
+    let mut specs = Vec::new();
+    for a in args {
+        match a.as_str() {
+            "-a" => all = true,
+            "-h" | "-r" | "--" => {}
+            _ => specs.push(a.clone()),
+        }
+    }
+    if all {
+        sh.jobs.clear();
+        return 0;
+    }
+    if specs.is_empty() {
+        if sh.jobs.pop().is_none() {
+            sh.error("disown: current: no such job");
+            return 1;
+        }
+        return 0;
+    }
+    let mut st = 0;
+    for a in &specs {
+        match job_or_pid(sh, a) {
+            Ok(pid) if sh.jobs.iter().any(|j| j.pid == pid) => {
+                sh.jobs.retain(|j| j.pid != pid);
+            }
+            Err(JobArg::Ambiguous(t)) => {
+                sh.error(&format!("disown: {t}: ambiguous job spec"));
+                st = 1;
+            }
+            _ => {
+                sh.error(&format!("disown: {a}: no such job"));
+                st = 1;
+            }
+        }
+    }
+    st
+}
+
 fn job_or_pid(sh: &Shell, a: &str) -> Result<i32, JobArg> {
     let Some(spec) = a.strip_prefix('%') else {
         return a.parse::<i32>().map_err(|_| JobArg::NotAPid);

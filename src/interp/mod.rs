@@ -24,6 +24,7 @@ pub mod proc;
 pub mod shopt;
 pub mod test_cmd;
 pub mod timing;
+pub mod ulimit;
 
 use std::collections::HashMap;
 use std::rc::Rc;

@@ -17,6 +17,16 @@ macro_rules! same_as_bash {
 }
 
 same_as_bash! {
+    builtin_disown_ulimit: r#"
+builtin; echo "st=$?"; builtin nosuch x; echo "st=$?"; builtin ls; echo "st=$?"
+cd() { builtin cd "$@" && echo "in $PWD"; }; cd /tmp; builtin type builtin; builtin echo hi
+disown; echo "st=$?"; sleep 1 & sleep 1 & disown; jobs; disown %1; jobs; echo "st=$?"; disown %5; echo "st=$?"; sleep 1 & disown -a; jobs; echo end
+ulimit -a
+ulimit -n; ulimit -c; ulimit -s; ulimit -n 1000; ulimit -n; ulimit -Sn; ulimit -Hn; ulimit -c unlimited; ulimit -c; ulimit -x
+ulimit -n abc; echo "st=$?"; ulimit -n -5; echo "st=$?"; ulimit -n -c; ulimit -H -n; ulimit -n 99999999; echo "st=$?"
+ulimit -c 10; ulimit -c; ulimit -f; ulimit -s 4096; ulimit -s; ulimit -Sn 500; ulimit -Sn; ulimit -Hn; ulimit -n hard; ulimit -n
+ulimit -p; ulimit -p 1; echo "st=$?"; ulimit; ulimit -H -a | head -3; type ulimit disown
+"#;
     parameter_transformations: r#"
 x="a b'c"; echo "${x@Q}" "${x@U}" "${x@u}" "${x@L}" "${x@a}"
 y=$'t\tx'; echo "${y@Q}" "${y@E}"; z='a\nb'; echo "${z@E}"
