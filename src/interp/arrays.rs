@@ -92,6 +92,34 @@ impl Assoc {
 /// declaration builtin (a shell word never holds a NUL byte).
 const MARK: char = '\0';
 
+/// `caller [N]`: where the current function (or the N-th caller up) was
+/// called from, from `BASH_LINENO`, `FUNCNAME` and `BASH_SOURCE` as bash's
+/// caller builtin reads them.
+pub fn caller(sh: &mut Shell, args: &[String]) -> i32 {
+    let at = |sh: &Shell, name: &str, i: usize| {
+        sh.special_array(name)
+            .and_then(|e| e.get(&(i as i64)).cloned())
+    };
+    let Some(a) = args.first() else {
+        let line = at(sh, "BASH_LINENO", 0).unwrap_or_else(|| "0".into());
+        let file = at(sh, "BASH_SOURCE", 1).unwrap_or_else(|| "NULL".into());
+        super::proc::write_fd(1, format!("{line} {file}\n").as_bytes());
+        return 0;
+    };
+    let Ok(n) = a.parse::<usize>() else {
+        sh.error(&format!("caller: {a}: invalid number"));
+        super::proc::write_fd(2, b"caller: usage: caller [expr]\n");
+        return 2;
+    };
+    let Some(func) = at(sh, "FUNCNAME", n + 1) else {
+        return 1;
+    };
+    let line = at(sh, "BASH_LINENO", n).unwrap_or_else(|| "0".into());
+    let file = at(sh, "BASH_SOURCE", n + 1).unwrap_or_else(|| "NULL".into());
+    super::proc::write_fd(1, format!("{line} {func} {file}\n").as_bytes());
+    0
+}
+
 impl Shell {
     /// bash's dynamic array variables.
     fn special_array(&self, name: &str) -> Option<Elems> {

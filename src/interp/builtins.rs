@@ -13,9 +13,9 @@ use crate::span::Span;
 
 /// The builtins nsh implements (for `type` and dispatch).
 pub const BUILTINS: &[&str] = &[
-    ":", ".", "[", "break", "builtin", "cd", "command", "continue", "declare", "dirs", "disown",
-    "echo", "eval", "exec", "exit", "export", "false", "getopts", "hash", "jobs", "kill", "let",
-    "local", "netns", "popd", "printf", "pushd", "pwd", "read", "readonly", "return", "set",
+    ":", ".", "[", "break", "builtin", "caller", "cd", "command", "continue", "declare", "dirs",
+    "disown", "echo", "eval", "exec", "exit", "export", "false", "getopts", "hash", "jobs", "kill",
+    "let", "local", "netns", "popd", "printf", "pushd", "pwd", "read", "readonly", "return", "set",
     "shift", "shopt", "source", "test", "trap", "true", "type", "typeset", "ulimit", "umask",
     "unset", "wait",
 ];
@@ -593,6 +593,7 @@ pub fn run_builtin(sh: &mut Shell, argv: &[Word]) -> Ex {
         "hash" => Ok(super::hash::builtin(sh, &args)),
         "ulimit" => Ok(super::ulimit::builtin(sh, &args)),
         "disown" => Ok(disown(sh, &args)),
+        "caller" => Ok(super::arrays::caller(sh, &args)),
         "builtin" => match argv.get(1) {
             None => Ok(0),
             Some(n) if is_builtin(&n.node) => run_builtin(sh, &argv[1..]),

@@ -593,9 +593,9 @@ pub fn lookup(sh: &Shell, name: &str) -> Option<String> {
         "LINENO" => Some(sh.lineno.to_string()),
         "FUNCNAME" if !sh.func_names.is_empty() => sh.func_names.last().cloned(),
         "RANDOM" => Some((rand16() & 0x7fff).to_string()),
-        "SECONDS" if !sh.vars.contains_key("SECONDS") => {
-            Some(sh.started.elapsed().as_secs().to_string())
-        }
+        "SECONDS" if sh.seconds.is_some() => sh
+            .seconds
+            .map(|(n, at)| (n + at.elapsed().as_secs() as i64).to_string()),
         "BASHPID" => Some(std::process::id().to_string()),
         _ => {
             if let Ok(n) = name.parse::<usize>() {

@@ -172,8 +172,10 @@ pub struct Shell {
     /// Running `nsh -c STRING` (bash exits 127, not 1, when an expansion
     /// error ends such a shell).
     pub command_string: bool,
-    /// When the shell started (`$SECONDS`).
-    pub started: std::time::Instant,
+    /// `$SECONDS`: the value it had and when (0 when the shell started;
+    /// an assignment restarts the count from its value); `None` once
+    /// unset, when it is an ordinary variable.
+    pub seconds: Option<(i64, std::time::Instant)>,
     pub loop_depth: u32,
     pub func_depth: u32,
     /// `$$`
@@ -237,7 +239,7 @@ impl Shell {
             errexit_suppressed: 0,
             in_child: false,
             command_string: false,
-            started: std::time::Instant::now(),
+            seconds: Some((0, std::time::Instant::now())),
             loop_depth: 0,
             func_depth: 0,
             shell_pid: std::process::id() as i32,
@@ -378,6 +380,10 @@ impl Shell {
 
     /// Assign a variable; `Err` carries bash's message for a readonly one.
     pub fn set_var(&mut self, name: &str, value: String) -> Result<(), String> {
+        if name == "SECONDS" && self.seconds.is_some() {
+            let n = value.trim().parse::<i64>().unwrap_or(0);
+            self.seconds = Some((n, std::time::Instant::now()));
+        }
         if let Some(v) = self.vars.get_mut(name) {
             if v.readonly {
                 return Err(format!("{name}: readonly variable"));
@@ -421,6 +427,9 @@ impl Shell {
     }
 
     pub fn unset_var(&mut self, name: &str) -> Result<(), String> {
+        if name == "SECONDS" {
+            self.seconds = None;
+        }
         if let Some(v) = self.vars.get(name) {
             if v.readonly {
                 return Err(format!("{name}: cannot unset: readonly variable"));

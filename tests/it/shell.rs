@@ -17,6 +17,18 @@ macro_rules! same_as_bash {
 }
 
 same_as_bash! {
+    caller_builtin: r#"
+caller; echo "st=$?"
+f() { caller; caller 0; caller 1; echo "st=$?"; caller x; echo "st=$?"; }
+g() { f; }
+g
+h() { caller 0; }
+h
+"#;
+    seconds_assigned: r#"
+SECONDS=5; echo "$SECONDS"; sleep 1.1; echo "$SECONDS"; SECONDS=abc; echo "$SECONDS"
+unset SECONDS; echo "[$SECONDS]"; SECONDS=7; echo "$SECONDS $((SECONDS))"
+"#;
     builtin_disown_ulimit: r#"
 builtin; echo "st=$?"; builtin nosuch x; echo "st=$?"; builtin ls; echo "st=$?"
 cd() { builtin cd "$@" && echo "in $PWD"; }; cd /tmp; builtin type builtin; builtin echo hi
