@@ -13,11 +13,11 @@ use crate::span::Span;
 
 /// The builtins nsh implements (for `type` and dispatch).
 pub const BUILTINS: &[&str] = &[
-    ":", ".", "[", "break", "builtin", "caller", "cd", "command", "continue", "declare", "dirs",
-    "disown", "echo", "eval", "exec", "exit", "export", "false", "getopts", "hash", "jobs", "kill",
-    "let", "local", "netns", "popd", "printf", "pushd", "pwd", "read", "readonly", "return", "set",
-    "shift", "shopt", "source", "test", "trap", "true", "type", "typeset", "ulimit", "umask",
-    "unset", "wait",
+    ":", ".", "[", "alias", "break", "builtin", "caller", "cd", "command", "continue", "declare",
+    "dirs", "disown", "echo", "eval", "exec", "exit", "export", "false", "getopts", "hash", "jobs",
+    "kill", "let", "local", "netns", "popd", "printf", "pushd", "pwd", "read", "readonly",
+    "return", "set", "shift", "shopt", "source", "test", "trap", "true", "type", "typeset",
+    "ulimit", "umask", "unalias", "unset", "wait",
 ];
 
 const KEYWORDS: &[&str] = &[
@@ -593,6 +593,8 @@ pub fn run_builtin(sh: &mut Shell, argv: &[Word]) -> Ex {
         "hash" => Ok(super::hash::builtin(sh, &args)),
         "ulimit" => Ok(super::ulimit::builtin(sh, &args)),
         "disown" => Ok(disown(sh, &args)),
+        "alias" => Ok(alias(sh, &args)),
+        "unalias" => Ok(unalias(sh, &args)),
         "caller" => Ok(super::arrays::caller(sh, &args)),
         "builtin" => match argv.get(1) {
             None => Ok(0),
@@ -1846,6 +1848,93 @@ enum JobArg {
 
 /// The pid named by a `wait`/`kill` argument: `%N` (job N) or a number.
 /// Each builtin words the failure its own way, as bash does.
+/// `alias [-p] [name[=value] …]`: define or list aliases (bash's listing:
+/// sorted, single-quoted). A script never expands them: bash does not
+/// without `shopt -s expand_aliases`, which nsh refuses.
+fn alias(sh: &mut Shell, args: &[String]) -> i32 {
+    let list = |name: &str, v: &str| format!("alias {name}='{}'\n", v.replace('\'', "'\\''"));
+    let mut rest = args;
+    let mut print_all = args.is_empty();
+    while let Some(a) = rest.first() {
+        match a.as_str() {
+            "-p" => print_all = true,
+            "--" => {
+                rest = &rest[1..];
+                break;
+            }
+            o if o.starts_with('-') && o.len() > 1 => {
+                sh.error(&format!("alias: {o}: invalid option"));
+                write_fd(2, b"alias: usage: alias [-p] [name[=value] ... ]\n");
+                return 2;
+            }
+            _ => break,
+        }
+        rest = &rest[1..];
+    }
+    let mut out = String::new();
+    if print_all {
+        for (k, v) in &sh.aliases {
+            out.push_str(&list(k, v));
+        }
+    }
+    let mut st = 0;
+    for a in rest {
+        match a.split_once('=') {
+            Some((name, value)) if !name.is_empty() => {
+                let bad = name.chars().any(|c| " \t\n/$`=\\'\"()<>&|;".contains(c));
+                if bad {
+                    sh.error(&format!("alias: `{name}': invalid alias name"));
+                    st = 1;
+                } else {
+                    sh.aliases.insert(name.to_string(), value.to_string());
+                }
+            }
+            _ => match sh.aliases.get(a.as_str()) {
+                Some(v) => out.push_str(&list(a, v)),
+                None => {
+                    sh.error(&format!("alias: {a}: not found"));
+                    st = 1;
+                }
+            },
+        }
+    }
+    write_fd(1, out.as_bytes());
+    st
+}
+
+/// `unalias [-a] name…`.
+fn unalias(sh: &mut Shell, args: &[String]) -> i32 {
+    const USAGE: &[u8] = b"unalias: usage: unalias [-a] name [name ...]\n";
+    let mut names = args;
+    if let Some(a) = names.first() {
+        match a.as_str() {
+            "-a" => {
+                sh.aliases.clear();
+                return 0;
+            }
+            "--" => names = &names[1..],
+            o if o.starts_with('-') && o.len() > 1 => {
+                sh.error(&format!("unalias: {o}: invalid option"));
+                write_fd(2, USAGE);
+                return 2;
+            }
+            _ => {}
+        }
+    }
+    if names.is_empty() {
+        write_fd(2, USAGE);
+        return 2;
+    }
+    let mut st = 0;
+    for n in names {
+        if sh.aliases.remove(n.as_str()).is_none() {
+            sh.error(&format!("unalias: {n}: not found"));
+            st = 1;
+        }
+    }
+    st
+}
+
 /// `disown [-a] [jobspec…]`: forget jobs (the current one without an
 /// argument); nsh has no SIGHUP on exit to spare them from, so `-h`
 /// forgets them too.

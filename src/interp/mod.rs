@@ -172,6 +172,9 @@ pub struct Shell {
     /// Running `nsh -c STRING` (bash exits 127, not 1, when an expansion
     /// error ends such a shell).
     pub command_string: bool,
+    /// `alias` definitions (kept and listed; a script does not expand them,
+    /// as bash without `expand_aliases`).
+    pub aliases: std::collections::BTreeMap<String, String>,
     /// `$SECONDS`: the value it had and when (0 when the shell started;
     /// an assignment restarts the count from its value); `None` once
     /// unset, when it is an ordinary variable.
@@ -240,6 +243,7 @@ impl Shell {
             in_child: false,
             command_string: false,
             seconds: Some((0, std::time::Instant::now())),
+            aliases: Default::default(),
             loop_depth: 0,
             func_depth: 0,
             shell_pid: std::process::id() as i32,

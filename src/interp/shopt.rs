@@ -2,8 +2,8 @@
 //!
 //! The options nsh implements act (globbing, `case` / `[[ ]]` matching,
 //! `echo`, `shift`, `source`, the command hash table). Options that only
-//! matter to an interactive bash, to aliases or to arrays, which nsh does
-//! not have, are kept and listed but change nothing. Setting any other
+//! matter to an interactive bash (history, completion, prompts) are kept
+//! and listed but change nothing in a script. Setting any other
 //! option away from bash's default is refused with a message saying so:
 //! nsh never pretends to behave as an option asks when it does not.
 
@@ -14,8 +14,7 @@ use super::Shell;
 enum Kind {
     /// nsh implements it.
     Acts,
-    /// No effect on what nsh does (interactive, history, completion,
-    /// aliases, arrays).
+    /// No effect on a script (interactive, history, completion).
     Inert,
     /// bash's read-only options: `-s`/`-u` are ignored.
     ReadOnly,
@@ -29,7 +28,7 @@ use Kind::*;
 /// non-interactive shell.
 const OPTIONS: &[(&str, bool, Kind)] = &[
     ("autocd", false, Inert),
-    ("assoc_expand_once", false, Inert),
+    ("assoc_expand_once", false, Unsupported),
     ("cdable_vars", false, Acts),
     ("cdspell", false, Inert),
     ("checkhash", false, Acts),
@@ -48,7 +47,7 @@ const OPTIONS: &[(&str, bool, Kind)] = &[
     ("dirspell", false, Inert),
     ("dotglob", false, Acts),
     ("execfail", false, Acts),
-    ("expand_aliases", false, Inert),
+    ("expand_aliases", false, Unsupported),
     ("extdebug", false, Unsupported),
     ("extglob", false, Unsupported),
     ("extquote", true, Unsupported),

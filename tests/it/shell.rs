@@ -17,6 +17,14 @@ macro_rules! same_as_bash {
 }
 
 same_as_bash! {
+    alias_unalias: r#"
+alias; echo "st=$?"; alias ll="ls -l" la='ls -a'; alias; alias ll; alias nope; echo "st=$?"
+unalias ll; alias; unalias nope; echo "st=$?"; unalias -a; alias; echo end
+alias -p x=1; alias -x; echo "st=$?"; alias a=1 b; echo "st=$?"; alias "x y=1"; echo "st=$?"
+alias q="it's"; alias q; alias =x; echo "st=$?"; unalias; echo "st=$?"; alias -- r=2; alias r
+alias e='echo aliased'; e 2>/dev/null; echo "st=$?"; type alias unalias
+shopt expand_aliases
+"#;
     caller_builtin: r#"
 caller; echo "st=$?"
 f() { caller; caller 0; caller 1; echo "st=$?"; caller x; echo "st=$?"; }
@@ -1227,7 +1235,7 @@ shopt -u pipefail; echo "st=$?"
 shopt -- nullglob; shopt - nullglob; echo "st=$?"
 shopt -s login_shell; echo "st=$?"; shopt login_shell
 shopt -u extglob; shopt -s globasciiranges; echo "st=$?"
-shopt -s autocd expand_aliases checkwinsize; shopt autocd
+shopt -s autocd histappend checkwinsize; shopt autocd
 "#;
     shopt_options_act: r#"
 shopt -s shift_verbose; set -- a; shift 3; echo "st=$?"; shift; shift; echo "st=$?"
