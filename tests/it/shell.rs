@@ -77,7 +77,7 @@ sleep 3 & kill %; echo "st=$?"; wait
 sleep 4 & sleep 4 & wait %sle; echo "st=$?"; kill %1 %2; wait
 "#;
     variable_fd_redirections: r#"
-exec {fd}>vr.txt; echo "fd=$fd"; echo hello >&$fd; exec {fd}>&-; cat vr.txt
+f=$(mktemp); exec {fd}>"$f"; echo "fd=$fd"; echo hello >&$fd; exec {fd}>&-; cat "$f"; rm -f "$f"
 echo x {a}>/dev/null; echo "a=$a"; [ -e /proc/$$/fd/$a ] && echo open
 exec {b}<<<"here"; read -r l <&$b; echo "$l b=$b"
 exec {c}>&1; echo "c=$c"; echo via >&$c; exec {c}>&-
