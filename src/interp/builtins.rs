@@ -1623,52 +1623,13 @@ fn read(sh: &mut Shell, args: &[String]) -> i32 {
         return i32::from(eof);
     }
     let ifs = sh.get_var("IFS").unwrap_or(" \t\n").to_string();
-    let is_ws = |c: char| ifs.contains(c) && matches!(c, ' ' | '\t' | '\n');
-    let is_ifs = |c: char| ifs.contains(c);
-    // Split into fields; escaped characters (after \0) never split.
-    let chars: Vec<char> = text.chars().collect();
-    let mut pos = 0;
-    let skip_ws = |pos: &mut usize| {
-        while *pos < chars.len() && is_ws(chars[*pos]) {
-            *pos += 1;
-        }
-    };
-    skip_ws(&mut pos);
+    let mut fields = ReadFields::new(&text, &ifs);
     for (k, name) in names.iter().enumerate() {
-        let last = k + 1 == names.len();
-        let mut val = String::new();
-        if last {
-            // The rest of the line, minus trailing IFS whitespace.
-            let mut end = chars.len();
-            while end > pos && is_ws(chars[end - 1]) && (end < 2 || chars[end - 2] != '\0') {
-                end -= 1;
-            }
-            val = chars[pos.min(end)..end]
-                .iter()
-                .filter(|&&c| c != '\0')
-                .collect();
+        let val = if k + 1 == names.len() {
+            fields.rest()
         } else {
-            while pos < chars.len() {
-                let c = chars[pos];
-                if c == '\0' {
-                    if let Some(&n) = chars.get(pos + 1) {
-                        val.push(n);
-                    }
-                    pos += 2;
-                    continue;
-                }
-                if is_ifs(c) {
-                    break;
-                }
-                val.push(c);
-                pos += 1;
-            }
-            skip_ws(&mut pos);
-            if pos < chars.len() && is_ifs(chars[pos]) && !is_ws(chars[pos]) {
-                pos += 1;
-                skip_ws(&mut pos);
-            }
-        }
+            fields.next_field()
+        };
         if let Err(m) = super::arrays::set_ref(sh, "read", name, val) {
             sh.error(&m);
             return 1;
@@ -1681,46 +1642,94 @@ fn read(sh: &mut Shell, args: &[String]) -> i32 {
 /// NUL marker) into the array.
 fn read_array(sh: &mut Shell, name: &str, text: &str, eof: bool) -> i32 {
     let ifs = sh.get_var("IFS").unwrap_or(" \t\n").to_string();
-    let is_ws = |c: char| ifs.contains(c) && matches!(c, ' ' | '\t' | '\n');
-    let is_ifs = |c: char| ifs.contains(c);
-    let chars: Vec<char> = text.chars().collect();
-    let mut pos = 0;
-    let skip_ws = |pos: &mut usize| {
-        while *pos < chars.len() && is_ws(chars[*pos]) {
-            *pos += 1;
-        }
-    };
-    skip_ws(&mut pos);
+    let mut split = ReadFields::new(text, &ifs);
     let mut fields = super::arrays::Elems::new();
-    while pos < chars.len() {
-        let mut val = String::new();
-        while pos < chars.len() {
-            let c = chars[pos];
-            if c == '\0' {
-                if let Some(&n) = chars.get(pos + 1) {
-                    val.push(n);
-                }
-                pos += 2;
-                continue;
-            }
-            if is_ifs(c) {
-                break;
-            }
-            val.push(c);
-            pos += 1;
-        }
-        fields.insert(fields.len() as i64, val);
-        skip_ws(&mut pos);
-        if pos < chars.len() && is_ifs(chars[pos]) && !is_ws(chars[pos]) {
-            pos += 1;
-            skip_ws(&mut pos);
-        }
+    while !split.done() {
+        fields.insert(fields.len() as i64, split.next_field());
     }
     if let Err(m) = sh.set_array(name, fields) {
         sh.error(&format!("read: {m}"));
         return 1;
     }
     i32::from(eof)
+}
+
+/// `read`'s field splitting of a line: a run of IFS whitespace, or one
+/// other IFS character with the whitespace around it, ends a field; an
+/// escaped character (after a NUL marker) never splits.
+struct ReadFields<'a> {
+    chars: Vec<char>,
+    pos: usize,
+    ifs: &'a str,
+}
+
+impl<'a> ReadFields<'a> {
+    fn new(text: &str, ifs: &'a str) -> Self {
+        let mut f = ReadFields {
+            chars: text.chars().collect(),
+            pos: 0,
+            ifs,
+        };
+        f.skip_ws();
+        f
+    }
+
+    fn is_ws(&self, c: char) -> bool {
+        self.ifs.contains(c) && matches!(c, ' ' | '\t' | '\n')
+    }
+
+    fn skip_ws(&mut self) {
+        while self.pos < self.chars.len() && self.is_ws(self.chars[self.pos]) {
+            self.pos += 1;
+        }
+    }
+
+    fn done(&self) -> bool {
+        self.pos >= self.chars.len()
+    }
+
+    /// The next field, the separator after it consumed.
+    fn next_field(&mut self) -> String {
+        let mut val = String::new();
+        while let Some(&c) = self.chars.get(self.pos) {
+            if c == '\0' {
+                if let Some(&n) = self.chars.get(self.pos + 1) {
+                    val.push(n);
+                }
+                self.pos += 2;
+                continue;
+            }
+            if self.ifs.contains(c) {
+                break;
+            }
+            val.push(c);
+            self.pos += 1;
+        }
+        self.skip_ws();
+        if let Some(&c) = self.chars.get(self.pos) {
+            if self.ifs.contains(c) && !self.is_ws(c) {
+                self.pos += 1;
+                self.skip_ws();
+            }
+        }
+        val
+    }
+
+    /// The rest of the line, minus trailing IFS whitespace (for the last
+    /// name).
+    fn rest(&mut self) -> String {
+        let c = &self.chars;
+        let mut end = c.len();
+        while end > self.pos && self.is_ws(c[end - 1]) && (end < 2 || c[end - 2] != '\0') {
+            end -= 1;
+        }
+        let val = c[self.pos.min(end)..end]
+            .iter()
+            .filter(|&&ch| ch != '\0')
+            .collect();
+        self.pos = c.len();
+        val
+    }
 }
 
 /// `getopts OPTSTRING NAME [ARGS…]` (bash's builtins/getopts.def): OPTIND
