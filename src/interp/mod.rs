@@ -131,6 +131,28 @@ pub struct Job {
     pub status: Option<i32>,
 }
 
+/// How a loop goes on after its body (or a `while` condition) ended.
+enum Step {
+    Ran(i32),
+    /// This loop's `continue`.
+    Continue,
+    /// This loop's `break`.
+    Break,
+}
+
+/// A body's result as a loop sees it; `break N`/`continue N` for an outer
+/// loop, and any other control, go up one level.
+fn loop_step(r: Ex) -> Result<Step, Ctl> {
+    match r {
+        Ok(s) => Ok(Step::Ran(s)),
+        Err(Ctl::Break(n)) if n > 1 => Err(Ctl::Break(n - 1)),
+        Err(Ctl::Break(_)) => Ok(Step::Break),
+        Err(Ctl::Continue(n)) if n > 1 => Err(Ctl::Continue(n - 1)),
+        Err(Ctl::Continue(_)) => Ok(Step::Continue),
+        Err(e) => Err(e),
+    }
+}
+
 /// The bash whose behaviour nsh follows (the oracle of its tests).
 const BASH_VERSION: &str = "5.2.15(1)-release";
 
@@ -873,21 +895,10 @@ impl Shell {
                             self.error(&e);
                             return Ok(1);
                         }
-                        match self.run_list(body) {
-                            Ok(s) => st = s,
-                            Err(Ctl::Break(n)) => {
-                                if n > 1 {
-                                    return Err(Ctl::Break(n - 1));
-                                }
-                                break;
-                            }
-                            Err(Ctl::Continue(n)) => {
-                                if n > 1 {
-                                    return Err(Ctl::Continue(n - 1));
-                                }
-                                st = self.status;
-                            }
-                            Err(e) => return Err(e),
+                        match loop_step(self.run_list(body))? {
+                            Step::Ran(s) => st = s,
+                            Step::Break => break,
+                            Step::Continue => st = self.status,
                         }
                     }
                     Ok(st)
@@ -902,39 +913,18 @@ impl Shell {
                     self.errexit_suppressed += 1;
                     let c = self.run_list(cond);
                     self.errexit_suppressed -= 1;
-                    let c = match c {
-                        Ok(c) => c,
-                        Err(Ctl::Break(n)) => {
-                            if n > 1 {
-                                return Err(Ctl::Break(n - 1));
-                            }
-                            return Ok(st);
-                        }
-                        Err(Ctl::Continue(n)) => {
-                            if n > 1 {
-                                return Err(Ctl::Continue(n - 1));
-                            }
-                            continue;
-                        }
-                        Err(e) => return Err(e),
+                    let c = match loop_step(c)? {
+                        Step::Ran(c) => c,
+                        Step::Break => return Ok(st),
+                        Step::Continue => continue,
                     };
                     if (c == 0) == *until {
                         return Ok(st);
                     }
-                    match self.run_list(body) {
-                        Ok(s) => st = s,
-                        Err(Ctl::Break(n)) => {
-                            if n > 1 {
-                                return Err(Ctl::Break(n - 1));
-                            }
-                            return Ok(st);
-                        }
-                        Err(Ctl::Continue(n)) => {
-                            if n > 1 {
-                                return Err(Ctl::Continue(n - 1));
-                            }
-                        }
-                        Err(e) => return Err(e),
+                    match loop_step(self.run_list(body))? {
+                        Step::Ran(s) => st = s,
+                        Step::Break => return Ok(st),
+                        Step::Continue => {}
                     }
                 })();
                 self.loop_depth -= 1;
@@ -1030,21 +1020,10 @@ impl Shell {
                 Some(0) => return Ok(st),
                 Some(_) => {}
             }
-            match self.run_list(body) {
-                Ok(s) => st = s,
-                Err(Ctl::Break(n)) => {
-                    if n > 1 {
-                        return Err(Ctl::Break(n - 1));
-                    }
-                    return Ok(st);
-                }
-                Err(Ctl::Continue(n)) => {
-                    if n > 1 {
-                        return Err(Ctl::Continue(n - 1));
-                    }
-                    st = self.status;
-                }
-                Err(e) => return Err(e),
+            match loop_step(self.run_list(body))? {
+                Step::Ran(s) => st = s,
+                Step::Break => return Ok(st),
+                Step::Continue => st = self.status,
             }
             self.lineno = line;
             if self.arith_command(step)?.is_none() {
