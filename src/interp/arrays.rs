@@ -743,6 +743,15 @@ fn dq(v: &str) -> String {
 
 /// The attribute letters of `declare -p`.
 fn flags(v: &Var) -> String {
+    let mut f = attr_letters(v);
+    if f.is_empty() {
+        f.push('-');
+    }
+    f
+}
+
+/// A variable's attribute letters in bash's order (`${X@a}`).
+pub fn attr_letters(v: &Var) -> String {
     let mut f = String::new();
     if v.array.is_some() {
         f.push('a');
@@ -755,9 +764,6 @@ fn flags(v: &Var) -> String {
     }
     if v.exported {
         f.push('x');
-    }
-    if f.is_empty() {
-        f.push('-');
     }
     f
 }

@@ -1004,25 +1004,11 @@ fn transform(sh: &Shell, name: &str, v: &str, c: char) -> String {
         'u' => case_conv(v, true, false),
         'L' => case_conv(v, false, true),
         // `a`: the attributes, in bash's order.
-        _ => {
-            let Some(var) = sh.vars.get(name) else {
-                return String::new();
-            };
-            let mut a = String::new();
-            if var.array.is_some() {
-                a.push('a');
-            }
-            if var.assoc.is_some() {
-                a.push('A');
-            }
-            if var.readonly {
-                a.push('r');
-            }
-            if var.exported {
-                a.push('x');
-            }
-            a
-        }
+        _ => sh
+            .vars
+            .get(name)
+            .map(super::arrays::attr_letters)
+            .unwrap_or_default(),
     }
 }
 
