@@ -822,12 +822,7 @@ impl Printer {
                     }
                 }
                 self.out.push_str(";\n");
-                self.indent(ind);
-                self.out.push_str("do\n");
-                self.lines(body, ind + 4, true);
-                self.out.push('\n');
-                self.indent(ind);
-                self.out.push_str("done");
+                self.do_done(body, ind);
             }
             CommandKind::While { cond, body, until } => {
                 self.out.push_str(if *until { "until " } else { "while " });
@@ -874,12 +869,7 @@ impl Printer {
                     ArithText(cond),
                     ArithText(step)
                 ));
-                self.indent(ind);
-                self.out.push_str("do\n");
-                self.lines(body, ind + 4, true);
-                self.out.push('\n');
-                self.indent(ind);
-                self.out.push_str("done");
+                self.do_done(body, ind);
             }
             CommandKind::Cond(e) => self.out.push_str(&format!("[[ {e} ]]")),
         }
@@ -913,6 +903,16 @@ impl Printer {
         }
         self.indent(ind);
         self.out.push_str("fi");
+    }
+
+    /// A loop's body on its own lines: `do`, the body, `done`.
+    fn do_done(&mut self, body: &List, ind: usize) {
+        self.indent(ind);
+        self.out.push_str("do\n");
+        self.lines(body, ind + 4, true);
+        self.out.push('\n');
+        self.indent(ind);
+        self.out.push_str("done");
     }
 
     fn redir(&mut self, r: &Redir) {
