@@ -136,6 +136,9 @@ r link del v3
 r -n ns1 link del v3
 r link delete dev v2
 r link set v1 down
+# Carrier and operstate changes reach `ip link` through linkwatch, up to a
+# second late: read the state back once it has stopped changing.
+prev=; still=0; for i in $(seq 40); do cur=$(ip link; ip -n ns1 link); if [ "$cur" = "$prev" ]; then still=$((still+1)); [ $still -ge 6 ] && break; else still=0; fi; prev=$cur; sleep 0.2; done
 echo "--- state"
 ip link | sed -E 's/(link\/ether|address) [0-9a-f:]+/\1 MAC/g; s/(bridge_id|root_id|designated_root|designated_bridge) [0-9a-f.:]+/\1 X/g; s/(_timer) +[0-9.]+/\1 T/g'
 ip -n ns1 link | sed -E 's/link\/ether [0-9a-f:]+/link\/ether MAC/'
