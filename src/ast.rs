@@ -695,6 +695,14 @@ pub fn function_text(name: &str, body: &Command) -> String {
     p.out
 }
 
+/// One command as bash prints it (`$BASH_COMMAND`): `type`'s layout,
+/// without here-document bodies.
+pub fn command_text(c: &Command) -> String {
+    let mut p = Printer::default();
+    p.command(c, 0);
+    p.out
+}
+
 #[derive(Default)]
 struct Printer {
     out: String,

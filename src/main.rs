@@ -198,6 +198,7 @@ fn run_shell(args: &[String]) -> i32 {
     let mut sh = Shell::new(&arg0, params);
     sh.ctx.native_only = native_only;
     sh.command_string = from_c;
+    sh.note_text(&text);
     for (o, on) in sets {
         let mut argv = vec![if on { "-o" } else { "+o" }.to_string(), o];
         let st = nsh::interp::builtins::set_args(&mut sh, &mut argv);

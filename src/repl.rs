@@ -111,6 +111,7 @@ pub fn run(sh: &mut Shell) -> i32 {
             sh.status = if out.starts_with("nsh: help:") { 1 } else { 0 };
             continue;
         }
+        sh.note_text(&text);
         let list = match crate::syntax::parse(&text) {
             Ok(l) => l,
             Err(e) => {

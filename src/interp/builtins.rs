@@ -16,8 +16,8 @@ pub const BUILTINS: &[&str] = &[
     ":", ".", "[", "alias", "break", "builtin", "caller", "cd", "command", "continue", "declare",
     "dirs", "disown", "echo", "eval", "exec", "exit", "export", "false", "getopts", "hash", "jobs",
     "kill", "let", "local", "netns", "popd", "printf", "pushd", "pwd", "read", "readonly",
-    "return", "set", "shift", "shopt", "source", "test", "trap", "true", "type", "typeset",
-    "ulimit", "umask", "unalias", "unset", "wait",
+    "return", "set", "shift", "shopt", "source", "test", "times", "trap", "true", "type",
+    "typeset", "ulimit", "umask", "unalias", "unset", "wait",
 ];
 
 const KEYWORDS: &[&str] = &[
@@ -592,6 +592,7 @@ pub fn run_builtin(sh: &mut Shell, argv: &[Word]) -> Ex {
         "getopts" => Ok(getopts(sh, &args)),
         "hash" => Ok(super::hash::builtin(sh, &args)),
         "ulimit" => Ok(super::ulimit::builtin(sh, &args)),
+        "times" => Ok(times()),
         "disown" => Ok(disown(sh, &args)),
         "alias" => Ok(alias(sh, &args)),
         "unalias" => Ok(unalias(sh, &args)),
@@ -845,6 +846,8 @@ fn set(sh: &mut Shell, args: &[String]) -> i32 {
                 'f' => sh.opts.noglob = on,
                 'n' => sh.opts.noexec = on,
                 'C' => sh.opts.noclobber = on,
+                'E' => sh.opts.errtrace = on,
+                'T' => sh.opts.functrace = on,
                 'o' => {
                     i += 1;
                     let Some(o) = args.get(i) else {
@@ -877,6 +880,8 @@ pub fn set_option(sh: &mut Shell, o: &str, on: bool) -> bool {
         "noglob" => sh.opts.noglob = on,
         "noclobber" => sh.opts.noclobber = on,
         "noexec" => sh.opts.noexec = on,
+        "errtrace" => sh.opts.errtrace = on,
+        "functrace" => sh.opts.functrace = on,
         "native" => sh.ctx.native_only = on,
         "posix" | "braceexpand" | "hashall" | "interactive-comments" | "monitor" => {}
         _ => return false,
@@ -885,18 +890,9 @@ pub fn set_option(sh: &mut Shell, o: &str, on: bool) -> bool {
 }
 
 fn print_opts(sh: &Shell, human: bool) -> i32 {
-    let o = sh.opts;
-    let list = [
-        ("errexit", o.errexit),
-        ("noclobber", o.noclobber),
-        ("noexec", o.noexec),
-        ("noglob", o.noglob),
-        ("nounset", o.nounset),
-        ("pipefail", o.pipefail),
-        ("xtrace", o.xtrace),
-    ];
     let mut s = String::new();
-    for (n, v) in list {
+    for &n in super::shopt::SET_OPTIONS {
+        let v = super::shopt::set_option_value(sh, n);
         if human {
             s.push_str(&format!("{n:<15}\t{}\n", if v { "on" } else { "off" }));
         } else {
@@ -1006,6 +1002,7 @@ fn source(sh: &mut Shell, name: &str, args: &[String]) -> Ex {
             return Ok(1);
         }
     };
+    sh.note_text(&text);
     let list = match crate::syntax::parse(&text) {
         Ok(l) => l,
         Err(e) => {
@@ -1031,7 +1028,10 @@ fn source(sh: &mut Shell, name: &str, args: &[String]) -> Ex {
         line,
         func: false,
     });
-    let r = sh.run_list(&list);
+    let mut r = sh.run_list(&list);
+    if sh.command_hook || !sh.traps.is_empty() {
+        r = sh.return_trap(r);
+    }
     sh.frames.pop();
     sh.source_depth -= 1;
     sh.sources.pop();
@@ -1197,6 +1197,51 @@ fn type_cmd(sh: &mut Shell, args: &[String]) -> i32 {
 
 fn wait(sh: &mut Shell, args: &[String]) -> i32 {
     sh.barrier();
+    let (mut any, mut var) = (false, None);
+    let mut i = 0;
+    while let Some(a) = args.get(i).filter(|a| a.starts_with('-') && a.len() > 1) {
+        if a == "--" {
+            i += 1;
+            break;
+        }
+        let mut opts = a[1..].chars();
+        while let Some(c) = opts.next() {
+            match c {
+                'n' => any = true,
+                'f' => {}
+                'p' => {
+                    let rest: String = opts.by_ref().collect();
+                    if !rest.is_empty() {
+                        var = Some(rest);
+                    } else if let Some(v) = args.get(i + 1) {
+                        i += 1;
+                        var = Some(v.clone());
+                    } else {
+                        sh.error("wait: -p: option requires an argument");
+                        write_fd(2, b"wait: usage: wait [-fn] [-p var] [id ...]\n");
+                        return 2;
+                    }
+                }
+                _ => {
+                    sh.error(&format!("wait: -{c}: invalid option"));
+                    write_fd(2, b"wait: usage: wait [-fn] [-p var] [id ...]\n");
+                    return 2;
+                }
+            }
+        }
+        i += 1;
+    }
+    let args = &args[i..];
+    if let Some(v) = &var {
+        if !is_name(v) {
+            sh.error(&format!("wait: `{v}': not a valid identifier"));
+            return 1;
+        }
+        let _ = sh.unset_var(v);
+    }
+    if any {
+        return wait_any(sh, args, var.as_deref());
+    }
     if args.is_empty() {
         let pids: Vec<i32> = sh
             .jobs
@@ -1235,6 +1280,9 @@ fn wait(sh: &mut Shell, args: &[String]) -> i32 {
                 continue;
             }
         };
+        if let Some(v) = &var {
+            let _ = sh.set_var(v, pid.to_string());
+        }
         match sh.jobs.iter().find(|j| j.pid == pid) {
             Some(j) => {
                 st = match j.status {
@@ -1255,13 +1303,76 @@ fn wait(sh: &mut Shell, args: &[String]) -> i32 {
     st
 }
 
+/// `times`: the user and system CPU time of the shell, then of its
+/// children, as bash prints them (`0m0.002s 0m0.000s`).
+fn times() -> i32 {
+    let usage = |who| {
+        // SAFETY: an all-zero rusage is valid, and getrusage only fills
+        // the struct it is given.
+        let ru = unsafe {
+            let mut ru: libc::rusage = std::mem::zeroed();
+            libc::getrusage(who, &mut ru);
+            ru
+        };
+        let tv = |t: libc::timeval| {
+            let ms = t.tv_usec / 1000;
+            format!("{}m{}.{ms:03}s", t.tv_sec / 60, t.tv_sec % 60)
+        };
+        format!("{} {}\n", tv(ru.ru_utime), tv(ru.ru_stime))
+    };
+    out(&(usage(libc::RUSAGE_SELF) + &usage(libc::RUSAGE_CHILDREN)))
+}
+
+/// `wait -n [ID…]`: the status of the next of the jobs (or of those named)
+/// still running to end; 127 when none is. Jobs that ended before
+/// the last foreground command did are not waited for (bash reports them
+/// as done then).
+fn wait_any(sh: &mut Shell, ids: &[String], var: Option<&str>) -> i32 {
+    let mut wanted = Vec::new();
+    for a in ids {
+        match job_or_pid(sh, a) {
+            Ok(p) if sh.jobs.iter().any(|j| j.pid == p) => wanted.push(p),
+            _ => sh.error(&format!("wait: {a}: no such job")),
+        }
+    }
+    let running: Vec<i32> = sh
+        .jobs
+        .iter()
+        .filter(|j| j.status.is_none() && (ids.is_empty() || wanted.contains(&j.pid)))
+        .map(|j| j.pid)
+        .collect();
+    if running.is_empty() {
+        return 127;
+    }
+    loop {
+        match proc::wait_any_child(sh) {
+            Some((pid, st)) if running.contains(&pid) => {
+                sh.jobs.retain(|j| j.pid != pid);
+                if let Some(v) = var {
+                    let _ = sh.set_var(v, pid.to_string());
+                }
+                return st;
+            }
+            Some(_) => {}
+            None => {
+                return match proc::pending_signal() {
+                    Some(sig) => 128 + sig,
+                    None => 127,
+                }
+            }
+        }
+    }
+}
+
 fn trap(sh: &mut Shell, args: &[String]) -> i32 {
     if args.is_empty() || args[0] == "-p" {
         // In signal-number order (EXIT first, ERR last), with the signals
         // ignored on entry, as bash lists them.
+        // (DEBUG, ERR, RETURN after the signals.)
         let order = |n: &str| match n {
-            "EXIT" => 0,
-            "ERR" => 1000,
+            "DEBUG" => 1000,
+            "ERR" => 1001,
+            "RETURN" => 1002,
             n => proc::signal_number(n).unwrap_or(999),
         };
         let mut list: Vec<(i32, String, String)> = sh
@@ -1276,18 +1387,32 @@ fn trap(sh: &mut Shell, args: &[String]) -> i32 {
             }
         }
         list.sort();
-        let mut s = String::new();
-        for (_, n, a) in list {
-            s.push_str(&format!(
-                "trap -- {} {}\n",
-                shell_quote(&a),
-                sig_display(&n)
-            ));
+        if args.len() > 1 {
+            // `trap -p NAME…`: those, in the order asked.
+            let mut st = 0;
+            let mut chosen = Vec::new();
+            for a in &args[1..] {
+                match proc::signal_number(a) {
+                    Some(n) => {
+                        let name = proc::trap_name(n);
+                        chosen.extend(list.iter().filter(|t| t.1 == name).cloned());
+                    }
+                    None => {
+                        sh.error(&format!("trap: {a}: invalid signal specification"));
+                        st = 1;
+                    }
+                }
+            }
+            list = chosen;
+            if st != 0 {
+                print_traps(&list);
+                return st;
+            }
         }
-        return out(&s);
+        return print_traps(&list);
     }
     if args[0] == "-l" {
-        return out(" 1) SIGHUP\t 2) SIGINT\t 3) SIGQUIT\t 4) SIGILL\t 5) SIGTRAP\n");
+        return out(&proc::signal_table());
     }
     let (action, sigs): (Option<&str>, &[String]) = if args.len() == 1 {
         (None, args)
@@ -1311,13 +1436,10 @@ fn trap(sh: &mut Shell, args: &[String]) -> i32 {
             // trapped or reset" (silently, status 0).
             continue;
         }
-        let key = if n == 0 {
-            "EXIT".to_string()
-        } else if n < 0 {
-            "ERR".to_string()
-        } else {
-            proc::signal_name(n).to_string()
-        };
+        let key = proc::trap_name(n).to_string();
+        if n == -2 || action.is_some_and(|a| a.contains("BASH_COMMAND")) {
+            sh.command_hook = true;
+        }
         match action {
             None => {
                 sh.traps.remove(&key);
@@ -1336,30 +1458,62 @@ fn trap(sh: &mut Shell, args: &[String]) -> i32 {
     st
 }
 
+fn print_traps(list: &[(i32, String, String)]) -> i32 {
+    let mut s = String::new();
+    for (_, n, a) in list {
+        s.push_str(&format!("trap -- {} {}\n", shell_quote(a), sig_display(n)));
+    }
+    out(&s)
+}
+
 fn sig_display(n: &str) -> String {
-    if n == "EXIT" || n == "ERR" {
+    if n == "EXIT" || proc::PSEUDO_SIGNALS.contains(&n) {
         n.to_string()
     } else {
         format!("SIG{n}")
     }
 }
 
+/// `kill -l [SIG…]`: the table, or each number's name (an exit status
+/// above 128 names its signal) and each name's number.
+fn kill_list(sh: &Shell, args: &[String]) -> i32 {
+    if args.is_empty() {
+        return out(&proc::signal_table());
+    }
+    let mut s = String::new();
+    let mut st = 0;
+    for a in args {
+        let found = match a.parse::<i32>() {
+            Ok(n) => proc::signal_full_name(if n > 128 { n - 128 } else { n }),
+            Err(_) => proc::signal_number(a)
+                .filter(|&n| n > 0)
+                .map(|n| n.to_string()),
+        };
+        match found {
+            Some(f) => s.push_str(&format!("{f}\n")),
+            None => {
+                sh.error(&format!("kill: {a}: invalid signal specification"));
+                st = 1;
+            }
+        }
+    }
+    out(&s);
+    st
+}
+
 fn kill(sh: &mut Shell, args: &[String]) -> i32 {
     let mut sig = libc::SIGTERM;
     let mut i = 0;
     if let Some(a) = args.first() {
-        if a == "-l" {
-            let mut s = String::new();
-            for n in 1..32 {
-                let name = proc::signal_name(n);
-                if !name.is_empty() {
-                    s.push_str(&format!("{n}) SIG{name}\n"));
-                }
-            }
-            return out(&s);
+        if a == "-l" || a == "-L" {
+            return kill_list(sh, &args[1..]);
         }
         if a == "-s" || a == "-n" {
-            match args.get(1).and_then(|s| proc::signal_number(s)) {
+            match args
+                .get(1)
+                .and_then(|s| proc::signal_number(s))
+                .filter(|&n| n >= 0)
+            {
                 Some(n) => sig = n,
                 None => {
                     sh.error(&format!(
@@ -1371,7 +1525,7 @@ fn kill(sh: &mut Shell, args: &[String]) -> i32 {
             }
             i = 2;
         } else if let Some(s) = a.strip_prefix('-') {
-            match proc::signal_number(s) {
+            match proc::signal_number(s).filter(|&n| n >= 0) {
                 Some(n) => sig = n,
                 None => {
                     sh.error(&format!("kill: {s}: invalid signal specification"));

@@ -574,6 +574,15 @@ pub fn lookup(sh: &Shell, name: &str) -> Option<String> {
                 f.push('x');
             }
             f.push('B');
+            if sh.opts.noclobber {
+                f.push('C');
+            }
+            if sh.opts.errtrace {
+                f.push('E');
+            }
+            if sh.opts.functrace {
+                f.push('T');
+            }
             if sh.command_string {
                 f.push('c');
             }
@@ -597,6 +606,7 @@ pub fn lookup(sh: &Shell, name: &str) -> Option<String> {
             .seconds
             .map(|(n, at)| (n + at.elapsed().as_secs() as i64).to_string()),
         "BASHPID" => Some(std::process::id().to_string()),
+        "BASH_COMMAND" => Some(sh.bash_command.clone()),
         _ => {
             if let Ok(n) = name.parse::<usize>() {
                 return sh.params.get(n.wrapping_sub(1)).cloned();

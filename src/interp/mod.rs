@@ -86,6 +86,11 @@ pub struct Opts {
     pub noglob: bool,
     pub noclobber: bool,
     pub noexec: bool,
+    /// `set -E`: functions, subshells and command substitutions inherit
+    /// the ERR trap.
+    pub errtrace: bool,
+    /// `set -T`: they inherit the DEBUG and RETURN traps.
+    pub functrace: bool,
 }
 
 /// A named source text with its line table, for `FILE: line N:` messages.
@@ -239,6 +244,16 @@ pub struct Shell {
     pub last_wait_signal: Option<i32>,
     /// A foreground external command was killed by (pid, signal).
     pub fg_signaled: Option<(i32, i32)>,
+    /// `$BASH_COMMAND`: the command being executed (or about to be, in a
+    /// DEBUG trap), kept up to date only once `command_hook` is on.
+    pub bash_command: String,
+    /// Some text mentions `BASH_COMMAND`, or a DEBUG trap was set: every
+    /// command records its text and checks for the trap.
+    pub command_hook: bool,
+    /// Trap actions being run (they leave `$BASH_COMMAND` alone).
+    pub trap_depth: u32,
+    /// The DEBUG trap is running (it does not trigger itself).
+    pub in_debug: bool,
 }
 
 impl Shell {
@@ -276,6 +291,10 @@ impl Shell {
             source_depth: 0,
             last_wait_signal: None,
             fg_signaled: None,
+            bash_command: String::new(),
+            command_hook: false,
+            trap_depth: 0,
+            in_debug: false,
             xtrace_level: 1,
             getopts_state: (0, 0),
             func_names: Vec::new(),
@@ -591,9 +610,11 @@ impl Shell {
             self.exiting = true;
             if let Some(t) = self.traps.remove("EXIT") {
                 self.status = status;
+                self.trap_depth += 1;
                 if let Err(Ctl::Exit(s)) = self.eval_string(&t, "trap") {
                     status = s;
                 }
+                self.trap_depth -= 1;
             }
         }
         let mut err = proc::FdWriter(2);
@@ -607,6 +628,7 @@ impl Shell {
     /// Parse and run `text` (eval, trap actions): messages keep the line
     /// of the command that evals.
     pub fn eval_string(&mut self, text: &str, _what: &str) -> Ex {
+        self.note_text(text);
         match crate::syntax::parse(text) {
             Ok(list) => {
                 let line = self.lineno;
@@ -629,6 +651,52 @@ impl Shell {
                 Ok(2)
             }
         }
+    }
+
+    /// Text about to be parsed: once anything mentions `BASH_COMMAND`,
+    /// commands record their text for it.
+    pub fn note_text(&mut self, text: &str) {
+        if !self.command_hook && text.contains("BASH_COMMAND") {
+            self.command_hook = true;
+        }
+    }
+
+    /// Run a trap's action: `$?` is kept, and the commands it runs do not
+    /// change `$BASH_COMMAND`.
+    pub fn run_trap(&mut self, action: &str) -> Result<(), Ctl> {
+        let st = self.status;
+        self.trap_depth += 1;
+        let r = self.eval_string(action, "trap");
+        self.trap_depth -= 1;
+        r?;
+        self.status = st;
+        Ok(())
+    }
+
+    /// Before a simple command, `[[ ]]`, `(( ))`, each `for` iteration
+    /// and `case`: set `$BASH_COMMAND` to its text and run the DEBUG trap
+    /// (bash's `run_debug_trap`; its status is ignored without extdebug).
+    pub fn before_command(&mut self, text: impl FnOnce() -> String) -> Result<(), Ctl> {
+        if !self.command_hook {
+            return Ok(());
+        }
+        if self.trap_depth == 0 {
+            self.bash_command = text();
+        }
+        self.debug_trap()
+    }
+
+    fn debug_trap(&mut self) -> Result<(), Ctl> {
+        if self.in_debug {
+            return Ok(());
+        }
+        if let Some(t) = self.traps.get("DEBUG").cloned() {
+            self.in_debug = true;
+            let r = self.run_trap(&t);
+            self.in_debug = false;
+            r?;
+        }
+        Ok(())
     }
 
     pub fn src_name(&self) -> String {
@@ -756,10 +824,9 @@ impl Shell {
         }
         let st = if p.bang { i32::from(st == 0) } else { st };
         self.status = st;
-        if st != 0 && !p.bang && self.errexit_suppressed == 0 && self.traps.contains_key("ERR") {
+        if st != 0 && !p.bang && self.errexit_suppressed == 0 && !self.traps.is_empty() {
             if let Some(t) = self.traps.get("ERR").cloned() {
-                self.eval_string(&t, "trap")?;
-                self.status = st;
+                self.run_trap(&t)?;
             }
         }
         report(self);
@@ -808,6 +875,7 @@ impl Shell {
         match &c.kind {
             CommandKind::Simple(s) => {
                 self.set_line(c.span);
+                self.before_command(|| command_text(c))?;
                 builtins::run_simple(self, s, c.span, false)
             }
             CommandKind::FuncDef { name, body } => {
@@ -874,20 +942,10 @@ impl Shell {
                 };
                 let mut st = 0;
                 self.loop_depth += 1;
-                let head = if self.opts.xtrace {
-                    let mut h = format!("for {var}");
-                    if let Some(ws) = words {
-                        h.push_str(" in");
-                        for w in ws {
-                            h.push_str(&format!(" {w}"));
-                        }
-                    }
-                    Some(h)
-                } else {
-                    None
-                };
+                let head = self.opts.xtrace.then(|| head_text(var, words));
                 let r = (|| {
                     for it in items {
+                        self.before_command(|| head_text(var, words))?;
                         if let Some(h) = &head {
                             builtins::xtrace(self, h);
                         }
@@ -932,6 +990,7 @@ impl Shell {
             }
             CommandKind::Case { word, arms } => {
                 self.set_line(c.span);
+                self.before_command(|| format!("case {word} in "))?;
                 if self.opts.xtrace {
                     builtins::xtrace(self, &format!("case {word} in"));
                 }
@@ -966,6 +1025,7 @@ impl Shell {
             }
             CommandKind::Arith(parts) => {
                 self.set_line(c.span);
+                self.before_command(|| format!("(({}))", ArithText(parts)))?;
                 Ok(match self.arith_command(parts)? {
                     Some(v) => i32::from(v == 0),
                     None => 1,
@@ -986,6 +1046,7 @@ impl Shell {
             }
             CommandKind::Cond(e) => {
                 self.set_line(c.span);
+                self.before_command(|| format!("[[ {e} ]]"))?;
                 cond::run(self, e)
             }
             CommandKind::Simple(_) | CommandKind::FuncDef { .. } => self.run_command(c),
@@ -1009,12 +1070,14 @@ impl Shell {
     fn arith_for(&mut self, line: usize, exprs: [&Vec<WordPart>; 3], body: &List) -> Ex {
         let [init, cond, step] = exprs;
         self.lineno = line;
+        self.before_command(|| format!("(({}))", ArithText(init)))?;
         if self.arith_command(init)?.is_none() {
             return Ok(1);
         }
         let mut st = 0;
         loop {
             self.lineno = line;
+            self.before_command(|| format!("(({}))", ArithText(cond)))?;
             match self.arith_command(cond)? {
                 None => return Ok(1),
                 Some(0) => return Ok(st),
@@ -1026,6 +1089,7 @@ impl Shell {
                 Step::Continue => st = self.status,
             }
             self.lineno = line;
+            self.before_command(|| format!("(({}))", ArithText(step)))?;
             if self.arith_command(step)?.is_none() {
                 return Ok(1);
             }
@@ -1038,7 +1102,19 @@ impl Shell {
         self.locals.push(Vec::new());
         self.func_depth += 1;
         let saved_loop = std::mem::replace(&mut self.loop_depth, 0);
-        let r = self.run_command(body);
+        let line = self.lineno;
+        let traps = self.enter_function_traps();
+        let mut r = if self.command_hook {
+            self.debug_trap()
+        } else {
+            Ok(())
+        }
+        .and_then(|()| self.run_command(body));
+        if self.traps.contains_key("RETURN") {
+            r = self.return_trap(r);
+        }
+        self.leave_function_traps(traps);
+        self.lineno = line;
         self.loop_depth = saved_loop;
         self.func_depth -= 1;
         if let Some(frame) = self.locals.pop() {
@@ -1061,18 +1137,80 @@ impl Shell {
         }
     }
 
+    /// A function does not inherit the ERR trap (without `set -E`) nor the
+    /// DEBUG and RETURN traps (without `set -T`): they are put aside for
+    /// the call.
+    fn enter_function_traps(&mut self) -> Vec<(&'static str, String)> {
+        let mut aside = Vec::new();
+        if self.traps.is_empty() {
+            return aside;
+        }
+        let kept = [
+            ("ERR", self.opts.errtrace),
+            ("DEBUG", self.opts.functrace),
+            ("RETURN", self.opts.functrace),
+        ];
+        for (name, inherited) in kept {
+            if !inherited {
+                if let Some(t) = self.traps.remove(name) {
+                    aside.push((name, t));
+                }
+            }
+        }
+        aside
+    }
+
+    /// After the call, a trap put aside comes back unless the function
+    /// set its own, which stays (bash's `maybe_set_error_trap`).
+    fn leave_function_traps(&mut self, aside: Vec<(&'static str, String)>) {
+        for (name, t) in aside {
+            self.traps.entry(name.to_string()).or_insert(t);
+        }
+    }
+
+    /// The RETURN trap, run as a function or a sourced file finishes, with
+    /// `$?` its status; the result of the body stands unless the trap
+    /// leaves (`exit`).
+    pub fn return_trap(&mut self, r: Ex) -> Ex {
+        let Some(t) = self.traps.get("RETURN").cloned() else {
+            return r;
+        };
+        // After `return N`, `$?` is still the status of the command
+        // before it, as in bash.
+        let saved = self.status;
+        match r {
+            Ok(s) => self.status = s,
+            Err(Ctl::Return(_)) => {}
+            _ => return r,
+        }
+        let tr = self.run_trap(&t);
+        self.status = saved;
+        tr?;
+        r
+    }
+
     /// Run pending signal traps.
     pub fn check_traps(&mut self) -> Result<(), Ctl> {
         for sig in proc::take_pending_signals() {
             let name = proc::signal_name(sig);
             if let Some(t) = self.traps.get(name).cloned() {
-                let st = self.status;
-                self.eval_string(&t, "trap")?;
-                self.status = st;
+                self.run_trap(&t)?;
             }
         }
         Ok(())
     }
+}
+
+/// `for NAME in WORDS`, unexpanded (`$BASH_COMMAND`, `set -x`).
+fn head_text(var: &str, words: &Option<Vec<Word>>) -> String {
+    let mut h = format!("for {var}");
+    if let Some(ws) = words {
+        h.push_str(" in");
+        for w in ws {
+            h.push_str(&format!(" {w}"));
+        }
+    }
+    h
 }
 
 fn same_dir(a: &str, b: &str) -> bool {

@@ -151,21 +151,62 @@ pub fn strsignal(sig: i32) -> String {
 }
 
 pub fn signal_name(sig: i32) -> &'static str {
-    match sig {
-        libc::SIGHUP => "HUP",
-        libc::SIGINT => "INT",
-        libc::SIGQUIT => "QUIT",
-        libc::SIGTERM => "TERM",
-        libc::SIGUSR1 => "USR1",
-        libc::SIGUSR2 => "USR2",
-        libc::SIGALRM => "ALRM",
-        libc::SIGCHLD => "CHLD",
-        libc::SIGPIPE => "PIPE",
-        libc::SIGKILL => "KILL",
-        libc::SIGSTOP => "STOP",
-        libc::SIGCONT => "CONT",
-        _ => "",
+    const NAMES: [&str; 31] = [
+        "HUP", "INT", "QUIT", "ILL", "TRAP", "ABRT", "BUS", "FPE", "KILL", "USR1", "SEGV", "USR2",
+        "PIPE", "ALRM", "TERM", "STKFLT", "CHLD", "CONT", "STOP", "TSTP", "TTIN", "TTOU", "URG",
+        "XCPU", "XFSZ", "VTALRM", "PROF", "WINCH", "IO", "PWR", "SYS",
+    ];
+    usize::try_from(sig - 1)
+        .ok()
+        .and_then(|i| NAMES.get(i))
+        .copied()
+        .unwrap_or("")
+}
+
+/// The real-time signals as bash names them: `RTMIN`, `RTMIN+1` … up to
+/// the middle, then … `RTMAX-1`, `RTMAX`.
+fn rt_signal_name(sig: i32) -> Option<String> {
+    let (min, max) = (libc::SIGRTMIN(), libc::SIGRTMAX());
+    if !(min..=max).contains(&sig) {
+        return None;
     }
+    Some(match sig {
+        s if s == min => "RTMIN".to_string(),
+        s if s == max => "RTMAX".to_string(),
+        s if s - min <= (max - min) / 2 => format!("RTMIN+{}", s - min),
+        s => format!("RTMAX-{}", max - s),
+    })
+}
+
+/// A signal's name without `SIG`, real-time ones included.
+pub fn signal_full_name(sig: i32) -> Option<String> {
+    match signal_name(sig) {
+        "" => rt_signal_name(sig),
+        n => Some(n.to_string()),
+    }
+}
+
+/// `kill -l` / `trap -l`: every signal, five to a line.
+pub fn signal_table() -> String {
+    let mut s = String::new();
+    let mut column = 0;
+    for n in 1..=libc::SIGRTMAX() {
+        let Some(name) = signal_full_name(n) else {
+            continue;
+        };
+        s.push_str(&format!("{n:2}) SIG{name}"));
+        column += 1;
+        if column < 5 {
+            s.push('\t');
+        } else {
+            s.push('\n');
+            column = 0;
+        }
+    }
+    if column != 0 {
+        s.push('\n');
+    }
+    s
 }
 
 /// A signal number from a name (`TERM`, `SIGTERM`, `15`).
@@ -185,6 +226,21 @@ pub fn ignored_signals() -> Vec<i32> {
         .collect()
 }
 
+/// The traps that are not signals, numbered -1, -2, -3 by
+/// [`signal_number`] (EXIT is 0).
+pub const PSEUDO_SIGNALS: [&str; 3] = ["ERR", "DEBUG", "RETURN"];
+
+/// A trap's name from its number: `EXIT`, `ERR`, `DEBUG`, `RETURN`, or
+/// the signal's name without `SIG`.
+pub fn trap_name(n: i32) -> &'static str {
+    match n {
+        0 => "EXIT",
+        n if n < 0 => PSEUDO_SIGNALS[(-1 - n) as usize],
+        n => signal_name(n),
+    }
+}
+
+/// A signal's number (0 for EXIT, negative for the other pseudo-signals).
 pub fn signal_number(name: &str) -> Option<i32> {
     if let Ok(n) = name.parse::<i32>() {
         return Some(n);
@@ -194,10 +250,10 @@ pub fn signal_number(name: &str) -> Option<i32> {
     if n == "EXIT" {
         return Some(0);
     }
-    if n == "ERR" {
-        return Some(-1);
+    if let Some(i) = PSEUDO_SIGNALS.iter().position(|&p| p == n) {
+        return Some(-1 - i as i32);
     }
-    (1..32).find(|&s| signal_name(s) == n)
+    (1..=libc::SIGRTMAX()).find(|&s| signal_full_name(s).is_some_and(|f| f == n))
 }
 
 /// How a trapped signal is handled: caught (trap action), ignored (`trap ''`)
@@ -229,10 +285,16 @@ pub fn fork_child(sh: &mut Shell, f: impl FnOnce(&mut Shell) -> Ex) -> Result<i3
             sh.in_child = true;
             sh.ctx.after_fork();
             sh.jobs.clear();
-            // A subshell does not inherit traps, except ignored signals.
+            // A subshell does not inherit traps, except ignored signals,
+            // ERR with `set -E` and DEBUG and RETURN with `set -T`.
             let traps: Vec<(String, String)> = sh.traps.drain().collect();
             for (name, action) in traps {
-                if action.is_empty() {
+                let inherited = match name.as_str() {
+                    "ERR" => sh.opts.errtrace,
+                    "DEBUG" | "RETURN" => sh.opts.functrace,
+                    _ => action.is_empty(),
+                };
+                if inherited {
                     sh.traps.insert(name, action);
                 } else if let Some(n) = signal_number(&name) {
                     if n > 0 {
@@ -259,8 +321,44 @@ pub fn fork_child(sh: &mut Shell, f: impl FnOnce(&mut Shell) -> Ex) -> Result<i3
 }
 
 /// Wait for `pid`; its exit status (128+N if killed by signal N).
+/// Background jobs that have ended by then are reaped too: like bash's
+/// job notification, it makes them done for `wait -n`.
 pub fn wait_pid(sh: &mut Shell, pid: i32) -> i32 {
-    wait_pid_with(sh, pid, false)
+    let st = wait_pid_with(sh, pid, false);
+    if sh.jobs.iter().any(|j| j.status.is_none()) {
+        reap_ended_jobs(sh);
+    }
+    st
+}
+
+fn reap_ended_jobs(sh: &mut Shell) {
+    for i in 0..sh.jobs.len() {
+        if sh.jobs[i].status.is_some() {
+            continue;
+        }
+        let pid = Pid::from_raw(sh.jobs[i].pid);
+        match waitpid(pid, Some(nix::sys::wait::WaitPidFlag::WNOHANG)) {
+            Ok(WaitStatus::Exited(_, c)) => sh.jobs[i].status = Some(c),
+            Ok(WaitStatus::Signaled(_, s, _)) => sh.jobs[i].status = Some(128 + s as i32),
+            _ => {}
+        }
+    }
+}
+
+/// `wait -n`: the next child to end, with its status (recorded for its
+/// job); `None` when there is no child, or a trapped signal came.
+pub fn wait_any_child(sh: &mut Shell) -> Option<(i32, i32)> {
+    loop {
+        match waitpid(Pid::from_raw(-1), None) {
+            Ok(WaitStatus::Exited(p, c)) => return Some((p.as_raw(), record(sh, p.as_raw(), c))),
+            Ok(WaitStatus::Signaled(p, s, _)) => {
+                return Some((p.as_raw(), record(sh, p.as_raw(), 128 + s as i32)))
+            }
+            Ok(_) => continue,
+            Err(nix::errno::Errno::EINTR) if pending_signal().is_none() => continue,
+            Err(_) => return None,
+        }
+    }
 }
 
 /// The `wait` builtin's wait: a trapped signal interrupts it, and it
@@ -324,6 +422,11 @@ pub fn run_pipeline(sh: &mut Shell, cmds: &[Command]) -> Ex {
     let lastpipe = sh.shopts.lastpipe;
     let n = cmds.len() - usize::from(lastpipe);
     for (i, c) in cmds[..n].iter().enumerate() {
+        // bash runs a simple command's DEBUG trap before it forks.
+        // (The child runs the command with `run_simple`, without it.)
+        if sh.command_hook && matches!(c.kind, CommandKind::Simple(_)) {
+            sh.before_command(|| crate::ast::command_text(c))?;
+        }
         let last = i + 1 == cmds.len();
         let next = if last { None } else { pipe() };
         let (r, w) = (prev_read, next.map(|p| p.1));
@@ -697,6 +800,7 @@ pub fn exec_found(
         nix::errno::Errno::ENOEXEC => {
             // A script without a #! line: bash runs it itself.
             let text = std::fs::read_to_string(&path).unwrap_or_default();
+            sh.note_text(&text);
             match crate::syntax::parse(&text) {
                 Ok(list) => {
                     sh.arg0 = name.clone();

@@ -87,7 +87,7 @@ const OPTIONS: &[(&str, bool, Kind)] = &[
 ];
 
 /// bash 5.2's `set -o` options (for `shopt -o`).
-const SET_OPTIONS: &[&str] = &[
+pub const SET_OPTIONS: &[&str] = &[
     "allexport",
     "braceexpand",
     "emacs",
@@ -208,7 +208,7 @@ fn on_off(v: bool) -> &'static str {
 
 /// The value of a `set -o` option as nsh has it (bash's defaults for the
 /// ones nsh does not have).
-fn set_option_value(sh: &Shell, name: &str) -> bool {
+pub fn set_option_value(sh: &Shell, name: &str) -> bool {
     let o = sh.opts;
     match name {
         "errexit" => o.errexit,
@@ -218,6 +218,8 @@ fn set_option_value(sh: &Shell, name: &str) -> bool {
         "nounset" => o.nounset,
         "pipefail" => o.pipefail,
         "xtrace" => o.xtrace,
+        "errtrace" => o.errtrace,
+        "functrace" => o.functrace,
         "braceexpand" | "hashall" | "interactive-comments" => true,
         _ => false,
     }

@@ -17,6 +17,81 @@ macro_rules! same_as_bash {
 }
 
 same_as_bash! {
+    debug_trap_and_bash_command: r#"
+trap 'echo "D: $BASH_COMMAND"' DEBUG
+x=1
+if [ $x = 1 ]; then echo y; fi
+for i in a b; do :; done
+for ((j=0;j<2;j++)); do :; done
+for (( j = 0 ; j < 1 ; j++ )); do :; done
+case "x y" in x*) echo c;; esac
+f(){ echo inf; }
+f
+set -T
+f
+set +T
+(( x = 1 + 2 ))
+[[ $x == 3 && -n a ]]
+echo $(echo sub) | cat
+{ echo brace; }
+(echo sub2)
+while false; do :; done
+! true
+true && false || echo or
+trap - DEBUG
+echo "last: $BASH_COMMAND"
+"#;
+    err_trap_inheritance_and_errtrace: r#"
+trap 'echo "err $? [$BASH_COMMAND] line $LINENO"' ERR
+f() { false 1  2; echo "in f"; }
+f; echo after
+g() { trap -p; false; }
+g; echo "g=$?"
+h() { trap 'echo h-err' ERR; false; }
+h; false; trap -p ERR
+trap 'echo e1' ERR
+k() { trap - ERR; }; k; false; trap -p ERR
+(false; echo sub); x=$(false; echo c); echo "$x"
+{ false; echo piped; } | cat
+set -E; echo "$-"; shopt -o errtrace
+f2() { false; echo in-f2; }; f2; (false); y=$(false); echo "y=[$y]"
+set +E; set -o errtrace; set -o | grep -E 'errtrace|functrace'; set +o | grep trace
+set -eE; trap 'echo "fatal $? $BASH_COMMAND"' ERR
+f3() { ls /nonexistent-nsh-dir 2>/dev/null; echo not-reached; }
+f3
+"#;
+    return_trap: r#"
+f() { trap 'echo "ret $FUNCNAME $?"' RETURN; echo in f; }
+g() { echo in g; }
+f; g; trap -p RETURN; trap - RETURN
+trap 'echo ret' RETURN; f1() { :; }; f1; set -T; f1; set +T
+trap - RETURN
+p() { trap 'echo "p-ret $?"' RETURN; q; echo p-end; false; }; q() { echo q; }; p; echo "p=$?"
+r() { trap 'echo "r-ret $?"' RETURN; false; return 5; }; r; echo "r=$?"
+trap - RETURN
+s() { trap 'echo fret' RETURN; }; trap 'echo topret' RETURN; s; trap -p RETURN; trap - RETURN
+T=$(mktemp); echo 'echo in-src; return 3' > "$T"
+trap 'echo "src-ret $?"' RETURN; . "$T"; echo "src=$?"; trap - RETURN; rm -f "$T"
+"#;
+    trap_and_kill_signal_names: r#"
+trap -l; kill -l; kill -l 15 143 TERM sigint 34 50 64; kill -l 99; echo "st=$?"
+trap 'echo d' debug; trap -p; trap - DEBUG
+trap 'echo r' RETURN ERR EXIT INT USR1 sigwinch; trap -p; trap -p DEBUG INT; trap -p NOPE; echo "st=$?"
+trap - RETURN ERR EXIT INT USR1 WINCH; trap -p
+kill -s ERR $$; echo "st=$?"; kill -DEBUG $$; echo "st=$?"; kill -0 $$; echo "st=$?"
+trap 'echo got-usr2' USR2; kill -s USR2 $$; kill -RTMIN+1 2>/dev/null; echo "st=$?"
+set -o; set +o; set -C; echo "$-"; set -T; echo "$-"
+"#;
+    wait_n_and_times: r#"
+wait -n; echo "none=$?"
+(sleep 1; exit 6) & r=$!; (exit 5) & q=$!
+wait -n "$r"; echo "r=$?"
+wait -p w "$q"; echo "q=$? $((w == q))"
+(sleep 0.2; exit 7) & a=$!; wait -n -p v; echo "any=$? $((v == a))"
+wait -n; echo "none=$?"
+wait -x; echo "st=$?"; wait -p; echo "st=$?"; wait -p 1x; echo "st=$?"; wait -n x; echo "st=$?"
+times | sed 's/[0-9]/N/g'; times x | wc -l; type times
+"#;
     alias_unalias: r#"
 alias; echo "st=$?"; alias ll="ls -l" la='ls -a'; alias; alias ll; alias nope; echo "st=$?"
 unalias ll; alias; unalias nope; echo "st=$?"; unalias -a; alias; echo end
