@@ -13,11 +13,11 @@ use crate::span::Span;
 
 /// The builtins nsh implements (for `type` and dispatch).
 pub const BUILTINS: &[&str] = &[
-    ":", ".", "[", "alias", "break", "builtin", "caller", "cd", "command", "continue", "declare",
-    "dirs", "disown", "echo", "eval", "exec", "exit", "export", "false", "getopts", "hash", "jobs",
-    "kill", "let", "local", "netns", "popd", "printf", "pushd", "pwd", "read", "readonly",
-    "return", "set", "shift", "shopt", "source", "test", "times", "trap", "true", "type",
-    "typeset", "ulimit", "umask", "unalias", "unset", "wait",
+    ":", ".", "[", "alias", "break", "builtin", "caller", "cd", "command", "compgen", "continue",
+    "declare", "dirs", "disown", "echo", "eval", "exec", "exit", "export", "false", "getopts",
+    "hash", "jobs", "kill", "let", "local", "netns", "popd", "printf", "pushd", "pwd", "read",
+    "readonly", "return", "set", "shift", "shopt", "source", "test", "times", "trap", "true",
+    "type", "typeset", "ulimit", "umask", "unalias", "unset", "wait",
 ];
 
 const KEYWORDS: &[&str] = &[
@@ -593,6 +593,7 @@ pub fn run_builtin(sh: &mut Shell, argv: &[Word]) -> Ex {
         "hash" => Ok(super::hash::builtin(sh, &args)),
         "ulimit" => Ok(super::ulimit::builtin(sh, &args)),
         "times" => Ok(times()),
+        "compgen" => Ok(super::compgen::builtin(sh, &args)),
         "disown" => Ok(disown(sh, &args)),
         "alias" => Ok(alias(sh, &args)),
         "unalias" => Ok(unalias(sh, &args)),

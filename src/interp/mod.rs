@@ -14,6 +14,7 @@
 pub mod arith;
 pub mod arrays;
 pub mod builtins;
+pub mod compgen;
 pub mod cond;
 pub mod dirstack;
 pub mod expand;
@@ -300,7 +301,7 @@ impl Shell {
             func_names: Vec::new(),
             frames: Vec::new(),
             func_files: HashMap::new(),
-            pipestatus: vec![0],
+            pipestatus: Vec::new(),
             interrupted: None,
             ignored_on_entry: proc::ignored_signals(),
         };

@@ -86,6 +86,11 @@ const OPTIONS: &[(&str, bool, Kind)] = &[
     ("xpg_echo", false, Acts),
 ];
 
+/// The `shopt` option names, in bash's order.
+pub fn names() -> impl Iterator<Item = &'static str> {
+    OPTIONS.iter().map(|o| o.0)
+}
+
 /// bash 5.2's `set -o` options (for `shopt -o`).
 pub const SET_OPTIONS: &[&str] = &[
     "allexport",

@@ -17,6 +17,20 @@ macro_rules! same_as_bash {
 }
 
 same_as_bash! {
+    compgen_builtin: r#"
+zf() { :; }; af() { :; }; test_b() { :; }; test_a() { :; }
+compgen -A function; compgen -A function test_; echo "st=$?"; compgen -A function nope; echo "st=$?"
+for t in $(compgen -A function test_); do echo "run $t"; done
+compgen -W "b a  c ab" a; compgen -W "x y" -P "<" -S ">"; compgen -W "a1 a2 b1" -X "a*"; compgen -W "a1 a2 b1" -X "!a*"
+compgen -W '$HOME ~ "q r" "s'; compgen -W 'a\ b c"d e"'; compgen -W "a b" -X "&" a; compgen -W "aa ab" -- a
+compgen -v BASH_V; compgen -A arrayvar BASH_V; compgen -A variable -P x -S y HOM; export CG_X=1; compgen -e CG_
+compgen -k | tr "\n" " "; echo; alias ll=ls lx=x; compgen -a; compgen -a lx
+compgen -A signal | head -3; compgen -A shopt | head -2; compgen -A setopt | head -2; compgen -A user roo; compgen -A group roo
+compgen -d /us; compgen -f /etc/host | sort; compgen -G "/etc/host*" | sort; compgen -o dirnames /us
+D=$(mktemp -d); touch "$D/ecx" "$D/ecy"; chmod +x "$D/ecx"; PATH=$D compgen -c ec | sort; rm -r "$D"
+sleep 1 & compgen -j; compgen -A running; kill %1; wait
+compgen; echo "st=$?"; compgen -z; echo "st=$?"; compgen -A nope; echo "st=$?"; compgen -A; echo "st=$?"
+"#;
     debug_trap_and_bash_command: r#"
 trap 'echo "D: $BASH_COMMAND"' DEBUG
 x=1
