@@ -101,7 +101,11 @@ fn expand_declaration_arg(sh: &mut Shell, w: &crate::ast::Word) -> Result<Option
 /// A failed assignment in a command without a command name: the message,
 /// and the rest of the line abandoned, as bash (a subshell goes on).
 fn assignment_failed(sh: &mut Shell, m: &str) -> Result<(), Ctl> {
-    sh.error(m);
+    sh.assign_aborted = false;
+    // An empty message was reported already (a circular name reference).
+    if !m.is_empty() {
+        sh.error(m);
+    }
     if sh.in_child {
         Ok(())
     } else {
@@ -138,16 +142,18 @@ pub fn run_simple(sh: &mut Shell, s: &SimpleCmd, _span: Span, in_child: bool) ->
             argv.push(Word::new(f, w.span));
         }
     }
-    if argv.is_empty() && s.assigns.iter().any(super::arrays::is_array_assign) {
-        // Array assignments, in order.
-        let mut st = sh.status_from_subst.take().unwrap_or(0);
+    if argv.is_empty() {
+        // Assignments only (and redirections, applied then undone).
+        let mut failed = false;
         for a in &s.assigns {
             if let Err(m) = super::arrays::assign(sh, a)? {
                 assignment_failed(sh, &m)?;
-                st = 1;
+                failed = true;
             }
         }
-        return assignments_done(sh, &s.redirs, st);
+        // The status of the last command substitution, if any.
+        let st = sh.status_from_subst.take().unwrap_or(0);
+        return assignments_done(sh, &s.redirs, if failed { 1 } else { st });
     }
     let mut assigns: Vec<(String, String)> = Vec::with_capacity(s.assigns.len());
     for a in &s.assigns {
@@ -164,20 +170,6 @@ pub fn run_simple(sh: &mut Shell, s: &SimpleCmd, _span: Span, in_child: bool) ->
             }
         }
         assigns.push((a.name.clone(), v));
-    }
-    if argv.is_empty() {
-        // Assignments only (and redirections, applied then undone).
-        let mut st = sh.status_from_subst.take().unwrap_or(0);
-        for (name, v) in assigns {
-            if sh.opts.xtrace {
-                xtrace(sh, &format!("{name}={}", shell_quote(&v)));
-            }
-            if let Err(m) = sh.set_var(&name, v) {
-                assignment_failed(sh, &m)?;
-                st = 1;
-            }
-        }
-        return assignments_done(sh, &s.redirs, st);
     }
     if sh.opts.xtrace {
         let mut line = String::new();
@@ -448,6 +440,19 @@ fn strs(argv: &[Word]) -> Vec<String> {
 
 /// Run a builtin; `argv[0]` is its name.
 pub fn run_builtin(sh: &mut Shell, argv: &[Word]) -> Ex {
+    sh.assign_aborted = false;
+    let r = builtin(sh, argv);
+    if std::mem::take(&mut sh.assign_aborted) {
+        // An integer variable's arithmetic error (`read`, `declare`):
+        // bash abandons the command line.
+        if let Ok(st) = r {
+            return Err(Ctl::Abort(st));
+        }
+    }
+    r
+}
+
+fn builtin(sh: &mut Shell, argv: &[Word]) -> Ex {
     let name = argv[0].node.as_str();
     let args = strs(&argv[1..]);
     match name {
@@ -462,8 +467,11 @@ pub fn run_builtin(sh: &mut Shell, argv: &[Word]) -> Ex {
         }
         "printf" => Ok(printf(sh, &args)),
         "test" | "[" => {
-            let var_set = |v: &str| super::arrays::var_is_set(sh, v);
-            let (st, msg) = super::test_cmd::run_with(name, &args, &var_set, &|_: &str| false);
+            let var_test = |op: &str, v: &str| match op {
+                "-R" => sh.is_nameref(v),
+                _ => super::arrays::var_is_set(sh, v),
+            };
+            let (st, msg) = super::test_cmd::run_with(name, &args, &var_test, &|_: &str| false);
             if let Some(m) = msg {
                 sh.error(&m);
             }
@@ -697,7 +705,7 @@ fn printf(sh: &mut Shell, args: &[String]) -> i32 {
         Some(v) => {
             let text = String::from_utf8_lossy(&bytes).into_owned();
             if let Err(m) = super::arrays::set_ref(sh, "printf", &v, text) {
-                sh.error(&m);
+                sh.assign_error("printf", &m);
                 return 1;
             }
         }
@@ -1631,7 +1639,7 @@ fn read(sh: &mut Shell, args: &[String]) -> i32 {
             fields.next_field()
         };
         if let Err(m) = super::arrays::set_ref(sh, "read", name, val) {
-            sh.error(&m);
+            sh.assign_error("read", &m);
             return 1;
         }
     }

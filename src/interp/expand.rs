@@ -484,7 +484,7 @@ fn is_at(p: &WordPart) -> bool {
     }
 }
 
-struct Vars<'a>(&'a mut Shell);
+pub(super) struct Vars<'a>(pub(super) &'a mut Shell);
 
 impl ArithVars for Vars<'_> {
     fn get_var(&self, name: &str) -> Option<String> {
@@ -601,7 +601,19 @@ pub fn lookup(sh: &Shell, name: &str) -> Option<String> {
             if let Ok(n) = name.parse::<usize>() {
                 return sh.params.get(n.wrapping_sub(1)).cloned();
             }
+            let name = sh.resolve_warn(name)?;
+            if let Some((n, sub)) = name.strip_suffix(']').and_then(|r| r.split_once('[')) {
+                // A reference to an element (`declare -n r='a[1]'`).
+                if sh.is_assoc(n) {
+                    return sh.assoc_get(n, sub);
+                }
+                let i = arith::eval(sub, &mut super::arrays::RoVars(sh)).ok()?;
+                return sh.elem(n, i).ok().flatten();
+            }
+            let name = name.as_str();
             match sh.vars.get(name) {
+                // Declared (`declare -i x`), not assigned.
+                Some(v) if v.no_value && v.array.is_none() && v.assoc.is_none() => None,
                 Some(v) => match (&v.array, &v.assoc) {
                     (Some(a), _) => a.get(&0).cloned(),
                     (_, Some(a)) => a.get("0").cloned(),
@@ -691,6 +703,11 @@ fn param(sh: &mut Shell, pe: &ParamExp, e: &mut Exp, quoted: bool) -> Result<(),
                 }
             };
             return emit_list(sh, e, &keys, quoted, at);
+        }
+        if sub.is_none() && sh.is_nameref(&name) {
+            // `${!REF}`: the name a reference stands for (bash 5.2).
+            let val = sh.vars.get(name.as_ref()).map(|v| v.value.clone());
+            return scalar_param(sh, pe, &name, &name, val, e, quoted, None);
         }
         let target = match &sub {
             Some(Sub::Idx(i)) => elem_value(sh, &name, *i)?,
@@ -1006,8 +1023,8 @@ fn transform(sh: &Shell, name: &str, v: &str, c: char) -> String {
         // `a`: the attributes, in bash's order.
         _ => sh
             .vars
-            .get(name)
-            .map(super::arrays::attr_letters)
+            .get(sh.resolve(name).as_ref())
+            .map(super::attrs::letters)
             .unwrap_or_default(),
     }
 }

@@ -13,6 +13,7 @@
 
 pub mod arith;
 pub mod arrays;
+pub mod attrs;
 pub mod builtins;
 pub mod cond;
 pub mod dirstack;
@@ -62,6 +63,14 @@ pub struct Var {
     /// An array declared (`declare -a x`) and not assigned yet, for
     /// `declare -p`.
     pub no_value: bool,
+    /// `declare -i`: assignments are evaluated arithmetically.
+    pub integer: bool,
+    /// `declare -l` / `declare -u`.
+    pub case: attrs::Case,
+    /// `declare -n`: `value` names the variable this one stands for.
+    pub nameref: bool,
+    /// `declare -t` (kept and shown; nsh has no DEBUG/RETURN traps).
+    pub trace: bool,
 }
 
 /// A function call or a `source` on the stack (`FUNCNAME`, `BASH_SOURCE`,
@@ -239,6 +248,9 @@ pub struct Shell {
     pub last_wait_signal: Option<i32>,
     /// A foreground external command was killed by (pid, signal).
     pub fg_signaled: Option<(i32, i32)>,
+    /// An assignment to an integer variable failed in arithmetic: bash
+    /// abandons the command line (checked after a builtin).
+    pub assign_aborted: bool,
 }
 
 impl Shell {
@@ -276,6 +288,7 @@ impl Shell {
             source_depth: 0,
             last_wait_signal: None,
             fg_signaled: None,
+            assign_aborted: false,
             xtrace_level: 1,
             getopts_state: (0, 0),
             func_names: Vec::new(),
@@ -401,11 +414,29 @@ impl Shell {
     // ---- variables -------------------------------------------------------
 
     pub fn get_var(&self, name: &str) -> Option<&str> {
-        self.vars.get(name).map(|v| v.value.as_str())
+        self.vars
+            .get(self.resolve(name).as_ref())
+            .filter(|v| !v.no_value)
+            .map(|v| v.value.as_str())
     }
 
-    /// Assign a variable; `Err` carries bash's message for a readonly one.
+    /// Assign a variable (the one a name reference stands for), with its
+    /// attributes applied; `Err` carries bash's message (a readonly
+    /// variable, an integer variable's arithmetic error).
     pub fn set_var(&mut self, name: &str, value: String) -> Result<(), String> {
+        let Some(name) = self.resolve_warn(name) else {
+            return Err(String::new());
+        };
+        if name.contains('[') {
+            // A reference to an element (`declare -n r='a[1]'`).
+            return arrays::set_ref(self, "", &name, value);
+        }
+        let value = self.attr_value(&name, value, None)?;
+        self.store_var(&name, value)
+    }
+
+    /// Store `value` in `name` as it is (attributes already applied).
+    pub fn store_var(&mut self, name: &str, value: String) -> Result<(), String> {
         if name == "SECONDS" && self.seconds.is_some() {
             let n = value.trim().parse::<i64>().unwrap_or(0);
             self.seconds = Some((n, std::time::Instant::now()));
@@ -442,7 +473,14 @@ impl Shell {
 
     pub fn export(&mut self, name: &str) {
         self.env_cache = None;
-        self.vars.entry(name.to_string()).or_default().exported = true;
+        let name = self.resolve(name).into_owned();
+        self.vars
+            .entry(name)
+            .or_insert_with(|| Var {
+                no_value: true,
+                ..Var::default()
+            })
+            .exported = true;
     }
 
     pub fn unexport(&mut self, name: &str) {
@@ -452,7 +490,14 @@ impl Shell {
         }
     }
 
+    /// `unset NAME`: the variable a name reference stands for.
     pub fn unset_var(&mut self, name: &str) -> Result<(), String> {
+        let name = self.resolve(name).into_owned();
+        self.unset_ref(&name)
+    }
+
+    /// `unset -n NAME`: the variable itself, even a name reference.
+    pub fn unset_ref(&mut self, name: &str) -> Result<(), String> {
         if name == "SECONDS" {
             self.seconds = None;
         }
@@ -479,7 +524,7 @@ impl Shell {
         let mut env: Vec<std::ffi::CString> = self
             .vars
             .iter()
-            .filter(|(_, v)| v.exported && v.array.is_none() && v.assoc.is_none())
+            .filter(|(_, v)| v.exported && !v.no_value && v.array.is_none() && v.assoc.is_none())
             .filter_map(|(k, v)| std::ffi::CString::new(format!("{k}={}", v.value)).ok())
             .collect();
         env.sort();
