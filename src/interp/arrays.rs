@@ -1031,19 +1031,6 @@ fn declare_one(
     if !expand::is_name(&name) {
         return Err(format!("`{shown}': not a valid identifier"));
     }
-    let nameref = o.on.nameref || o.off.nameref;
-    if o.on.nameref {
-        if let Some(t) = &scalar {
-            if !super::attrs::valid_ref_target(t) {
-                return Err(format!("`{t}': invalid variable name for name reference"));
-            }
-            if *t == name {
-                return Err(format!(
-                    "{name}: nameref variable self references not allowed"
-                ));
-            }
-        }
-    }
     if local {
         let old = sh.vars.get(&name).cloned();
         if old.as_ref().is_some_and(|o| o.readonly) {
@@ -1064,7 +1051,11 @@ fn declare_one(
     }
     // Other attributes and values go to the variable a reference
     // stands for; `-n`/`+n` and a new local are about the name itself.
-    let name = if nameref || local {
+    if o.on.nameref {
+        sh.check_nameref(&name, scalar.as_deref())?;
+    }
+    let own = name.clone();
+    let name = if o.on.nameref || local {
         name
     } else {
         match sh.resolve_warn(&name) {
@@ -1111,8 +1102,8 @@ fn declare_one(
     });
     o.on.apply(v, true);
     o.off.apply(v, false);
-    if nameref {
-        v.nameref = o.on.nameref;
+    if o.on.nameref {
+        v.nameref = true;
     }
     sh.invalidate_env();
     match (scalar, items) {
@@ -1163,6 +1154,12 @@ fn declare_one(
     if o.on.readonly {
         if let Some(v) = sh.vars.get_mut(&name) {
             v.readonly = true;
+        }
+    }
+    if o.off.nameref {
+        // After the value, which went to the referenced variable.
+        if let Some(v) = sh.vars.get_mut(&own) {
+            v.nameref = false;
         }
     }
     Ok(())

@@ -68,7 +68,10 @@ impl Attrs {
         if self.exported {
             v.exported = on;
         }
-        if on && self.lower {
+        if on && self.lower && self.upper {
+            // Each clears the other (bash's declare_internal).
+            v.case = Case::Keep;
+        } else if on && self.lower {
             v.case = Case::Lower;
         } else if on && self.upper {
             v.case = Case::Upper;
@@ -150,6 +153,34 @@ impl Shell {
                 None
             }
         }
+    }
+
+    /// `declare -n NAME[=TARGET]`: bash's checks of the target (the
+    /// value given, else the variable's own value).
+    pub fn check_nameref(&self, name: &str, target: Option<&str>) -> Result<(), String> {
+        let v = self.vars.get(name);
+        if v.is_some_and(|v| v.array.is_some() || v.assoc.is_some()) {
+            return Err(format!("{name}: reference variable cannot be an array"));
+        }
+        let t = match target {
+            Some(t) => t,
+            None => match v.filter(|v| !v.nameref && !v.no_value && !v.value.is_empty()) {
+                Some(v) => &v.value,
+                None => return Ok(()),
+            },
+        };
+        if t.is_empty() {
+            return Err("`': not a valid identifier".to_string());
+        }
+        if !valid_ref_target(t) {
+            return Err(format!("`{t}': invalid variable name for name reference"));
+        }
+        if t == name {
+            return Err(format!(
+                "{name}: nameref variable self references not allowed"
+            ));
+        }
+        Ok(())
     }
 
     /// Whether `name` itself is a name reference (`test -R`).
