@@ -927,6 +927,10 @@ impl DeclOpts {
 /// `declare -f`/`-F [NAME…]`: function definitions or names; status 1
 /// when a named function does not exist (silently, as bash).
 fn declare_funcs(sh: &Shell, cmd: &str, o: &DeclOpts, names: &[String]) -> i32 {
+    if names.is_empty() && (o.on.exported || o.on.readonly) {
+        // Listing functions with `-x`/`-r`: nsh's functions have none.
+        return 0;
+    }
     if o.on.exported || o.on.readonly || o.off.exported || o.off.readonly {
         sh.error(&format!(
             "{cmd}: function attributes are not supported by nsh"
@@ -972,12 +976,11 @@ pub fn declare(sh: &mut Shell, cmd: &str, args: &[String]) -> i32 {
     if o.funcs || o.func_names {
         return declare_funcs(sh, cmd, &o, &names);
     }
+    if names.is_empty() && !matches!(cmd, "export" | "readonly") {
+        return list(sh, &o);
+    }
     if o.print {
         return print(sh, cmd, &names);
-    }
-    if names.is_empty() {
-        sh.error(&format!("{cmd}: listing variables is not supported by nsh"));
-        return 2;
     }
     if cmd == "readonly" {
         o.on.readonly = true;
@@ -1165,20 +1168,50 @@ fn declare_one(
     Ok(())
 }
 
-/// `declare -p [NAME…]`.
+/// `declare` without names: every variable (bash's `set` format, then
+/// the functions), or with attribute options those that have them all
+/// (`declare -p` format; `+X`: those without, `set` format).
+fn list(sh: &Shell, o: &DeclOpts) -> i32 {
+    let mut all: Vec<(&String, &Var)> = sh.vars.iter().collect();
+    all.sort_by(|a, b| a.0.cmp(b.0));
+    let as_decl = o.print || o.on.any() || o.array || o.assoc;
+    let mut out = String::new();
+    for (n, v) in all {
+        let kind = (!o.array || v.array.is_some()) && (!o.assoc || v.assoc.is_some());
+        if !(kind && o.on.test(v, true) && o.off.test(v, false)) {
+            continue;
+        }
+        let line = if as_decl {
+            print_decl(sh, n)
+        } else {
+            set_line(n, v)
+        };
+        if let Some(l) = line {
+            out.push_str(&l);
+            out.push('\n');
+        }
+    }
+    super::proc::write_fd(1, out.as_bytes());
+    if !as_decl && !o.off.any() {
+        return declare_funcs(sh, "declare", o, &[]);
+    }
+    0
+}
+
+/// A variable as `set` lists it (`NAME=VALUE`); `None` for one declared
+/// without a value.
+pub fn set_line(name: &str, v: &Var) -> Option<String> {
+    if v.no_value {
+        return None;
+    }
+    let val = value_text(v).unwrap_or_else(|| super::builtins::shell_quote(&v.value));
+    Some(format!("{name}={val}"))
+}
+
+/// `declare -p NAME…`.
 fn print(sh: &mut Shell, cmd: &str, names: &[String]) -> i32 {
     let mut out = String::new();
     let mut st = 0;
-    if names.is_empty() {
-        let mut all: Vec<&String> = sh.vars.keys().collect();
-        all.sort();
-        for n in all {
-            if let Some(l) = print_decl(sh, n) {
-                out.push_str(&l);
-                out.push('\n');
-            }
-        }
-    }
     for n in names {
         match print_decl(sh, n) {
             Some(l) => {

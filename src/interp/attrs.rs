@@ -56,6 +56,28 @@ impl Attrs {
         true
     }
 
+    /// Whether any attribute is given.
+    pub fn any(&self) -> bool {
+        *self != Attrs::default()
+    }
+
+    /// Whether `v` has all of these attributes (`want`) or none of them
+    /// (`!want`): the filter of `declare -i`, `declare +x` listings.
+    pub fn test(&self, v: &Var, want: bool) -> bool {
+        [
+            (self.integer, v.integer),
+            (self.lower, v.case == Case::Lower),
+            (self.upper, v.case == Case::Upper),
+            (self.nameref, v.nameref),
+            (self.trace, v.trace),
+            (self.exported, v.exported),
+            (self.readonly, v.readonly),
+        ]
+        .iter()
+        .filter(|(asked, _)| *asked)
+        .all(|(_, has)| *has == want)
+    }
+
     /// Apply these `-X` (`on`) or `+X` (off) attributes to `v`, except
     /// `nameref` and `readonly`, which `declare` handles with their checks.
     pub fn apply(&self, v: &mut Var, on: bool) {

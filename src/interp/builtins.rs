@@ -821,9 +821,10 @@ fn set(sh: &mut Shell, args: &[String]) -> i32 {
         names.sort();
         let mut s = String::new();
         for n in names {
-            let v = &sh.vars[n];
-            let val = super::arrays::value_text(v).unwrap_or_else(|| shell_quote(&v.value));
-            s.push_str(&format!("{n}={val}\n"));
+            if let Some(l) = super::arrays::set_line(n, &sh.vars[n]) {
+                s.push_str(&l);
+                s.push('\n');
+            }
         }
         return out(&s);
     }

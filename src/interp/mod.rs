@@ -938,6 +938,10 @@ impl Shell {
                         }
                         if let Err(e) = self.set_var(var, it) {
                             self.error(&e);
+                            if std::mem::take(&mut self.assign_aborted) {
+                                // An integer's arithmetic error.
+                                return Err(Ctl::Abort(1));
+                            }
                             return Ok(1);
                         }
                         match loop_step(self.run_list(body))? {
