@@ -205,6 +205,25 @@ impl Shell {
         Ok(())
     }
 
+    /// Assign the control variable of `for`: a name reference is pointed
+    /// at each word in turn instead (bash's `execute_for_command`).
+    pub fn set_for_var(&mut self, name: &str, value: String) -> Result<(), String> {
+        if !self.is_nameref(name) {
+            return self.set_var(name, value);
+        }
+        if !valid_ref_target(&value) {
+            return Err(format!("`{value}': not a valid identifier"));
+        }
+        if let Some(v) = self.vars.get_mut(name) {
+            if v.readonly {
+                return Err(format!("{name}: readonly variable"));
+            }
+            v.value = value;
+            v.no_value = false;
+        }
+        Ok(())
+    }
+
     /// Whether `name` itself is a name reference (`test -R`).
     pub fn is_nameref(&self, name: &str) -> bool {
         self.vars.get(name).is_some_and(|v| v.nameref)
@@ -239,8 +258,8 @@ impl Shell {
         };
         Ok(match case {
             Case::Keep => value,
-            Case::Lower => value.to_lowercase(),
-            Case::Upper => value.to_uppercase(),
+            Case::Lower => super::expand::case_conv(&value, false, true),
+            Case::Upper => super::expand::case_conv(&value, true, true),
         })
     }
 

@@ -676,9 +676,9 @@ fn param(sh: &mut Shell, pe: &ParamExp, e: &mut Exp, quoted: bool) -> Result<(),
     if let ParamOp::Names { at } = pe.op {
         let mut names: Vec<String> = sh
             .vars
-            .keys()
-            .filter(|k| k.starts_with(pe.name.as_str()))
-            .cloned()
+            .iter()
+            .filter(|(k, v)| k.starts_with(pe.name.as_str()) && !v.no_value)
+            .map(|(k, _)| k.clone())
             .collect();
         names.sort();
         return emit_list(sh, e, &names, quoted, at);
@@ -1029,12 +1029,20 @@ fn transform(sh: &Shell, name: &str, v: &str, c: char) -> String {
     }
 }
 
-fn case_conv(v: &str, upper: bool, all: bool) -> String {
-    let conv = |c: char| -> String {
+/// `${X^^}`, `${X,}`… and `declare -u`/`-l`: bash maps each character
+/// with glibc's towupper/towlower, one character to one. Where Unicode's
+/// full mapping is longer, glibc keeps an upper-cased `ß` as it is and
+/// lower-cases `İ` to the `i` that the full mapping starts with.
+pub(super) fn case_conv(v: &str, upper: bool, all: bool) -> String {
+    let conv = |c: char| -> char {
         if upper {
-            c.to_uppercase().collect()
+            let mut m = c.to_uppercase();
+            match (m.next(), m.next()) {
+                (Some(u), None) => u,
+                _ => c,
+            }
         } else {
-            c.to_lowercase().collect()
+            c.to_lowercase().next().unwrap_or(c)
         }
     };
     if all {
@@ -1042,7 +1050,7 @@ fn case_conv(v: &str, upper: bool, all: bool) -> String {
     } else {
         let mut it = v.chars();
         match it.next() {
-            Some(c) => conv(c) + it.as_str(),
+            Some(c) => format!("{}{}", conv(c), it.as_str()),
             None => String::new(),
         }
     }

@@ -936,7 +936,7 @@ impl Shell {
                         if let Some(h) = &head {
                             builtins::xtrace(self, h);
                         }
-                        if let Err(e) = self.set_var(var, it) {
+                        if let Err(e) = self.set_for_var(var, it) {
                             self.error(&e);
                             if std::mem::take(&mut self.assign_aborted) {
                                 // An integer's arithmetic error.
