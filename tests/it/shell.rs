@@ -1732,6 +1732,8 @@ declare -l -u both=AbC; declare -p both
 declare -ilrx z=5; declare -p z; echo "${z@a}"
 declare -ul arr=(A b); declare -p arr
 f() { local -u up=$1; echo "$up"; }; f hello; echo "${up-unset}"
+x=ßaB; declare -u u=$x; declare -l l=$x; echo "$u $l ${x^^} ${x,,} ${x^}"
+declare -l g; f() { local g=ABC; echo "$g"; }; f; g=DEF; echo "$g"
 "#;
     declare_nameref: r#"
 declare -n r=v; r=5; echo "$v" "${!r}" "${#r}" "$r"; declare -p r v; echo "${r@a}"
@@ -1748,6 +1750,9 @@ declare -n c4='e[1]'; e=(x y); echo "$c4"; c4=z; declare -p e
 declare -n c5=o5; declare -a c5; declare -p c5 o5
 declare -n c6=o6; declare +n c6=7; declare -p c6 o6
 declare -n g1=g2 g2=g3; g3=deep; echo "$g1"; g1=set; echo "$g3"
+declare -n fr; for fr in va vb; do fr=set_$fr; done; declare -p fr va vb
+for fr in 1a; do echo in; done; echo "st=$?"
+declare -i foo1; declare -a foo3; foo2=x; echo ${!foo*}
 "#;
     declare_nameref_errors: r#"
 declare -n r=r; echo "st=$?"
