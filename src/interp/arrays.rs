@@ -977,7 +977,7 @@ pub fn declare(sh: &mut Shell, cmd: &str, args: &[String]) -> i32 {
         return declare_funcs(sh, cmd, &o, &names);
     }
     if names.is_empty() && !matches!(cmd, "export" | "readonly") {
-        return list(sh, &o);
+        return list(sh, cmd, &o);
     }
     if o.print {
         return print(sh, cmd, &names);
@@ -1170,15 +1170,26 @@ fn declare_one(
 
 /// `declare` without names: every variable (bash's `set` format, then
 /// the functions), or with attribute options those that have them all
-/// (`declare -p` format; `+X`: those without, `set` format).
-fn list(sh: &Shell, o: &DeclOpts) -> i32 {
-    let mut all: Vec<(&String, &Var)> = sh.vars.iter().collect();
-    all.sort_by(|a, b| a.0.cmp(b.0));
-    let as_decl = o.print || o.on.any() || o.array || o.assoc;
+/// (`declare -p` format; `+X`: those without, `set` format). `local`
+/// lists the function's own variables, as `declare -p`, whatever the
+/// options (bash 5.2).
+fn list(sh: &Shell, cmd: &str, o: &DeclOpts) -> i32 {
+    let all: Vec<(&String, &Var)> = match (cmd, sh.locals.last()) {
+        ("local", Some(frame)) => frame
+            .iter()
+            .filter_map(|(n, _)| sh.vars.get_key_value(n))
+            .collect(),
+        _ => {
+            let mut all: Vec<(&String, &Var)> = sh.vars.iter().collect();
+            all.sort_by(|a, b| a.0.cmp(b.0));
+            all
+        }
+    };
+    let as_decl = cmd == "local" || o.print || o.on.any() || o.array || o.assoc;
     let mut out = String::new();
     for (n, v) in all {
         let kind = (!o.array || v.array.is_some()) && (!o.assoc || v.assoc.is_some());
-        if !(kind && o.on.test(v, true) && o.off.test(v, false)) {
+        if cmd != "local" && !(kind && o.on.test(v, true) && o.off.test(v, false)) {
             continue;
         }
         let line = if as_decl {

@@ -344,6 +344,8 @@ impl Shell {
                 Var {
                     value: v,
                     readonly: ro,
+                    // bash's UID, EUID and PPID are `declare -ir`.
+                    integer: ro,
                     ..Var::default()
                 },
             );
@@ -384,6 +386,7 @@ impl Shell {
             "OPTIND".into(),
             Var {
                 value: "1".into(),
+                integer: true,
                 ..Var::default()
             },
         );

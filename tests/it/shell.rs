@@ -1800,5 +1800,7 @@ declare -pi | grep ' i='; declare -ia; echo "st=$?"
 declare -n; declare -pu; declare -a | grep ' a='
 declare +x | grep -E '^(x|i)='
 set | grep -E '^(x|unset_one)'
+f() { local a=1 b; local -i c=2; local -x d=1; local; echo --; local -i; echo --; local +x; }; f
+declare -p UID EUID OPTIND; OPTIND=1+1; echo "$OPTIND"
 "#;
 }
