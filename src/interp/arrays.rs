@@ -869,6 +869,8 @@ struct DeclOpts {
     global: bool,
     array: bool,
     assoc: bool,
+    /// `+a`/`+A`: refused for an array (bash cannot destroy one so).
+    unarray: bool,
     print: bool,
     /// `-f`: function definitions; `-F`: function names.
     funcs: bool,
@@ -897,9 +899,9 @@ impl DeclOpts {
                 match c {
                     _ if attrs.set(c) => {}
                     'g' if cmd != "local" => o.global = true,
-                    // `+a`/`+A` cannot destroy an array: bash ignores them.
-                    'a' => o.array |= !plus,
-                    'A' => o.assoc |= !plus,
+                    'a' | 'A' if plus => o.unarray = true,
+                    'a' => o.array = true,
+                    'A' => o.assoc = true,
                     'p' => o.print = true,
                     'f' => o.funcs = true,
                     'F' => o.func_names = true,
@@ -1093,6 +1095,11 @@ fn declare_one(
             v.no_value = true;
         }
     }
+    if o.unarray && (sh.is_array(&name) || sh.is_assoc(&name)) {
+        return Err(format!(
+            "{name}: cannot destroy array variables in this way"
+        ));
+    }
     if o.array && sh.is_assoc(&name) {
         return Err(format!(
             "{name}: cannot convert associative to indexed array"
@@ -1215,7 +1222,12 @@ pub fn set_line(name: &str, v: &Var) -> Option<String> {
     if v.no_value {
         return None;
     }
-    let val = value_text(v).unwrap_or_else(|| super::builtins::shell_quote(&v.value));
+    let val = match value_text(v) {
+        Some(t) => t,
+        // bash's `$'…'` for a value with control characters (IFS).
+        None if v.value.chars().any(char::is_control) => super::printf::shell_quote(&v.value),
+        None => super::builtins::shell_quote(&v.value),
+    };
     Some(format!("{name}={val}"))
 }
 

@@ -1802,5 +1802,11 @@ declare +x | grep -E '^(x|i)='
 set | grep -E '^(x|unset_one)'
 f() { local a=1 b; local -i c=2; local -x d=1; local; echo --; local -i; echo --; local +x; }; f
 declare -p UID EUID OPTIND; OPTIND=1+1; echo "$OPTIND"
+declare -r ro=1; declare +r ro; echo "st=$?"
+declare -x ex=1; declare +x ex; declare -p ex; env | grep '^ex=' || echo notexp
+declare -a arr; declare +a arr; echo "st=$?"; declare -A as; declare +A as; echo "st=$?"
+declare +a s; echo "st=$?"; declare -p s
+set | grep -E '^IFS='; x=$'a\tb' y=$'\e[0m' z="it's"; set | grep -E '^[xyz]='
+set -x; declare -i t=1+1; t+=2; set +x
 "#;
 }
