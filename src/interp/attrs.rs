@@ -263,6 +263,19 @@ impl Shell {
         })
     }
 
+    /// Where an integer variable's arithmetic error leaves the command
+    /// that assigned it (status 1): bash abandons the rest of a script's
+    /// line, but ends a subshell and `bash -c STRING` (its whole string is
+    /// one line to it).
+    pub fn assign_abort(&mut self) -> super::Ctl {
+        self.assign_aborted = false;
+        if self.in_child || self.command_string {
+            super::Ctl::Exit(1)
+        } else {
+            super::Ctl::Abort(1)
+        }
+    }
+
     /// Report a builtin's failed assignment (`read`, `printf -v`): bash
     /// names the builtin before an arithmetic error, not before the
     /// readonly message.

@@ -101,10 +101,12 @@ fn expand_declaration_arg(sh: &mut Shell, w: &crate::ast::Word) -> Result<Option
 /// A failed assignment in a command without a command name: the message,
 /// and the rest of the line abandoned, as bash (a subshell goes on).
 fn assignment_failed(sh: &mut Shell, m: &str) -> Result<(), Ctl> {
-    sh.assign_aborted = false;
     // An empty message was reported already (a circular name reference).
     if !m.is_empty() {
         sh.error(m);
+    }
+    if sh.assign_aborted {
+        return Err(sh.assign_abort());
     }
     if sh.in_child {
         Ok(())
@@ -442,12 +444,9 @@ fn strs(argv: &[Word]) -> Vec<String> {
 pub fn run_builtin(sh: &mut Shell, argv: &[Word]) -> Ex {
     sh.assign_aborted = false;
     let r = builtin(sh, argv);
-    if std::mem::take(&mut sh.assign_aborted) {
-        // An integer variable's arithmetic error (`read`, `declare`):
-        // bash abandons the command line.
-        if let Ok(st) = r {
-            return Err(Ctl::Abort(st));
-        }
+    if sh.assign_aborted && r.is_ok() {
+        // An integer variable's arithmetic error (`read`, `declare`).
+        return Err(sh.assign_abort());
     }
     r
 }

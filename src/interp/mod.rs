@@ -941,9 +941,9 @@ impl Shell {
                         }
                         if let Err(e) = self.set_for_var(var, it) {
                             self.error(&e);
-                            if std::mem::take(&mut self.assign_aborted) {
+                            if self.assign_aborted {
                                 // An integer's arithmetic error.
-                                return Err(Ctl::Abort(1));
+                                return Err(self.assign_abort());
                             }
                             return Ok(1);
                         }

@@ -1722,6 +1722,10 @@ read x <<< "1+"; echo not here
 for x in 1+; do echo in; done; echo not here
 printf -v x '1+'; echo not here
 let x=1+; echo "let $? x=$x"
+(x=1+; echo not here); echo "subshell $?"
+echo a | while read x; do x=1+; echo not here; done; echo "pipeline $?"
+f() { x=1+; echo not here; }; f; echo not here
+echo end
 "#;
     declare_case: r#"
 declare -l l=HeLLo; declare -u u=abc; echo "$l $u"
