@@ -1272,6 +1272,7 @@ pub fn unset(sh: &mut Shell, args: &[String]) -> i32 {
                 }
                 if let Some((name, rest)) = n.split_once('[') {
                     if expand::is_name(name) && rest.ends_with(']') {
+                        let name = &sh.resolve(name).into_owned();
                         let sub = &rest[..rest.len() - 1];
                         // The subscript ends at the `]` matching the `[`
                         // (bash's skipsubscript): text after it is ignored

@@ -1756,6 +1756,10 @@ declare -n c6=o6; declare +n c6=7; declare -p c6 o6
 declare -n g1=g2 g2=g3; g3=deep; echo "$g1"; g1=set; echo "$g3"
 declare -n fr; for fr in va vb; do fr=set_$fr; done; declare -p fr va vb
 for fr in 1a; do echo in; done; echo "st=$?"
+declare -A am=([a]=1 [b]=2); declare -n ram=am; unset 'ram[a]'; declare -p am
+ax=(1 2 3); declare -n rax=ax; unset 'rax[1]'; declare -p ax; unset 'rax[@]'; declare -p ax
+declare -n rv=nv; rv[0]=x; declare -p nv; [[ -v rv[0] ]] && echo set0; [[ -v rv[1] ]] || echo unset1
+declare -n rr=w; read -r rr <<< "line"; printf -v rr '%s!' "$w"; echo "$w"; mapfile -t rr <<< $'a\nb'; declare -p w
 declare -i foo1; declare -a foo3; foo2=x; echo ${!foo*}
 "#;
     declare_nameref_errors: r#"
