@@ -171,7 +171,8 @@ pub fn run_simple(sh: &mut Shell, s: &SimpleCmd, _span: Span, in_child: bool) ->
                 v = format!("{old}{v}");
             }
         }
-        assigns.push((a.name.clone(), v));
+        // `REF=v cmd` sets the variable a name reference stands for.
+        assigns.push((sh.resolve(&a.name).into_owned(), v));
     }
     if sh.opts.xtrace {
         let mut line = String::new();
@@ -312,11 +313,20 @@ fn with_redirs(
     };
     let mut old_vars = Vec::new();
     for (n, v) in assigns {
-        old_vars.push((n.clone(), sh.vars.get(n).cloned()));
-        if let Err(m) = sh.set_var(n, v.clone()) {
-            sh.error(&m);
+        // A temporary variable of its own (bash's temporary_env),
+        // exported, without the old one's attributes (`x=2+3 f` with
+        // `declare -i x` gives "2+3").
+        let old = sh.vars.get(n).cloned();
+        if old.as_ref().is_some_and(|o| o.readonly) {
+            sh.error(&format!("{n}: readonly variable"));
+        } else {
+            sh.vars.remove(n);
+            if let Err(m) = sh.store_var(n, v.clone()) {
+                sh.error(&m);
+            }
         }
         sh.export(n);
+        old_vars.push((n.clone(), old));
     }
     let r = f(sh);
     for (n, old) in old_vars.into_iter().rev() {

@@ -1810,6 +1810,10 @@ declare +x | grep -E '^(x|i)='
 set | grep -E '^(x|unset_one)'
 f() { local a=1 b; local -i c=2; local -x d=1; local; echo --; local -i; echo --; local +x; }; f
 declare -p UID EUID OPTIND; OPTIND=1+1; echo "$OPTIND"
+declare -i ti=1; f() { declare -p ti; ti=3+3; declare -p ti; }; ti=2+3 f; declare -p ti
+declare -u tu=A; tu=bcd eval 'echo $tu'; declare -p tu
+declare -n tr=tv; tr=tmp eval 'declare -p tr tv'; declare -p tv; tr=tmp sh -c 'echo "$tv"'
+declare -i tx; export tx=1+1; readonly tz; declare -i tz; readonly tz=2*3; declare -p tx tz
 declare -r ro=1; declare +r ro; echo "st=$?"
 declare -x ex=1; declare +x ex; declare -p ex; env | grep '^ex=' || echo notexp
 declare -a arr; declare +a arr; echo "st=$?"; declare -A as; declare +A as; echo "st=$?"
