@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use super::expand::{self, is_name};
 use super::proc::{self, write_fd, FdReader, FdWriter};
-use super::{Ctl, Ex, Shell};
+use super::{Ctl, Ex, Shell, Var};
 use crate::ast::SimpleCmd;
 use crate::native::{self, Io, Outcome, Word};
 use crate::span::Span;
@@ -993,7 +993,14 @@ fn export(sh: &mut Shell, name: &str, args: &[String]) -> i32 {
                 sh.export(n);
             }
         } else {
-            sh.vars.entry(n.to_string()).or_default().readonly = true;
+            let name = sh.resolve(n).into_owned();
+            sh.vars
+                .entry(name)
+                .or_insert_with(|| Var {
+                    no_value: true,
+                    ..Var::default()
+                })
+                .readonly = true;
         }
     }
     st
