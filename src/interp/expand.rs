@@ -704,10 +704,14 @@ fn param(sh: &mut Shell, pe: &ParamExp, e: &mut Exp, quoted: bool) -> Result<(),
             };
             return emit_list(sh, e, &keys, quoted, at);
         }
-        if sub.is_none() && sh.is_nameref(&name) {
+        let target = sh
+            .vars
+            .get(name.as_ref())
+            .filter(|v| v.nameref && !v.no_value && sub.is_none())
+            .map(|v| v.value.clone());
+        if target.is_some() {
             // `${!REF}`: the name a reference stands for (bash 5.2).
-            let val = sh.vars.get(name.as_ref()).map(|v| v.value.clone());
-            return scalar_param(sh, pe, &name, &name, val, e, quoted, None);
+            return scalar_param(sh, pe, &name, &name, target, e, quoted, None);
         }
         let target = match &sub {
             Some(Sub::Idx(i)) => elem_value(sh, &name, *i)?,

@@ -1759,6 +1759,9 @@ for fr in 1a; do echo in; done; echo "st=$?"
 declare -A am=([a]=1 [b]=2); declare -n ram=am; unset 'ram[a]'; declare -p am
 ax=(1 2 3); declare -n rax=ax; unset 'rax[1]'; declare -p ax; unset 'rax[@]'; declare -p ax
 declare -n rv=nv; rv[0]=x; declare -p nv; [[ -v rv[0] ]] && echo set0; [[ -v rv[1] ]] || echo unset1
+declare -n r3=v3; v3=(a b); echo "${r3[*]}" "${#r3}" "${r3[@]/a/x}" "${!r3}"
+declare -n unset_ref; echo "[${!unset_ref}]"; echo "not here"
+echo "next line"
 declare -n rr=w; read -r rr <<< "line"; printf -v rr '%s!' "$w"; echo "$w"; mapfile -t rr <<< $'a\nb'; declare -p w
 declare -i foo1; declare -a foo3; foo2=x; echo ${!foo*}
 "#;
