@@ -264,9 +264,9 @@ impl Shell {
     }
 
     /// Where an integer variable's arithmetic error leaves the command
-    /// that assigned it (status 1): bash abandons the rest of a script's
-    /// line, but ends a subshell and `bash -c STRING` (its whole string is
-    /// one line to it).
+    /// that assigned it (status 1): bash 5.2 abandons the rest of a
+    /// script's line, but ends a subshell and `bash -c STRING` (unlike an
+    /// error in `$((…))`, after which `-c` goes on).
     pub fn assign_abort(&mut self) -> super::Ctl {
         self.assign_aborted = false;
         if self.in_child || self.command_string {
