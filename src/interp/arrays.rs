@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use super::attrs::Attrs;
 use super::expand;
 use super::{Ctl, Shell, Var};
 use crate::ast::{ArrayElem, Assign, Word, WordPart};
@@ -172,11 +173,18 @@ impl Shell {
 
     /// Whether `name` is an indexed array.
     pub fn is_array(&self, name: &str) -> bool {
-        Self::is_special_array(name) || self.vars.get(name).is_some_and(|v| v.array.is_some())
+        let name = self.resolve(name);
+        Self::is_special_array(&name)
+            || self
+                .vars
+                .get(name.as_ref())
+                .is_some_and(|v| v.array.is_some())
     }
 
     /// All elements of `name`: a scalar is element 0; `None` when unset.
     pub fn elems(&self, name: &str) -> Option<Elems> {
+        let name = self.resolve(name);
+        let name = name.as_ref();
         if Self::is_special_array(name) {
             return Some(self.special_array(name).unwrap_or_default());
         }
@@ -190,6 +198,8 @@ impl Shell {
     /// Element `idx` of `name` (a negative index counts from the end):
     /// `Err` for a negative index before the first element.
     pub fn elem(&self, name: &str, idx: i64) -> Result<Option<String>, String> {
+        let name = self.resolve(name);
+        let name = name.as_ref();
         if Self::is_special_array(name) || self.is_array(name) {
             let e = self.elems(name).unwrap_or_default();
             let i = if idx < 0 {
@@ -212,6 +222,21 @@ impl Shell {
 
     /// `name[idx]=value`: a scalar becomes an array.
     pub fn set_elem(&mut self, name: &str, idx: i64, value: String) -> Result<(), String> {
+        let name = self.resolve(name).into_owned();
+        let value = self.attr_value(&name, value, None)?;
+        self.store_elem(&name, idx, value)
+    }
+
+    /// `name[idx]+=value`: appended, or added for an integer array.
+    pub fn append_elem(&mut self, name: &str, idx: i64, value: String) -> Result<(), String> {
+        let name = self.resolve(name).into_owned();
+        let old = self.elem(&name, idx)?;
+        let value = self.attr_value(&name, value, Some(old.unwrap_or_default()))?;
+        self.store_elem(&name, idx, value)
+    }
+
+    /// Store element `idx` of `name` as it is (attributes applied).
+    fn store_elem(&mut self, name: &str, idx: i64, value: String) -> Result<(), String> {
         let existed = self.vars.contains_key(name);
         let v = self.vars.entry(name.to_string()).or_default();
         if v.readonly {
@@ -243,7 +268,12 @@ impl Shell {
     }
 
     /// Make `name` an array holding `elems` (attributes kept).
-    pub fn set_array(&mut self, name: &str, elems: Elems) -> Result<(), String> {
+    pub fn set_array(&mut self, name: &str, mut elems: Elems) -> Result<(), String> {
+        let name = self.resolve(name).into_owned();
+        let name = name.as_str();
+        for e in elems.values_mut() {
+            *e = self.attr_value(name, std::mem::take(e), None)?;
+        }
         let v = self.vars.entry(name.to_string()).or_default();
         if v.readonly {
             return Err(format!("{name}: readonly variable"));
@@ -257,6 +287,8 @@ impl Shell {
 
     /// `unset 'name[idx]'`.
     pub fn unset_elem(&mut self, name: &str, idx: i64) -> Result<(), String> {
+        let name = self.resolve(name).into_owned();
+        let name = name.as_str();
         let Some(v) = self.vars.get_mut(name) else {
             return Ok(());
         };
@@ -291,25 +323,46 @@ impl Shell {
 
     /// Whether `name` is an associative array.
     pub fn is_assoc(&self, name: &str) -> bool {
-        self.vars.get(name).is_some_and(|v| v.assoc.is_some())
+        self.vars
+            .get(self.resolve(name).as_ref())
+            .is_some_and(|v| v.assoc.is_some())
     }
 
     /// An associative array's entries in bash's order.
     pub fn assoc_items(&self, name: &str) -> Vec<(String, String)> {
         self.vars
-            .get(name)
+            .get(self.resolve(name).as_ref())
             .and_then(|v| v.assoc.as_ref())
             .map(|a| a.ordered())
             .unwrap_or_default()
     }
 
     pub fn assoc_get(&self, name: &str, key: &str) -> Option<String> {
-        self.vars.get(name)?.assoc.as_ref()?.get(key).cloned()
+        self.vars
+            .get(self.resolve(name).as_ref())?
+            .assoc
+            .as_ref()?
+            .get(key)
+            .cloned()
     }
 
     /// `name[key]=value` of an associative array.
     pub fn assoc_set(&mut self, name: &str, key: String, value: String) -> Result<(), String> {
-        let v = self.vars.entry(name.to_string()).or_default();
+        let name = self.resolve(name).into_owned();
+        let value = self.attr_value(&name, value, None)?;
+        self.store_key(name, key, value)
+    }
+
+    /// `name[key]+=value` of an associative array.
+    pub fn append_key(&mut self, name: &str, key: String, value: String) -> Result<(), String> {
+        let name = self.resolve(name).into_owned();
+        let old = self.assoc_get(&name, &key).unwrap_or_default();
+        let value = self.attr_value(&name, value, Some(old))?;
+        self.store_key(name, key, value)
+    }
+
+    fn store_key(&mut self, name: String, key: String, value: String) -> Result<(), String> {
+        let v = self.vars.entry(name.clone()).or_default();
         if v.readonly {
             return Err(format!("{name}: readonly variable"));
         }
@@ -321,8 +374,12 @@ impl Shell {
     }
 
     /// Make `name` an associative array holding `a` (attributes kept).
-    pub fn set_assoc(&mut self, name: &str, a: Assoc) -> Result<(), String> {
-        let v = self.vars.entry(name.to_string()).or_default();
+    pub fn set_assoc(&mut self, name: &str, mut a: Assoc) -> Result<(), String> {
+        let name = self.resolve(name).into_owned();
+        for e in a.map.values_mut() {
+            e.1 = self.attr_value(&name, std::mem::take(&mut e.1), None)?;
+        }
+        let v = self.vars.entry(name.clone()).or_default();
         if v.readonly {
             return Err(format!("{name}: readonly variable"));
         }
@@ -337,6 +394,8 @@ impl Shell {
     /// Whether element 0 of an array is set (`$a` of an array without it
     /// is unset).
     pub fn array_scalar(&self, name: &str) -> Option<Option<String>> {
+        let name = self.resolve(name);
+        let name = name.as_ref();
         if Self::is_special_array(name) {
             return Some(self.special_array(name).and_then(|e| e.get(&0).cloned()));
         }
@@ -346,7 +405,7 @@ impl Shell {
 }
 
 /// Read-only variable access for arithmetic (`test -v 'a[i]'`).
-struct RoVars<'a>(&'a Shell);
+pub(super) struct RoVars<'a>(pub(super) &'a Shell);
 
 impl super::arith::ArithVars for RoVars<'_> {
     fn get_var(&self, name: &str) -> Option<String> {
@@ -564,16 +623,22 @@ pub fn prefix_array_assign(sh: &mut Shell, a: &Assign) -> bool {
     a.array.is_some()
 }
 
-/// Whether an assignment needs this module (`a[i]=`, `a=(…)`).
-pub fn is_array_assign(a: &Assign) -> bool {
-    a.index.is_some() || a.array.is_some()
-}
-
 /// Carry out one assignment of a command without words; `Err(Ok(msg))`
 /// is a refused assignment (bash's message), `Err(Err(ctl))` an
 /// expansion error.
 pub fn assign(sh: &mut Shell, a: &Assign) -> Result<Result<(), String>, Ctl> {
-    let name = a.name.as_str();
+    let Some(name) = sh.resolve_warn(&a.name) else {
+        return Ok(Err(String::new()));
+    };
+    if a.index.is_none() && a.array.is_none() && name.contains('[') {
+        // A reference to an element (`declare -n r='a[1]'`).
+        let v = match &a.value {
+            Some(w) => expand::expand_single(sh, w)?,
+            None => String::new(),
+        };
+        return Ok(set_ref(sh, "", &name, v));
+    }
+    let name = name.as_str();
     if let Some(elems) = &a.array {
         let mode = if sh.is_assoc(name) {
             Mode::Key
@@ -587,7 +652,7 @@ pub fn assign(sh: &mut Shell, a: &Assign) -> Result<Result<(), String>, Ctl> {
         }
         return Ok(assign_list(sh, "", name, items, a.append));
     }
-    let mut v = match &a.value {
+    let v = match &a.value {
         Some(w) => expand::expand_single(sh, w)?,
         None => String::new(),
     };
@@ -602,9 +667,7 @@ pub fn assign(sh: &mut Shell, a: &Assign) -> Result<Result<(), String>, Ctl> {
                 );
             }
             if a.append {
-                if let Some(old) = sh.assoc_get(name, &k) {
-                    v = old + &v;
-                }
+                return Ok(sh.append_key(name, k, v));
             }
             Ok(sh.assoc_set(name, k, v))
         }
@@ -622,25 +685,20 @@ pub fn assign(sh: &mut Shell, a: &Assign) -> Result<Result<(), String>, Ctl> {
                 );
             }
             if a.append {
-                match sh.elem(name, i) {
-                    Ok(Some(old)) => v = old + &v,
-                    Ok(None) => {}
-                    Err(m) => return Ok(Err(m)),
-                }
+                return Ok(sh.append_elem(name, i, v));
             }
             Ok(sh.set_elem(name, i, v))
         }
         None => {
-            if a.append {
-                if let Some(old) = sh.get_var(name) {
-                    v = format!("{old}{v}");
-                }
-            }
             if sh.opts.xtrace {
+                let op = if a.append { "+=" } else { "=" };
                 super::builtins::xtrace(
                     sh,
-                    &format!("{name}={}", super::builtins::shell_quote(&v)),
+                    &format!("{name}{op}{}", super::builtins::shell_quote(&v)),
                 );
+            }
+            if a.append {
+                return Ok(sh.append_var(name, v));
             }
             Ok(sh.set_var(name, v))
         }
@@ -743,27 +801,9 @@ fn dq(v: &str) -> String {
 
 /// The attribute letters of `declare -p`.
 fn flags(v: &Var) -> String {
-    let mut f = attr_letters(v);
+    let mut f = super::attrs::letters(v);
     if f.is_empty() {
         f.push('-');
-    }
-    f
-}
-
-/// A variable's attribute letters in bash's order (`${X@a}`).
-pub fn attr_letters(v: &Var) -> String {
-    let mut f = String::new();
-    if v.array.is_some() {
-        f.push('a');
-    }
-    if v.assoc.is_some() {
-        f.push('A');
-    }
-    if v.readonly {
-        f.push('r');
-    }
-    if v.exported {
-        f.push('x');
     }
     f
 }
@@ -820,198 +860,381 @@ fn array_text(a: &Elems) -> String {
     format!("({})", items.join(" "))
 }
 
-/// `declare`/`typeset`/`local` with `-a`, `-r`, `-x`, `-g`, `-p`.
-pub fn declare(sh: &mut Shell, cmd: &str, args: &[String]) -> i32 {
-    let (mut x, mut r, mut g, mut a, mut p) = (false, false, false, false, false);
-    let mut assoc = false;
-    let mut names: Vec<String> = Vec::new();
-    let mut options = true;
-    for arg in args {
-        if options && arg == "--" {
-            options = false;
-        } else if options && arg.len() > 1 && (arg.starts_with('-') || arg.starts_with('+')) {
+/// The options of a declaration builtin.
+#[derive(Default)]
+struct DeclOpts {
+    /// Attributes turned on (`-i`) and off (`+i`).
+    on: Attrs,
+    off: Attrs,
+    global: bool,
+    array: bool,
+    assoc: bool,
+    /// `+a`/`+A`: refused for an array (bash cannot destroy one so).
+    unarray: bool,
+    print: bool,
+    /// `-f`: function definitions; `-F`: function names.
+    funcs: bool,
+    func_names: bool,
+}
+
+impl DeclOpts {
+    /// Read the options; `Err` is the exit status after bash's message.
+    fn parse(sh: &Shell, cmd: &str, args: &[String]) -> Result<(Self, Vec<String>), i32> {
+        let mut o = DeclOpts::default();
+        let mut names: Vec<String> = Vec::new();
+        let mut options = true;
+        for arg in args {
+            if options && arg == "--" {
+                options = false;
+                continue;
+            }
+            let plus = arg.starts_with('+');
+            if !(options && arg.len() > 1 && (plus || arg.starts_with('-'))) {
+                options = false;
+                names.push(arg.clone());
+                continue;
+            }
             for c in arg[1..].chars() {
+                let attrs = if plus { &mut o.off } else { &mut o.on };
                 match c {
-                    'x' => x = true,
-                    'r' => r = true,
-                    'g' if cmd != "local" => g = true,
-                    'a' => a = true,
-                    'p' => p = true,
-                    'A' => assoc = true,
-                    // `local` has always ignored the attributes nsh lacks.
-                    _ if cmd == "local" => {}
+                    _ if attrs.set(c) => {}
+                    'g' if cmd != "local" => o.global = true,
+                    'a' | 'A' if plus => o.unarray = true,
+                    'a' => o.array = true,
+                    'A' => o.assoc = true,
+                    'p' => o.print = true,
+                    'f' => o.funcs = true,
+                    'F' => o.func_names = true,
+                    'I' | 'c' => {
+                        sh.error(&format!("{cmd}: -{c}: not supported by nsh"));
+                        return Err(2);
+                    }
                     _ => {
-                        sh.error(&format!(
-                            "{cmd}: -{c}: not supported by nsh (only -a, -A, -p, -x, -r and -g)"
-                        ));
-                        return 2;
+                        sh.error(&format!("{cmd}: -{c}: invalid option"));
+                        let usage = match cmd {
+                            "local" => "local: usage: local [option] name[=value] ...".to_string(),
+                            "typeset" => "typeset: usage: typeset [-aAfFgiIlnrtux] name[=value] ... or typeset -p [-aAfFilnrtux] [name ...]".to_string(),
+                            _ => format!("{cmd}: usage: {cmd} [-aAfFgiIlnrtux] [name[=value] ...] or {cmd} -p [-aAfFilnrtux] [name ...]"),
+                        };
+                        super::proc::write_fd(2, format!("{usage}\n").as_bytes());
+                        return Err(2);
                     }
                 }
             }
-        } else {
-            options = false;
-            names.push(arg.clone());
+        }
+        Ok((o, names))
+    }
+}
+
+/// `declare -f`/`-F [NAME…]`: function definitions or names; status 1
+/// when a named function does not exist (silently, as bash).
+fn declare_funcs(sh: &Shell, cmd: &str, o: &DeclOpts, names: &[String]) -> i32 {
+    if names.is_empty() && (o.on.exported || o.on.readonly) {
+        // Listing functions with `-x`/`-r`: nsh's functions have none.
+        return 0;
+    }
+    if o.on.exported || o.on.readonly || o.off.exported || o.off.readonly {
+        sh.error(&format!(
+            "{cmd}: function attributes are not supported by nsh"
+        ));
+        return 2;
+    }
+    let show = |n: &str| match sh.funcs.get(n) {
+        Some(_) if o.func_names && names.is_empty() => Some(format!("declare -f {n}\n")),
+        Some(_) if o.func_names => Some(format!("{n}\n")),
+        Some(f) => Some(format!("{}\n", crate::ast::function_text(n, f))),
+        None => None,
+    };
+    let mut out = String::new();
+    let mut st = 0;
+    if names.is_empty() {
+        let mut all: Vec<&String> = sh.funcs.keys().collect();
+        all.sort();
+        all.into_iter()
+            .filter_map(|n| show(n))
+            .for_each(|l| out.push_str(&l));
+    }
+    for n in names {
+        match show(n) {
+            Some(l) => out.push_str(&l),
+            None => st = 1,
         }
     }
+    super::proc::write_fd(1, out.as_bytes());
+    st
+}
+
+/// `declare`/`typeset`/`local` (and `export`/`readonly` with arrays):
+/// attributes `-aAilnrtux` (`+` to remove), `-g`, `-p`, `-f`, `-F`.
+pub fn declare(sh: &mut Shell, cmd: &str, args: &[String]) -> i32 {
+    let (mut o, names) = match DeclOpts::parse(sh, cmd, args) {
+        Ok(v) => v,
+        Err(st) => return st,
+    };
     if cmd == "local" && sh.locals.is_empty() {
         sh.error("local: can only be used in a function");
         return 1;
     }
-    if p {
+    if o.funcs || o.func_names {
+        return declare_funcs(sh, cmd, &o, &names);
+    }
+    if names.is_empty() && !matches!(cmd, "export" | "readonly") {
+        return list(sh, cmd, &o);
+    }
+    if o.print {
         return print(sh, cmd, &names);
     }
-    if names.is_empty() {
-        sh.error(&format!("{cmd}: listing variables is not supported by nsh"));
-        return 2;
-    }
     if cmd == "readonly" {
-        r = true;
-        g = true;
+        o.on.readonly = true;
+        o.global = true;
     }
     if cmd == "export" {
-        x = true;
-        g = true;
+        o.on.exported = true;
+        o.global = true;
     }
-    let local = cmd == "local" || (!sh.locals.is_empty() && !g);
+    let local = cmd == "local" || (!sh.locals.is_empty() && !o.global);
     let mut st = 0;
     for n in &names {
-        // (name, append, value): a scalar value, or marked elements.
-        let (name, append, scalar, items) = match parse_marked(n) {
-            Some((name, append, items)) => (name, append, None, Some(items)),
-            None => match n.split_once('=') {
-                Some((k, v)) => {
-                    let (k, append) = match k.strip_suffix('+') {
-                        Some(k) => (k, true),
-                        None => (k, false),
-                    };
-                    (k.to_string(), append, Some(v.to_string()), None)
-                }
-                None => (n.clone(), false, None, None),
-            },
-        };
-        let shown = n.trim_start_matches(MARK).replace(MARK, " ");
-        if !expand::is_name(&name) {
-            sh.error(&format!("{cmd}: `{shown}': not a valid identifier"));
-            st = 1;
-            continue;
-        }
-        if local {
-            let old = sh.vars.get(&name).cloned();
-            if old.as_ref().is_some_and(|o| o.readonly) {
-                sh.error(&format!("{cmd}: {name}: readonly variable"));
-                st = 1;
-                continue;
-            }
-            if let Some(frame) = sh.locals.last_mut() {
-                if !frame.iter().any(|(k, _)| *k == name) {
-                    frame.push((name.clone(), old));
-                    // A new local: unset until assigned (with `shopt -s
-                    // localvar_inherit`, it keeps the value and attributes
-                    // the variable had).
-                    if !sh.shopts.localvar_inherit {
-                        sh.vars.remove(&name);
-                        sh.invalidate_env();
-                    }
-                }
-            }
-        }
-        if sh.vars.get(&name).is_some_and(|v| v.readonly) && (scalar.is_some() || items.is_some()) {
-            sh.error(&format!("{cmd}: {name}: readonly variable"));
-            st = 1;
-            continue;
-        }
-        if assoc && !sh.is_assoc(&name) {
-            if sh.is_array(&name) {
-                sh.error(&format!(
-                    "{cmd}: {name}: cannot convert indexed to associative array"
-                ));
-                st = 1;
-                continue;
-            }
-            let mut e = Assoc::default();
-            let new = !sh.vars.contains_key(&name);
-            if let Some(v) = sh.vars.get(&name) {
-                e.insert("0".into(), v.value.clone());
-            }
-            if let Err(m) = sh.set_assoc(&name, e) {
+        if let Err(m) = declare_one(sh, cmd, &o, local, n) {
+            if !m.is_empty() {
                 sh.error(&format!("{cmd}: {m}"));
-                st = 1;
-                continue;
             }
-            if let Some(v) = sh.vars.get_mut(&name).filter(|_| new) {
-                v.no_value = true;
-            }
-        }
-        if a && sh.is_assoc(&name) {
-            sh.error(&format!(
-                "{cmd}: {name}: cannot convert associative to indexed array"
-            ));
             st = 1;
-            continue;
-        }
-        let res = match (scalar, items) {
-            (_, Some(items)) => assign_list(sh, cmd, &name, items, append),
-            (Some(v), None) => {
-                let old = if append {
-                    sh.get_var(&name).map(str::to_string)
-                } else {
-                    None
-                };
-                let v = old.unwrap_or_default() + &v;
-                if sh.is_assoc(&name) {
-                    sh.assoc_set(&name, "0".into(), v)
-                } else if a && !sh.is_array(&name) {
-                    sh.set_array(&name, Elems::from([(0, v)]))
-                } else {
-                    sh.set_var(&name, v)
-                }
-            }
-            (None, None) => {
-                if a && !sh.is_array(&name) {
-                    let old = sh.vars.get(&name).map(|v| v.value.clone());
-                    let new = old.is_none();
-                    let e: Elems = old.map(|v| (0, v)).into_iter().collect();
-                    let r = sh.set_array(&name, e);
-                    if let Some(v) = sh.vars.get_mut(&name).filter(|_| new) {
-                        v.no_value = true;
-                    }
-                    r
-                } else {
-                    Ok(())
-                }
-            }
-        };
-        if let Err(m) = res {
-            sh.error(&format!("{cmd}: {m}"));
-            st = 1;
-            continue;
-        }
-        if x {
-            sh.export(&name);
-        }
-        if r {
-            if let Some(v) = sh.vars.get_mut(&name) {
-                v.readonly = true;
+            if sh.assign_aborted {
+                // An integer's arithmetic error abandons the command.
+                return st;
             }
         }
     }
     st
 }
 
-/// `declare -p [NAME…]`.
-fn print(sh: &mut Shell, cmd: &str, names: &[String]) -> i32 {
-    let mut out = String::new();
-    let mut st = 0;
-    if names.is_empty() {
-        let mut all: Vec<&String> = sh.vars.keys().collect();
-        all.sort();
-        for n in all {
-            if let Some(l) = print_decl(sh, n) {
-                out.push_str(&l);
-                out.push('\n');
+/// One `NAME[=VALUE]` argument of [`declare`]; `Err` is bash's message
+/// (without the `declare: ` prefix; empty when reported already).
+fn declare_one(
+    sh: &mut Shell,
+    cmd: &str,
+    o: &DeclOpts,
+    local: bool,
+    n: &str,
+) -> Result<(), String> {
+    // (name, append, value): a scalar value, or marked elements.
+    let (name, append, scalar, items) = match parse_marked(n) {
+        Some((name, append, items)) => (name, append, None, Some(items)),
+        None => match n.split_once('=') {
+            Some((k, v)) => {
+                let (k, append) = match k.strip_suffix('+') {
+                    Some(k) => (k, true),
+                    None => (k, false),
+                };
+                (k.to_string(), append, Some(v.to_string()), None)
+            }
+            None => (n.to_string(), false, None, None),
+        },
+    };
+    let shown = n.trim_start_matches(MARK).replace(MARK, " ");
+    if !expand::is_name(&name) {
+        return Err(format!("`{shown}': not a valid identifier"));
+    }
+    if local {
+        let old = sh.vars.get(&name).cloned();
+        if old.as_ref().is_some_and(|o| o.readonly) {
+            return Err(format!("{name}: readonly variable"));
+        }
+        if let Some(frame) = sh.locals.last_mut() {
+            if !frame.iter().any(|(k, _)| *k == name) {
+                frame.push((name.clone(), old));
+                // A new local: unset until assigned (with `shopt -s
+                // localvar_inherit`, it keeps the value and attributes
+                // the variable had).
+                if !sh.shopts.localvar_inherit {
+                    sh.vars.remove(&name);
+                    sh.invalidate_env();
+                }
             }
         }
     }
+    // Other attributes and values go to the variable a reference
+    // stands for; `-n`/`+n` and a new local are about the name itself.
+    if o.on.nameref {
+        sh.check_nameref(&name, scalar.as_deref())?;
+    }
+    let own = name.clone();
+    let name = if o.on.nameref || local {
+        name
+    } else {
+        match sh.resolve_warn(&name) {
+            Some(t) => t,
+            None => return Err(String::new()),
+        }
+    };
+    if name.contains('[') {
+        // A reference to an element (`declare -n r='a[1]'`).
+        return match scalar {
+            Some(v) => set_ref(sh, cmd, &name, v),
+            None => Ok(()),
+        };
+    }
+    let readonly = sh.vars.get(&name).is_some_and(|v| v.readonly);
+    if readonly && (scalar.is_some() || items.is_some() || o.off.readonly) {
+        return Err(format!("{name}: readonly variable"));
+    }
+    if o.assoc && !sh.is_assoc(&name) {
+        if sh.is_array(&name) {
+            return Err(format!(
+                "{name}: cannot convert indexed to associative array"
+            ));
+        }
+        let mut e = Assoc::default();
+        let new = !sh.vars.contains_key(&name);
+        if let Some(v) = sh.vars.get(&name) {
+            e.insert("0".into(), v.value.clone());
+        }
+        sh.set_assoc(&name, e)?;
+        if let Some(v) = sh.vars.get_mut(&name).filter(|_| new) {
+            v.no_value = true;
+        }
+    }
+    if o.unarray && (sh.is_array(&name) || sh.is_assoc(&name)) {
+        return Err(format!(
+            "{name}: cannot destroy array variables in this way"
+        ));
+    }
+    if o.array && sh.is_assoc(&name) {
+        return Err(format!(
+            "{name}: cannot convert associative to indexed array"
+        ));
+    }
+    // The attributes first: they shape the value assigned next.
+    let v = sh.vars.entry(name.clone()).or_insert_with(|| Var {
+        no_value: true,
+        ..Var::default()
+    });
+    o.on.apply(v, true);
+    o.off.apply(v, false);
+    if o.on.nameref {
+        v.nameref = true;
+    }
+    sh.invalidate_env();
+    match (scalar, items) {
+        (_, Some(items)) => assign_list(sh, cmd, &name, items, append)?,
+        (Some(t), None) if o.on.nameref => {
+            if let Some(v) = sh.vars.get_mut(&name) {
+                v.value = t;
+                v.no_value = false;
+            }
+        }
+        (Some(v), None) => {
+            if sh.is_assoc(&name) {
+                if append {
+                    sh.append_key(&name, "0".into(), v)?;
+                } else {
+                    sh.assoc_set(&name, "0".into(), v)?;
+                }
+            } else if o.array && !sh.is_array(&name) {
+                let old = sh
+                    .vars
+                    .get(&name)
+                    .filter(|v| !v.no_value)
+                    .map(|v| v.value.clone());
+                let v = sh.attr_value(&name, v, old.filter(|_| append))?;
+                sh.set_array(&name, Elems::from([(0, v)]))?;
+            } else if append {
+                sh.append_var(&name, v)?;
+            } else {
+                sh.set_var(&name, v)?;
+            }
+        }
+        (None, None) => {
+            if o.array && !sh.is_array(&name) {
+                let v = sh.vars.get(&name);
+                let new = v.is_none_or(|v| v.no_value);
+                let e: Elems = v
+                    .filter(|_| !new)
+                    .map(|v| (0, v.value.clone()))
+                    .into_iter()
+                    .collect();
+                sh.set_array(&name, e)?;
+                if let Some(v) = sh.vars.get_mut(&name).filter(|_| new) {
+                    v.no_value = true;
+                }
+            }
+        }
+    }
+    if o.on.readonly {
+        if let Some(v) = sh.vars.get_mut(&name) {
+            v.readonly = true;
+        }
+    }
+    if o.off.nameref {
+        // After the value, which went to the referenced variable.
+        if let Some(v) = sh.vars.get_mut(&own) {
+            v.nameref = false;
+        }
+    }
+    Ok(())
+}
+
+/// `declare` without names: every variable (bash's `set` format, then
+/// the functions), or with attribute options those that have them all
+/// (`declare -p` format; `+X`: those without, `set` format). `local`
+/// lists the function's own variables, as `declare -p`, whatever the
+/// options (bash 5.2).
+fn list(sh: &Shell, cmd: &str, o: &DeclOpts) -> i32 {
+    let all: Vec<(&String, &Var)> = match (cmd, sh.locals.last()) {
+        ("local", Some(frame)) => frame
+            .iter()
+            .filter_map(|(n, _)| sh.vars.get_key_value(n))
+            .collect(),
+        _ => {
+            let mut all: Vec<(&String, &Var)> = sh.vars.iter().collect();
+            all.sort_by(|a, b| a.0.cmp(b.0));
+            all
+        }
+    };
+    let as_decl = cmd == "local" || o.print || o.on.any() || o.array || o.assoc;
+    let mut out = String::new();
+    for (n, v) in all {
+        let kind = (!o.array || v.array.is_some()) && (!o.assoc || v.assoc.is_some());
+        if cmd != "local" && !(kind && o.on.test(v, true) && o.off.test(v, false)) {
+            continue;
+        }
+        let line = if as_decl {
+            print_decl(sh, n)
+        } else {
+            set_line(n, v)
+        };
+        if let Some(l) = line {
+            out.push_str(&l);
+            out.push('\n');
+        }
+    }
+    super::proc::write_fd(1, out.as_bytes());
+    if !as_decl && !o.off.any() {
+        return declare_funcs(sh, "declare", o, &[]);
+    }
+    0
+}
+
+/// A variable as `set` lists it (`NAME=VALUE`); `None` for one declared
+/// without a value.
+pub fn set_line(name: &str, v: &Var) -> Option<String> {
+    if v.no_value {
+        return None;
+    }
+    let val = match value_text(v) {
+        Some(t) => t,
+        // bash's `$'…'` for a value with control characters (IFS).
+        None if v.value.chars().any(char::is_control) => super::printf::shell_quote(&v.value),
+        None => super::builtins::shell_quote(&v.value),
+    };
+    Some(format!("{name}={val}"))
+}
+
+/// `declare -p NAME…`.
+fn print(sh: &mut Shell, cmd: &str, names: &[String]) -> i32 {
+    let mut out = String::new();
+    let mut st = 0;
     for n in names {
         match print_decl(sh, n) {
             Some(l) => {
@@ -1019,6 +1242,8 @@ fn print(sh: &mut Shell, cmd: &str, names: &[String]) -> i32 {
                 out.push('\n');
             }
             None => {
+                // bash's lines so far come out before the message.
+                super::proc::write_fd(1, std::mem::take(&mut out).as_bytes());
                 sh.error(&format!("{cmd}: {n}: not found"));
                 st = 1;
             }
@@ -1028,15 +1253,18 @@ fn print(sh: &mut Shell, cmd: &str, names: &[String]) -> i32 {
     st
 }
 
-/// `unset [-fv] NAME…` with `NAME[SUB]`.
+/// `unset [-fnv] NAME…` with `NAME[SUB]`.
 pub fn unset(sh: &mut Shell, args: &[String]) -> i32 {
     let mut funcs = false;
     let mut vars_only = false;
+    // `-n`: a name reference itself, not the variable it stands for.
+    let mut nameref = false;
     let mut st = 0;
     for a in args {
         match a.as_str() {
             "-f" => funcs = true,
             "-v" => vars_only = true,
+            "-n" => nameref = true,
             n => {
                 if funcs {
                     sh.funcs.remove(n);
@@ -1044,6 +1272,7 @@ pub fn unset(sh: &mut Shell, args: &[String]) -> i32 {
                 }
                 if let Some((name, rest)) = n.split_once('[') {
                     if expand::is_name(name) && rest.ends_with(']') {
+                        let name = &sh.resolve(name).into_owned();
                         let sub = &rest[..rest.len() - 1];
                         // The subscript ends at the `]` matching the `[`
                         // (bash's skipsubscript): text after it is ignored
@@ -1113,8 +1342,13 @@ pub fn unset(sh: &mut Shell, args: &[String]) -> i32 {
                     st = 1;
                     continue;
                 }
-                if sh.vars.contains_key(n) || vars_only {
-                    if let Err(m) = sh.unset_var(n) {
+                if sh.vars.contains_key(n) || vars_only || nameref {
+                    let r = if nameref && sh.is_nameref(n) {
+                        sh.unset_ref(n)
+                    } else {
+                        sh.unset_var(n)
+                    };
+                    if let Err(m) = r {
                         sh.error(&format!("unset: {m}"));
                         st = 1;
                     }

@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use super::expand::{self, is_name};
 use super::proc::{self, write_fd, FdReader, FdWriter};
-use super::{Ctl, Ex, Shell};
+use super::{Ctl, Ex, Shell, Var};
 use crate::ast::SimpleCmd;
 use crate::native::{self, Io, Outcome, Word};
 use crate::span::Span;
@@ -101,7 +101,13 @@ fn expand_declaration_arg(sh: &mut Shell, w: &crate::ast::Word) -> Result<Option
 /// A failed assignment in a command without a command name: the message,
 /// and the rest of the line abandoned, as bash (a subshell goes on).
 fn assignment_failed(sh: &mut Shell, m: &str) -> Result<(), Ctl> {
-    sh.error(m);
+    // An empty message was reported already (a circular name reference).
+    if !m.is_empty() {
+        sh.error(m);
+    }
+    if sh.assign_aborted {
+        return Err(sh.assign_abort());
+    }
     if sh.in_child {
         Ok(())
     } else {
@@ -138,16 +144,18 @@ pub fn run_simple(sh: &mut Shell, s: &SimpleCmd, _span: Span, in_child: bool) ->
             argv.push(Word::new(f, w.span));
         }
     }
-    if argv.is_empty() && s.assigns.iter().any(super::arrays::is_array_assign) {
-        // Array assignments, in order.
-        let mut st = sh.status_from_subst.take().unwrap_or(0);
+    if argv.is_empty() {
+        // Assignments only (and redirections, applied then undone).
+        let mut failed = false;
         for a in &s.assigns {
             if let Err(m) = super::arrays::assign(sh, a)? {
                 assignment_failed(sh, &m)?;
-                st = 1;
+                failed = true;
             }
         }
-        return assignments_done(sh, &s.redirs, st);
+        // The status of the last command substitution, if any.
+        let st = sh.status_from_subst.take().unwrap_or(0);
+        return assignments_done(sh, &s.redirs, if failed { 1 } else { st });
     }
     let mut assigns: Vec<(String, String)> = Vec::with_capacity(s.assigns.len());
     for a in &s.assigns {
@@ -163,21 +171,8 @@ pub fn run_simple(sh: &mut Shell, s: &SimpleCmd, _span: Span, in_child: bool) ->
                 v = format!("{old}{v}");
             }
         }
-        assigns.push((a.name.clone(), v));
-    }
-    if argv.is_empty() {
-        // Assignments only (and redirections, applied then undone).
-        let mut st = sh.status_from_subst.take().unwrap_or(0);
-        for (name, v) in assigns {
-            if sh.opts.xtrace {
-                xtrace(sh, &format!("{name}={}", shell_quote(&v)));
-            }
-            if let Err(m) = sh.set_var(&name, v) {
-                assignment_failed(sh, &m)?;
-                st = 1;
-            }
-        }
-        return assignments_done(sh, &s.redirs, st);
+        // `REF=v cmd` sets the variable a name reference stands for.
+        assigns.push((sh.resolve(&a.name).into_owned(), v));
     }
     if sh.opts.xtrace {
         let mut line = String::new();
@@ -318,11 +313,20 @@ fn with_redirs(
     };
     let mut old_vars = Vec::new();
     for (n, v) in assigns {
-        old_vars.push((n.clone(), sh.vars.get(n).cloned()));
-        if let Err(m) = sh.set_var(n, v.clone()) {
-            sh.error(&m);
+        // A temporary variable of its own (bash's temporary_env),
+        // exported, without the old one's attributes (`x=2+3 f` with
+        // `declare -i x` gives "2+3").
+        let old = sh.vars.get(n).cloned();
+        if old.as_ref().is_some_and(|o| o.readonly) {
+            sh.error(&format!("{n}: readonly variable"));
+        } else {
+            sh.vars.remove(n);
+            if let Err(m) = sh.store_var(n, v.clone()) {
+                sh.error(&m);
+            }
         }
         sh.export(n);
+        old_vars.push((n.clone(), old));
     }
     let r = f(sh);
     for (n, old) in old_vars.into_iter().rev() {
@@ -448,6 +452,16 @@ fn strs(argv: &[Word]) -> Vec<String> {
 
 /// Run a builtin; `argv[0]` is its name.
 pub fn run_builtin(sh: &mut Shell, argv: &[Word]) -> Ex {
+    sh.assign_aborted = false;
+    let r = builtin(sh, argv);
+    if sh.assign_aborted && r.is_ok() {
+        // An integer variable's arithmetic error (`read`, `declare`).
+        return Err(sh.assign_abort());
+    }
+    r
+}
+
+fn builtin(sh: &mut Shell, argv: &[Word]) -> Ex {
     let name = argv[0].node.as_str();
     let args = strs(&argv[1..]);
     match name {
@@ -462,8 +476,11 @@ pub fn run_builtin(sh: &mut Shell, argv: &[Word]) -> Ex {
         }
         "printf" => Ok(printf(sh, &args)),
         "test" | "[" => {
-            let var_set = |v: &str| super::arrays::var_is_set(sh, v);
-            let (st, msg) = super::test_cmd::run_with(name, &args, &var_set, &|_: &str| false);
+            let var_test = |op: &str, v: &str| match op {
+                "-R" => sh.is_nameref(v),
+                _ => super::arrays::var_is_set(sh, v),
+            };
+            let (st, msg) = super::test_cmd::run_with(name, &args, &var_test, &|_: &str| false);
             if let Some(m) = msg {
                 sh.error(&m);
             }
@@ -699,7 +716,7 @@ fn printf(sh: &mut Shell, args: &[String]) -> i32 {
         Some(v) => {
             let text = String::from_utf8_lossy(&bytes).into_owned();
             if let Err(m) = super::arrays::set_ref(sh, "printf", &v, text) {
-                sh.error(&m);
+                sh.assign_error("printf", &m);
                 return 1;
             }
         }
@@ -815,9 +832,10 @@ fn set(sh: &mut Shell, args: &[String]) -> i32 {
         names.sort();
         let mut s = String::new();
         for n in names {
-            let v = &sh.vars[n];
-            let val = super::arrays::value_text(v).unwrap_or_else(|| shell_quote(&v.value));
-            s.push_str(&format!("{n}={val}\n"));
+            if let Some(l) = super::arrays::set_line(n, &sh.vars[n]) {
+                s.push_str(&l);
+                s.push('\n');
+            }
         }
         return out(&s);
     }
@@ -972,7 +990,14 @@ fn export(sh: &mut Shell, name: &str, args: &[String]) -> i32 {
                 sh.export(n);
             }
         } else {
-            sh.vars.entry(n.to_string()).or_default().readonly = true;
+            let name = sh.resolve(n).into_owned();
+            sh.vars
+                .entry(name)
+                .or_insert_with(|| Var {
+                    no_value: true,
+                    ..Var::default()
+                })
+                .readonly = true;
         }
     }
     st
@@ -1786,7 +1811,7 @@ fn read(sh: &mut Shell, args: &[String]) -> i32 {
             fields.next_field()
         };
         if let Err(m) = super::arrays::set_ref(sh, "read", name, val) {
-            sh.error(&m);
+            sh.assign_error("read", &m);
             return 1;
         }
     }

@@ -60,6 +60,7 @@ fn node(sh: &mut Shell, e: &CondExpr, invert: bool) -> Result<i32, Ctl> {
             }
             let v = match op.as_str() {
                 "-v" => super::arrays::var_is_set(sh, &arg),
+                "-R" => sh.is_nameref(&arg),
                 "-o" => option_set(sh, &arg),
                 _ => test_cmd::unary_test(op, &arg),
             };

@@ -484,7 +484,7 @@ fn is_at(p: &WordPart) -> bool {
     }
 }
 
-struct Vars<'a>(&'a mut Shell);
+pub(super) struct Vars<'a>(pub(super) &'a mut Shell);
 
 impl ArithVars for Vars<'_> {
     fn get_var(&self, name: &str) -> Option<String> {
@@ -611,7 +611,19 @@ pub fn lookup(sh: &Shell, name: &str) -> Option<String> {
             if let Ok(n) = name.parse::<usize>() {
                 return sh.params.get(n.wrapping_sub(1)).cloned();
             }
+            let name = sh.resolve_warn(name)?;
+            if let Some((n, sub)) = name.strip_suffix(']').and_then(|r| r.split_once('[')) {
+                // A reference to an element (`declare -n r='a[1]'`).
+                if sh.is_assoc(n) {
+                    return sh.assoc_get(n, sub);
+                }
+                let i = arith::eval(sub, &mut super::arrays::RoVars(sh)).ok()?;
+                return sh.elem(n, i).ok().flatten();
+            }
+            let name = name.as_str();
             match sh.vars.get(name) {
+                // Declared (`declare -i x`), not assigned.
+                Some(v) if v.no_value && v.array.is_none() && v.assoc.is_none() => None,
                 Some(v) => match (&v.array, &v.assoc) {
                     (Some(a), _) => a.get(&0).cloned(),
                     (_, Some(a)) => a.get("0").cloned(),
@@ -674,9 +686,9 @@ fn param(sh: &mut Shell, pe: &ParamExp, e: &mut Exp, quoted: bool) -> Result<(),
     if let ParamOp::Names { at } = pe.op {
         let mut names: Vec<String> = sh
             .vars
-            .keys()
-            .filter(|k| k.starts_with(pe.name.as_str()))
-            .cloned()
+            .iter()
+            .filter(|(k, v)| k.starts_with(pe.name.as_str()) && !v.no_value)
+            .map(|(k, _)| k.clone())
             .collect();
         names.sort();
         return emit_list(sh, e, &names, quoted, at);
@@ -701,6 +713,15 @@ fn param(sh: &mut Shell, pe: &ParamExp, e: &mut Exp, quoted: bool) -> Result<(),
                 }
             };
             return emit_list(sh, e, &keys, quoted, at);
+        }
+        let target = sh
+            .vars
+            .get(name.as_ref())
+            .filter(|v| v.nameref && !v.no_value && sub.is_none())
+            .map(|v| v.value.clone());
+        if target.is_some() {
+            // `${!REF}`: the name a reference stands for (bash 5.2).
+            return scalar_param(sh, pe, &name, &name, target, e, quoted, None);
         }
         let target = match &sub {
             Some(Sub::Idx(i)) => elem_value(sh, &name, *i)?,
@@ -1016,18 +1037,26 @@ fn transform(sh: &Shell, name: &str, v: &str, c: char) -> String {
         // `a`: the attributes, in bash's order.
         _ => sh
             .vars
-            .get(name)
-            .map(super::arrays::attr_letters)
+            .get(sh.resolve(name).as_ref())
+            .map(super::attrs::letters)
             .unwrap_or_default(),
     }
 }
 
-fn case_conv(v: &str, upper: bool, all: bool) -> String {
-    let conv = |c: char| -> String {
+/// `${X^^}`, `${X,}`… and `declare -u`/`-l`: bash maps each character
+/// with glibc's towupper/towlower, one character to one. Where Unicode's
+/// full mapping is longer, glibc keeps an upper-cased `ß` as it is and
+/// lower-cases `İ` to the `i` that the full mapping starts with.
+pub(super) fn case_conv(v: &str, upper: bool, all: bool) -> String {
+    let conv = |c: char| -> char {
         if upper {
-            c.to_uppercase().collect()
+            let mut m = c.to_uppercase();
+            match (m.next(), m.next()) {
+                (Some(u), None) => u,
+                _ => c,
+            }
         } else {
-            c.to_lowercase().collect()
+            c.to_lowercase().next().unwrap_or(c)
         }
     };
     if all {
@@ -1035,7 +1064,7 @@ fn case_conv(v: &str, upper: bool, all: bool) -> String {
     } else {
         let mut it = v.chars();
         match it.next() {
-            Some(c) => conv(c) + it.as_str(),
+            Some(c) => format!("{}{}", conv(c), it.as_str()),
             None => String::new(),
         }
     }

@@ -13,6 +13,7 @@
 
 pub mod arith;
 pub mod arrays;
+pub mod attrs;
 pub mod builtins;
 pub mod compgen;
 pub mod cond;
@@ -63,6 +64,14 @@ pub struct Var {
     /// An array declared (`declare -a x`) and not assigned yet, for
     /// `declare -p`.
     pub no_value: bool,
+    /// `declare -i`: assignments are evaluated arithmetically.
+    pub integer: bool,
+    /// `declare -l` / `declare -u`.
+    pub case: attrs::Case,
+    /// `declare -n`: `value` names the variable this one stands for.
+    pub nameref: bool,
+    /// `declare -t` (kept and shown; nsh has no DEBUG/RETURN traps).
+    pub trace: bool,
 }
 
 /// A function call or a `source` on the stack (`FUNCNAME`, `BASH_SOURCE`,
@@ -255,6 +264,9 @@ pub struct Shell {
     pub trap_depth: u32,
     /// The DEBUG trap is running (it does not trigger itself).
     pub in_debug: bool,
+    /// An assignment to an integer variable failed in arithmetic: bash
+    /// abandons the command line (checked after a builtin).
+    pub assign_aborted: bool,
 }
 
 impl Shell {
@@ -296,6 +308,7 @@ impl Shell {
             command_hook: false,
             trap_depth: 0,
             in_debug: false,
+            assign_aborted: false,
             xtrace_level: 1,
             getopts_state: (0, 0),
             func_names: Vec::new(),
@@ -351,6 +364,8 @@ impl Shell {
                 Var {
                     value: v,
                     readonly: ro,
+                    // bash's UID, EUID and PPID are `declare -ir`.
+                    integer: ro,
                     ..Var::default()
                 },
             );
@@ -391,6 +406,7 @@ impl Shell {
             "OPTIND".into(),
             Var {
                 value: "1".into(),
+                integer: true,
                 ..Var::default()
             },
         );
@@ -421,11 +437,29 @@ impl Shell {
     // ---- variables -------------------------------------------------------
 
     pub fn get_var(&self, name: &str) -> Option<&str> {
-        self.vars.get(name).map(|v| v.value.as_str())
+        self.vars
+            .get(self.resolve(name).as_ref())
+            .filter(|v| !v.no_value)
+            .map(|v| v.value.as_str())
     }
 
-    /// Assign a variable; `Err` carries bash's message for a readonly one.
+    /// Assign a variable (the one a name reference stands for), with its
+    /// attributes applied; `Err` carries bash's message (a readonly
+    /// variable, an integer variable's arithmetic error).
     pub fn set_var(&mut self, name: &str, value: String) -> Result<(), String> {
+        let Some(name) = self.resolve_warn(name) else {
+            return Err(String::new());
+        };
+        if name.contains('[') {
+            // A reference to an element (`declare -n r='a[1]'`).
+            return arrays::set_ref(self, "", &name, value);
+        }
+        let value = self.attr_value(&name, value, None)?;
+        self.store_var(&name, value)
+    }
+
+    /// Store `value` in `name` as it is (attributes already applied).
+    pub fn store_var(&mut self, name: &str, value: String) -> Result<(), String> {
         if name == "SECONDS" && self.seconds.is_some() {
             let n = value.trim().parse::<i64>().unwrap_or(0);
             self.seconds = Some((n, std::time::Instant::now()));
@@ -462,7 +496,14 @@ impl Shell {
 
     pub fn export(&mut self, name: &str) {
         self.env_cache = None;
-        self.vars.entry(name.to_string()).or_default().exported = true;
+        let name = self.resolve(name).into_owned();
+        self.vars
+            .entry(name)
+            .or_insert_with(|| Var {
+                no_value: true,
+                ..Var::default()
+            })
+            .exported = true;
     }
 
     pub fn unexport(&mut self, name: &str) {
@@ -472,7 +513,14 @@ impl Shell {
         }
     }
 
+    /// `unset NAME`: the variable a name reference stands for.
     pub fn unset_var(&mut self, name: &str) -> Result<(), String> {
+        let name = self.resolve(name).into_owned();
+        self.unset_ref(&name)
+    }
+
+    /// `unset -n NAME`: the variable itself, even a name reference.
+    pub fn unset_ref(&mut self, name: &str) -> Result<(), String> {
         if name == "SECONDS" {
             self.seconds = None;
         }
@@ -499,7 +547,7 @@ impl Shell {
         let mut env: Vec<std::ffi::CString> = self
             .vars
             .iter()
-            .filter(|(_, v)| v.exported && v.array.is_none() && v.assoc.is_none())
+            .filter(|(_, v)| v.exported && !v.no_value && v.array.is_none() && v.assoc.is_none())
             .filter_map(|(k, v)| std::ffi::CString::new(format!("{k}={}", v.value)).ok())
             .collect();
         env.sort();
@@ -950,8 +998,12 @@ impl Shell {
                         if let Some(h) = &head {
                             builtins::xtrace(self, h);
                         }
-                        if let Err(e) = self.set_var(var, it) {
+                        if let Err(e) = self.set_for_var(var, it) {
                             self.error(&e);
+                            if self.assign_aborted {
+                                // An integer's arithmetic error.
+                                return Err(self.assign_abort());
+                            }
                             return Ok(1);
                         }
                         match loop_step(self.run_list(body))? {

@@ -8,16 +8,16 @@ use std::os::unix::fs::{FileTypeExt, MetadataExt};
 /// status (0 true, 1 false, 2 error) and an error text without the
 /// `FILE: line N: ` prefix.
 pub fn run(name: &str, args: &[String]) -> (i32, Option<String>) {
-    let env_set = |v: &str| std::env::var_os(v).is_some();
+    let env_set = |op: &str, v: &str| op == "-v" && std::env::var_os(v).is_some();
     run_with(name, args, &env_set, &|_: &str| false)
 }
 
-/// [`run`] with the shell's state for `-v NAME` (`var_set`: is the
-/// variable set?) and `-o OPT` (`opt_set`: is the `set -o` option on?).
+/// [`run`] with the shell's state for `-v NAME` and `-R NAME`
+/// (`var_test(op, NAME)`: is the variable set? a name reference?) and `-o OPT` (`opt_set`: is the `set -o` option on?).
 pub fn run_with(
     name: &str,
     args: &[String],
-    var_set: &dyn Fn(&str) -> bool,
+    var_test: &dyn Fn(&str, &str) -> bool,
     opt_set: &dyn Fn(&str) -> bool,
 ) -> (i32, Option<String>) {
     let mut args: Vec<&str> = args.iter().map(String::as_str).collect();
@@ -31,7 +31,7 @@ pub fn run_with(
         args: &args,
         pos: 0,
         bracket: name == "[",
-        var_set,
+        var_test,
         opt_set,
     };
     if args.is_empty() {
@@ -58,7 +58,7 @@ struct T<'a> {
     pos: usize,
     /// `[`: bash still sees the `]` just past the last argument.
     bracket: bool,
-    var_set: &'a dyn Fn(&str) -> bool,
+    var_test: &'a dyn Fn(&str, &str) -> bool,
     opt_set: &'a dyn Fn(&str) -> bool,
 }
 
@@ -306,7 +306,7 @@ impl<'a> T<'a> {
         self.pos += 1;
         let x = self.arg(self.pos - 1);
         Ok(match op {
-            "-v" => (self.var_set)(x),
+            "-v" | "-R" => (self.var_test)(op, x),
             "-o" => (self.opt_set)(x),
             _ => unary_test(op, x),
         })
@@ -361,8 +361,7 @@ pub fn unary_test(op: &str, x: &str) -> bool {
         "-t" => legal_number(x).is_some_and(isatty),
         "-n" => !x.is_empty(),
         "-z" => x.is_empty(),
-        // -v and -o are answered by the caller's state (run_with); nsh
-        // has no namerefs (-R).
+        // -v, -R and -o are answered by the caller's state (run_with).
         _ => false,
     }
 }

@@ -1784,3 +1784,133 @@ f() {
 type f
 "#;
 }
+
+// Variable attributes of declare/typeset/local (src/interp/attrs.rs).
+same_as_bash! {
+    declare_integer: r#"
+declare -i x=3+4; x+=2; echo "$x"; x=x*2; echo "$x" "${x@a}"
+declare -i y; read y <<< "2*3"; echo "$y"; for y in 1+1 2*5; do echo "$y"; done
+printf -v y '%s' '7<<1'; echo "$y"; ((y+=1)); echo "$y"
+declare -ai a=(1+1 2*3); a+=(4+4); a[0]+=5; declare -p a; echo "${a[@]@a}"
+declare -Ai m=([k]=1+1); m[k]+=3; declare -p m
+q=1; declare -i q; q+=1; declare -p q
+declare -i e; echo "${e-unset}"; declare -p e
+declare +i x; x=1+1; echo "$x"; declare -p x
+declare -i v1=10 v2=v1+1; echo "$v1 $v2"
+f() { local -i n=2*3; echo "$n"; declare -p n; }; f; declare -p n
+"#;
+    declare_integer_errors: r#"
+declare -i x
+x=abc+
+echo "next $?"
+x=08; echo not here
+echo "x=$x"
+declare x=1+; echo not here
+echo "after $?"
+read x <<< "1+"; echo not here
+for x in 1+; do echo in; done; echo not here
+printf -v x '1+'; echo not here
+let x=1+; echo "let $? x=$x"
+(x=1+; echo not here); echo "subshell $?"
+echo a | while read x; do x=1+; echo not here; done; echo "pipeline $?"
+f() { x=1+; echo not here; }; f; echo not here
+echo end
+"#;
+    declare_case: r#"
+declare -l l=HeLLo; declare -u u=abc; echo "$l $u"
+declare -u l; l=xY; echo "$l"; declare -p l
+declare -u s=ab; s+=cd; echo "$s"; declare -l t; t+=AB; echo "$t"
+declare +u s; s=MiX; echo "$s"; declare -p s
+declare -l -u both=AbC; declare -p both
+declare -ilrx z=5; declare -p z; echo "${z@a}"
+declare -ul arr=(A b); declare -p arr
+f() { local -u up=$1; echo "$up"; }; f hello; echo "${up-unset}"
+x=ßaB; declare -u u=$x; declare -l l=$x; echo "$u $l ${x^^} ${x,,} ${x^}"
+declare -l g; f() { local g=ABC; echo "$g"; }; f; g=DEF; echo "$g"
+"#;
+    declare_nameref: r#"
+declare -n r=v; r=5; echo "$v" "${!r}" "${#r}" "$r"; declare -p r v; echo "${r@a}"
+unset r; echo "${v-unset}"; declare -p r; unset -n r; declare -p r; echo "st=$?"
+declare -n m; m=j; declare -p m; j=3; echo "$m"
+declare -n p=h; echo "${p-unset}" "${p:-default}"; p+=abc; p+=def; echo "$h"
+declare -n w=k; ((w++)); ((w+=5)); echo "$k"; let w*=2; echo "$k"
+[[ -v w ]] && echo set; [[ -R w ]] && echo ref; test -R w && echo tref; [ -R k ] || echo notref
+declare -n ra=arr; arr=(1 2 3); echo "${#ra[@]}" "${ra[1]}" "${!ra[@]}"; ra[5]=x; declare -p arr
+declare -n c=o; o=1; declare +n c; declare -p c
+o2=1; declare -n c2=o2; declare -i c2; c2=1+1; declare -p o2 c2
+declare -n c3=o3; export c3; declare -p o3 c3
+declare -n c4='e[1]'; e=(x y); echo "$c4"; c4=z; declare -p e
+declare -n c5=o5; declare -a c5; declare -p c5 o5
+declare -n c6=o6; declare +n c6=7; declare -p c6 o6
+declare -n g1=g2 g2=g3; g3=deep; echo "$g1"; g1=set; echo "$g3"
+declare -n fr; for fr in va vb; do fr=set_$fr; done; declare -p fr va vb
+for fr in 1a; do echo in; done; echo "st=$?"
+declare -A am=([a]=1 [b]=2); declare -n ram=am; unset 'ram[a]'; declare -p am
+ax=(1 2 3); declare -n rax=ax; unset 'rax[1]'; declare -p ax; unset 'rax[@]'; declare -p ax
+declare -n rv=nv; rv[0]=x; declare -p nv; [[ -v rv[0] ]] && echo set0; [[ -v rv[1] ]] || echo unset1
+declare -n r3=v3; v3=(a b); echo "${r3[*]}" "${#r3}" "${r3[@]/a/x}" "${!r3}"
+declare -n unset_ref; echo "[${!unset_ref}]"; echo "not here"
+echo "next line"
+declare -n rr=w; read -r rr <<< "line"; printf -v rr '%s!' "$w"; echo "$w"; mapfile -t rr <<< $'a\nb'; declare -p w
+declare -i foo1; declare -a foo3; foo2=x; echo ${!foo*}
+"#;
+    declare_nameref_errors: r#"
+declare -n r=r; echo "st=$?"
+declare -n r=1a; echo "st=$?"
+declare -n r=''; echo "st=$?"
+x=1; declare -n x; echo "st=$?"; declare -p x
+declare -a arr=(1); declare -n arr; echo "st=$?"; declare -p arr
+declare -r ro=1; declare -n ro=v; echo "st=$?"
+declare -n a=b b=a; echo "[$a]"
+a=1; echo "st=$?"
+"#;
+    declare_nameref_in_functions: r#"
+f() { local -n out=$1; out=value; }
+f result; echo "$result"
+g() { local -n arr=$1; echo "${#arr[@]}" "${arr[@]}"; arr+=(x); }
+list=(1 2); g list; declare -p list
+h() { local -n out=$1; out=(x "y z"); }
+h res; declare -p res
+k() { local -n ref=$1; ref[2]=c; echo "${ref[@]}" "${#ref}" "${!ref}"; }
+ar=(a b); k ar; declare -p ar
+declare -A as=([k]=v)
+m() { local -n aref=$1; aref[n]=w; echo "${!aref[@]}"; }; m as; declare -p as
+n() { local -n r=$1; unset r; }; victim=1; n victim; echo "${victim-gone}"
+s() { local -n r=$1; local -i r2=5; declare -p r r2; }; s target; declare -p r 2>&1
+swap() { local -n sa=$1 sb=$2; local t=$sa; sa=$sb; sb=$t; }; A=1 B=2; swap A B; echo "$A $B"
+"#;
+    declare_functions: r#"
+f() { echo hi; }; g(){ :; }
+declare -f; declare -F; declare -F f; echo "st=$?"
+declare -F nope; echo "st=$?"; declare -f f nope; echo "st=$?"
+declare -F f >/dev/null && echo has f
+declare -F nope >/dev/null || echo no nope
+typeset -f g; typeset -F g; declare -pf f
+declare -Fx
+"#;
+    declare_options_and_listing: r#"
+declare -t t=1; declare -p t; echo "${t@a}"
+declare -z x; echo "st=$?"
+typeset -z x; echo "st=$?"
+f() { local -z x; echo "st=$?"; }; f
+declare +x q=1; declare -p q
+x=1; declare -i i=2; declare -a a=(1 '2 3'); declare -u u=ab; declare -n nr=x; declare unset_one
+declare | grep -E '^(x|i|a|u|nr|unset_one)='
+declare -pi | grep ' i='; declare -ia; echo "st=$?"
+declare -n; declare -pu; declare -a | grep ' a='
+declare +x | grep -E '^(x|i)='
+set | grep -E '^(x|unset_one)'
+f() { local a=1 b; local -i c=2; local -x d=1; local; echo --; local -i; echo --; local +x; }; f
+declare -p UID EUID OPTIND; OPTIND=1+1; echo "$OPTIND"
+declare -i ti=1; f() { declare -p ti; ti=3+3; declare -p ti; }; ti=2+3 f; declare -p ti
+declare -u tu=A; tu=bcd eval 'echo $tu'; declare -p tu
+declare -n tr=tv; tr=tmp eval 'declare -p tr tv'; declare -p tv; tr=tmp sh -c 'echo "$tv"'
+declare -i tx; export tx=1+1; readonly tz; declare -i tz; readonly tz=2*3; declare -p tx tz
+declare -r ro=1; declare +r ro; echo "st=$?"
+declare -x ex=1; declare +x ex; declare -p ex; env | grep '^ex=' || echo notexp
+declare -a arr; declare +a arr; echo "st=$?"; declare -A as; declare +A as; echo "st=$?"
+declare +a s; echo "st=$?"; declare -p s
+set | grep -E '^IFS='; x=$'a\tb' y=$'\e[0m' z="it's"; set | grep -E '^[xyz]='
+set -x; declare -i t=1+1; t+=2; set +x
+"#;
+}
