@@ -1023,7 +1023,7 @@ fn source(sh: &mut Shell, name: &str, args: &[String]) -> Ex {
         None
     };
     let line = sh.lineno;
-    sh.sources.push(Rc::new(super::Source::new(file, &text)));
+    sh.sources.push(Rc::new(super::Source::parsed(file, &text)));
     sh.source_depth += 1;
     sh.frames.push(super::Frame {
         name: "source".into(),
@@ -1031,7 +1031,7 @@ fn source(sh: &mut Shell, name: &str, args: &[String]) -> Ex {
         line,
         func: false,
     });
-    let r = sh.run_list(&list);
+    let r = sh.run_parsed_list(&list, file);
     sh.frames.pop();
     sh.source_depth -= 1;
     sh.sources.pop();

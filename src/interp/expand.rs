@@ -319,6 +319,7 @@ fn expand_fields(sh: &mut Shell, w: &Word) -> Result<Vec<String>, Ctl> {
                 dotglob: so.dotglob,
                 nocase: so.nocaseglob,
                 dots: !so.globskipdots,
+                globstar: so.globstar,
             };
             let m = pattern::glob_with(&f.pat, opts);
             if !m.is_empty() {

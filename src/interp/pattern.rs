@@ -12,6 +12,10 @@ enum Tok {
     Star,
     /// A bracket expression: negated?, items.
     Class(bool, Vec<ClassItem>),
+    /// An extended pattern (`shopt -s extglob`): `?(…)`, `*(…)`, `+(…)`,
+    /// `@(…)` or `!(…)` (the character before the parenthesis) and its
+    /// `|`-separated alternatives.
+    Ext(char, Vec<Vec<Tok>>),
 }
 
 #[derive(Debug, Clone)]
@@ -40,11 +44,85 @@ fn from_units(u: &[char], utf8: bool) -> String {
     }
 }
 
+thread_local! {
+    /// Read `?(…)` & co. as extended patterns (`shopt -s extglob`; always
+    /// in `[[ == ]]`).
+    static EXTGLOB: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// `shopt -s extglob` / `-u extglob`.
+pub fn set_extglob(on: bool) {
+    EXTGLOB.with(|c| c.set(on));
+}
+
+/// Run `f` with extended patterns on (`[[ x == pat ]]`: bash 5.2 matches
+/// them there whatever `shopt extglob` says).
+pub fn with_extglob<T>(f: impl FnOnce() -> T) -> T {
+    let old = EXTGLOB.with(|c| c.replace(true));
+    let r = f();
+    EXTGLOB.with(|c| c.set(old));
+    r
+}
+
+fn extglob_on() -> bool {
+    EXTGLOB.with(|c| c.get())
+}
+
+/// The end of the extended pattern whose `(` is at `open`: the index of
+/// its `)` and where each alternative starts and ends, or None if the
+/// parenthesis is not closed (then the text is literal, as in bash's
+/// glob_patscan). Backslashes and bracket expressions are skipped over.
+fn ext_end(chars: &[char], open: usize) -> Option<(usize, Vec<(usize, usize)>)> {
+    let mut depth = 0usize;
+    let mut alts = Vec::new();
+    let mut from = open + 1;
+    let mut i = open + 1;
+    while i < chars.len() {
+        match chars[i] {
+            '\\' => i += 1,
+            '[' => {
+                if let Some((_, next)) = parse_class(chars, i) {
+                    i = next;
+                    continue;
+                }
+            }
+            '(' => depth += 1,
+            '|' if depth == 0 => {
+                alts.push((from, i));
+                from = i + 1;
+            }
+            ')' if depth == 0 => {
+                alts.push((from, i));
+                return Some((i, alts));
+            }
+            ')' => depth -= 1,
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
 fn compile(pat: &str, utf8: bool) -> Vec<Tok> {
-    let chars = units(pat, utf8);
+    compile_units(&units(pat, utf8), extglob_on())
+}
+
+fn compile_units(chars: &[char], ext: bool) -> Vec<Tok> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < chars.len() {
+        if ext && matches!(chars[i], '?' | '*' | '+' | '@' | '!') && chars.get(i + 1) == Some(&'(')
+        {
+            if let Some((close, alts)) = ext_end(chars, i + 1) {
+                let alts = alts
+                    .into_iter()
+                    .map(|(a, b)| compile_units(&chars[a..b], ext))
+                    .collect();
+                out.push(Tok::Ext(chars[i], alts));
+                i = close + 1;
+                continue;
+            }
+        }
         match chars[i] {
             '\\' if i + 1 < chars.len() => {
                 out.push(Tok::Char(chars[i + 1]));
@@ -60,7 +138,7 @@ fn compile(pat: &str, utf8: bool) -> Vec<Tok> {
                 out.push(Tok::Any);
                 i += 1;
             }
-            '[' => match parse_class(&chars, i) {
+            '[' => match parse_class(chars, i) {
                 Some((tok, next)) => {
                     out.push(tok);
                     i = next;
@@ -181,29 +259,79 @@ fn fold(c: char) -> char {
     c.to_lowercase().next().unwrap_or(c)
 }
 
+/// Does the one-character token `tok` match `c`?
+fn tok_matches(tok: &Tok, c: char, nocase: bool, utf8: bool) -> bool {
+    match tok {
+        Tok::Char(x) => *x == c || nocase && fold(*x) == fold(c),
+        Tok::Any => true,
+        Tok::Class(neg, items) if nocase => {
+            let lo = c.to_lowercase().next().unwrap_or(c);
+            let up = c.to_uppercase().next().unwrap_or(c);
+            let hit = |x| class_matches(false, items, x, utf8);
+            (hit(c) || hit(lo) || hit(up)) != *neg
+        }
+        Tok::Class(neg, items) => class_matches(*neg, items, c, utf8),
+        Tok::Star | Tok::Ext(..) => false,
+    }
+}
+
+/// The matcher for patterns holding extended patterns: backtracking over
+/// where each `*` and extended pattern ends (as bash's extmatch does).
+fn match_ext(toks: &[Tok], text: &[char], nocase: bool, utf8: bool) -> bool {
+    let Some((tok, rest)) = toks.split_first() else {
+        return text.is_empty();
+    };
+    let any_alt =
+        |alts: &[Vec<Tok>], s: &[char]| alts.iter().any(|a| match_ext(a, s, nocase, utf8));
+    match tok {
+        Tok::Star => (0..=text.len()).any(|k| match_ext(rest, &text[k..], nocase, utf8)),
+        Tok::Ext(kind, alts) => match kind {
+            '@' | '?' => {
+                (*kind == '?' && match_ext(rest, text, nocase, utf8))
+                    || (0..=text.len()).any(|k| {
+                        any_alt(alts, &text[..k]) && match_ext(rest, &text[k..], nocase, utf8)
+                    })
+            }
+            '!' => (0..=text.len())
+                .any(|k| !any_alt(alts, &text[..k]) && match_ext(rest, &text[k..], nocase, utf8)),
+            // `*(…)`: zero or more; `+(…)`: one or more. Each repetition
+            // takes at least one character (an empty one adds nothing).
+            _ => {
+                if *kind == '*' && match_ext(rest, text, nocase, utf8) {
+                    return true;
+                }
+                (1..=text.len()).any(|k| {
+                    any_alt(alts, &text[..k])
+                        && (match_ext(rest, &text[k..], nocase, utf8)
+                            || match_ext(toks, &text[k..], nocase, utf8))
+                }) || (*kind == '+' && any_alt(alts, &[]) && match_ext(rest, text, nocase, utf8))
+            }
+        },
+        t => {
+            !text.is_empty()
+                && tok_matches(t, text[0], nocase, utf8)
+                && match_ext(rest, &text[1..], nocase, utf8)
+        }
+    }
+}
+
 fn match_toks(toks: &[Tok], text: &[char], utf8: bool) -> bool {
     let nocase = NOCASE.with(|c| c.get());
+    if toks.iter().any(|t| matches!(t, Tok::Ext(..))) {
+        return match_ext(toks, text, nocase, utf8);
+    }
     // Iterative matcher with single-star backtracking (classic wildcard).
     let (mut t, mut s) = (0usize, 0usize);
     let mut star: Option<(usize, usize)> = None;
     while s < text.len() {
         if t < toks.len() {
             let ok = match &toks[t] {
-                Tok::Char(c) => *c == text[s] || nocase && fold(*c) == fold(text[s]),
-                Tok::Any => true,
-                Tok::Class(neg, items) if nocase => {
-                    let c = text[s];
-                    let lo = c.to_lowercase().next().unwrap_or(c);
-                    let up = c.to_uppercase().next().unwrap_or(c);
-                    let hit = |x| class_matches(false, items, x, utf8);
-                    (hit(c) || hit(lo) || hit(up)) != *neg
-                }
-                Tok::Class(neg, items) => class_matches(*neg, items, text[s], utf8),
                 Tok::Star => {
                     star = Some((t, s));
                     t += 1;
                     continue;
                 }
+                tok => tok_matches(tok, text[s], nocase, utf8),
             };
             if ok {
                 t += 1;
@@ -370,14 +498,22 @@ pub fn strip_suffix(pat: &str, text: &str, longest: bool) -> String {
     text.to_string()
 }
 
-/// Does `pat` contain an unescaped glob character?
+/// Does `pat` contain an unescaped glob character (or, under
+/// `shopt -s extglob`, an extended pattern)?
 pub fn has_glob(pat: &str) -> bool {
     let chars: Vec<char> = pat.chars().collect();
+    let ext = extglob_on();
     let mut i = 0;
     while i < chars.len() {
         match chars[i] {
             '\\' => i += 2,
             '*' | '?' => return true,
+            '+' | '@' | '!' if ext && chars.get(i + 1) == Some(&'(') => {
+                if ext_end(&chars, i + 1).is_some() {
+                    return true;
+                }
+                i += 1;
+            }
             '[' => {
                 if parse_class(&chars, i).is_some() {
                     return true;
@@ -415,6 +551,34 @@ pub struct GlobOpts {
     pub nocase: bool,
     /// `globskipdots` off: a pattern starting with `.` matches `.` and `..`.
     pub dots: bool,
+    /// `globstar`: a component `**` matches any number of directories.
+    pub globstar: bool,
+}
+
+/// The names below `dir` (written `prefix` in the results), depth first
+/// and sorted in each directory, each with whether it is a directory.
+/// Symbolic links are listed but not followed (bash 4.3 and later).
+fn walk(prefix: &str, dotglob: bool, out: &mut Vec<(String, bool)>) {
+    let dir = if prefix.is_empty() { "." } else { prefix };
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut names: Vec<(String, bool)> = rd
+        .flatten()
+        .filter_map(|e| {
+            let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
+            e.file_name().into_string().ok().map(|n| (n, is_dir))
+        })
+        .filter(|(n, _)| dotglob || !n.starts_with('.'))
+        .collect();
+    names.sort();
+    for (name, is_dir) in names {
+        let p = format!("{prefix}{name}");
+        out.push((p.clone(), is_dir));
+        if is_dir {
+            walk(&format!("{p}/"), dotglob, out);
+        }
+    }
 }
 
 /// Pathname expansion of `pat`, sorted as bash sorts in the C locale; empty
@@ -464,6 +628,29 @@ fn glob_names(pat: &str, opts: GlobOpts) -> Vec<String> {
         // A name followed by a slash must be a directory.
         let need_dir = !last || !sep.is_empty();
         let mut next = Vec::new();
+        if opts.globstar && comp == "**" {
+            for base in &results {
+                let mut below = Vec::new();
+                walk(base, opts.dotglob, &mut below);
+                if last && sep.is_empty() {
+                    // `**` at the end: every file and directory below.
+                    next.extend(below.into_iter().map(|(p, _)| p));
+                    continue;
+                }
+                // `**/`: zero or more directories.
+                if !last {
+                    next.push(base.clone());
+                }
+                next.extend(
+                    below
+                        .into_iter()
+                        .filter(|(_, d)| *d)
+                        .map(|(p, _)| format!("{p}{sep}")),
+                );
+            }
+            results = next;
+            continue;
+        }
         if !has_glob(comp) {
             let lit = unescape(comp);
             for base in &results {

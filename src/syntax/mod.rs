@@ -41,6 +41,17 @@ impl SyntaxError {
         }
     }
 
+    /// bash's error for the extended glob pattern whose `(` is at
+    /// `offset` (see [`extglob_sites`]) while `shopt extglob` is off.
+    pub fn extglob_off(offset: usize) -> Self {
+        SyntaxError::new(
+            EXTGLOB_OFF.into(),
+            Span::new(offset, offset + 1),
+            "an extended glob pattern",
+            Some("bash reads `@(…)`, `!(…)`, `?(…)`, `*(…)`, `+(…)` only after `shopt -s extglob` on an earlier line".into()),
+        )
+    }
+
     fn unsupported(what: &str, span: Span) -> Self {
         SyntaxError::new(
             format!("syntax error: {what} is not supported by nsh"),
@@ -58,11 +69,45 @@ mod fast;
 /// again with the grammar alone, which finds the error bash would report
 /// first.
 pub fn parse(text: &str) -> Result<List, SyntaxError> {
+    EXTGLOB_SITES.with(|s| s.borrow_mut().clear());
     match fast::parse_lines(text, 0) {
         Some(list) => Ok(list),
-        None => parse_at(text, 0, Rule::program).map(|(list, _)| list),
+        None => {
+            EXTGLOB_SITES.with(|s| s.borrow_mut().clear());
+            parse_at(text, 0, Rule::program).map(|(list, _)| list)
+        }
     }
 }
+
+thread_local! {
+    /// The offsets of the `(` of the extended glob patterns the builder
+    /// met since [`parse`] began (see [`extglob_sites`]).
+    static EXTGLOB_SITES: std::cell::RefCell<Vec<usize>> = const {
+        std::cell::RefCell::new(Vec::new())
+    };
+}
+
+/// The extended glob patterns (`@(…)`, `!(…)`, `?(…)`, `*(…)`, `+(…)`) of
+/// the text the last [`parse`] read, as the offsets of their `(`, sorted.
+///
+/// bash reads them only while `shopt extglob` is on, and it parses a
+/// script a line (a complete command) at a time, so a `shopt -s extglob`
+/// on an earlier line lets the next lines use them. nsh parses the whole
+/// text first, accepting them everywhere, and the shell reports bash's
+/// `syntax error near unexpected token `('` when it reaches a line holding
+/// one while the option is off (`nsh -n`: the option is off). The patterns
+/// after `==`, `=` and `!=` in `[[ ]]` are not listed: bash 5.2 reads
+/// those whatever the option says.
+pub fn extglob_sites() -> Vec<usize> {
+    let mut v = EXTGLOB_SITES.with(|s| std::mem::take(&mut *s.borrow_mut()));
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+/// The message bash gives for an extended glob pattern read while
+/// `shopt extglob` is off.
+pub const EXTGLOB_OFF: &str = "syntax error near unexpected token `('";
 
 /// Parse `text` whose first byte is at `base` in the enclosing source
 /// (backtick contents, a run of lines of a program). Also says
@@ -650,6 +695,36 @@ impl Builder {
                     let raw = c.as_str().to_string();
                     toks.push((CTok::Word(self.word(c)?, raw), sp));
                 }
+                Rule::cond_pat => {
+                    let mut it = c.into_inner();
+                    if let Some(op) = it.next() {
+                        let osp = self.span(&op);
+                        let raw = op.as_str().to_string();
+                        let w = Word {
+                            parts: vec![WordPart::Lit(raw.clone())],
+                            span: osp,
+                        };
+                        toks.push((CTok::Word(w, raw), osp));
+                    }
+                    if let Some(w) = it.next() {
+                        let wsp = self.span(&w);
+                        let raw = w.as_str().to_string();
+                        let word = self.word(w)?;
+                        // Read whatever `shopt extglob` says.
+                        EXTGLOB_SITES.with(|s| {
+                            s.borrow_mut()
+                                .retain(|&o| !(wsp.start..wsp.end).contains(&o))
+                        });
+                        toks.push((CTok::Word(word, raw), wsp));
+                    }
+                }
+                Rule::cond_bang => {
+                    let w = Word {
+                        parts: vec![WordPart::Lit("!".into())],
+                        span: sp,
+                    };
+                    toks.push((CTok::Word(w, "!".into()), sp));
+                }
                 Rule::cond_op => toks.push((CTok::Op(c.as_str().to_string()), sp)),
                 Rule::cond_nl => toks.push((CTok::Nl, sp)),
                 Rule::cond_end => toks.push((CTok::End, sp)),
@@ -966,6 +1041,24 @@ impl Builder {
             | Rule::pat_lit
             | Rule::slice_lit => push_lit(parts, c.as_str()),
             Rule::dollar_lit => push_lit(parts, "$"),
+            // The pattern's text stays one unquoted word: the matcher
+            // reads `@(`, `|` and `)` (pattern.rs).
+            Rule::extglob => {
+                let at = self.base + c.as_span().start() + 1;
+                EXTGLOB_SITES.with(|s| s.borrow_mut().push(at));
+                for k in c.into_inner() {
+                    self.part(k, parts)?;
+                }
+                push_lit(parts, ")");
+            }
+            Rule::eg_open | Rule::eg_lit => push_lit(parts, c.as_str()),
+            Rule::eg_group => {
+                push_lit(parts, "(");
+                for k in c.into_inner() {
+                    self.part(k, parts)?;
+                }
+                push_lit(parts, ")");
+            }
             Rule::sq => {
                 let t = c.into_inner().next().map(|t| t.as_str()).unwrap_or("");
                 parts.push(WordPart::Quoted(t.to_string()));
@@ -1388,19 +1481,6 @@ impl CondParser {
                         "unexpected argument to conditional binary operator",
                     ));
                 };
-                // bash reads `@(a|b)` & co. here as one extended pattern.
-                let after = &self.toks[self.pos.min(self.toks.len() - 1)];
-                let extglob = self.word(k).is_some_and(|(_, raw)| {
-                    raw.ends_with(['@', '!', '?', '*', '+'])
-                        && after.0.is_op("(")
-                        && after.1.start == self.toks[k].1.end
-                });
-                if extglob && matches!(op.as_str(), "==" | "=" | "!=") {
-                    return Err(SyntaxError::unsupported(
-                        "an extended glob pattern",
-                        self.toks[k].1,
-                    ));
-                }
                 let e = CondExpr::Binary(op, lhs, rhs.clone());
                 self.token = self.skip_newlines();
                 e
@@ -1705,8 +1785,12 @@ mod tests {
             let e = parse(src).expect_err(src);
             assert_eq!(e.message, msg, "{src}");
         }
-        let e = parse("[[ $x == @(a|b) ]]\n").expect_err("extglob");
-        assert!(e.message.contains("extended glob pattern"), "{}", e.message);
+        // bash 5.2 reads an extended pattern after `==` whatever
+        // `shopt extglob` says; elsewhere only with it.
+        parse("[[ $x == @(a|b c) ]]\n").expect("extglob in [[ ]]");
+        assert_eq!(extglob_sites(), Vec::<usize>::new());
+        parse("[[ -n @(x) ]]\n").expect("extglob operand");
+        assert_eq!(extglob_sites(), vec![7]);
         assert!(needs_more_input("[[ a &&\n"));
         assert!(!needs_more_input("[[ a b ]]\n"));
     }
