@@ -498,22 +498,17 @@ pub fn strip_suffix(pat: &str, text: &str, longest: bool) -> String {
     text.to_string()
 }
 
-/// Does `pat` contain an unescaped glob character (or, under
-/// `shopt -s extglob`, an extended pattern)?
+/// Does `pat` contain an unescaped glob character or the start of an
+/// extended pattern?
 pub fn has_glob(pat: &str) -> bool {
     let chars: Vec<char> = pat.chars().collect();
-    let ext = extglob_on();
     let mut i = 0;
     while i < chars.len() {
         match chars[i] {
             '\\' => i += 2,
             '*' | '?' => return true,
-            '+' | '@' | '!' if ext && chars.get(i + 1) == Some(&'(') => {
-                if ext_end(&chars, i + 1).is_some() {
-                    return true;
-                }
-                i += 1;
-            }
+            // bash's glob_pattern_p, whatever `shopt extglob` says.
+            '+' | '@' | '!' if chars.get(i + 1) == Some(&'(') => return true,
             '[' => {
                 if parse_class(&chars, i).is_some() {
                     return true;
@@ -634,11 +629,14 @@ fn glob_names(pat: &str, opts: GlobOpts) -> Vec<String> {
                 walk(base, opts.dotglob, &mut below);
                 if last && sep.is_empty() {
                     // `**` at the end: every file and directory below.
+                    if !base.is_empty() {
+                        next.push(base.clone());
+                    }
                     next.extend(below.into_iter().map(|(p, _)| p));
                     continue;
                 }
-                // `**/`: zero or more directories.
-                if !last {
+                // `**/`: zero or more directories (`DIR/**`: DIR/ too).
+                if !last || !base.is_empty() {
                     next.push(base.clone());
                 }
                 next.extend(
