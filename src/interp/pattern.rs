@@ -284,7 +284,24 @@ fn match_ext(toks: &[Tok], text: &[char], nocase: bool, utf8: bool) -> bool {
     let any_alt =
         |alts: &[Vec<Tok>], s: &[char]| alts.iter().any(|a| match_ext(a, s, nocase, utf8));
     match tok {
-        Tok::Star => (0..=text.len()).any(|k| match_ext(rest, &text[k..], nocase, utf8)),
+        Tok::Star if rest.iter().all(|t| matches!(t, Tok::Star)) => true,
+        Tok::Star if matches!(rest.first(), Some(Tok::Star)) => match_ext(rest, text, nocase, utf8),
+        // bash's gmatch: a `*` followed by more of the pattern leaves it a
+        // non-empty rest of the text (`hello` does not match `*@(|x)`),
+        // except for a `?(…)` or `*(…)` that may match nothing and, at the
+        // end of the text, a `!(…)`.
+        Tok::Star => match rest.first() {
+            Some(Tok::Ext('?' | '*', _)) => {
+                (0..text.len()).any(|k| match_ext(rest, &text[k..], nocase, utf8)) || {
+                    // No occurrence: `*` and the rest after it.
+                    let mut star_rest = vec![Tok::Star];
+                    star_rest.extend_from_slice(&rest[1..]);
+                    match_ext(&star_rest, text, nocase, utf8)
+                }
+            }
+            Some(Tok::Ext('!', _)) if text.is_empty() => match_ext(rest, text, nocase, utf8),
+            _ => (0..text.len()).any(|k| match_ext(rest, &text[k..], nocase, utf8)),
+        },
         Tok::Ext(kind, alts) => match kind {
             '@' | '?' => {
                 (*kind == '?' && match_ext(rest, text, nocase, utf8))
@@ -434,7 +451,20 @@ pub fn replace_with(
     let toks = compile(pat, utf8);
     let chars = units(text, utf8);
     let n = chars.len();
+    if !quick_match(&toks, &chars, anchor, utf8) {
+        return text.to_string();
+    }
     let matches = |s: usize, e: usize| match_toks(&toks, &chars[s..e], utf8);
+    // bash (subst.c: match_pattern_char) lets only a pattern starting with
+    // `*` match the empty string at a position of `/` and `/#`.
+    let star_first = matches!(toks.first(), Some(Tok::Star | Tok::Ext('*', _)));
+    if n == 0 {
+        return if (star_first || anchor == Some('%')) && matches(0, 0) {
+            rep("")
+        } else {
+            String::new()
+        };
+    }
     match anchor {
         Some('#') => {
             for e in (0..=n).rev() {
@@ -455,30 +485,60 @@ pub fn replace_with(
             text.to_string()
         }
         None => {
+            // bash's pat_subst: the first position with a match, its
+            // longest match replaced; after an empty match one character
+            // is copied.
             let mut out = String::new();
             let mut i = 0;
-            let mut done = false;
             while i < n {
-                let hit = if done {
+                let hit = if i > 0 && !quick_match(&toks, &chars[i..], None, utf8) {
                     None
                 } else {
-                    (i + 1..=n).rev().find(|&e| matches(i, e))
+                    (i..=n).find_map(|p| {
+                        if p == n && !star_first {
+                            return None;
+                        }
+                        (p..=n).rev().find(|&e| matches(p, e)).map(|e| (p, e))
+                    })
                 };
-                match hit {
-                    Some(e) => {
-                        out.push_str(&rep(&from_units(&chars[i..e], utf8)));
-                        i = e;
-                        done = !all;
-                    }
-                    None => {
-                        out.push_str(&from_units(&chars[i..i + 1], utf8));
-                        i += 1;
-                    }
+                let Some((p, e)) = hit else {
+                    break;
+                };
+                out.push_str(&from_units(&chars[i..p], utf8));
+                out.push_str(&rep(&from_units(&chars[p..e], utf8)));
+                i = e;
+                if !all {
+                    break;
+                }
+                if p == e && i < n {
+                    out.push_str(&from_units(&chars[i..i + 1], utf8));
+                    i += 1;
                 }
             }
+            out.push_str(&from_units(&chars[i.min(n)..], utf8));
             out
         }
     }
+}
+
+/// bash's first test in `${X/pat/rep}` (subst.c: match_upattern): does
+/// `*pat*` (`pat*` for `/#`, `*pat` for `/%`) match the whole text? With
+/// extended patterns this can say no where a match exists, as a `*`
+/// followed by more pattern never leaves it an empty rest (`hello` has no
+/// match of `!(*o)` at its end for bash).
+fn quick_match(toks: &[Tok], text: &[char], anchor: Option<char>, utf8: bool) -> bool {
+    if !toks.iter().any(|t| matches!(t, Tok::Ext(..))) {
+        return true;
+    }
+    let mut wrapped = Vec::with_capacity(toks.len() + 2);
+    if anchor != Some('#') && !matches!(toks.first(), Some(Tok::Star)) {
+        wrapped.push(Tok::Star);
+    }
+    wrapped.extend_from_slice(toks);
+    if anchor != Some('%') && !matches!(toks.last(), Some(Tok::Star)) {
+        wrapped.push(Tok::Star);
+    }
+    match_toks(&wrapped, text, utf8)
 }
 
 /// `${X%pat}` (shortest) / `${X%%pat}` (longest).
@@ -720,6 +780,44 @@ mod tests {
         assert!(!fnmatch("a\\*", "ab"));
         assert!(fnmatch("ns?-*", "ns1-ext"));
         assert!(fnmatch("[[:digit:]]x", "5x"));
+    }
+
+    /// `fnmatch` with `shopt -s extglob`.
+    fn ext(pat: &str, text: &str) -> bool {
+        with_extglob(|| fnmatch(pat, text))
+    }
+
+    #[test]
+    fn extended_patterns() {
+        assert!(ext("a@(b|x)c", "abc") && ext("a@(b|x)c", "axc") && !ext("a@(b|x)c", "ac"));
+        assert!(ext("*(ab)", "") && ext("*(ab)", "abab") && !ext("*(ab)", "aba"));
+        assert!(!ext("+(ab)", "") && ext("+(ab)", "ab") && ext("+(ab|c)", "abcab"));
+        assert!(ext("?(ab)", "") && ext("?(ab)", "ab") && !ext("?(ab)", "abab"));
+        assert!(ext("!(ab)", "a") && ext("!(ab)", "") && !ext("!(ab)", "ab"));
+        assert!(ext("!(*.md)", "a.txt") && !ext("!(*.md)", "a.md"));
+        assert!(ext("@(a@(b|x)c)+(abc)", "abcabc"), "nested");
+        assert!(ext("@([xy]|z)", "y") && ext("@(a\\|b)", "a|b") && !ext("@(a\\|b)", "a"));
+        // Not closed: literal.
+        assert!(ext("@(a", "@(a") && !ext("@(a", "a"));
+        // Off: literal too.
+        assert!(fnmatch("@(a)", "@(a)") && !fnmatch("@(a)", "a"));
+        // bash's `*` followed by more pattern leaves it a non-empty rest.
+        assert!(!ext("*@(|x)", "hello") && !ext("*!(*o)", "hello") && ext("*!(x)", "hello"));
+        assert!(ext("*?(x)", "hello") && ext("a*!(x)", "a") && !ext("a*@(|x)", "a"));
+    }
+
+    #[test]
+    fn extended_replacement_follows_bash() {
+        let r = |pat: &str, text: &str, all, anchor| {
+            with_extglob(|| replace(pat, text, "_", all, anchor))
+        };
+        assert_eq!(r("?(b)", "hello", true, None), "_h_e_l_l_o");
+        assert_eq!(r("?(b)", "aab", true, None), "_a_a_");
+        assert_eq!(r("!(*o)", "hello", false, Some('%')), "hello");
+        assert_eq!(r("@(l|o)", "hello", true, None), "he___");
+        assert_eq!(r("*(a)", "", true, None), "_");
+        assert_eq!(r("!(x)", "", true, None), "");
+        assert_eq!(replace("*", "", "x", true, None), "x");
     }
 
     #[test]
