@@ -304,6 +304,13 @@ fn unclosed(text: &str) -> Option<(char, usize)> {
                 b'(' if top == Some(b')') => st.push((b')', i)),
                 // `a=(…` / `a+=(…`: an array assignment.
                 b'(' if i > 0 && b[i - 1] == b'=' => st.push((b')', i)),
+                // `@(…`: an extended glob pattern (`!(` starting a command
+                // is `! (…)`).
+                b'(' if i > 0 && matches!(b[i - 1], b'@' | b'?' | b'*' | b'+')
+                    || i > 1 && b[i - 1] == b'!' && !b" \t\n;&|(".contains(&b[i - 2]) =>
+                {
+                    st.push((b')', i))
+                }
                 b')' | b'}' if top == Some(c) => {
                     st.pop();
                 }
