@@ -610,6 +610,34 @@ pub struct GlobOpts {
     pub globstar: bool,
 }
 
+/// Does the pattern begin with an explicit `.` (then it may match names
+/// starting with one)? bash 5.2 also looks into the alternatives of a
+/// leading `@(…)`, `?(…)`, `*(…)`, `+(…)`: `@(.a|b)` matches `.a`.
+fn dot_explicit(toks: &[Tok]) -> bool {
+    match toks.first() {
+        Some(Tok::Char('.')) => true,
+        Some(Tok::Ext(k, alts)) if *k != '!' => alts.iter().any(|a| dot_explicit(a)),
+        _ => false,
+    }
+}
+
+/// The pattern a name starting with `.` is matched with: only the
+/// alternatives of a leading extended pattern that begin with an explicit
+/// `.` (bash: `@(.a|*)` matches `.a` but not `.b`).
+fn dot_alternatives(toks: &[Tok]) -> Vec<Tok> {
+    let mut out = toks.to_vec();
+    if let Some(Tok::Ext(k, alts)) = out.first_mut() {
+        if *k != '!' {
+            *alts = alts
+                .iter()
+                .filter(|a| dot_explicit(a))
+                .map(|a| dot_alternatives(a))
+                .collect();
+        }
+    }
+    out
+}
+
 /// The names below `dir` (written `prefix` in the results), depth first
 /// and sorted in each directory, each with whether it is a directory.
 /// Symbolic links are listed but not followed (bash 4.3 and later).
@@ -727,7 +755,8 @@ fn glob_names(pat: &str, opts: GlobOpts) -> Vec<String> {
             continue;
         }
         let toks = compile(comp, utf8);
-        let explicit_dot = comp.starts_with('.') || comp.starts_with("\\.");
+        let explicit_dot = dot_explicit(&toks);
+        let dot_toks = dot_alternatives(&toks);
         for base in &results {
             let dir = if base.is_empty() { "." } else { base.as_str() };
             let Ok(rd) = std::fs::read_dir(dir) else {
@@ -743,7 +772,14 @@ fn glob_names(pat: &str, opts: GlobOpts) -> Vec<String> {
                 .filter_map(|e| e.file_name().into_string().ok())
                 .chain(dots)
                 .filter(|n| !n.starts_with('.') || explicit_dot || opts.dotglob)
-                .filter(|n| match_toks(&toks, &units(n, utf8), utf8))
+                .filter(|n| {
+                    let toks = if n.starts_with('.') && !opts.dotglob {
+                        &dot_toks
+                    } else {
+                        &toks
+                    };
+                    match_toks(toks, &units(n, utf8), utf8)
+                })
                 .collect();
             names.sort();
             for name in names {

@@ -1758,6 +1758,9 @@ echo @(a|b).* "!(x)" '*(q)'
 shopt -s extglob
 echo *.@(txt|md) / !(*.txt) / +([a-c]).* / sub/*/@(y|z).* / @(nomatch)
 shopt -s dotglob; echo !(*.*); shopt -u dotglob
+# A leading `.` inside the alternatives is explicit (bash 5.2).
+touch .other; echo @(.hid|a.txt) / ?(.)hid / @(.hid|*) / +(.)* / ?(a|.o*) / @(@(.h*)|*) / !(a*)
+shopt -s nocaseglob; touch A.TXT; echo @(a).txt / +(A).@(txt); shopt -u nocaseglob
 shopt -s nullglob; echo [@(nomatch)]; shopt -u nullglob
 shopt -u extglob
 p='x@(a)'; echo $p; shopt -s nullglob; q='x@(b)'; echo "[$q]" $q; shopt -u nullglob
@@ -1775,7 +1778,8 @@ echo **/*.txt
 echo d/**
 echo d/**/*.md
 echo d/**/
-echo **/e ./**/*.md **/nothing
+echo **/e ./**/*.md **/nothing ***/y.txt
+ln -s d link; ln -s ../g d/e/l2; echo **/l2 link/** **/f
 shopt -s dotglob; echo **/*.txt; echo **; shopt -u dotglob
 shopt -s extglob; echo **/@(y|z).*
 cd /; rm -rf "$d"
