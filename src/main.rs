@@ -192,13 +192,14 @@ fn run_shell(args: &[String]) -> i32 {
     };
     if parse_only {
         // `shopt extglob` is off: no line of the text turns it on.
-        if let Some(&at) = nsh::syntax::extglob_sites().first() {
+        if let Some(site) = nsh::syntax::extglob_sites().first() {
             let name = if from_c {
                 format!("{src_name}: -c")
             } else {
                 src_name.clone()
             };
-            report_syntax_error(&name, &text, nsh::syntax::SyntaxError::extglob_off(at));
+            let e = nsh::syntax::SyntaxError::extglob_off(site.offset, site.message);
+            report_syntax_error(&name, &text, e);
             return 2;
         }
         // As below: freeing the AST would only cost time.

@@ -96,9 +96,9 @@ pub struct Source {
     /// Every command is reported at this line (`eval`, traps).
     pub fixed: Option<usize>,
     /// The extended glob patterns of the text (see
-    /// [`crate::syntax::extglob_sites`]): the offset of each `(`, its
-    /// column and the text of its line, for bash's message.
-    extglob: Vec<(usize, usize, String)>,
+    /// [`crate::syntax::extglob_sites`]), each with the column of its `(`
+    /// and the text of its line, for bash's message.
+    extglob: Vec<(crate::syntax::ExtglobSite, usize, String)>,
 }
 
 impl Source {
@@ -108,10 +108,11 @@ impl Source {
         let mut src = Source::new(name, text);
         src.extglob = crate::syntax::extglob_sites()
             .into_iter()
-            .map(|at| {
+            .map(|site| {
+                let at = site.offset;
                 let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
                 let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
-                (at, at - start, text[start..end].to_string())
+                (site, at - start, text[start..end].to_string())
             })
             .collect();
         src
@@ -650,9 +651,12 @@ impl Shell {
         if self.shopts.extglob {
             return None;
         }
-        let (at, col, line_text) = src.extglob.iter().find(|s| (from..to).contains(&s.0))?;
-        let line = src.line_of(*at);
-        let e = crate::syntax::SyntaxError::extglob_off(*col);
+        let (site, col, line_text) = src
+            .extglob
+            .iter()
+            .find(|s| (from..to).contains(&s.0.offset))?;
+        let line = src.line_of(site.offset);
+        let e = crate::syntax::SyntaxError::extglob_off(*col, site.message);
         proc::write_fd(2, bash_syntax_lines(prefix, line, line_text, &e).as_bytes());
         self.status = 2;
         Some(2)

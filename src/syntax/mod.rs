@@ -43,9 +43,9 @@ impl SyntaxError {
 
     /// bash's error for the extended glob pattern whose `(` is at
     /// `offset` (see [`extglob_sites`]) while `shopt extglob` is off.
-    pub fn extglob_off(offset: usize) -> Self {
+    pub fn extglob_off(offset: usize, message: &str) -> Self {
         SyntaxError::new(
-            EXTGLOB_OFF.into(),
+            message.into(),
             Span::new(offset, offset + 1),
             "an extended glob pattern",
             Some("bash reads `@(…)`, `!(…)`, `?(…)`, `*(…)`, `+(…)` only after `shopt -s extglob` on an earlier line".into()),
@@ -82,13 +82,13 @@ pub fn parse(text: &str) -> Result<List, SyntaxError> {
 thread_local! {
     /// The offsets of the `(` of the extended glob patterns the builder
     /// met since [`parse`] began (see [`extglob_sites`]).
-    static EXTGLOB_SITES: std::cell::RefCell<Vec<usize>> = const {
+    static EXTGLOB_SITES: std::cell::RefCell<Vec<ExtglobSite>> = const {
         std::cell::RefCell::new(Vec::new())
     };
 }
 
 /// The extended glob patterns (`@(…)`, `!(…)`, `?(…)`, `*(…)`, `+(…)`) of
-/// the text the last [`parse`] read, as the offsets of their `(`, sorted.
+/// the text the last [`parse`] read, in the order of their `(`.
 ///
 /// bash reads them only while `shopt extglob` is on, and it parses a
 /// script a line (a complete command) at a time, so a `shopt -s extglob`
@@ -98,16 +98,27 @@ thread_local! {
 /// one while the option is off (`nsh -n`: the option is off). The patterns
 /// after `==`, `=` and `!=` in `[[ ]]` are not listed: bash 5.2 reads
 /// those whatever the option says.
-pub fn extglob_sites() -> Vec<usize> {
+pub fn extglob_sites() -> Vec<ExtglobSite> {
     let mut v = EXTGLOB_SITES.with(|s| std::mem::take(&mut *s.borrow_mut()));
-    v.sort_unstable();
-    v.dedup();
+    v.sort_unstable_by_key(|s| s.offset);
+    v.dedup_by_key(|s| s.offset);
     v
 }
 
-/// The message bash gives for an extended glob pattern read while
-/// `shopt extglob` is off.
-pub const EXTGLOB_OFF: &str = "syntax error near unexpected token `('";
+/// An extended glob pattern (see [`extglob_sites`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ExtglobSite {
+    /// The offset of its `(`.
+    pub offset: usize,
+    /// bash's message for it while `shopt extglob` is off.
+    pub message: &'static str,
+}
+
+const EXTGLOB_OFF: &str = "syntax error near unexpected token `('";
+/// In `[[ ]]`, as the operand of a unary operator.
+const EXTGLOB_OFF_UNARY: &str = "syntax error in conditional expression: unexpected token `('";
+/// In `[[ ]]`, where a binary operator may follow.
+const EXTGLOB_OFF_BINARY: &str = "unexpected token `(', conditional binary operator expected";
 
 /// Parse `text` whose first byte is at `base` in the enclosing source
 /// (backtick contents, a run of lines of a program). Also says
@@ -700,7 +711,24 @@ impl Builder {
             match c.as_rule() {
                 Rule::word => {
                     let raw = c.as_str().to_string();
-                    toks.push((CTok::Word(self.word(c)?, raw), sp));
+                    // bash's words here end before the `(` while `shopt
+                    // extglob` is off: its message names what it
+                    // expected there instead.
+                    let word = self.word(c)?;
+                    let unary = matches!(toks.last(), Some((CTok::Word(_, op), _))
+                        if crate::interp::test_cmd::test_unop(op));
+                    EXTGLOB_SITES.with(|s| {
+                        for x in s.borrow_mut().iter_mut() {
+                            if (sp.start..sp.end).contains(&x.offset) {
+                                x.message = if unary {
+                                    EXTGLOB_OFF_UNARY
+                                } else {
+                                    EXTGLOB_OFF_BINARY
+                                };
+                            }
+                        }
+                    });
+                    toks.push((CTok::Word(word, raw), sp));
                 }
                 Rule::cond_pat => {
                     let mut it = c.into_inner();
@@ -720,7 +748,7 @@ impl Builder {
                         // Read whatever `shopt extglob` says.
                         EXTGLOB_SITES.with(|s| {
                             s.borrow_mut()
-                                .retain(|&o| !(wsp.start..wsp.end).contains(&o))
+                                .retain(|x| !(wsp.start..wsp.end).contains(&x.offset))
                         });
                         toks.push((CTok::Word(word, raw), wsp));
                     }
@@ -1052,7 +1080,12 @@ impl Builder {
             // reads `@(`, `|` and `)` (pattern.rs).
             Rule::extglob => {
                 let at = self.base + c.as_span().start() + 1;
-                EXTGLOB_SITES.with(|s| s.borrow_mut().push(at));
+                EXTGLOB_SITES.with(|s| {
+                    s.borrow_mut().push(ExtglobSite {
+                        offset: at,
+                        message: EXTGLOB_OFF,
+                    })
+                });
                 for k in c.into_inner() {
                     self.part(k, parts)?;
                 }
@@ -1795,9 +1828,13 @@ mod tests {
         // bash 5.2 reads an extended pattern after `==` whatever
         // `shopt extglob` says; elsewhere only with it.
         parse("[[ $x == @(a|b c) ]]\n").expect("extglob in [[ ]]");
-        assert_eq!(extglob_sites(), Vec::<usize>::new());
+        assert_eq!(extglob_sites(), vec![]);
         parse("[[ -n @(x) ]]\n").expect("extglob operand");
-        assert_eq!(extglob_sites(), vec![7]);
+        let site = |offset, message| ExtglobSite { offset, message };
+        assert_eq!(extglob_sites(), vec![site(7, EXTGLOB_OFF_UNARY)]);
+        parse("[[ @(x) == y ]]; echo +(a)\n").expect("extglob operand");
+        let want = vec![site(4, EXTGLOB_OFF_BINARY), site(23, EXTGLOB_OFF)];
+        assert_eq!(extglob_sites(), want);
         assert!(needs_more_input("[[ a &&\n"));
         assert!(!needs_more_input("[[ a b ]]\n"));
     }
