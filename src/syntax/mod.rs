@@ -1166,7 +1166,11 @@ impl Builder {
                     }
                     text.push(ch);
                 }
+                // bash parses backticks when it runs them: the option is
+                // not checked here (see `extglob_sites`).
+                let sites = EXTGLOB_SITES.with(|s| s.borrow().len());
                 let (list, _) = parse_at(&text, start, Rule::backtick_program)?;
+                EXTGLOB_SITES.with(|s| s.borrow_mut().truncate(sites));
                 parts.push(WordPart::CmdSub(Arc::new(list)));
             }
             Rule::arith => {

@@ -1812,6 +1812,10 @@ echo "${x:-@(a)}"
 eval 'echo @(e)'; echo "eval st=$?"
 eval $'shopt -s extglob\necho @(e2)'; echo "eval st=$?"
 "#;
+    // bash parses backticks when it runs them.
+    extglob_in_backticks_is_read_when_run: r#"
+shopt -s extglob; echo `echo @(a|b)` "`case ab in a@(x|b)) echo m;; esac`"
+"#;
     extglob_off_in_a_sourced_file: r#"
 cd "$(mktemp -d)"; d=$PWD
 printf 'echo s1\necho @(x)\necho s3\n' > lib.sh
