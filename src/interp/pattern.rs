@@ -3,6 +3,14 @@
 //!
 //! A pattern is a string in which a backslash makes the next character
 //! literal; the expander escapes quoted text before calling in here.
+//!
+//! Extended patterns (`shopt -s extglob`; always in `[[ x == p ]]`) are
+//! matched by backtracking, as bash's lib/glob/sm_loop.c does, including
+//! its habits where they show: a `*` followed by more pattern leaves it a
+//! non-empty rest, and `${X/p/r}` first tries `*p*` on the whole text
+//! (subst.c: match_upattern). Patterns without them keep the iterative
+//! single-star matcher. `globstar` makes a `**` component match any depth
+//! of directories (without following symbolic links, as bash 4.3 on).
 
 /// One element of a compiled pattern.
 #[derive(Debug, Clone)]
