@@ -1812,6 +1812,19 @@ echo "${x:-@(a)}"
 eval 'echo @(e)'; echo "eval st=$?"
 eval $'shopt -s extglob\necho @(e2)'; echo "eval st=$?"
 "#;
+    extglob_patterns_in_other_places: r#"
+shopt -s extglob
+case b in (@(a|b)) echo p1;; esac
+case b in @(a|
+b)) echo p2;; esac
+echo "$(case z in +(z)) echo p3;; esac)"
+[[ b == @(a|
+b) ]] || echo p4
+x=a; case $x in @($x|"b")) echo p5;; esac
+cd "$(mktemp -d)"; d=$PWD
+a=@(x|y); echo "$a"; echo >@(o) hi; cat ./@\(o\); cd /; rm -rf "$d"
+trap 'echo @(trap)' EXIT
+"#;
     // bash parses backticks when it runs them.
     extglob_in_backticks_is_read_when_run: r#"
 shopt -s extglob; echo `echo @(a|b)` "`case ab in a@(x|b)) echo m;; esac`"
