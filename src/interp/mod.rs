@@ -584,23 +584,25 @@ impl Shell {
     fn run_toplevel(&mut self, list: &List) -> Ex {
         let mut skip_line: Option<usize> = None;
         let mut st = self.status;
-        // The end of the line group (bash's unit of parsing: the items
-        // that share lines) the current item belongs to.
+        // A text with extended glob patterns is checked a line group
+        // (bash's unit of parsing: the items that share lines) at a time.
+        let src = self
+            .sources
+            .last()
+            .filter(|s| !s.extglob.is_empty())
+            .cloned();
         let mut group_end = 0;
         for (i, item) in list.items.iter().enumerate() {
-            if i >= group_end {
+            if let Some(src) = src.as_ref().filter(|_| i >= group_end) {
                 group_end = self.line_group_end(&list.items, i);
-                let src = self.sources.last().cloned();
-                if let Some(src) = src {
-                    let (from, to) = (item.span.start, list.items[group_end - 1].span.end);
-                    let mut prefix = src.name.clone();
-                    if self.command_string && self.sources.len() <= 1 {
-                        prefix.push_str(": -c");
-                    }
-                    if let Some(s) = self.extglob_error(&src, from, to, &prefix) {
-                        // A syntax error ends a script (the REPL reads on).
-                        return Err(Ctl::Abort(s));
-                    }
+                let (from, to) = (item.span.start, list.items[group_end - 1].span.end);
+                let mut prefix = src.name.clone();
+                if self.command_string && self.sources.len() <= 1 {
+                    prefix.push_str(": -c");
+                }
+                if let Some(s) = self.extglob_error(src, from, to, &prefix) {
+                    // A syntax error ends a script (the REPL reads on).
+                    return Err(Ctl::Abort(s));
                 }
             }
             if let Some(l) = skip_line {
