@@ -191,6 +191,17 @@ fn run_shell(args: &[String]) -> i32 {
         }
     };
     if parse_only {
+        // `shopt extglob` is off: no line of the text turns it on.
+        if let Some(site) = nsh::syntax::extglob_sites().first() {
+            let name = if from_c {
+                format!("{src_name}: -c")
+            } else {
+                src_name.clone()
+            };
+            let e = nsh::syntax::SyntaxError::extglob_off(site.offset, site.message);
+            report_syntax_error(&name, &text, e);
+            return 2;
+        }
         // As below: freeing the AST would only cost time.
         std::mem::forget(list);
         return 0;
@@ -206,7 +217,7 @@ fn run_shell(args: &[String]) -> i32 {
             return 2;
         }
     }
-    let src = Rc::new(Source::new(&src_name, &text));
+    let src = Rc::new(Source::parsed(&src_name, &text));
     let st = sh.run_program(&list, src);
     // The process exits next: freeing the AST would only cost time.
     std::mem::forget(list);

@@ -120,7 +120,7 @@ pub fn run(sh: &mut Shell) -> i32 {
                 continue;
             }
         };
-        let src = Rc::new(Source::new("nsh", &text));
+        let src = Rc::new(Source::parsed("nsh", &text));
         INTERRUPTED.store(false, Ordering::SeqCst);
         let r = sh.run_interactive(&list, src);
         if INTERRUPTED.swap(false, Ordering::SeqCst) {

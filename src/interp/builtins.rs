@@ -1046,7 +1046,7 @@ fn source(sh: &mut Shell, name: &str, args: &[String]) -> Ex {
         None
     };
     let line = sh.lineno;
-    sh.sources.push(Rc::new(super::Source::new(file, &text)));
+    sh.sources.push(Rc::new(super::Source::parsed(file, &text)));
     sh.source_depth += 1;
     sh.frames.push(super::Frame {
         name: "source".into(),
@@ -1054,7 +1054,7 @@ fn source(sh: &mut Shell, name: &str, args: &[String]) -> Ex {
         line,
         func: false,
     });
-    let mut r = sh.run_list(&list);
+    let mut r = sh.run_parsed_list(&list, file);
     if sh.command_hook || !sh.traps.is_empty() {
         r = sh.return_trap(r);
     }

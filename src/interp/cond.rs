@@ -77,8 +77,14 @@ fn node(sh: &mut Shell, e: &CondExpr, invert: bool) -> Result<i32, Ctl> {
                 builtins::xtrace(sh, &format!("[[ {bang}{} {op} {} ]]", shown(&l), shown(&r)));
             }
             let v = match op.as_str() {
-                "==" | "=" => pattern::fnmatch_case(&r, &l, sh.shopts.nocasematch),
-                "!=" => !pattern::fnmatch_case(&r, &l, sh.shopts.nocasematch),
+                // bash 5.2 matches extended patterns here whatever
+                // `shopt extglob` says.
+                "==" | "=" => {
+                    pattern::with_extglob(|| pattern::fnmatch_case(&r, &l, sh.shopts.nocasematch))
+                }
+                "!=" => {
+                    !pattern::with_extglob(|| pattern::fnmatch_case(&r, &l, sh.shopts.nocasematch))
+                }
                 "=~" => {
                     let (st, groups) = regex_match_groups(&l, &r, sh.shopts.nocasematch);
                     if st != 2 {

@@ -139,7 +139,10 @@ impl Exp {
                     self.cur.pat.push('\\');
                 }
                 self.cur.pat.push_str(cs);
-                if matches!(c, '*' | '?' | '[') {
+                // `@(`, `+(`, `!(`: bash's glob_pattern_p.
+                if matches!(c, '*' | '?' | '[')
+                    || c == '(' && self.cur.pat[..self.cur.pat.len() - 1].ends_with(['@', '+', '!'])
+                {
                     self.cur.glob = true;
                 }
             }
@@ -153,9 +156,11 @@ impl Exp {
     }
 }
 
+/// (`(`, `|` and `)` too: quoted, they neither open an extended pattern
+/// nor separate or close its alternatives.)
 fn escape_into(out: &mut String, s: &str) {
     for c in s.chars() {
-        if matches!(c, '\\' | '*' | '?' | '[' | ']') {
+        if matches!(c, '\\' | '*' | '?' | '[' | ']' | '(' | '|' | ')') {
             out.push('\\');
         }
         out.push(c);
@@ -319,6 +324,7 @@ fn expand_fields(sh: &mut Shell, w: &Word) -> Result<Vec<String>, Ctl> {
                 dotglob: so.dotglob,
                 nocase: so.nocaseglob,
                 dots: !so.globskipdots,
+                globstar: so.globstar,
             };
             let m = pattern::glob_with(&f.pat, opts);
             if !m.is_empty() {

@@ -110,9 +110,29 @@ pub struct Source {
     line_starts: Vec<usize>,
     /// Every command is reported at this line (`eval`, traps).
     pub fixed: Option<usize>,
+    /// The extended glob patterns of the text (see
+    /// [`crate::syntax::extglob_sites`]), each with the column of its `(`
+    /// and the text of its line, for bash's message.
+    extglob: Vec<(crate::syntax::ExtglobSite, usize, String)>,
 }
 
 impl Source {
+    /// The source of `text` just parsed by [`crate::syntax::parse`], with
+    /// its extended glob patterns.
+    pub fn parsed(name: &str, text: &str) -> Self {
+        let mut src = Source::new(name, text);
+        src.extglob = crate::syntax::extglob_sites()
+            .into_iter()
+            .map(|site| {
+                let at = site.offset;
+                let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+                let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+                (site, at - start, text[start..end].to_string())
+            })
+            .collect();
+        src
+    }
+
     pub fn new(name: &str, text: &str) -> Self {
         let mut line_starts = vec![0];
         for (i, b) in text.bytes().enumerate() {
@@ -124,6 +144,7 @@ impl Source {
             name: name.to_string(),
             line_starts,
             fixed: None,
+            extglob: Vec::new(),
         }
     }
 
@@ -131,6 +152,11 @@ impl Source {
         if let Some(l) = self.fixed {
             return l;
         }
+        self.text_line_of(offset)
+    }
+
+    /// The line of `offset` in the text itself (whatever `fixed` says).
+    fn text_line_of(&self, offset: usize) -> usize {
         match self.line_starts.binary_search(&offset) {
             Ok(i) => i + 1,
             Err(i) => i,
@@ -626,7 +652,27 @@ impl Shell {
     fn run_toplevel(&mut self, list: &List) -> Ex {
         let mut skip_line: Option<usize> = None;
         let mut st = self.status;
-        for item in &list.items {
+        // A text with extended glob patterns is checked a line group
+        // (bash's unit of parsing: the items that share lines) at a time.
+        let src = self
+            .sources
+            .last()
+            .filter(|s| !s.extglob.is_empty())
+            .cloned();
+        let mut group_end = 0;
+        for (i, item) in list.items.iter().enumerate() {
+            if let Some(src) = src.as_ref().filter(|_| i >= group_end) {
+                group_end = self.line_group_end(&list.items, i);
+                let (from, to) = (item.span.start, list.items[group_end - 1].span.end);
+                let mut prefix = src.name.clone();
+                if self.command_string && self.sources.len() <= 1 {
+                    prefix.push_str(": -c");
+                }
+                if let Some(s) = self.extglob_error(src, from, to, &prefix) {
+                    // A syntax error ends a script (the REPL reads on).
+                    return Err(Ctl::Abort(s));
+                }
+            }
             if let Some(l) = skip_line {
                 let line = self
                     .sources
@@ -650,6 +696,40 @@ impl Shell {
             }
         }
         Ok(st)
+    }
+
+    /// The index after the last item of the line group starting at
+    /// `items[i]`: the items that begin on the line where the one before
+    /// them ends.
+    fn line_group_end(&self, items: &[ListItem], i: usize) -> usize {
+        let Some(src) = self.sources.last() else {
+            return i + 1;
+        };
+        let mut j = i + 1;
+        while j < items.len()
+            && src.text_line_of(items[j].span.start) == src.text_line_of(items[j - 1].span.end)
+        {
+            j += 1;
+        }
+        j
+    }
+
+    /// bash's syntax error for an extended glob pattern of `src` between
+    /// the offsets `from` and `to` while `shopt extglob` is off: the
+    /// message is printed and the status (2) returned.
+    fn extglob_error(&mut self, src: &Source, from: usize, to: usize, prefix: &str) -> Option<i32> {
+        if self.shopts.extglob {
+            return None;
+        }
+        let (site, col, line_text) = src
+            .extglob
+            .iter()
+            .find(|s| (from..to).contains(&s.0.offset))?;
+        let line = src.line_of(site.offset);
+        let e = crate::syntax::SyntaxError::extglob_off(*col, site.message);
+        proc::write_fd(2, bash_syntax_lines(prefix, line, line_text, &e).as_bytes());
+        self.status = 2;
+        Some(2)
     }
 
     /// Finish: barrier, EXIT trap, and the final status.
@@ -682,12 +762,11 @@ impl Shell {
             Ok(list) => {
                 let line = self.lineno;
                 let name = self.src_name();
-                self.sources.push(Rc::new(Source {
-                    name,
-                    line_starts: Vec::new(),
-                    fixed: Some(line),
-                }));
-                let r = self.run_list(&list);
+                let mut src = Source::parsed(&name, text);
+                src.fixed = Some(line);
+                let prefix = format!("{}: eval", self.src_name());
+                self.sources.push(Rc::new(src));
+                let r = self.run_parsed_list(&list, &prefix);
                 self.sources.pop();
                 self.lineno = line;
                 r
@@ -753,6 +832,31 @@ impl Shell {
             .last()
             .map(|s| s.name.clone())
             .unwrap_or_else(|| self.arg0.clone())
+    }
+
+    /// [`Shell::run_list`] for the text of `source` and `eval` (the
+    /// source on top of [`Shell::sources`]), which bash parses a line at a
+    /// time: a line holding an extended glob pattern while `shopt extglob`
+    /// is off is a syntax error that ends the text with status 2.
+    pub fn run_parsed_list(&mut self, list: &List, prefix: &str) -> Ex {
+        let src = match self.sources.last() {
+            Some(s) if !s.extglob.is_empty() => s.clone(),
+            _ => return self.run_list(list),
+        };
+        let mut st = 0;
+        let mut i = 0;
+        while i < list.items.len() {
+            let end = self.line_group_end(&list.items, i);
+            let (from, to) = (list.items[i].span.start, list.items[end - 1].span.end);
+            if let Some(s) = self.extglob_error(&src, from, to, prefix) {
+                return Ok(s);
+            }
+            for item in &list.items[i..end] {
+                st = self.run_item(item)?;
+            }
+            i = end;
+        }
+        Ok(st)
     }
 
     pub fn run_list(&mut self, list: &List) -> Ex {

@@ -806,7 +806,7 @@ pub fn exec_found(
                     sh.arg0 = name.clone();
                     sh.params = argv[1..].to_vec();
                     sh.funcs.clear();
-                    let src = std::rc::Rc::new(super::Source::new(name, &text));
+                    let src = std::rc::Rc::new(super::Source::parsed(name, &text));
                     sh.run_program(&list, src)
                 }
                 Err(e) => {

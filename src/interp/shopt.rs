@@ -49,13 +49,13 @@ const OPTIONS: &[(&str, bool, Kind)] = &[
     ("execfail", false, Acts),
     ("expand_aliases", false, Unsupported),
     ("extdebug", false, Unsupported),
-    ("extglob", false, Unsupported),
+    ("extglob", false, Acts),
     ("extquote", true, Unsupported),
     ("failglob", false, Acts),
     ("force_fignore", true, Inert),
     ("globasciiranges", true, Unsupported),
     ("globskipdots", true, Acts),
-    ("globstar", false, Unsupported),
+    ("globstar", false, Acts),
     ("gnu_errfmt", false, Unsupported),
     ("histappend", false, Inert),
     ("histreedit", false, Inert),
@@ -131,8 +131,11 @@ pub struct Shopts {
     pub checkhash: bool,
     pub dotglob: bool,
     pub execfail: bool,
+    /// Also read by the pattern matcher ([`super::pattern::set_extglob`]).
+    pub extglob: bool,
     pub failglob: bool,
     pub globskipdots: bool,
+    pub globstar: bool,
     pub inherit_errexit: bool,
     pub lastpipe: bool,
     pub localvar_inherit: bool,
@@ -154,8 +157,10 @@ impl Default for Shopts {
             checkhash: false,
             dotglob: false,
             execfail: false,
+            extglob: false,
             failglob: false,
             globskipdots: false,
+            globstar: false,
             inherit_errexit: false,
             lastpipe: false,
             localvar_inherit: false,
@@ -183,8 +188,11 @@ impl Shopts {
         self.checkhash = self.get("checkhash");
         self.dotglob = self.get("dotglob");
         self.execfail = self.get("execfail");
+        self.extglob = self.get("extglob");
+        super::pattern::set_extglob(self.extglob);
         self.failglob = self.get("failglob");
         self.globskipdots = self.get("globskipdots");
+        self.globstar = self.get("globstar");
         self.inherit_errexit = self.get("inherit_errexit");
         self.lastpipe = self.get("lastpipe");
         self.localvar_inherit = self.get("localvar_inherit");

@@ -1060,6 +1060,12 @@ impl<'a> Reader<'a> {
                 while self.peek().is_some_and(|c| !lit_stop(c)) {
                     self.pos += 1;
                 }
+                // An extended glob pattern (`@(…)` & co.) goes to pest.
+                if self.peek() == Some(b'(')
+                    && matches!(self.b[self.pos - 1], b'@' | b'!' | b'?' | b'*' | b'+')
+                {
+                    return self.stop();
+                }
                 push_lit(parts, &self.s[start..self.pos]);
                 true
             }
@@ -1568,6 +1574,11 @@ mod tests {
             "cat <<EOF; echo same line\nbody\nEOF\necho after\n",
             "echo one; cat <<'E'\nraw\nE\n",
             "if true; then\n  cat <<EOF\n  in if\nEOF\nfi\necho z\n",
+            "echo *.@(txt|md) !(a b|\"c)\"|$x) a?(b)c +(x*(y)) ${v#@(a|b)}\n",
+            "case $f in @(a|b)) x ;; !(*.sh)|+(z)) y ;; esac\n",
+            "!(false); ! (true) | x\n",
+            "[[ $x == @(a|b c) && !(y == z) ]]\n",
+            "f() { echo @(a); }; a=(1 2) b+=(3)\n",
         ];
         for t in texts {
             same(t);
@@ -1599,6 +1610,8 @@ mod tests {
             "for ((i=0; i<2; i++)); do :; done\n",
             "[[ -n $x ]]\n",
             "echo $(( \"1\" + $((2)) ))\n",
+            "echo a@(b)\n",
+            "case x in *(x)) ;; esac\n",
         ] {
             assert!(!read_alone(t), "{t:?}");
         }

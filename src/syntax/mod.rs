@@ -41,6 +41,17 @@ impl SyntaxError {
         }
     }
 
+    /// bash's error for the extended glob pattern whose `(` is at
+    /// `offset` (see [`extglob_sites`]) while `shopt extglob` is off.
+    pub fn extglob_off(offset: usize, message: &str) -> Self {
+        SyntaxError::new(
+            message.into(),
+            Span::new(offset, offset + 1),
+            "an extended glob pattern",
+            Some("bash reads `@(…)`, `!(…)`, `?(…)`, `*(…)`, `+(…)` only after `shopt -s extglob` on an earlier line".into()),
+        )
+    }
+
     fn unsupported(what: &str, span: Span) -> Self {
         SyntaxError::new(
             format!("syntax error: {what} is not supported by nsh"),
@@ -58,11 +69,56 @@ mod fast;
 /// again with the grammar alone, which finds the error bash would report
 /// first.
 pub fn parse(text: &str) -> Result<List, SyntaxError> {
+    EXTGLOB_SITES.with(|s| s.borrow_mut().clear());
     match fast::parse_lines(text, 0) {
         Some(list) => Ok(list),
-        None => parse_at(text, 0, Rule::program).map(|(list, _)| list),
+        None => {
+            EXTGLOB_SITES.with(|s| s.borrow_mut().clear());
+            parse_at(text, 0, Rule::program).map(|(list, _)| list)
+        }
     }
 }
+
+thread_local! {
+    /// The offsets of the `(` of the extended glob patterns the builder
+    /// met since [`parse`] began (see [`extglob_sites`]).
+    static EXTGLOB_SITES: std::cell::RefCell<Vec<ExtglobSite>> = const {
+        std::cell::RefCell::new(Vec::new())
+    };
+}
+
+/// The extended glob patterns (`@(…)`, `!(…)`, `?(…)`, `*(…)`, `+(…)`) of
+/// the text the last [`parse`] read, in the order of their `(`.
+///
+/// bash reads them only while `shopt extglob` is on, and it parses a
+/// script a line (a complete command) at a time, so a `shopt -s extglob`
+/// on an earlier line lets the next lines use them. nsh parses the whole
+/// text first, accepting them everywhere, and the shell reports bash's
+/// `syntax error near unexpected token `('` when it reaches a line holding
+/// one while the option is off (`nsh -n`: the option is off). The patterns
+/// after `==`, `=` and `!=` in `[[ ]]` are not listed: bash 5.2 reads
+/// those whatever the option says.
+pub fn extglob_sites() -> Vec<ExtglobSite> {
+    let mut v = EXTGLOB_SITES.with(|s| std::mem::take(&mut *s.borrow_mut()));
+    v.sort_unstable_by_key(|s| s.offset);
+    v.dedup_by_key(|s| s.offset);
+    v
+}
+
+/// An extended glob pattern (see [`extglob_sites`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ExtglobSite {
+    /// The offset of its `(`.
+    pub offset: usize,
+    /// bash's message for it while `shopt extglob` is off.
+    pub message: &'static str,
+}
+
+const EXTGLOB_OFF: &str = "syntax error near unexpected token `('";
+/// In `[[ ]]`, as the operand of a unary operator.
+const EXTGLOB_OFF_UNARY: &str = "syntax error in conditional expression: unexpected token `('";
+/// In `[[ ]]`, where a binary operator may follow.
+const EXTGLOB_OFF_BINARY: &str = "unexpected token `(', conditional binary operator expected";
 
 /// Parse `text` whose first byte is at `base` in the enclosing source
 /// (backtick contents, a run of lines of a program). Also says
@@ -259,6 +315,13 @@ fn unclosed(text: &str) -> Option<(char, usize)> {
                 b'(' if top == Some(b')') => st.push((b')', i)),
                 // `a=(…` / `a+=(…`: an array assignment.
                 b'(' if i > 0 && b[i - 1] == b'=' => st.push((b')', i)),
+                // `@(…`: an extended glob pattern (`!(` starting a command
+                // is `! (…)`).
+                b'(' if i > 0 && matches!(b[i - 1], b'@' | b'?' | b'*' | b'+')
+                    || i > 1 && b[i - 1] == b'!' && !b" \t\n;&|(".contains(&b[i - 2]) =>
+                {
+                    st.push((b')', i))
+                }
                 b')' | b'}' if top == Some(c) => {
                     st.pop();
                 }
@@ -648,7 +711,54 @@ impl Builder {
             match c.as_rule() {
                 Rule::word => {
                     let raw = c.as_str().to_string();
-                    toks.push((CTok::Word(self.word(c)?, raw), sp));
+                    // bash's words here end before the `(` while `shopt
+                    // extglob` is off: its message names what it
+                    // expected there instead.
+                    let word = self.word(c)?;
+                    let unary = matches!(toks.last(), Some((CTok::Word(_, op), _))
+                        if crate::interp::test_cmd::test_unop(op));
+                    EXTGLOB_SITES.with(|s| {
+                        for x in s.borrow_mut().iter_mut() {
+                            if (sp.start..sp.end).contains(&x.offset) {
+                                x.message = if unary {
+                                    EXTGLOB_OFF_UNARY
+                                } else {
+                                    EXTGLOB_OFF_BINARY
+                                };
+                            }
+                        }
+                    });
+                    toks.push((CTok::Word(word, raw), sp));
+                }
+                Rule::cond_pat => {
+                    let mut it = c.into_inner();
+                    if let Some(op) = it.next() {
+                        let osp = self.span(&op);
+                        let raw = op.as_str().to_string();
+                        let w = Word {
+                            parts: vec![WordPart::Lit(raw.clone())],
+                            span: osp,
+                        };
+                        toks.push((CTok::Word(w, raw), osp));
+                    }
+                    if let Some(w) = it.next() {
+                        let wsp = self.span(&w);
+                        let raw = w.as_str().to_string();
+                        let word = self.word(w)?;
+                        // Read whatever `shopt extglob` says.
+                        EXTGLOB_SITES.with(|s| {
+                            s.borrow_mut()
+                                .retain(|x| !(wsp.start..wsp.end).contains(&x.offset))
+                        });
+                        toks.push((CTok::Word(word, raw), wsp));
+                    }
+                }
+                Rule::cond_bang => {
+                    let w = Word {
+                        parts: vec![WordPart::Lit("!".into())],
+                        span: sp,
+                    };
+                    toks.push((CTok::Word(w, "!".into()), sp));
                 }
                 Rule::cond_op => toks.push((CTok::Op(c.as_str().to_string()), sp)),
                 Rule::cond_nl => toks.push((CTok::Nl, sp)),
@@ -966,6 +1076,29 @@ impl Builder {
             | Rule::pat_lit
             | Rule::slice_lit => push_lit(parts, c.as_str()),
             Rule::dollar_lit => push_lit(parts, "$"),
+            // The pattern's text stays one unquoted word: the matcher
+            // reads `@(`, `|` and `)` (pattern.rs).
+            Rule::extglob => {
+                let at = self.base + c.as_span().start() + 1;
+                EXTGLOB_SITES.with(|s| {
+                    s.borrow_mut().push(ExtglobSite {
+                        offset: at,
+                        message: EXTGLOB_OFF,
+                    })
+                });
+                for k in c.into_inner() {
+                    self.part(k, parts)?;
+                }
+                push_lit(parts, ")");
+            }
+            Rule::eg_open | Rule::eg_lit => push_lit(parts, c.as_str()),
+            Rule::eg_group => {
+                push_lit(parts, "(");
+                for k in c.into_inner() {
+                    self.part(k, parts)?;
+                }
+                push_lit(parts, ")");
+            }
             Rule::sq => {
                 let t = c.into_inner().next().map(|t| t.as_str()).unwrap_or("");
                 parts.push(WordPart::Quoted(t.to_string()));
@@ -1033,7 +1166,11 @@ impl Builder {
                     }
                     text.push(ch);
                 }
+                // bash parses backticks when it runs them: the option is
+                // not checked here (see `extglob_sites`).
+                let sites = EXTGLOB_SITES.with(|s| s.borrow().len());
                 let (list, _) = parse_at(&text, start, Rule::backtick_program)?;
+                EXTGLOB_SITES.with(|s| s.borrow_mut().truncate(sites));
                 parts.push(WordPart::CmdSub(Arc::new(list)));
             }
             Rule::arith => {
@@ -1388,19 +1525,6 @@ impl CondParser {
                         "unexpected argument to conditional binary operator",
                     ));
                 };
-                // bash reads `@(a|b)` & co. here as one extended pattern.
-                let after = &self.toks[self.pos.min(self.toks.len() - 1)];
-                let extglob = self.word(k).is_some_and(|(_, raw)| {
-                    raw.ends_with(['@', '!', '?', '*', '+'])
-                        && after.0.is_op("(")
-                        && after.1.start == self.toks[k].1.end
-                });
-                if extglob && matches!(op.as_str(), "==" | "=" | "!=") {
-                    return Err(SyntaxError::unsupported(
-                        "an extended glob pattern",
-                        self.toks[k].1,
-                    ));
-                }
                 let e = CondExpr::Binary(op, lhs, rhs.clone());
                 self.token = self.skip_newlines();
                 e
@@ -1705,8 +1829,16 @@ mod tests {
             let e = parse(src).expect_err(src);
             assert_eq!(e.message, msg, "{src}");
         }
-        let e = parse("[[ $x == @(a|b) ]]\n").expect_err("extglob");
-        assert!(e.message.contains("extended glob pattern"), "{}", e.message);
+        // bash 5.2 reads an extended pattern after `==` whatever
+        // `shopt extglob` says; elsewhere only with it.
+        parse("[[ $x == @(a|b c) ]]\n").expect("extglob in [[ ]]");
+        assert_eq!(extglob_sites(), vec![]);
+        parse("[[ -n @(x) ]]\n").expect("extglob operand");
+        let site = |offset, message| ExtglobSite { offset, message };
+        assert_eq!(extglob_sites(), vec![site(7, EXTGLOB_OFF_UNARY)]);
+        parse("[[ @(x) == y ]]; echo +(a)\n").expect("extglob operand");
+        let want = vec![site(4, EXTGLOB_OFF_BINARY), site(23, EXTGLOB_OFF)];
+        assert_eq!(extglob_sites(), want);
         assert!(needs_more_input("[[ a &&\n"));
         assert!(!needs_more_input("[[ a b ]]\n"));
     }

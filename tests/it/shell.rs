@@ -1914,3 +1914,146 @@ set | grep -E '^IFS='; x=$'a\tb' y=$'\e[0m' z="it's"; set | grep -E '^[xyz]='
 set -x; declare -i t=1+1; t+=2; set +x
 "#;
 }
+
+// Extended glob patterns (`shopt -s extglob`) and `globstar`. bash parses a
+// script a line at a time, so `shopt -s extglob` acts from the next line.
+same_as_bash! {
+    extglob_matching_in_case_and_cond: r#"
+shopt -s extglob
+for w in a ab abab aba "" b abc; do
+  r=
+  case $w in *(ab)) r+=" star";; esac
+  case $w in +(ab)) r+=" plus";; esac
+  case $w in ?(ab)) r+=" opt";; esac
+  case $w in @(ab|b)) r+=" at";; esac
+  case $w in !(ab)) r+=" not";; esac
+  case $w in a!(b)) r+=" a-not-b";; esac
+  case $w in @(a@(b|x)c)) r+=" nested";; esac
+  echo "[$w]$r"
+done
+[[ foo.txt == !(*.md) ]] && echo notmd; [[ foo.md == !(*.md) ]] || echo ismd
+[[ abcabc == @(a@(b|x)c)+(abc) ]] && echo nested2
+[[ ab == a!(b) ]] || echo 'a!(b) misses ab'
+[[ x == @([xy]|z) ]] && echo class
+[[ 'a|b' == @(a\|b) ]] && echo escaped-bar
+[[ aXb == a@(x)b ]] || echo case-sensitive
+shopt -s nocasematch; [[ aXb == a@(x)b ]] && echo nocasematch; shopt -u nocasematch
+p='@(q|r)'; [[ r == $p ]] && echo unquoted-var; [[ r == "$p" ]] || echo quoted-var
+case 'b|c' in @(a|"b|c")) echo quoted-bar;; esac
+case b in @(a|"b|c")) echo wrong;; *) echo quoted-bar-literal;; esac
+case 'x)' in @(a|"x)")) echo quoted-paren;; esac
+case @\(a\) in "@(a)") echo literal;; esac
+x='@(a|b)'; case a in "$x") echo wrong;; $x) echo pattern-from-var;; esac
+"#;
+    extglob_in_cond_without_shopt: r#"
+shopt extglob
+[[ abc == a@(b|x)c ]] && echo y1
+[[ abc == a@(b c|x)c ]] || echo n1
+x=abbbc; [[ $x == a+(b)c && $x != a?(b)c ]] && echo y2
+[[ !(a == b) ]] && echo bang-group
+"#;
+    extglob_in_parameter_patterns: r#"
+x=/usr/local/bin; v=hello; y=aaab
+echo "${x#@(/usr|/opt)}" "${v/@(l|h)/_}"
+shopt -s extglob
+echo "${x##*/}" "${x#@(/usr|/opt)}" "${x%%+(/bin)}" "${x//@(u|o)/_}"
+echo "${y##*(a)}" "${y#+(a)}" "[${y%%!(a)}]" "${y%?(b)}" "${v//+(l)/L}" "${v/#@(he|x)/>}"
+# bash's quirks: a `*` followed by more pattern leaves it a non-empty
+# rest; `/` and `//` try an empty match only with a pattern starting
+# with `*`, and copy a character after one.
+for v in hello "" aab abcabc; do
+  echo "[$v] ${v/%!(*o)/<} ${v/#!(h*)/>} ${v//!(x)/<} ${v/%?(z)/<} ${v//+(a|b)/_} ${v/#?(a)/^}"
+  echo "  ${v/!(*)/-} ${v//?(b)/.} ${v//*(a)/:} ${v%!(*o)} ${v%%!(a)} ${v#!(h)} ${v##+(a)} ${v#*(a)b}"
+done
+for p in '*?(x)' '*!(*o)' '*@(|x)' '*!(x)' 'h*!(*o)' '*+(o)!(*o)' '*?(x)!(*o)' '*(a|b)c' '?(a)?(b)'; do
+  r=; for t in hello "" a ab abc; do [[ $t == $p ]] && r+=" y" || r+=" n"; done; echo "$p:$r"
+done
+v=; echo "[${v//*/x}] [${v/#*/x}] [${v/%*/x}] [${v/*/x}]"
+"#;
+    extglob_pathname_expansion: r#"
+cd "$(mktemp -d)"; d=$PWD
+mkdir -p sub/deeper; touch a.txt b.md c.sh .hid sub/x.txt sub/deeper/y.md 'x@(a)'
+echo @(a|b).* "!(x)" '*(q)'
+shopt -s extglob
+echo *.@(txt|md) / !(*.txt) / +([a-c]).* / sub/*/@(y|z).* / @(nomatch)
+shopt -s dotglob; echo !(*.*); shopt -u dotglob
+# A leading `.` inside the alternatives is explicit (bash 5.2).
+touch .other; echo @(.hid|a.txt) / ?(.)hid / @(.hid|*) / +(.)* / ?(a|.o*) / @(@(.h*)|*) / !(a*)
+shopt -s nocaseglob; touch A.TXT; echo @(a).txt / +(A).@(txt); shopt -u nocaseglob
+shopt -s nullglob; echo [@(nomatch)]; shopt -u nullglob
+shopt -u extglob
+p='x@(a)'; echo $p; shopt -s nullglob; q='x@(b)'; echo "[$q]" $q; shopt -u nullglob
+shopt -s failglob; echo $q; echo "st=$?"
+cd /; rm -rf "$d"
+"#;
+    globstar_matches_directories_recursively: r#"
+cd "$(mktemp -d)"; d=$PWD
+mkdir -p d/e/f g .h; touch a.txt b.md d/x.txt d/e/y.txt d/e/f/z.md .h/q.txt g/.hidden
+echo **/*.txt
+shopt -s globstar
+echo **
+echo **/
+echo **/*.txt
+echo d/**
+echo d/**/*.md
+echo d/**/
+echo **/e ./**/*.md **/nothing ***/y.txt
+ln -s d link; ln -s ../g d/e/l2; echo **/l2 link/** **/f
+shopt -s dotglob; echo **/*.txt; echo **; shopt -u dotglob
+shopt -s extglob; echo **/@(y|z).*
+cd /; rm -rf "$d"
+"#;
+    extglob_off_is_a_syntax_error_on_its_line: r#"
+echo before
+case abc in a@(b|x)c) echo yes;; esac
+echo after
+"#;
+    extglob_off_in_a_compound_command: r#"
+echo before
+if true; then
+  shopt -s extglob
+  echo @(x)
+fi
+echo after
+"#;
+    extglob_off_on_the_line_of_the_shopt: r#"
+echo before; shopt -s extglob; echo @(a|b c)
+echo after
+"#;
+    extglob_on_from_the_next_line: r#"
+shopt -s extglob
+echo @(a|b c) x+(y|z)
+case abc in a@(b|x)c) echo yes;; esac
+f() { case $1 in @(a|b)) echo "$1: ab";; *) echo "$1: other";; esac; }
+shopt -u extglob
+f a; f c
+echo "${x:-@(a)}"
+eval 'echo @(e)'; echo "eval st=$?"
+eval $'shopt -s extglob\necho @(e2)'; echo "eval st=$?"
+"#;
+    extglob_patterns_in_other_places: r#"
+shopt -s extglob
+case b in (@(a|b)) echo p1;; esac
+case b in @(a|
+b)) echo p2;; esac
+echo "$(case z in +(z)) echo p3;; esac)"
+[[ b == @(a|
+b) ]] || echo p4
+x=a; case $x in @($x|"b")) echo p5;; esac
+cd "$(mktemp -d)"; d=$PWD
+a=@(x|y); echo "$a"; echo >@(o) hi; cat ./@\(o\); cd /; rm -rf "$d"
+trap 'echo @(trap)' EXIT
+"#;
+    // bash parses backticks when it runs them.
+    extglob_in_backticks_is_read_when_run: r#"
+shopt -s extglob; echo `echo @(a|b)` "`case ab in a@(x|b)) echo m;; esac`"
+"#;
+    extglob_off_in_a_sourced_file: r#"
+cd "$(mktemp -d)"; d=$PWD
+printf 'echo s1\necho @(x)\necho s3\n' > lib.sh
+. ./lib.sh; echo "source st=$?"
+printf 'shopt -s extglob\ng() { [[ $1 == +(a) ]] && echo aaa; case $1 in +(a)) echo case;; esac; }\n' > lib.sh
+. ./lib.sh; g aa
+cd /; rm -rf "$d"
+"#;
+}

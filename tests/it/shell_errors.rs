@@ -144,17 +144,41 @@ fn time_alone_before_an_operator_is_a_syntax_error() {
 /// bash's default: an error that says so (status 1), never a silent no-op.
 #[test]
 fn unimplemented_shopt_options_are_refused() {
-    let r = nsh("shopt -s extglob; echo \"st=$?\"\nshopt -u extglob; echo \"st=$?\"\nshopt -s globstar nullglob; echo \"st=$?\"; shopt globstar nullglob\nshopt -so vi; echo \"st=$?\"\n");
+    let r = nsh("shopt -s extdebug; echo \"st=$?\"\nshopt -u extdebug; echo \"st=$?\"\nshopt -s gnu_errfmt nullglob; echo \"st=$?\"; shopt gnu_errfmt nullglob\nshopt -so vi; echo \"st=$?\"\n");
     assert_eq!(
         r.stderr,
-        "t.sh: line 1: shopt: extglob: not supported by nsh\n\
-         t.sh: line 3: shopt: globstar: not supported by nsh\n\
+        "t.sh: line 1: shopt: extdebug: not supported by nsh\n\
+         t.sh: line 3: shopt: gnu_errfmt: not supported by nsh\n\
          t.sh: line 4: shopt: vi: not supported by nsh\n"
     );
     assert_eq!(
         r.stdout,
-        "st=1\nst=0\nst=1\nglobstar       \toff\nnullglob       \ton\nst=1\n"
+        "st=1\nst=0\nst=1\ngnu_errfmt     \toff\nnullglob       \ton\nst=1\n"
     );
+}
+
+/// `nsh -n` runs no `shopt -s extglob`: an extended glob pattern is
+/// bash's syntax error (as `bash -n` says), with the located diagnostic.
+#[test]
+fn extended_glob_pattern_under_dash_n() {
+    let nsh = nsh_bin();
+    let nsh = nsh.to_str().expect("path");
+    let script = "shopt -s extglob\necho ok\ncase x in @(a|x)) echo y;; esac\n";
+    let r = run_script_with(&[nsh, "-n"], script, &[], false);
+    assert_eq!(r.status, 2);
+    assert_eq!(r.stdout, "");
+    assert!(
+        r.stderr.starts_with(
+            "t.sh: line 3: syntax error near unexpected token `('\n\
+             t.sh: line 3: `case x in @(a|x)) echo y;; esac'\n"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("[t.sh:3:12]"), "{}", r.stderr);
+    // Run, the same script works: the option is on from line 2.
+    let r = run_script_with(&[nsh], script, &[], false);
+    assert_eq!((r.status, r.stdout.as_str()), (0, "ok\ny\n"));
 }
 
 #[test]
