@@ -783,7 +783,7 @@ fn parse_marked(arg: &str) -> Option<(String, bool, Items)> {
 
 /// bash's quoting of a value in `declare -p` (`"…"` with `\`, `"`, `$`,
 /// `` ` `` escaped).
-fn dq(v: &str) -> String {
+pub(super) fn dq(v: &str) -> String {
     if v.chars().any(|c| c.is_control()) {
         return super::printf::shell_quote(v);
     }
@@ -809,7 +809,7 @@ fn flags(v: &Var) -> String {
 }
 
 /// `declare -p NAME`'s line (without the newline).
-fn print_decl(sh: &Shell, name: &str) -> Option<String> {
+pub(super) fn print_decl(sh: &Shell, name: &str) -> Option<String> {
     if Shell::is_special_array(name) {
         let e = sh.special_array(name).unwrap_or_default();
         if e.is_empty() {
@@ -843,7 +843,7 @@ pub fn value_text(v: &Var) -> Option<String> {
 }
 
 /// A key in `declare -p`: bare when it needs no quoting, else as a value.
-fn key_text(k: &str) -> String {
+pub(super) fn key_text(k: &str) -> String {
     let plain = !k.is_empty()
         && k.chars().all(|c| {
             c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '/' | ':' | '@' | '%' | '+' | ',')

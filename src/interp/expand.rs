@@ -7,7 +7,7 @@
 //! (the convention of `interp::pattern`).
 
 use super::arith::{self, ArithVars};
-use super::pattern;
+use super::{pattern, prompt};
 use super::{Ctl, Shell};
 use crate::ast::{ParamExp, ParamOp, Word, WordPart};
 
@@ -969,6 +969,7 @@ fn list_param(
                 .collect()
         }
         ParamOp::Case { upper, all } => values.iter().map(|v| case_conv(v, upper, all)).collect(),
+        ParamOp::Transform(c @ ('A' | 'K' | 'k')) => whole_transform(sh, name, array, &values, c),
         ParamOp::Transform(c) => values.iter().map(|v| transform(sh, name, v, c)).collect(),
         ParamOp::Slice => {
             let mut off = slice_num(sh, &pe.word)?.unwrap_or(0);
@@ -1032,10 +1033,76 @@ fn slice_num(sh: &mut Shell, w: &Option<Word>) -> Result<Option<i64>, Ctl> {
     }
 }
 
-/// `${X@c}` of one value of the variable `name`.
-fn transform(sh: &Shell, name: &str, v: &str, c: char) -> String {
+/// `${A[@]@A}`, `${A[@]@K}`, `${A[@]@k}` (and of `$@`): forms that
+/// show the whole array, as bash builds them.
+fn whole_transform(sh: &Shell, name: &str, array: bool, values: &[String], c: char) -> Vec<String> {
+    use super::arrays::{dq, key_text};
+    let quote = super::printf::quote_reusable;
+    if !array {
+        // The positional parameters.
+        return match c {
+            'A' if !values.is_empty() => ["set", "--"]
+                .iter()
+                .map(|s| s.to_string())
+                .chain(values.iter().map(|v| quote(v)))
+                .collect(),
+            'A' => Vec::new(),
+            _ => values.iter().map(|v| quote(v)).collect(),
+        };
+    }
+    let pairs: Vec<(String, String)> = if sh.is_assoc(name) {
+        sh.assoc_items(name)
+    } else {
+        sh.elems(name)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(i, v)| (i.to_string(), v))
+            .collect()
+    };
     match c {
-        'Q' => super::printf::quote_reusable(v),
+        // `declare -a a=(…)` as three words.
+        'A' => match super::arrays::print_decl(sh, sh.resolve(name).as_ref()) {
+            Some(line) => line.splitn(3, ' ').map(str::to_string).collect(),
+            None => Vec::new(),
+        },
+        'K' if pairs.is_empty() => Vec::new(),
+        // An associative array's pairs each end with a space.
+        'K' if sh.is_assoc(name) => vec![pairs
+            .iter()
+            .map(|(k, v)| format!("{} {} ", key_text(k), dq(v)))
+            .collect()],
+        'K' => vec![pairs
+            .iter()
+            .map(|(k, v)| format!("{k} {}", dq(v)))
+            .collect::<Vec<_>>()
+            .join(" ")],
+        _ => pairs.into_iter().flat_map(|(k, v)| [k, v]).collect(),
+    }
+}
+
+/// `${X@A}` of a scalar (or one element): the assignment that recreates
+/// it, with `declare` and the attributes when it has some.
+fn assignment_text(sh: &Shell, name: &str, v: &str) -> String {
+    let letters = sh
+        .vars
+        .get(sh.resolve(name).as_ref())
+        .map(super::attrs::letters)
+        .unwrap_or_default();
+    let q = super::printf::quote_reusable(v);
+    if letters.is_empty() {
+        format!("{name}={q}")
+    } else {
+        format!("declare -{letters} {name}={q}")
+    }
+}
+
+/// `${X@c}` of one value of the variable `name`.
+fn transform(sh: &mut Shell, name: &str, v: &str, c: char) -> String {
+    match c {
+        'Q' | 'K' | 'k' => super::printf::quote_reusable(v),
+        'A' if is_name(name) => assignment_text(sh, name, v),
+        'A' => String::new(),
+        'P' => prompt::expand(sh, v),
         'E' => super::printf::ansi_c(v),
         'U' => case_conv(v, true, true),
         'u' => case_conv(v, true, false),
@@ -1251,6 +1318,12 @@ fn scalar_param(
         // The attributes even of a variable without a value (`declare -A
         // m`); an unset variable otherwise gives nothing (not `''`).
         ParamOp::Transform('a') => transform(sh, name, "", 'a'),
+        // A variable declared without a value: `declare -a x`.
+        ParamOp::Transform('A') if val.is_none() => sh
+            .vars
+            .get(sh.resolve(name).as_ref())
+            .map(|v| format!("declare -{} {name}", super::attrs::letters(v)))
+            .unwrap_or_default(),
         ParamOp::Transform(c) => match val {
             Some(v) => transform(sh, name, &v, c),
             None => {

@@ -22,7 +22,9 @@ pub mod expand;
 pub mod hash;
 pub mod pattern;
 pub mod printf;
+
 pub mod proc;
+pub mod prompt;
 pub mod shopt;
 pub mod test_cmd;
 pub mod timing;

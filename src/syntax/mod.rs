@@ -1279,12 +1279,6 @@ impl Builder {
                                     Rule::param_transform => {
                                         let t = b.as_str();
                                         let c = t[1..].chars().next().unwrap_or('Q');
-                                        if matches!(c, 'P' | 'A' | 'K' | 'k') {
-                                            return Err(SyntaxError::unsupported(
-                                                &format!("`{t}'"),
-                                                cspan,
-                                            ));
-                                        }
                                         op = ParamOp::Transform(c);
                                     }
                                     Rule::param_bad => {

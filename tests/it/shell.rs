@@ -17,6 +17,18 @@ macro_rules! same_as_bash {
 }
 
 same_as_bash! {
+    parameter_transformations_a_k_p: r#"
+declare -A m=([k]=v [x y]=z); printf "[%s]" "${m[@]@K}"; echo
+a=(1 "2 3"); printf "[%s]" "${a[@]@K}" "${a[@]@k}" "${m[@]@k}" "${a[1]@K}" "${a@K}" "${m[k]@K}"; echo
+x=s; printf "[%s]" "${x@K}" "${x@k}" "${x@A}" "${a[1]@A}" "${m[@]@A}" "${@@A}"; echo
+set -- a "b c"; printf "[%s]" "${@@A}" "${1@A}" "${*@K}"; echo; unset u; printf "[%s]" "${u@A}" "${u@K}"; echo
+declare -r r=1; export e=2; printf "[%s]" "${r@A}" "${e@A}"; f() { local l=3; printf "[%s]" "${l@A}"; }; f; echo
+declare -a em=(); printf "[%s]" "${em[@]@A}" "${em@A}"; echo; echo ${a[@]@A}; declare -i n=5; echo "${n@A}" "${a@A}"
+declare -A e2; declare -a e3; printf "[%s]" "${e2@A}" "${e3@A}" "${e2[@]@A}" "${e3[@]@K}"; echo
+PS='\u@\h \w \W \$ \v \V [\a] \e \\ \101 \q \j x\[y\]z'; HOME=/tmp; cd /tmp; echo "${PS@P}" | od -c
+y=$HOME; P2="\$y \$(echo cs) \$((1+2)) \`echo bq\` \"q\""; echo "${P2@P}"
+cd /; P3='\w|\W'; echo "${P3@P}"; cd /usr/lib; echo "${P3@P}"; HOME=/usr; echo "${P3@P}"; HOME=/usr/lib; echo "${P3@P}"
+"#;
     compgen_builtin: r#"
 zf() { :; }; af() { :; }; test_b() { :; }; test_a() { :; }
 compgen -A function; compgen -A function test_; echo "st=$?"; compgen -A function nope; echo "st=$?"
