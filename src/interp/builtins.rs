@@ -14,10 +14,10 @@ use crate::span::Span;
 /// The builtins nsh implements (for `type` and dispatch).
 pub const BUILTINS: &[&str] = &[
     ":", ".", "[", "alias", "break", "builtin", "caller", "cd", "command", "compgen", "continue",
-    "declare", "dirs", "disown", "echo", "eval", "exec", "exit", "export", "false", "getopts",
-    "hash", "jobs", "kill", "let", "local", "netns", "popd", "printf", "pushd", "pwd", "read",
-    "readonly", "return", "set", "shift", "shopt", "source", "test", "times", "trap", "true",
-    "type", "typeset", "ulimit", "umask", "unalias", "unset", "wait",
+    "declare", "dirs", "disown", "echo", "enable", "eval", "exec", "exit", "export", "false",
+    "getopts", "hash", "jobs", "kill", "let", "local", "netns", "popd", "printf", "pushd", "pwd",
+    "read", "readonly", "return", "set", "shift", "shopt", "source", "test", "times", "trap",
+    "true", "type", "typeset", "ulimit", "umask", "unalias", "unset", "wait",
 ];
 
 const KEYWORDS: &[&str] = &[
@@ -252,7 +252,7 @@ fn dispatch(
     if name == "exec" {
         return builtin_exec(sh, &argv[1..], &assigns, redirs);
     }
-    if is_builtin(&name) || name == "sudo" && is_root() {
+    if is_builtin(&name) && !sh.is_disabled(&name) || name == "sudo" && is_root() {
         return with_redirs(sh, redirs, &assigns, |sh| run_builtin(sh, &argv));
     }
     if let Some(f) = native {
@@ -611,13 +611,16 @@ fn builtin(sh: &mut Shell, argv: &[Word]) -> Ex {
         "ulimit" => Ok(super::ulimit::builtin(sh, &args)),
         "times" => Ok(times()),
         "compgen" => Ok(super::compgen::builtin(sh, &args)),
+        "enable" => Ok(super::compgen::enable(sh, &args)),
         "disown" => Ok(disown(sh, &args)),
         "alias" => Ok(alias(sh, &args)),
         "unalias" => Ok(unalias(sh, &args)),
         "caller" => Ok(super::arrays::caller(sh, &args)),
         "builtin" => match argv.get(1) {
             None => Ok(0),
-            Some(n) if is_builtin(&n.node) => run_builtin(sh, &argv[1..]),
+            Some(n) if is_builtin(&n.node) && !sh.is_disabled(&n.node) => {
+                run_builtin(sh, &argv[1..])
+            }
             Some(n) => {
                 sh.error(&format!("builtin: {}: not a shell builtin", n.node));
                 Ok(1)
@@ -1150,7 +1153,10 @@ fn command(sh: &mut Shell, argv: &[Word]) -> Ex {
                 st |= type_one(sh, n);
                 continue;
             }
-            if sh.funcs.contains_key(n) || is_builtin(n) || KEYWORDS.contains(&n) {
+            if sh.funcs.contains_key(n)
+                || (is_builtin(n) && !sh.is_disabled(n))
+                || KEYWORDS.contains(&n)
+            {
                 out(&format!("{n}\n"));
             } else if let Some(p) = proc::find_in_path(sh, n) {
                 if native::lookup(n).is_some() || std::path::Path::new(&p).exists() {
@@ -1175,7 +1181,7 @@ fn type_one(sh: &mut Shell, n: &str) -> i32 {
         let text = crate::ast::function_text(n, f);
         return out(&format!("{n} is a function\n{text}\n"));
     }
-    if is_builtin(n) {
+    if is_builtin(n) && !sh.is_disabled(n) {
         return out(&format!("{n} is a shell builtin\n"));
     }
     if !n.contains('/') {
@@ -1205,7 +1211,7 @@ fn type_cmd(sh: &mut Shell, args: &[String]) -> i32 {
                 "keyword"
             } else if sh.funcs.contains_key(a) {
                 "function"
-            } else if is_builtin(a) {
+            } else if is_builtin(a) && !sh.is_disabled(a) {
                 "builtin"
             } else if proc::find_in_path(sh, a).is_some() {
                 "file"

@@ -292,6 +292,8 @@ pub struct Shell {
     pub trap_depth: u32,
     /// The DEBUG trap is running (it does not trigger itself).
     pub in_debug: bool,
+    /// Builtins turned off with `enable -n`.
+    pub disabled_builtins: Vec<String>,
     /// An assignment to an integer variable failed in arithmetic: bash
     /// abandons the command line (checked after a builtin).
     pub assign_aborted: bool,
@@ -336,6 +338,7 @@ impl Shell {
             command_hook: false,
             trap_depth: 0,
             in_debug: false,
+            disabled_builtins: Vec::new(),
             assign_aborted: false,
             xtrace_level: 1,
             getopts_state: (0, 0),
@@ -781,6 +784,11 @@ impl Shell {
                 Ok(2)
             }
         }
+    }
+
+    /// A builtin turned off with `enable -n`.
+    pub fn is_disabled(&self, name: &str) -> bool {
+        !self.disabled_builtins.is_empty() && self.disabled_builtins.iter().any(|b| b == name)
     }
 
     /// Text about to be parsed: once anything mentions `BASH_COMMAND`,

@@ -17,6 +17,11 @@ macro_rules! same_as_bash {
 }
 
 same_as_bash! {
+    enable_builtin: r#"
+enable | head -3; enable -n echo test; enable -n; type echo; type -t echo; command -v echo; echo hi; builtin echo x; echo "st=$?"; enable echo; type echo; enable nosuch; echo "st=$?"
+enable -s | tr "\n" " "; echo; enable -a | head -3; enable -n -a 2>&1 | head -2; enable -p | head -2; enable -f /nonexistent-x y; echo "st=$?"; enable -x; echo "st=$?"; enable -ns; enable -d foo; echo "st=$?"; enable -d echo; echo "st=$?"
+enable -n [; [ 1 = 1 ] && echo ext-test; enable [; type [
+"#;
     parameter_transformations_a_k_p: r#"
 declare -A m=([k]=v [x y]=z); printf "[%s]" "${m[@]@K}"; echo
 a=(1 "2 3"); printf "[%s]" "${a[@]@K}" "${a[@]@k}" "${m[@]@k}" "${a[1]@K}" "${a@K}" "${m[k]@K}"; echo
@@ -997,7 +1002,6 @@ fn unsupported_syntax_is_an_error_not_a_misparse() {
     let nsh = nsh_bin().to_str().expect("path").to_string();
     for (script, what) in [
         ("select x in a b; do :; done\n", "`select'"),
-        ("echo ${x@P}\n", "`@P'"),
         (
             "cat <<A; cat <<B\na\nA\nb\nB\necho x\n",
             "more than one here-document",
