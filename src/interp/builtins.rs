@@ -604,7 +604,7 @@ fn builtin(sh: &mut Shell, argv: &[Word]) -> Ex {
         "kill" => Ok(kill(sh, &args)),
         "jobs" => Ok(jobs(sh)),
         "netns" => Ok(netns(sh, &args)),
-        "umask" => Ok(umask(sh, &args)),
+        "umask" => Ok(super::umask::builtin(sh, &args)),
         "read" => Ok(read(sh, &args)),
         "getopts" => Ok(getopts(sh, &args)),
         "hash" => Ok(super::hash::builtin(sh, &args)),
@@ -1454,7 +1454,13 @@ fn trap(sh: &mut Shell, args: &[String]) -> i32 {
         (None, args)
     } else {
         let a = if args[0] == "--" { &args[1..] } else { args };
-        (Some(a[0].as_str()), &a[1..])
+        match a.first().map(String::as_str) {
+            // `trap -- - SIG…` and `trap -- SIG` reset.
+            Some("-") => (None, &a[1..]),
+            Some(_) if a.len() == 1 => (None, a),
+            Some(act) => (Some(act), &a[1..]),
+            None => (None, a),
+        }
     };
     let mut st = 0;
     for s in sigs {
@@ -1631,31 +1637,6 @@ fn jobs(sh: &mut Shell) -> i32 {
         s.push_str(&format!("[{}]{mark}  {state:<24}{} &\n", i + 1, j.text));
     }
     out(&s)
-}
-
-fn umask(sh: &mut Shell, args: &[String]) -> i32 {
-    // SAFETY: umask(2) is always safe; read and restore.
-    let cur = unsafe {
-        let m = libc::umask(0);
-        libc::umask(m);
-        m
-    };
-    match args.first() {
-        None => out(&format!("{:04o}\n", cur)),
-        Some(a) => match u32::from_str_radix(a, 8) {
-            Ok(m) if m <= 0o777 => {
-                // SAFETY: as above.
-                unsafe {
-                    libc::umask(m as libc::mode_t);
-                }
-                0
-            }
-            _ => {
-                sh.error(&format!("umask: {a}: octal number out of range"));
-                1
-            }
-        },
-    }
 }
 
 fn read(sh: &mut Shell, args: &[String]) -> i32 {

@@ -29,6 +29,7 @@ pub mod shopt;
 pub mod test_cmd;
 pub mod timing;
 pub mod ulimit;
+pub mod umask;
 
 use std::collections::HashMap;
 use std::rc::Rc;

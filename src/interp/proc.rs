@@ -521,6 +521,9 @@ pub fn run_in_child(sh: &mut Shell, c: &Command) -> Ex {
 /// trailing newlines removed. Sets `$?` to the child's status.
 pub fn command_subst(sh: &mut Shell, list: &List) -> Result<String, Ctl> {
     sh.barrier();
+    if let Some(r) = cat_file(list) {
+        return Ok(read_for_subst(sh, r));
+    }
     let Some((r, w)) = pipe() else {
         sh.error("cannot make pipe for command substitution");
         return Err(Ctl::Abort(1));
@@ -555,6 +558,58 @@ pub fn command_subst(sh: &mut Shell, list: &List) -> Result<String, Ctl> {
     }
     Ok(String::from_utf8(out)
         .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+}
+
+/// `$(< FILE)`: a command of one input redirection and nothing else,
+/// which bash reads itself instead of running a command.
+fn cat_file(list: &List) -> Option<&crate::ast::Redir> {
+    let [item] = list.items.as_slice() else {
+        return None;
+    };
+    let p = &item.and_or.first;
+    if item.background || !item.and_or.rest.is_empty() || p.bang || p.time.is_some() {
+        return None;
+    }
+    let [c] = p.cmds.as_slice() else {
+        return None;
+    };
+    match &c.kind {
+        CommandKind::Simple(s) if s.assigns.is_empty() && s.words.is_empty() => {
+            match s.redirs.as_slice() {
+                [r] if r.op == RedirOp::In
+                    && matches!(r.fd, None | Some(0))
+                    && r.fd_var.is_none() =>
+                {
+                    Some(r)
+                }
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// The contents of `$(< FILE)`, trailing newlines removed; `$?` is 1 (with
+/// bash's message) when it cannot be read.
+fn read_for_subst(sh: &mut Shell, r: &crate::ast::Redir) -> String {
+    let st = match expand_target(sh, r) {
+        Ok(target) => match std::fs::read(&target) {
+            Ok(mut out) => {
+                while out.last() == Some(&b'\n') {
+                    out.pop();
+                }
+                sh.status = 0;
+                sh.status_from_subst = Some(0);
+                return String::from_utf8(out)
+                    .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+            }
+            Err(e) => redir_error(sh, &target, &e),
+        },
+        Err(st) => st,
+    };
+    sh.status = st;
+    sh.status_from_subst = Some(st);
+    String::new()
 }
 
 /// `<(list)` (`output` false) or `>(list)`: run the list in a child
@@ -921,6 +976,14 @@ fn apply_one(sh: &mut Shell, r: &Redir, mut saved: Option<&mut Saved>) -> Result
         return Ok(());
     }
     let target = expand_target(sh, r)?;
+    // `set -C`: `>` and `&>` do not truncate an existing regular file.
+    if sh.opts.noclobber
+        && matches!(r.op, RedirOp::Out | RedirOp::OutErr)
+        && std::fs::metadata(&target).is_ok_and(|m| m.is_file())
+    {
+        sh.error(&format!("{target}: cannot overwrite existing file"));
+        return Err(1);
+    }
     let (fd, flags) = match r.op {
         RedirOp::In => (r.fd.unwrap_or(0), libc::O_RDONLY),
         RedirOp::Out | RedirOp::Clobber => (

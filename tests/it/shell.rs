@@ -17,6 +17,20 @@ macro_rules! same_as_bash {
 }
 
 same_as_bash! {
+    cat_file_substitution: r#"
+x=$(< /nonexist); echo "st=$? [$x]"; f=/etc/hostname; y=$(< $f); echo "st=$? ${#y}"; z=$(< /etc/hostname 2>/dev/null); echo "[$z]"
+w=$(<"/etc/host"*e); echo "${#w}"; v=$(< $nope); echo "st=$?"; echo "$(</etc/hostname)" | wc -c; false; u=$(< /etc/hostname); echo $?
+T=$(mktemp); printf 'a\nb\n\n\n' > "$T"; echo "[$(< "$T")]" "[`< $T`]"; a=( $(< "$T") ); echo "${#a[@]}"; echo "$(0< "$T")"; rm -f "$T"
+"#;
+    noclobber_export_unset_trap_reset_umask: r#"
+T=$(mktemp -d); cd "$T"; echo orig > nc1; set -C; echo new > nc1; echo "rc=$?"; cat nc1; echo new2 >| nc1; cat nc1; echo x &> nc1; echo "rc=$?"; echo y >> nc1; cat nc1
+echo z > /dev/null; echo "rc=$?"; echo fresh > nc2; cat nc2; { echo in; } > nc2; echo "rc=$?"; set +C; echo over > nc1; cat nc1; cd /; rm -rf "$T"
+export E; [[ -v E ]] && echo set || echo unset; env | grep -c '^E='; readonly R; echo "${R-unsetR}"; declare -p E R
+declare u; declare -p u; f(){ local w; declare -p w; }; f; typeset t; typeset -p t
+trap "echo int" INT; trap -- - INT; trap -p INT; trap "echo t" TERM; trap - TERM; trap -p
+umask -S; umask 027; umask -S; umask; umask -p; umask -S 022; umask
+umask -S 0077; umask; umask u=rwx,g=rx,o=; umask; umask a+w; umask; umask -p -S; umask g-w,o-rwx; umask; umask 999; echo $?; umask x=r; echo $?; umask u+y; echo $?; umask -x; umask 8; umask -- 022; umask
+"#;
     enable_builtin: r#"
 enable | head -3; enable -n echo test; enable -n; type echo; type -t echo; command -v echo; echo hi; builtin echo x; echo "st=$?"; enable echo; type echo; enable nosuch; echo "st=$?"
 enable -s | tr "\n" " "; echo; enable -a | head -3; enable -n -a 2>&1 | head -2; enable -p | head -2; enable -f /nonexistent-x y; echo "st=$?"; enable -x; echo "st=$?"; enable -ns; enable -d foo; echo "st=$?"; enable -d echo; echo "st=$?"
