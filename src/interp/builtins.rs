@@ -602,7 +602,7 @@ fn builtin(sh: &mut Shell, argv: &[Word]) -> Ex {
         "wait" => Ok(wait(sh, &args)),
         "trap" => Ok(trap(sh, &args)),
         "kill" => Ok(kill(sh, &args)),
-        "jobs" => Ok(jobs(sh)),
+        "jobs" => Ok(jobs(sh, &args)),
         "netns" => Ok(netns(sh, &args)),
         "umask" => Ok(super::umask::builtin(sh, &args)),
         "read" => Ok(read(sh, &args)),
@@ -1610,21 +1610,81 @@ fn kill(sh: &mut Shell, args: &[String]) -> i32 {
     st
 }
 
-fn jobs(sh: &mut Shell) -> i32 {
-    let n = sh.jobs.len();
-    let mut s = String::new();
-    for (i, j) in sh.jobs.iter_mut().enumerate() {
-        if j.status.is_none() {
-            if let Ok(nix::sys::wait::WaitStatus::Exited(_, c)) = nix::sys::wait::waitpid(
-                nix::unistd::Pid::from_raw(j.pid),
-                Some(nix::sys::wait::WaitPidFlag::WNOHANG),
-            ) {
-                j.status = Some(c);
+const JOBS_USAGE: &str = "jobs: usage: jobs [-lnprs] [jobspec ...] or jobs -x command [args]\n";
+
+/// `jobs [-lnprs] [JOBSPEC…]` and `jobs -x COMMAND [ARGS…]`.
+fn jobs(sh: &mut Shell, args: &[String]) -> i32 {
+    let (mut long, mut pids, mut running, mut stopped, mut changed) =
+        (false, false, false, false, false);
+    let mut i = 0;
+    while let Some(a) = args.get(i).filter(|a| a.starts_with('-') && a.len() > 1) {
+        i += 1;
+        if a == "--" {
+            break;
+        }
+        for c in a[1..].chars() {
+            match c {
+                'l' => long = true,
+                'p' => pids = true,
+                'r' => running = true,
+                's' => stopped = true,
+                'n' => changed = true,
+                'x' => return jobs_exec(sh, &args[i..]),
+                _ => {
+                    sh.error(&format!("jobs: -{c}: invalid option"));
+                    write_fd(2, JOBS_USAGE.as_bytes());
+                    return 2;
+                }
             }
         }
-        let mark = if i + 1 == n {
+    }
+    // Reap what has ended (in a subshell the parent's jobs are not
+    // children: they stay as they were).
+    for j in sh.jobs.iter_mut().filter(|j| j.status.is_none()) {
+        match nix::sys::wait::waitpid(
+            nix::unistd::Pid::from_raw(j.pid),
+            Some(nix::sys::wait::WaitPidFlag::WNOHANG),
+        ) {
+            Ok(nix::sys::wait::WaitStatus::Exited(_, c)) => j.status = Some(c),
+            Ok(nix::sys::wait::WaitStatus::Signaled(_, sig, _)) => {
+                j.status = Some(128 + sig as i32)
+            }
+            _ => {}
+        }
+    }
+    let mut st = 0;
+    let chosen: Vec<usize> = if args.len() > i {
+        let mut v = Vec::new();
+        for a in &args[i..] {
+            match job_or_pid(sh, a)
+                .ok()
+                .and_then(|p| sh.jobs.iter().position(|j| j.pid == p))
+            {
+                Some(k) => v.push(k),
+                None => {
+                    sh.error(&format!("jobs: {a}: no such job"));
+                    st = 1;
+                }
+            }
+        }
+        v
+    } else {
+        (0..sh.jobs.len()).collect()
+    };
+    let n = sh.jobs.len();
+    let mut s = String::new();
+    for k in chosen {
+        let j = &sh.jobs[k];
+        if stopped || (running && j.status.is_some()) || (changed && j.status.is_none()) {
+            continue;
+        }
+        if pids {
+            s.push_str(&format!("{}\n", j.pid));
+            continue;
+        }
+        let mark = if k + 1 == n {
             '+'
-        } else if i + 2 == n {
+        } else if k + 2 == n {
             '-'
         } else {
             ' '
@@ -1632,11 +1692,53 @@ fn jobs(sh: &mut Shell) -> i32 {
         let state = match j.status {
             None => "Running".to_string(),
             Some(0) => "Done".to_string(),
+            Some(c) if c > 128 => proc::strsignal(c - 128),
             Some(c) => format!("Exit {c}"),
         };
-        s.push_str(&format!("[{}]{mark}  {state:<24}{} &\n", i + 1, j.text));
+        let pid = if long {
+            format!(" {}", j.pid)
+        } else {
+            " ".to_string()
+        };
+        let amp = if j.status.is_none() { " &" } else { "" };
+        s.push_str(&format!(
+            "[{}]{mark}{pid} {state:<24}{}{amp}\n",
+            k + 1,
+            j.text
+        ));
     }
-    out(&s)
+    out(&s);
+    st
+}
+
+/// `jobs -x COMMAND ARGS…`: the command run with each job spec among its
+/// arguments replaced by the job's process id.
+fn jobs_exec(sh: &mut Shell, args: &[String]) -> i32 {
+    let Some(cmd) = args.first() else {
+        sh.error("jobs: -x: option requires an argument");
+        write_fd(2, JOBS_USAGE.as_bytes());
+        return 2;
+    };
+    let mut argv = vec![cmd.clone()];
+    for a in &args[1..] {
+        if a.starts_with('%') {
+            match job_or_pid(sh, a) {
+                Ok(p) => argv.push(p.to_string()),
+                Err(_) => {
+                    sh.error(&format!("jobs: {a}: no such job"));
+                    return 1;
+                }
+            }
+        } else {
+            argv.push(a.clone());
+        }
+    }
+    let text = argv
+        .iter()
+        .map(|a| shell_quote(a))
+        .collect::<Vec<_>>()
+        .join(" ");
+    sh.eval_string(&text, "jobs").unwrap_or(1)
 }
 
 fn read(sh: &mut Shell, args: &[String]) -> i32 {

@@ -284,7 +284,8 @@ pub fn fork_child(sh: &mut Shell, f: impl FnOnce(&mut Shell) -> Ex) -> Result<i3
         Ok(ForkResult::Child) => {
             sh.in_child = true;
             sh.ctx.after_fork();
-            sh.jobs.clear();
+            // (The parent's jobs stay listed, as bash's `$(jobs -p)` shows
+            // them, but they are not this process's children.)
             // A subshell does not inherit traps, except ignored signals,
             // ERR with `set -E` and DEBUG and RETURN with `set -T`.
             let traps: Vec<(String, String)> = sh.traps.drain().collect();

@@ -17,6 +17,11 @@ macro_rules! same_as_bash {
 }
 
 same_as_bash! {
+    jobs_options_and_subshells: r#"
+sleep 1 & sleep 1.2 & jobs -p | wc -l; jobs -l | sed "s/[0-9]\{3,\}/PID/"; jobs -r; jobs -s; echo "st=$?"; jobs -x echo %1 | sed "s/[0-9]\{3,\}/PID/"; jobs %2; jobs %5; echo "st=$?"; jobs -z; echo "st=$?"
+x=$(jobs -p | wc -l); echo "sub=$x"; kill $(jobs -p); wait; echo end
+(exit 3) & wait; sleep 0.1; jobs; echo "st=$?"
+"#;
     cat_file_substitution: r#"
 x=$(< /nonexist); echo "st=$? [$x]"; f=/etc/hostname; y=$(< $f); echo "st=$? ${#y}"; z=$(< /etc/hostname 2>/dev/null); echo "[$z]"
 w=$(<"/etc/host"*e); echo "${#w}"; v=$(< $nope); echo "st=$?"; echo "$(</etc/hostname)" | wc -c; false; u=$(< /etc/hostname); echo $?
