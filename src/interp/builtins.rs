@@ -1652,7 +1652,7 @@ fn umask(sh: &mut Shell, args: &[String]) -> i32 {
     }
 }
 
-fn read(sh: &mut Shell, args: &[String]) -> i32 {
+pub(crate) fn read(sh: &mut Shell, args: &[String]) -> i32 {
     let mut raw = false;
     let mut delim = b'\n';
     let mut delim_off = false;

@@ -17,12 +17,14 @@ pub mod attrs;
 pub mod builtins;
 pub mod compgen;
 pub mod cond;
+pub mod coproc;
 pub mod dirstack;
 pub mod expand;
 pub mod hash;
 pub mod pattern;
 pub mod printf;
 pub mod proc;
+mod select;
 pub mod shopt;
 pub mod test_cmd;
 pub mod timing;
@@ -228,6 +230,8 @@ pub struct Shell {
     /// Process substitutions not yet reaped.
     pub psub_pids: Vec<i32>,
     pub jobs: Vec<Job>,
+    /// The coprocess of the last `coproc` (bash tracks one).
+    pub coproc: Option<coproc::Coproc>,
     /// > 0 while in a context where `set -e` does not apply.
     pub errexit_suppressed: u32,
     /// This process is a forked subshell: leave with `_exit`.
@@ -315,6 +319,7 @@ impl Shell {
             psub_fds: Vec::new(),
             psub_pids: Vec::new(),
             jobs: Vec::new(),
+            coproc: None,
             errexit_suppressed: 0,
             in_child: false,
             command_string: false,
@@ -1206,6 +1211,8 @@ impl Shell {
                 self.before_command(|| format!("[[ {e} ]]"))?;
                 cond::run(self, e)
             }
+            CommandKind::Select { var, words, body } => self.run_select(c.span, var, words, body),
+            CommandKind::Coproc { name, body } => self.run_coproc(c.span, name, body),
             CommandKind::Simple(_) | CommandKind::FuncDef { .. } => self.run_command(c),
         }
     }

@@ -285,6 +285,7 @@ pub fn fork_child(sh: &mut Shell, f: impl FnOnce(&mut Shell) -> Ex) -> Result<i3
             sh.in_child = true;
             sh.ctx.after_fork();
             sh.jobs.clear();
+            sh.coproc_closeall();
             // A subshell does not inherit traps, except ignored signals,
             // ERR with `set -E` and DEBUG and RETURN with `set -T`.
             let traps: Vec<(String, String)> = sh.traps.drain().collect();
@@ -338,8 +339,12 @@ fn reap_ended_jobs(sh: &mut Shell) {
         }
         let pid = Pid::from_raw(sh.jobs[i].pid);
         match waitpid(pid, Some(nix::sys::wait::WaitPidFlag::WNOHANG)) {
-            Ok(WaitStatus::Exited(_, c)) => sh.jobs[i].status = Some(c),
-            Ok(WaitStatus::Signaled(_, s, _)) => sh.jobs[i].status = Some(128 + s as i32),
+            Ok(WaitStatus::Exited(p, c)) => {
+                record(sh, p.as_raw(), c);
+            }
+            Ok(WaitStatus::Signaled(p, s, _)) => {
+                record(sh, p.as_raw(), 128 + s as i32);
+            }
             _ => {}
         }
     }
@@ -410,7 +415,13 @@ fn record(sh: &mut Shell, pid: i32, st: i32) -> i32 {
     if let Some(j) = sh.jobs.iter_mut().find(|j| j.pid == pid) {
         j.status = Some(st);
     }
+    sh.coproc_reaped(pid);
     st
+}
+
+/// A child reaped elsewhere: its job's status (and a coprocess's end).
+pub fn record_status(sh: &mut Shell, pid: i32, st: i32) -> i32 {
+    record(sh, pid, st)
 }
 
 /// Run a pipeline: every element in its own child, as bash does.
@@ -900,6 +911,7 @@ fn apply_one(sh: &mut Shell, r: &Redir, mut saved: Option<&mut Saved>) -> Result
     if let Some(var) = &r.fd_var {
         return apply_var_redir(sh, r, var, saved);
     }
+    let permanent = saved.is_none();
     let mut save = |fd: i32| {
         if let Some(s) = saved.as_deref_mut() {
             save_fd(s, fd);
@@ -951,6 +963,9 @@ fn apply_one(sh: &mut Shell, r: &Redir, mut saved: Option<&mut Saved>) -> Result
             if target == "-" {
                 save(fd);
                 close(fd);
+                if permanent {
+                    sh.coproc_fdchk(fd);
+                }
                 return Ok(());
             }
             let (num, close_after) = match target.strip_suffix('-') {
@@ -969,6 +984,7 @@ fn apply_one(sh: &mut Shell, r: &Redir, mut saved: Option<&mut Saved>) -> Result
                         dup2(src, fd);
                         if close_after {
                             close(src);
+                            sh.coproc_fdchk(src);
                         }
                     }
                     return Ok(());
@@ -1024,11 +1040,12 @@ fn apply_var_redir(
         RedirOp::DupOut | RedirOp::DupIn => {
             let target = expand_target(sh, r)?;
             if target == "-" {
-                let n = sh.get_var(var).and_then(|v| v.parse::<i32>().ok());
+                let n = var_ref_value(sh, var).and_then(|v| v.parse::<i32>().ok());
                 let Some(n) = n.filter(|n| *n >= 0) else {
                     return Err(ambiguous(sh));
                 };
                 close(n);
+                sh.coproc_fdchk(n);
                 return Ok(());
             }
             let (num, close_after) = match target.strip_suffix('-') {
@@ -1069,7 +1086,7 @@ fn apply_var_redir(
         sh.error(&format!("{var}: cannot allocate file descriptor"));
         return Err(1);
     }
-    if let Err(e) = sh.set_var(var, high.to_string()) {
+    if let Err(e) = super::arrays::set_ref(sh, "", var, high.to_string()) {
         close(high);
         sh.error(&e);
         return Err(1);
@@ -1080,6 +1097,19 @@ fn apply_var_redir(
         }
     }
     Ok(())
+}
+
+/// The value of `NAME` or `NAME[SUB]` (an indexed array's element).
+fn var_ref_value(sh: &mut Shell, var: &str) -> Option<String> {
+    if let Some((n, sub)) = var.split_once('[') {
+        let sub = sub.strip_suffix(']')?;
+        if sh.is_assoc(n) {
+            return sh.assoc_get(n, sub);
+        }
+        let i = expand::arith_eval_cmd(sh, sub, "")?;
+        return sh.elem(n, i).ok().flatten();
+    }
+    sh.get_var(var).map(str::to_string)
 }
 
 fn redir_error(sh: &Shell, target: &str, e: &std::io::Error) -> i32 {
