@@ -142,18 +142,11 @@ fn atoi(s: &str) -> i64 {
 /// stop (every 8) fits (bash's `indent`).
 fn menu_text(items: &[String], cols: i64, max_len: usize, ind_len: usize) -> String {
     let n = items.len();
-    let mut ncols = if max_len > 0 {
-        (cols as usize) / max_len
-    } else {
-        1
-    };
-    if ncols == 0 {
-        ncols = 1;
-    }
+    let ncols = (cols as usize).checked_div(max_len).unwrap_or(1).max(1);
     let mut rows = n / ncols + usize::from(n % ncols != 0);
-    ncols = n / rows + usize::from(n % rows != 0);
     if rows == 1 {
-        rows = ncols;
+        // Everything fits on one row: one item a line instead.
+        rows = n / rows + usize::from(n % rows != 0);
     }
     let first_ind_len = number_len(rows);
     let mut out = String::new();
