@@ -89,6 +89,12 @@ pub enum CommandKind {
         words: Option<Vec<Word>>,
         body: List,
     },
+    /// `select NAME [in WORDS]; do LIST; done` (`None`: `in "$@"`).
+    Select {
+        var: String,
+        words: Option<Vec<Word>>,
+        body: List,
+    },
     While {
         cond: List,
         body: List,
@@ -114,6 +120,12 @@ pub enum CommandKind {
     },
     /// `[[ … ]]`.
     Cond(CondExpr),
+    /// `coproc [NAME] COMMAND` (NAME is `COPROC` unless given; the
+    /// command keeps its own redirections).
+    Coproc {
+        name: String,
+        body: Box<Command>,
+    },
 }
 
 /// The expression of `[[ … ]]`, as bash's parser builds it (`[[ x ]]` is
@@ -419,6 +431,10 @@ impl fmt::Display for Command {
                 }
                 write!(f, "; do {body} done")?;
             }
+            CommandKind::Select { var, words, body } => {
+                write!(f, "{}; do {body} done", loop_head("select", var, words))?;
+            }
+            CommandKind::Coproc { name, body } => write!(f, "coproc {name} {body}")?,
             CommandKind::While { cond, body, until } => {
                 let kw = if *until { "until" } else { "while" };
                 write!(f, "{kw} {cond} do {body} done")?;
@@ -832,6 +848,15 @@ impl Printer {
                 self.out.push_str(";\n");
                 self.do_done(body, ind);
             }
+            CommandKind::Select { var, words, body } => {
+                self.out.push_str(&loop_head("select", var, words));
+                self.out.push_str(";\n");
+                self.do_done(body, ind);
+            }
+            CommandKind::Coproc { name, body } => {
+                self.out.push_str(&format!("coproc {name} "));
+                self.command(body, ind);
+            }
             CommandKind::While { cond, body, until } => {
                 self.out.push_str(if *until { "until " } else { "while " });
                 self.inline(cond);
@@ -953,6 +978,23 @@ impl Printer {
                 .push_str(&format!("{fd}{} {}", op.text(), r.target)),
         }
     }
+}
+
+/// The head of a `for` or `select` loop as bash prints it (`type`,
+/// `$BASH_COMMAND`, `set -x`): without `in`, the words are `"$@"`
+/// (print_cmd.c: print_for_command_head, print_select_command_head).
+pub fn loop_head(kw: &str, var: &str, words: &Option<Vec<Word>>) -> String {
+    let mut h = format!("{kw} {var} in");
+    match words {
+        Some(ws) => {
+            for w in ws {
+                h.push(' ');
+                h.push_str(&w.to_string());
+            }
+        }
+        None => h.push_str(" \"$@\""),
+    }
+    h
 }
 
 /// How a case arm ends, as written.

@@ -144,6 +144,19 @@ impl Shell {
                 v
             }
             "PIPESTATUS" => self.pipestatus.iter().map(|s| s.to_string()).collect(),
+            // The supplementary groups, or the group alone without any.
+            "GROUPS" => {
+                let mut g = nix::unistd::getgroups().unwrap_or_default();
+                if g.is_empty() {
+                    g.push(nix::unistd::getgid());
+                }
+                g.iter().map(|g| g.as_raw().to_string()).collect()
+            }
+            "DIRSTACK" => {
+                let mut v = vec![self.get_var("PWD").unwrap_or("").to_string()];
+                v.extend(self.dirstack.iter().rev().cloned());
+                v
+            }
             "BASH_LINENO" => {
                 let mut v: Vec<String> = self
                     .frames
@@ -167,7 +180,7 @@ impl Shell {
     fn is_special_array(name: &str) -> bool {
         matches!(
             name,
-            "FUNCNAME" | "BASH_SOURCE" | "BASH_LINENO" | "PIPESTATUS"
+            "FUNCNAME" | "BASH_SOURCE" | "BASH_LINENO" | "PIPESTATUS" | "GROUPS" | "DIRSTACK"
         )
     }
 

@@ -1741,7 +1741,7 @@ fn jobs_exec(sh: &mut Shell, args: &[String]) -> i32 {
     sh.eval_string(&text, "jobs").unwrap_or(1)
 }
 
-fn read(sh: &mut Shell, args: &[String]) -> i32 {
+pub(crate) fn read(sh: &mut Shell, args: &[String]) -> i32 {
     let mut raw = false;
     let mut delim = b'\n';
     let mut delim_off = false;

@@ -610,7 +610,25 @@ pub fn lookup(sh: &Shell, name: &str) -> Option<String> {
         "RANDOM" => Some((rand16() & 0x7fff).to_string()),
         "SECONDS" if sh.seconds.is_some() => sh
             .seconds
-            .map(|(n, at)| (n + at.elapsed().as_secs() as i64).to_string()),
+            .map(|(n, at)| (n + super::epoch_seconds() - at).to_string()),
+        "BASH_SUBSHELL" => Some(sh.subshell_level.to_string()),
+        "EPOCHSECONDS" => Some(super::epoch_seconds().to_string()),
+        "EPOCHREALTIME" => {
+            let d = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap_or_default();
+            Some(format!("{}.{:06}", d.as_secs(), d.subsec_micros()))
+        }
+        "SRANDOM" => {
+            let mut b = [0u8; 4];
+            // SAFETY: getrandom fills the 4-byte buffer it is given.
+            unsafe { libc::getrandom(b.as_mut_ptr().cast(), 4, 0) };
+            Some(u32::from_ne_bytes(b).to_string())
+        }
+        "SHELLOPTS" if !sh.vars.contains_key("SHELLOPTS") => Some(super::shopt::shellopts(sh)),
+        "BASHOPTS" if !sh.vars.contains_key("BASHOPTS") => Some(sh.shopts.enabled_list()),
+        "HISTCMD" if !sh.vars.contains_key("HISTCMD") => Some("0".into()),
+        "BASH_ARGV0" => Some(sh.arg0.clone()),
         "BASHPID" => Some(std::process::id().to_string()),
         "BASH_COMMAND" => Some(sh.bash_command.clone()),
         _ => {

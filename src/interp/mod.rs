@@ -17,14 +17,15 @@ pub mod attrs;
 pub mod builtins;
 pub mod compgen;
 pub mod cond;
+pub mod coproc;
 pub mod dirstack;
 pub mod expand;
 pub mod hash;
 pub mod pattern;
 pub mod printf;
-
 pub mod proc;
 pub mod prompt;
+mod select;
 pub mod shopt;
 pub mod test_cmd;
 pub mod timing;
@@ -231,6 +232,8 @@ pub struct Shell {
     /// Process substitutions not yet reaped.
     pub psub_pids: Vec<i32>,
     pub jobs: Vec<Job>,
+    /// The coprocess of the last `coproc` (bash tracks one).
+    pub coproc: Option<coproc::Coproc>,
     /// > 0 while in a context where `set -e` does not apply.
     pub errexit_suppressed: u32,
     /// This process is a forked subshell: leave with `_exit`.
@@ -244,7 +247,9 @@ pub struct Shell {
     /// `$SECONDS`: the value it had and when (0 when the shell started;
     /// an assignment restarts the count from its value); `None` once
     /// unset, when it is an ordinary variable.
-    pub seconds: Option<(i64, std::time::Instant)>,
+    pub seconds: Option<(i64, i64)>,
+    /// `$BASH_SUBSHELL`: how many subshells deep this process is.
+    pub subshell_level: u32,
     pub loop_depth: u32,
     pub func_depth: u32,
     /// `$$`
@@ -320,10 +325,12 @@ impl Shell {
             psub_fds: Vec::new(),
             psub_pids: Vec::new(),
             jobs: Vec::new(),
+            coproc: None,
             errexit_suppressed: 0,
             in_child: false,
             command_string: false,
-            seconds: Some((0, std::time::Instant::now())),
+            seconds: Some((0, epoch_seconds())),
+            subshell_level: 0,
             aliases: Default::default(),
             loop_depth: 0,
             func_depth: 0,
@@ -442,14 +449,20 @@ impl Shell {
                 ..Var::default()
             },
         );
-        if !sh.vars.contains_key("PS4") {
-            sh.vars.insert(
-                "PS4".into(),
-                Var {
-                    value: "+ ".into(),
-                    ..Var::default()
-                },
-            );
+        for (name, value) in [
+            ("PS4", "+ "),
+            ("OPTERR", "1"),
+            ("COMP_WORDBREAKS", " \t\n\"'@><=;|&(:"),
+        ] {
+            if !sh.vars.contains_key(name) {
+                sh.vars.insert(
+                    name.into(),
+                    Var {
+                        value: value.into(),
+                        ..Var::default()
+                    },
+                );
+            }
         }
         if let Ok(cwd) = std::env::current_dir() {
             let cwd = cwd.to_string_lossy().into_owned();
@@ -492,9 +505,12 @@ impl Shell {
 
     /// Store `value` in `name` as it is (attributes already applied).
     pub fn store_var(&mut self, name: &str, value: String) -> Result<(), String> {
+        if name == "BASH_ARGV0" {
+            self.arg0 = value.clone();
+        }
         if name == "SECONDS" && self.seconds.is_some() {
             let n = value.trim().parse::<i64>().unwrap_or(0);
-            self.seconds = Some((n, std::time::Instant::now()));
+            self.seconds = Some((n, epoch_seconds()));
         }
         if let Some(v) = self.vars.get_mut(name) {
             if v.readonly {
@@ -1217,6 +1233,8 @@ impl Shell {
                 self.before_command(|| format!("[[ {e} ]]"))?;
                 cond::run(self, e)
             }
+            CommandKind::Select { var, words, body } => self.run_select(c.span, var, words, body),
+            CommandKind::Coproc { name, body } => self.run_coproc(c.span, name, body),
             CommandKind::Simple(_) | CommandKind::FuncDef { .. } => self.run_command(c),
         }
     }
@@ -1367,6 +1385,15 @@ impl Shell {
         }
         Ok(())
     }
+}
+
+/// The wall clock in whole seconds: `$SECONDS` counts as bash's does,
+/// from `time(NULL)` at the start (or at the last assignment).
+pub fn epoch_seconds() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
 }
 
 /// `for NAME in WORDS`, unexpanded (`$BASH_COMMAND`, `set -x`).

@@ -283,9 +283,11 @@ pub fn fork_child(sh: &mut Shell, f: impl FnOnce(&mut Shell) -> Ex) -> Result<i3
     match unsafe { nix::unistd::fork() } {
         Ok(ForkResult::Child) => {
             sh.in_child = true;
+            sh.subshell_level += 1;
             sh.ctx.after_fork();
             // (The parent's jobs stay listed, as bash's `$(jobs -p)` shows
             // them, but they are not this process's children.)
+            sh.coproc_closeall();
             // A subshell does not inherit traps, except ignored signals,
             // ERR with `set -E` and DEBUG and RETURN with `set -T`.
             let traps: Vec<(String, String)> = sh.traps.drain().collect();
@@ -339,8 +341,12 @@ fn reap_ended_jobs(sh: &mut Shell) {
         }
         let pid = Pid::from_raw(sh.jobs[i].pid);
         match waitpid(pid, Some(nix::sys::wait::WaitPidFlag::WNOHANG)) {
-            Ok(WaitStatus::Exited(_, c)) => sh.jobs[i].status = Some(c),
-            Ok(WaitStatus::Signaled(_, s, _)) => sh.jobs[i].status = Some(128 + s as i32),
+            Ok(WaitStatus::Exited(p, c)) => {
+                record(sh, p.as_raw(), c);
+            }
+            Ok(WaitStatus::Signaled(p, s, _)) => {
+                record(sh, p.as_raw(), 128 + s as i32);
+            }
             _ => {}
         }
     }
@@ -411,7 +417,13 @@ fn record(sh: &mut Shell, pid: i32, st: i32) -> i32 {
     if let Some(j) = sh.jobs.iter_mut().find(|j| j.pid == pid) {
         j.status = Some(st);
     }
+    sh.coproc_reaped(pid);
     st
+}
+
+/// A child reaped elsewhere: its job's status (and a coprocess's end).
+pub fn record_status(sh: &mut Shell, pid: i32, st: i32) -> i32 {
+    record(sh, pid, st)
 }
 
 /// Run a pipeline: every element in its own child, as bash does.
@@ -441,6 +453,11 @@ pub fn run_pipeline(sh: &mut Shell, cmds: &[Command]) -> Ex {
             }
             if let Some(nr) = next_read {
                 close(nr);
+            }
+            // A simple command of a pipeline does not count as a subshell
+            // in `$BASH_SUBSHELL` (bash forks it as it runs it).
+            if matches!(c.kind, CommandKind::Simple(_)) {
+                sh.subshell_level -= 1;
             }
             run_in_child(sh, c)
         });
@@ -956,6 +973,7 @@ fn apply_one(sh: &mut Shell, r: &Redir, mut saved: Option<&mut Saved>) -> Result
     if let Some(var) = &r.fd_var {
         return apply_var_redir(sh, r, var, saved);
     }
+    let permanent = saved.is_none();
     let mut save = |fd: i32| {
         if let Some(s) = saved.as_deref_mut() {
             save_fd(s, fd);
@@ -1015,6 +1033,9 @@ fn apply_one(sh: &mut Shell, r: &Redir, mut saved: Option<&mut Saved>) -> Result
             if target == "-" {
                 save(fd);
                 close(fd);
+                if permanent {
+                    sh.coproc_fdchk(fd);
+                }
                 return Ok(());
             }
             let (num, close_after) = match target.strip_suffix('-') {
@@ -1033,6 +1054,7 @@ fn apply_one(sh: &mut Shell, r: &Redir, mut saved: Option<&mut Saved>) -> Result
                         dup2(src, fd);
                         if close_after {
                             close(src);
+                            sh.coproc_fdchk(src);
                         }
                     }
                     return Ok(());
@@ -1088,11 +1110,12 @@ fn apply_var_redir(
         RedirOp::DupOut | RedirOp::DupIn => {
             let target = expand_target(sh, r)?;
             if target == "-" {
-                let n = sh.get_var(var).and_then(|v| v.parse::<i32>().ok());
+                let n = var_ref_value(sh, var).and_then(|v| v.parse::<i32>().ok());
                 let Some(n) = n.filter(|n| *n >= 0) else {
                     return Err(ambiguous(sh));
                 };
                 close(n);
+                sh.coproc_fdchk(n);
                 return Ok(());
             }
             let (num, close_after) = match target.strip_suffix('-') {
@@ -1133,7 +1156,7 @@ fn apply_var_redir(
         sh.error(&format!("{var}: cannot allocate file descriptor"));
         return Err(1);
     }
-    if let Err(e) = sh.set_var(var, high.to_string()) {
+    if let Err(e) = super::arrays::set_ref(sh, "", var, high.to_string()) {
         close(high);
         sh.error(&e);
         return Err(1);
@@ -1144,6 +1167,19 @@ fn apply_var_redir(
         }
     }
     Ok(())
+}
+
+/// The value of `NAME` or `NAME[SUB]` (an indexed array's element).
+fn var_ref_value(sh: &mut Shell, var: &str) -> Option<String> {
+    if let Some((n, sub)) = var.split_once('[') {
+        let sub = sub.strip_suffix(']')?;
+        if sh.is_assoc(n) {
+            return sh.assoc_get(n, sub);
+        }
+        let i = expand::arith_eval_cmd(sh, sub, "")?;
+        return sh.elem(n, i).ok().flatten();
+    }
+    sh.get_var(var).map(str::to_string)
 }
 
 fn redir_error(sh: &Shell, target: &str, e: &std::io::Error) -> i32 {

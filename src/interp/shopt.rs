@@ -179,6 +179,17 @@ impl Default for Shopts {
 }
 
 impl Shopts {
+    /// `$BASHOPTS`: the options that are on, colon-separated.
+    pub fn enabled_list(&self) -> String {
+        OPTIONS
+            .iter()
+            .zip(&self.values)
+            .filter(|(_, &on)| on)
+            .map(|(o, _)| o.0)
+            .collect::<Vec<_>>()
+            .join(":")
+    }
+
     fn get(&self, name: &str) -> bool {
         index(name).map(|i| self.values[i]).unwrap_or(false)
     }
@@ -221,6 +232,16 @@ fn on_off(v: bool) -> &'static str {
 
 /// The value of a `set -o` option as nsh has it (bash's defaults for the
 /// ones nsh does not have).
+/// `$SHELLOPTS`: the `set -o` options that are on, colon-separated.
+pub fn shellopts(sh: &Shell) -> String {
+    SET_OPTIONS
+        .iter()
+        .filter(|o| set_option_value(sh, o))
+        .copied()
+        .collect::<Vec<_>>()
+        .join(":")
+}
+
 pub fn set_option_value(sh: &Shell, name: &str) -> bool {
     let o = sh.opts;
     match name {

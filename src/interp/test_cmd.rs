@@ -95,7 +95,7 @@ pub fn test_binop(op: &str) -> bool {
 
 /// bash's `legal_number`: a decimal integer with optional surrounding
 /// whitespace, in range.
-fn legal_number(s: &str) -> Option<i64> {
+pub(crate) fn legal_number(s: &str) -> Option<i64> {
     let ws = [' ', '\t', '\n', '\r', '\x0b', '\x0c'];
     let t = s.trim_matches(ws);
     let digits = t.strip_prefix(['+', '-']).unwrap_or(t);

@@ -9,7 +9,7 @@
 //! non-atomic rule, which is why spans end where pest's end), and builds the
 //! AST the pest builder would, spans included. Whatever it does not read
 //! itself (here-documents, backticks, `${X/p/r}` and the other rarer
-//! parameter forms, `(( ))`, `for ((…))`, `[[ ]]`, unsupported syntax) or
+//! parameter forms, `(( ))`, `for ((…))`, `[[ ]]`, `select`, `coproc`) or
 //! cannot parse, it hands back:
 //! the top-level command it stands in goes to pest, from the start of its
 //! line, in runs. A run that stops inside a construct later lines finish (a
@@ -407,7 +407,7 @@ impl<'a> Reader<'a> {
         })
     }
 
-    /// `command`: `(( ))`, `for ((…))`, `[[ ]]` and the unsupported forms
+    /// `command`: `(( ))`, `for ((…))`, `[[ ]]`, `select` and `coproc`
     /// go to pest, then a function definition, a compound command, a simple
     /// command.
     fn command(&mut self) -> Option<Command> {
@@ -962,10 +962,21 @@ impl<'a> Reader<'a> {
     fn redirect(&mut self) -> Option<Redir> {
         let start = self.pos;
         if self.peek() == Some(b'{') {
-            // `{NAME}>…` goes to pest; `{` otherwise starts no redirect.
+            // `{NAME}>…`, `{NAME[SUB]}>…` go to pest; `{` otherwise
+            // starts no redirect.
             let save = self.pos;
             self.pos += 1;
-            let named = self.name().is_some() && self.eat(b'}');
+            let mut named = self.name().is_some();
+            if named && self.eat(b'[') {
+                while self
+                    .peek()
+                    .is_some_and(|c| !matches!(c, b']' | b'}' | b'\n'))
+                {
+                    self.pos += 1;
+                }
+                named = self.eat(b']');
+            }
+            let named = named && self.eat(b'}');
             let redir = named && matches!(self.peek(), Some(b'<' | b'>'));
             self.pos = save;
             return if redir { self.give_up() } else { None };
@@ -1527,6 +1538,10 @@ mod tests {
             "if a; then b; elif c; then d; else e; fi\n",
             "if a\nthen\n  b\nelif c\nthen\n  d\nelse\n  e\nfi\n",
             "for x in 1 2; do echo $x; done\n",
+            "select x in a b; do echo $x; done\necho after\n",
+            "f() { select x\nin a\ndo :; done; }; g() select y; { :; }\n",
+            "coproc cat; coproc N { a; } 2>/dev/null; coproc N echo; coproc 1x (b) | c\n",
+            "exec {COPROC[1]}>&- {a[i+1]}<x; echo {b[1]} >y\n",
             "for x\ndo\n  echo $x\ndone\n",
             "for x; do :; done\n",
             "for x in\ndo :; done\n",
@@ -1753,6 +1768,7 @@ mod tests {
             "time ",
             "-p ",
             "{v}>",
+            "{a[1]}>",
             "{a,b}",
             "<(",
             "|&",

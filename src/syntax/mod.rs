@@ -491,15 +491,7 @@ impl Builder {
         let mut redirs = Vec::new();
         for c in p.into_inner() {
             match c.as_rule() {
-                Rule::unsupported_cmd => {
-                    let t = c.as_str();
-                    let kw = t.split([' ', '\t', ';']).next().unwrap_or("");
-                    let sp = self.span(&c);
-                    return Err(SyntaxError::unsupported(
-                        &format!("`{kw}'"),
-                        Span::new(sp.start, sp.start + kw.len().min(t.len())),
-                    ));
-                }
+                Rule::coproc_cmd => kind = Some(self.coproc(c)?),
                 Rule::redirect => redirs.push(self.redirect(c)?),
                 Rule::simple_cmd => kind = Some(CommandKind::Simple(self.simple(c)?)),
                 Rule::func_def => kind = Some(self.func_def(c)?),
@@ -509,6 +501,48 @@ impl Builder {
         let kind =
             kind.ok_or_else(|| SyntaxError::new("syntax error".into(), span, "here", None))?;
         Ok(Command { kind, redirs, span })
+    }
+
+    /// `coproc [NAME] COMMAND`: the command with its redirections.
+    fn coproc(&self, p: Pair<Rule>) -> R<CommandKind> {
+        let span = self.span(&p);
+        let mut name = "COPROC".to_string();
+        let mut body: Option<Command> = None;
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::k_coproc => {}
+                Rule::coproc_name => name = c.as_str().to_string(),
+                Rule::redirect => {
+                    let r = self.redirect(c)?;
+                    if let Some(b) = body.as_mut() {
+                        b.span = Span::new(b.span.start, r.span.end);
+                        b.redirs.push(r);
+                    }
+                }
+                Rule::simple_cmd => {
+                    let cs = self.span(&c);
+                    body = Some(Command {
+                        kind: CommandKind::Simple(self.simple(c)?),
+                        redirs: Vec::new(),
+                        span: cs,
+                    });
+                }
+                _ => {
+                    let cs = self.span(&c);
+                    body = Some(Command {
+                        kind: self.compound(c)?,
+                        redirs: Vec::new(),
+                        span: cs,
+                    });
+                }
+            }
+        }
+        let body =
+            body.ok_or_else(|| SyntaxError::new("syntax error".into(), span, "here", None))?;
+        Ok(CommandKind::Coproc {
+            name,
+            body: Box::new(body),
+        })
     }
 
     fn func_def(&self, p: Pair<Rule>) -> R<CommandKind> {
@@ -600,6 +634,33 @@ impl Builder {
                 }
                 let body = lists(&inner)?.into_iter().next().unwrap_or_default();
                 CommandKind::For { var, words, body }
+            }
+            Rule::select_cmd => {
+                let mut var = String::new();
+                let mut words = None;
+                for c in &inner {
+                    match c.as_rule() {
+                        Rule::name => var = c.as_str().to_string(),
+                        Rule::k_in => words = Some(Vec::new()),
+                        Rule::word => {
+                            if let Some(w) = words.as_mut() {
+                                w.push(self.word(c.clone())?)
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                let brace: Vec<Pair<Rule>> = inner
+                    .iter()
+                    .filter(|c| c.as_rule() == Rule::brace_group)
+                    .flat_map(|c| c.clone().into_inner())
+                    .collect();
+                let body = lists(&inner)?
+                    .into_iter()
+                    .chain(lists(&brace)?)
+                    .next()
+                    .unwrap_or_default();
+                CommandKind::Select { var, words, body }
             }
             Rule::while_cmd | Rule::until_cmd => {
                 let mut l = lists(&inner)?.into_iter();

@@ -17,6 +17,12 @@ macro_rules! same_as_bash {
 }
 
 same_as_bash! {
+    dynamic_variables: r#"
+echo $BASH_SUBSHELL; (echo $BASH_SUBSHELL; (echo $BASH_SUBSHELL)); echo $(echo $BASH_SUBSHELL); echo $BASH_SUBSHELL | cat; { echo $BASH_SUBSHELL; } | cat; f(){ echo $BASH_SUBSHELL; }; f & wait
+echo "$SHELLOPTS"; echo "$BASHOPTS"; set -e -o pipefail; echo "$SHELLOPTS"; set +e +o pipefail; echo $OPTERR $HISTCMD; echo ${#EPOCHREALTIME} ${#EPOCHSECONDS}; [[ $SRANDOM =~ ^[0-9]+$ ]] && echo srandom
+echo "[$COMP_WORDBREAKS]"; echo "${BASH_ARGV0##*/}"; BASH_ARGV0=foo; echo $0; echo "${#GROUPS[@]}" "${GROUPS[0]}"; cd /; pushd /tmp >/dev/null; echo "${DIRSTACK[@]}"; popd >/dev/null; echo "${DIRSTACK[@]}"
+SECONDS=5; sleep 1.1; s=$SECONDS; [ "$s" -ge 6 ] && [ "$s" -le 7 ] && echo seconds-ok
+"#;
     jobs_options_and_subshells: r#"
 sleep 1 & sleep 1.2 & jobs -p | wc -l; jobs -l | sed "s/[0-9]\{3,\}/PID/"; jobs -r; jobs -s; echo "st=$?"; jobs -x echo %1 | sed "s/[0-9]\{3,\}/PID/"; jobs %2; jobs %5; echo "st=$?"; jobs -z; echo "st=$?"
 x=$(jobs -p | wc -l); echo "sub=$x"; kill $(jobs -p); wait; echo end
@@ -159,7 +165,7 @@ h() { caller 0; }
 h
 "#;
     seconds_assigned: r#"
-SECONDS=5; echo "$SECONDS"; sleep 1.1; echo "$SECONDS"; SECONDS=abc; echo "$SECONDS"
+SECONDS=5; echo "$SECONDS"; sleep 1.1; s=$SECONDS; [ "$s" -ge 6 ] && [ "$s" -le 7 ] && echo ok; SECONDS=abc; echo "$SECONDS"
 unset SECONDS; echo "[$SECONDS]"; SECONDS=7; echo "$SECONDS $((SECONDS))"
 "#;
     builtin_disown_ulimit: r#"
@@ -1019,19 +1025,16 @@ fn syntax_error_unexpected_end_of_file() {
 #[test]
 fn unsupported_syntax_is_an_error_not_a_misparse() {
     let nsh = nsh_bin().to_str().expect("path").to_string();
-    for (script, what) in [
-        ("select x in a b; do :; done\n", "`select'"),
-        (
-            "cat <<A; cat <<B\na\nA\nb\nB\necho x\n",
-            "more than one here-document",
-        ),
-    ] {
-        let r = run_script_with(&[&nsh], script, &[], false);
-        assert_eq!(r.status, 2, "{script}: {}", r.stderr);
-        assert_eq!(r.stdout, "");
-        assert!(r.stderr.contains("not supported"), "{script}: {}", r.stderr);
-        assert!(r.stderr.contains(what), "{script}: {}", r.stderr);
-    }
+    let script = "cat <<A; cat <<B\na\nA\nb\nB\necho x\n";
+    let r = run_script_with(&[&nsh], script, &[], false);
+    assert_eq!(r.status, 2, "{script}: {}", r.stderr);
+    assert_eq!(r.stdout, "");
+    assert!(r.stderr.contains("not supported"), "{script}: {}", r.stderr);
+    assert!(
+        r.stderr.contains("more than one here-document"),
+        "{script}: {}",
+        r.stderr
+    );
 }
 
 /// A syntax error inside `[[ … ]]` or `for ((…))`: bash's first line (its
@@ -2090,5 +2093,68 @@ printf 'echo s1\necho @(x)\necho s3\n' > lib.sh
 printf 'shopt -s extglob\ng() { [[ $1 == +(a) ]] && echo aaa; case $1 in +(a)) echo case;; esac; }\n' > lib.sh
 . ./lib.sh; g aa
 cd /; rm -rf "$d"
+"#;
+}
+
+// `select` and `coproc` (bash's execute_select_command / execute_coproc).
+same_as_bash! {
+    select_menu_reply_and_status: r#"
+printf '2\n\n9\nx\n1\n' | { select x in a b c; do echo "[$REPLY][$x]"; [ "$x" = a ] && break; done; echo "st=$?"; }
+printf ' 2 \n-1\n+3\n\\x\n' | { select x in a b c; do echo "[$REPLY][$x]"; done; echo "st=$?"; }
+printf '1\n\n2\n' | { PS3='pick> '; set -- p q; select x; do continue; echo no; done; echo "st=$?"; }
+echo 1 | { select x in; do echo never; done; echo "st=$?"; }
+printf '3' | { select x in a b c; do echo "$x"; done; echo "st=$?"; }
+printf '3\n1\n' | { select x in a b c; do select y in d e; do echo "$x$y"; break 2; done; done; echo "st=$?"; }
+readonly r; echo 1 | { select r in a; do echo in; done; echo "st=$?"; }
+echo 1 | select x in a b
+do echo "nl $x"; break; done
+"#;
+    select_menu_columns: r#"
+printf '1\n' | { COLUMNS=20; select x in a bb ccc dddd e f g h i j k l; do break; done; }
+printf '1\n' | { unset COLUMNS; select x in $(seq 1 30) averyveryverylongword; do break; done; }
+printf '1\n' | { COLUMNS=0; select x in a b c d e f g h i j k l m n o p q r s t u v w x y z aa bb cc dd ee ff gg hh ii jj kk ll mm; do break; done; }
+printf '1\n' | { COLUMNS='10x'; select x in a bb ccc dddd e f g h i j k l; do break; done; }
+printf '1\n' | { COLUMNS=200; select x in $(seq 1 150); do break; done; }
+"#;
+    select_printed_traced_and_debug_trap: r#"
+f() { select x in a "b c" $(echo d e); do echo; done; }; type f
+f() { select x; do echo; done; }; type f
+f() { select x do echo; done; }; type f
+f() { select x in a; { echo; } }; type f
+printf '1\n2\n' | { set -x; select x in a "b c" $(echo d); do echo "$x"; done; set +x; } 2>&1
+printf '1\n\n2\n' | { trap 'echo "D:$BASH_COMMAND" >&2' DEBUG; select x in a b; do continue; done; trap - DEBUG; } 2>&1
+"#;
+    coproc_pipes_variables_and_wait: r#"
+coproc cat
+echo "${COPROC[@]}" "$([ "$!" = "$COPROC_PID" ] && echo bang)"
+echo hi >&"${COPROC[1]}"
+read -r line <&"${COPROC[0]}"
+echo "$line"
+ls /proc/self/fd | tr "\n" " "; echo
+( ls /proc/$BASHPID/fd | tr "\n" " " ); echo
+exec {COPROC[0]}<&-
+echo "${COPROC[@]}"
+p=$COPROC_PID
+exec {COPROC[1]}>&-
+wait $p; echo "st=$?" "[${COPROC[@]}]" "[$COPROC_PID]"
+coproc NAME { read -r a; echo "got $a"; exit 3; }
+p=$NAME_PID
+echo "${NAME[@]}"
+echo x >&"${NAME[1]}"
+read -r b <&"${NAME[0]}"; echo "$b"
+wait "$p"; echo "st=$?"
+coproc X echo a b; read -r c <&"${COPROC[0]}"; echo "$c"; wait
+coproc 1x { :; }; echo "st=$?"
+"#;
+    coproc_still_exists_warning_and_type: r#"
+f() { coproc cat; coproc X { cat; }; coproc Y (cat); coproc cat >/dev/null 2>&1; coproc { cat; } 2>/dev/null; coproc W while :; do :; done; coproc X if true; then :; fi; coproc [[ 1 ]]; coproc X ((1)); }
+type f
+t=$(mktemp)
+coproc A { read -r x; }
+{ coproc B { read -r x; }; } 2>"$t"
+sed 's/\[[0-9]*:/[N:/' "$t"; rm -f "$t"
+echo "${A[@]}" "${B[@]}"
+echo x >&"${A[1]}"; echo x >&"${B[1]}"; wait
+echo "${A[@]}" "[${B[@]}]"
 "#;
 }

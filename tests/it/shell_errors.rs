@@ -55,24 +55,6 @@ fn unterminated_quote_names_the_quote() {
 }
 
 #[test]
-fn unsupported_constructs_are_refused_not_misparsed() {
-    for (src, what, col) in [
-        ("x=1\nselect v in a b; do :; done\n", "select", "[t.sh:2:1]"),
-        ("coproc cat\n", "coproc", "[t.sh:1:1]"),
-    ] {
-        let r = nsh(src);
-        assert_eq!(r.status, 2, "{src}");
-        assert!(
-            r.stderr
-                .contains(&format!("syntax error: `{what}' is not supported by nsh")),
-            "{src}: {}",
-            r.stderr
-        );
-        assert!(r.stderr.contains(col), "{src}: {}", r.stderr);
-    }
-}
-
-#[test]
 fn check_only_runs_nothing() {
     let dir = tempfile::tempdir().expect("tempdir");
     let marker = dir.path().join("ran");
