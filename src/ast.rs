@@ -422,14 +422,7 @@ impl fmt::Display for Command {
                 f.write_str(" fi")?;
             }
             CommandKind::For { var, words, body } => {
-                write!(f, "for {var}")?;
-                if let Some(ws) = words {
-                    f.write_str(" in")?;
-                    for w in ws {
-                        write!(f, " {w}")?;
-                    }
-                }
-                write!(f, "; do {body} done")?;
+                write!(f, "{}; do {body} done", loop_head("for", var, words))?;
             }
             CommandKind::Select { var, words, body } => {
                 write!(f, "{}; do {body} done", loop_head("select", var, words))?;
@@ -838,13 +831,7 @@ impl Printer {
             }
             CommandKind::If { branches, else_ } => self.if_(branches, else_.as_ref(), ind),
             CommandKind::For { var, words, body } => {
-                self.out.push_str(&format!("for {var}"));
-                if let Some(ws) = words {
-                    self.out.push_str(" in");
-                    for w in ws {
-                        self.out.push_str(&format!(" {w}"));
-                    }
-                }
+                self.out.push_str(&loop_head("for", var, words));
                 self.out.push_str(";\n");
                 self.do_done(body, ind);
             }
@@ -983,6 +970,8 @@ impl Printer {
 /// The head of a `for` or `select` loop as bash prints it (`type`,
 /// `$BASH_COMMAND`, `set -x`): without `in`, the words are `"$@"`
 /// (print_cmd.c: print_for_command_head, print_select_command_head).
+/// The head of `for`/`select` as bash prints it (`type`, `set -x`,
+/// `$BASH_COMMAND`): without `in`, it is `in "$@"`.
 pub fn loop_head(kw: &str, var: &str, words: &Option<Vec<Word>>) -> String {
     let mut h = format!("{kw} {var} in");
     match words {

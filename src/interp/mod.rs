@@ -185,7 +185,8 @@ enum Step {
     Break,
 }
 
-/// A body's result as a loop sees it; `break N`/`continue N` for an outer
+/// A body's result as a loop sees it (after `break` or `continue` the
+/// loop's status is theirs, 0); `break N`/`continue N` for an outer
 /// loop, and any other control, go up one level.
 fn loop_step(r: Ex) -> Result<Step, Ctl> {
     match r {
@@ -821,7 +822,10 @@ impl Shell {
     pub fn run_trap(&mut self, action: &str) -> Result<(), Ctl> {
         let st = self.status;
         self.trap_depth += 1;
+        // (`set -x` shows its commands one level down: `++`.)
+        self.xtrace_level += 1;
         let r = self.eval_string(action, "trap");
+        self.xtrace_level -= 1;
         self.trap_depth -= 1;
         r?;
         self.status = st;
@@ -1122,13 +1126,17 @@ impl Shell {
                 };
                 let mut st = 0;
                 self.loop_depth += 1;
-                let head = self.opts.xtrace.then(|| head_text(var, words));
+                let head = self
+                    .opts
+                    .xtrace
+                    .then(|| crate::ast::loop_head("for", var, words));
                 let r = (|| {
                     for it in items {
-                        self.before_command(|| head_text(var, words))?;
+                        // (bash traces the head before the DEBUG trap.)
                         if let Some(h) = &head {
                             builtins::xtrace(self, h);
                         }
+                        self.before_command(|| crate::ast::loop_head("for", var, words))?;
                         if let Err(e) = self.set_for_var(var, it) {
                             self.error(&e);
                             if self.assign_aborted {
@@ -1139,8 +1147,11 @@ impl Shell {
                         }
                         match loop_step(self.run_list(body))? {
                             Step::Ran(s) => st = s,
-                            Step::Break => break,
-                            Step::Continue => st = self.status,
+                            Step::Break => {
+                                st = 0;
+                                break;
+                            }
+                            Step::Continue => st = 0,
                         }
                     }
                     Ok(st)
@@ -1157,16 +1168,19 @@ impl Shell {
                     self.errexit_suppressed -= 1;
                     let c = match loop_step(c)? {
                         Step::Ran(c) => c,
-                        Step::Break => return Ok(st),
-                        Step::Continue => continue,
+                        Step::Break => return Ok(0),
+                        Step::Continue => {
+                            st = 0;
+                            continue;
+                        }
                     };
                     if (c == 0) == *until {
                         return Ok(st);
                     }
                     match loop_step(self.run_list(body))? {
                         Step::Ran(s) => st = s,
-                        Step::Break => return Ok(st),
-                        Step::Continue => {}
+                        Step::Break => return Ok(0),
+                        Step::Continue => st = 0,
                     }
                 })();
                 self.loop_depth -= 1;
@@ -1174,10 +1188,11 @@ impl Shell {
             }
             CommandKind::Case { word, arms } => {
                 self.set_line(c.span);
-                self.before_command(|| format!("case {word} in "))?;
+                // (bash traces `case` before its DEBUG trap.)
                 if self.opts.xtrace {
                     builtins::xtrace(self, &format!("case {word} in"));
                 }
+                self.before_command(|| format!("case {word} in "))?;
                 let w = expand::expand_single(self, word)?;
                 let mut i = 0;
                 let mut st = 0;
@@ -1250,33 +1265,41 @@ impl Shell {
         Ok(expand::arith_eval_cmd(self, &text, "(("))
     }
 
+    /// One expression of `for ((…))`: expanded and traced, then its DEBUG
+    /// trap, then evaluated (bash's order there).
+    fn arith_for_part(&mut self, parts: &[WordPart]) -> Result<Option<i64>, Ctl> {
+        let text = expand::arith_text(self, parts)?;
+        if self.opts.xtrace {
+            builtins::xtrace(self, &format!("(( {text} ))"));
+        }
+        self.before_command(|| format!("(({}))", ArithText(parts)))?;
+        Ok(expand::arith_eval_cmd(self, &text, "(("))
+    }
+
     /// `for ((init; cond; step))` (bash's `execute_arith_for_command`):
     /// the expressions are evaluated (and reported) at the line of `for`;
     /// an arithmetic error ends the loop with status 1.
     fn arith_for(&mut self, line: usize, exprs: [&Vec<WordPart>; 3], body: &List) -> Ex {
         let [init, cond, step] = exprs;
         self.lineno = line;
-        self.before_command(|| format!("(({}))", ArithText(init)))?;
-        if self.arith_command(init)?.is_none() {
+        if self.arith_for_part(init)?.is_none() {
             return Ok(1);
         }
         let mut st = 0;
         loop {
             self.lineno = line;
-            self.before_command(|| format!("(({}))", ArithText(cond)))?;
-            match self.arith_command(cond)? {
+            match self.arith_for_part(cond)? {
                 None => return Ok(1),
                 Some(0) => return Ok(st),
                 Some(_) => {}
             }
             match loop_step(self.run_list(body))? {
                 Step::Ran(s) => st = s,
-                Step::Break => return Ok(st),
-                Step::Continue => st = self.status,
+                Step::Break => return Ok(0),
+                Step::Continue => st = 0,
             }
             self.lineno = line;
-            self.before_command(|| format!("(({}))", ArithText(step)))?;
-            if self.arith_command(step)?.is_none() {
+            if self.arith_for_part(step)?.is_none() {
                 return Ok(1);
             }
         }
@@ -1394,18 +1417,6 @@ pub fn epoch_seconds() -> i64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
         .unwrap_or(0)
-}
-
-/// `for NAME in WORDS`, unexpanded (`$BASH_COMMAND`, `set -x`).
-fn head_text(var: &str, words: &Option<Vec<Word>>) -> String {
-    let mut h = format!("for {var}");
-    if let Some(ws) = words {
-        h.push_str(" in");
-        for w in ws {
-            h.push_str(&format!(" {w}"));
-        }
-    }
-    h
 }
 
 fn same_dir(a: &str, b: &str) -> bool {

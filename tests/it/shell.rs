@@ -17,6 +17,29 @@ macro_rules! same_as_bash {
 }
 
 same_as_bash! {
+    break_and_continue_leave_status_0: r#"
+for x in a; do false; continue; done; echo "1:$?"
+for x in a b; do false; continue; done; echo "2:$?"
+for x in a b; do if [ $x = a ]; then false; continue; fi; true; done; echo "3:$?"
+for x in a b; do if [ $x = b ]; then false; continue; fi; true; done; echo "4:$?"
+for x in a b; do [ $x = b ] && break; false; done; echo "5:$?"
+for x in a b; do false; break; done; echo "6:$?"
+i=0; while [ $i -lt 2 ]; do i=$((i+1)); false; continue; done; echo "7:$?"
+for ((i=0;i<2;i++)); do false; continue; done; echo "8:$?"
+for x in a b; do for y in c; do false; continue 2; done; done; echo "9:$?"
+for x in a b; do for y in c; do false; break 2; done; done; echo "10:$?"
+f() { for x in a; do false; return; done; }; f; echo "11:$?"
+for x in a; do (exit 3); continue; done; echo "12:$?"
+i=0; while [ $i -lt 2 ]; do i=$((i+1)); false; [ $i = 2 ] && break; done; echo "13:$?"
+while break; do :; done; echo "14:$?"
+select x in a; do false; break; done <<< 1 2>/dev/null; echo "15:$?"
+"#;
+    xtrace_and_debug_trap_order: r#"
+set -- a; f(){ for x; do :; done; }; type f
+set -x; for x; do :; done; trap "echo \$BASH_COMMAND" DEBUG; for y; do :; done; trap - DEBUG
+trap "echo D" DEBUG; case a in a) ;; esac; [[ a ]]; (( 1 )); x=1; for ((i=0;i<1;i++)); do :; done; trap - DEBUG
+trap "echo err" ERR; false; trap "echo ex" EXIT; g(){ :; }; trap "echo ret" RETURN; set -T; g
+"#;
     dynamic_variables: r#"
 echo $BASH_SUBSHELL; (echo $BASH_SUBSHELL; (echo $BASH_SUBSHELL)); echo $(echo $BASH_SUBSHELL); echo $BASH_SUBSHELL | cat; { echo $BASH_SUBSHELL; } | cat; f(){ echo $BASH_SUBSHELL; }; f & wait
 echo "$SHELLOPTS"; echo "$BASHOPTS"; set -e -o pipefail; echo "$SHELLOPTS"; set +e +o pipefail; echo $OPTERR $HISTCMD; echo ${#EPOCHREALTIME} ${#EPOCHSECONDS}; [[ $SRANDOM =~ ^[0-9]+$ ]] && echo srandom
@@ -254,7 +277,7 @@ echo "$W"
 "#;
     shell_variables: r#"
 echo "${#HOSTNAME}" "$HOSTNAME" "$OSTYPE" "$HOSTTYPE" "$MACHTYPE"
-echo "$SECONDS" $((SECONDS < 2))
+echo $((SECONDS < 2))
 echo $((BASHPID == $$)); (echo $((BASHPID == $$)))
 echo "$-"; set -eu; echo "$-"; set +eu
 echo "$BASH_VERSION"; declare -p BASH_VERSINFO; [ -x "$BASH" ] && echo "BASH runs"
