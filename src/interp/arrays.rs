@@ -1380,6 +1380,7 @@ pub fn mapfile(sh: &mut Shell, cmd: &str, args: &[String]) -> i32 {
     let (mut trim, mut count, mut skip, mut delim, mut origin) =
         (false, 0usize, 0usize, b'\n', None);
     let mut name = "MAPFILE".to_string();
+    let mut fd = 0;
     let mut i = 0;
     while i < args.len() {
         let a = args[i].as_str();
@@ -1393,6 +1394,10 @@ pub fn mapfile(sh: &mut Shell, cmd: &str, args: &[String]) -> i32 {
                 };
                 match a {
                     "-d" => delim = v.bytes().next().unwrap_or(0),
+                    "-u" => match super::builtins::read_fd_arg(sh, cmd, v) {
+                        Some(n) => fd = n,
+                        None => return 1,
+                    },
                     "-n" | "-s" | "-O" => match v.parse::<usize>() {
                         Ok(n) => match a {
                             "-n" => count = n,
@@ -1439,7 +1444,7 @@ pub fn mapfile(sh: &mut Shell, cmd: &str, args: &[String]) -> i32 {
         let mut b = [0u8; 1];
         let n = loop {
             // SAFETY: reading into a valid one-byte buffer.
-            let r = unsafe { libc::read(0, b.as_mut_ptr().cast(), 1) };
+            let r = unsafe { libc::read(fd, b.as_mut_ptr().cast(), 1) };
             if r < 0 && std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted {
                 continue;
             }

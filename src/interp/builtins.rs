@@ -45,8 +45,21 @@ pub fn shell_quote(s: &str) -> String {
 
 /// A `set -x` line: PS4, its first character repeated once per level of
 /// command substitution / eval (bash's `indirection_level_string`).
-pub fn xtrace(sh: &Shell, line: &str) {
-    let ps4 = sh.get_var("PS4").unwrap_or("+ ");
+pub fn xtrace(sh: &mut Shell, line: &str) {
+    let raw = sh.get_var("PS4").unwrap_or("+ ").to_string();
+    // PS4 is expanded as a prompt is (not traced itself); plain text, the
+    // common case, as it is.
+    let ps4 = if raw.contains(['$', '\\', '`']) && !sh.in_ps4 {
+        sh.in_ps4 = true;
+        let was = std::mem::replace(&mut sh.opts.xtrace, false);
+        let e = super::prompt::expand(sh, &raw);
+        sh.opts.xtrace = was;
+        sh.in_ps4 = false;
+        e
+    } else {
+        raw
+    };
+    let ps4 = ps4.as_str();
     let mut s = String::new();
     if let Some(c) = ps4.chars().next() {
         for _ in 1..sh.xtrace_level.max(1) {
@@ -1741,7 +1754,27 @@ fn jobs_exec(sh: &mut Shell, args: &[String]) -> i32 {
     sh.eval_string(&text, "jobs").unwrap_or(1)
 }
 
+/// The descriptor of `read -u FD` / `mapfile -u FD`: a number of an open
+/// descriptor, else bash's message and `None`.
+pub fn read_fd_arg(sh: &Shell, cmd: &str, v: &str) -> Option<i32> {
+    let Ok(n) = v.trim().parse::<i32>() else {
+        sh.error(&format!(
+            "{cmd}: {v}: invalid file descriptor specification"
+        ));
+        return None;
+    };
+    // SAFETY: F_GETFD only asks whether the descriptor is open.
+    if n < 0 || unsafe { libc::fcntl(n, libc::F_GETFD) } < 0 {
+        sh.error(&format!(
+            "{cmd}: {v}: invalid file descriptor: Bad file descriptor"
+        ));
+        return None;
+    }
+    Some(n)
+}
+
 pub(crate) fn read(sh: &mut Shell, args: &[String]) -> i32 {
+    let mut fd = 0;
     let mut raw = false;
     let mut delim = b'\n';
     let mut delim_off = false;
@@ -1772,8 +1805,9 @@ pub(crate) fn read(sh: &mut Shell, args: &[String]) -> i32 {
             let c = flags[k];
             match c {
                 'r' => raw = true,
-                's' => {}
-                'a' | 'p' | 'd' | 'n' | 'N' | 't' => {
+                // (Readline only edits a terminal's lines: nothing here.)
+                's' | 'e' => {}
+                'a' | 'p' | 'd' | 'n' | 'N' | 't' | 'u' | 'i' => {
                     let rest: String = flags[k + 1..].iter().collect();
                     let v = if !rest.is_empty() {
                         rest
@@ -1797,6 +1831,11 @@ pub(crate) fn read(sh: &mut Shell, args: &[String]) -> i32 {
                             }
                         }
                         'd' => delim = v.bytes().next().unwrap_or(0),
+                        'i' => {}
+                        'u' => match read_fd_arg(sh, "read", &v) {
+                            Some(n) => fd = n,
+                            None => return 1,
+                        },
                         't' => match v.parse::<f64>() {
                             Ok(t) if t >= 0.0 => timeout = Some(t),
                             _ => {
@@ -1830,9 +1869,9 @@ pub(crate) fn read(sh: &mut Shell, args: &[String]) -> i32 {
         i += 1;
     }
     if let Some(t) = timeout {
-        // Wait for input at most `t` seconds (poll(2) on fd 0).
+        // Wait for input at most `t` seconds (poll(2) on the fd).
         let mut pfd = libc::pollfd {
-            fd: 0,
+            fd,
             events: libc::POLLIN,
             revents: 0,
         };
@@ -1852,7 +1891,7 @@ pub(crate) fn read(sh: &mut Shell, args: &[String]) -> i32 {
             break;
         }
         let mut b = [0u8; 1];
-        match std::io::Read::read(&mut FdReader(0), &mut b) {
+        match std::io::Read::read(&mut FdReader(fd), &mut b) {
             Ok(1) => {
                 count += 1;
                 if b[0] == delim && !delim_off {
@@ -1860,7 +1899,7 @@ pub(crate) fn read(sh: &mut Shell, args: &[String]) -> i32 {
                 }
                 if b[0] == b'\\' && !raw {
                     let mut c = [0u8; 1];
-                    match std::io::Read::read(&mut FdReader(0), &mut c) {
+                    match std::io::Read::read(&mut FdReader(fd), &mut c) {
                         Ok(1) => {
                             if c[0] != b'\n' {
                                 line.push(0); // marker: escaped char follows

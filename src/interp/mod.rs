@@ -299,6 +299,8 @@ pub struct Shell {
     pub trap_depth: u32,
     /// The DEBUG trap is running (it does not trigger itself).
     pub in_debug: bool,
+    /// `$PS4` is being expanded for a `set -x` line.
+    pub in_ps4: bool,
     /// Builtins turned off with `enable -n`.
     pub disabled_builtins: Vec<String>,
     /// An assignment to an integer variable failed in arithmetic: bash
@@ -348,6 +350,7 @@ impl Shell {
             trap_depth: 0,
             in_debug: false,
             disabled_builtins: Vec::new(),
+            in_ps4: false,
             assign_aborted: false,
             xtrace_level: 1,
             getopts_state: (0, 0),

@@ -100,10 +100,18 @@ fn pipe() -> Option<(i32, i32)> {
 }
 
 /// Make `fd` (an end of a pipe or a file we opened) the descriptor `to`.
+/// Make `to` the descriptor of what `fd` refers to, inherited by the
+/// programs run (a descriptor nsh opens is close-on-exec; when the kernel
+/// gave it the number wanted, that flag must go too).
 fn move_fd(fd: i32, to: i32) {
     if fd != to {
         dup2(fd, to);
         close(fd);
+    } else {
+        // SAFETY: F_SETFD on a descriptor we own.
+        unsafe {
+            libc::fcntl(fd, libc::F_SETFD, 0);
+        }
     }
 }
 

@@ -17,6 +17,27 @@ macro_rules! same_as_bash {
 }
 
 same_as_bash! {
+    read_and_mapfile_from_a_descriptor: r#"
+T=$(mktemp); printf 'l1\nl2 x\nl3\n' > "$T"
+exec {rd}<"$T"; read -r -u $rd a; read -u "$rd" b c; echo "[$a][$b][$c]"; mapfile -t -u $rd rest; echo "${#rest[@]} ${rest[0]}"; exec {rd}<&-
+exec 3<"$T"; mapfile -u 3 -t all; echo "${all[*]}"; exec 3<&-
+read -u 99 x; echo "st=$?"; read -u x y; echo "st=$?"; mapfile -u 98 m; echo "st=$?"; read -u; echo "st=$?"
+exec 4<"$T"; while read -r -u 4 line; do echo "got $line"; done; exec 4<&-
+echo in | read -e -i def z; echo "st=$?"; rm -f "$T"
+"#;
+    descriptors_above_2_reach_programs: r#"
+cat /dev/fd/3 3</etc/hostname | wc -c; { cat /dev/fd/3; } 3<<<x; cat /dev/fd/4 4<<EOF2
+heredoc
+EOF2
+exec 5</etc/hostname; cat /dev/fd/5 | wc -c; exec 5<&-
+ls -l /proc/self/fd/6 6>/dev/null | grep -c null
+"#;
+    ps4_is_expanded: r#"
+PS4='+ ${FUNCNAME[0]:-main}:$LINENO: '; set -x; f() { echo in; }; f 1
+PS4='+$(echo sub) \u '; echo x
+PS4='[$((1+1))] '; x=$(echo y)
+set +x
+"#;
     break_and_continue_leave_status_0: r#"
 for x in a; do false; continue; done; echo "1:$?"
 for x in a b; do false; continue; done; echo "2:$?"
