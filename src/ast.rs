@@ -823,11 +823,15 @@ impl Printer {
             CommandKind::If { branches, else_ } => self.if_(branches, else_.as_ref(), ind),
             CommandKind::For { var, words, body } => {
                 self.out.push_str(&format!("for {var}"));
-                if let Some(ws) = words {
-                    self.out.push_str(" in");
-                    for w in ws {
-                        self.out.push_str(&format!(" {w}"));
+                match words {
+                    Some(ws) => {
+                        self.out.push_str(" in");
+                        for w in ws {
+                            self.out.push_str(&format!(" {w}"));
+                        }
                     }
+                    // bash's print_for_command.
+                    None => self.out.push_str(" in \"$@\""),
                 }
                 self.out.push_str(";\n");
                 self.do_done(body, ind);

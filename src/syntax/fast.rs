@@ -322,6 +322,16 @@ impl<'a> Reader<'a> {
             (Some(b'\n') | None, _) => {}
             (Some(b')' | b'}' | b'`'), _) => {}
             (Some(b';'), Some(b';' | b'&')) => {}
+            // `kw_next`: a reserved word after a compound command.
+            (Some(b't' | b'd' | b'f' | b'e'), _)
+                if ["then", "do", "done", "fi", "elif", "else", "esac"]
+                    .iter()
+                    .any(|w| self.kw(w)) =>
+            {
+                if !super::ends_in_closing_token(&and_or) {
+                    return None;
+                }
+            }
             _ => return None,
         }
         Some(ListItem {
@@ -575,19 +585,26 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// The `cmd_list` of a compound command: the builder refuses an empty
+    /// one (bash's `compound_list`), so an empty one goes to pest.
+    fn compound_list(&mut self) -> Option<List> {
+        let l = self.cmd_list();
+        (!l.items.is_empty()).then_some(l)
+    }
+
     /// `compound`, at a keyword, `{` or `(` that `command` has seen.
     fn compound(&mut self) -> Option<CommandKind> {
         if self.peek() == Some(b'(') {
             self.pos += 1;
             self.skip();
-            let l = self.cmd_list();
+            let l = self.compound_list()?;
             self.skip();
             return self.eat(b')').then_some(CommandKind::Subshell(l));
         }
         if self.kw("{") {
             self.pos += 1;
             self.skip();
-            let l = self.cmd_list();
+            let l = self.compound_list()?;
             self.skip();
             return self.eat_kw("}").then_some(CommandKind::Brace(l));
         }
@@ -607,7 +624,7 @@ impl<'a> Reader<'a> {
             self.skip();
             if self.eat_kw("else") {
                 self.skip();
-                else_ = Some(self.cmd_list());
+                else_ = Some(self.compound_list()?);
                 self.skip();
             }
             return self
@@ -620,7 +637,7 @@ impl<'a> Reader<'a> {
         for (k, until) in [("while", false), ("until", true)] {
             if self.eat_kw(k) {
                 self.skip();
-                let cond = self.cmd_list();
+                let cond = self.compound_list()?;
                 let body = self.do_group()?;
                 return Some(CommandKind::While { cond, body, until });
             }
@@ -650,13 +667,13 @@ impl<'a> Reader<'a> {
     /// `cmd_list ~ k_then ~ cmd_list` after `if`/`elif`.
     fn cond_then(&mut self) -> Option<(List, List)> {
         self.skip();
-        let c = self.cmd_list();
+        let c = self.compound_list()?;
         self.skip();
         if !self.eat_kw("then") {
             return None;
         }
         self.skip();
-        let b = self.cmd_list();
+        let b = self.compound_list()?;
         Some((c, b))
     }
 
@@ -667,13 +684,14 @@ impl<'a> Reader<'a> {
             return None;
         }
         self.skip();
-        let body = self.cmd_list();
+        let body = self.compound_list()?;
         self.skip();
         self.eat_kw("done").then_some(body)
     }
 
-    /// `for_cmd` after `for`:
-    /// `name ~ (nls ~ k_in ~ word* ~ (semi | newline) | semi)? ~ nls ~ do_group`
+    /// `for_cmd` after `for`: `name ~ ((nls ~ k_in ~ word* ~ (semi |
+    /// newline) | semi | newline) ~ nls ~ (do_group | brace_group) | nls ~
+    /// do_group)`
     fn for_rest(&mut self) -> Option<CommandKind> {
         self.skip();
         let var = self.name()?.to_string();
@@ -701,12 +719,21 @@ impl<'a> Reader<'a> {
                 words = Some(ws);
             }
         }
+        // Whether a separator came before the body (a brace group needs one).
+        let mut sep = words.is_some();
         if words.is_none() {
             self.pos = save;
-            self.semi();
+            sep = self.semi() || self.peek() == Some(b'\n');
         }
         self.skip();
         self.nls();
+        self.skip();
+        if sep && self.kw("{") {
+            return match self.compound()? {
+                CommandKind::Brace(body) => Some(CommandKind::For { var, words, body }),
+                _ => None,
+            };
+        }
         let body = self.do_group()?;
         Some(CommandKind::For { var, words, body })
     }
@@ -1571,6 +1598,19 @@ mod tests {
             "echo \"$(cat <<EOF\nx\nEOF\n)\"\n",
             "echo `date` \"`id`\"\n",
             "echo ${x/a/b} ${x:1:2} ${x^^}\n",
+            // A reserved word right after a compound command.
+            "if { true; } then echo ok; fi\n",
+            "if ( true ) then :; elif (false) then :; else { :; } fi\n",
+            "while { false; } do :; done; until (true) do { :; } done\n",
+            "if true; then if true; then echo a; fi fi\n",
+            "for i in 1; do case $i in 1) echo c;; esac done\n",
+            "for i in 1; do for j in 2; do echo $j; done done\n",
+            "case x in x) { echo y; } esac\n",
+            "if f() { :; } then :; fi\nif a | { b; } && (c) then :; fi\n",
+            "if [[ 1 ]] then :; fi; while (( 0 )) do :; done\n",
+            // A brace group as the body of `for`.
+            "for i in 1 2; { echo $i; }\nfor i; { :; }\nfor i\n{ :; }\n",
+            "for i in a\n\n  { :; } >f\nfor i in a;\n# c\n{ :; }\n",
             "cat <<EOF; echo same line\nbody\nEOF\necho after\n",
             "echo one; cat <<'E'\nraw\nE\n",
             "if true; then\n  cat <<EOF\n  in if\nEOF\nfi\necho z\n",
@@ -1599,6 +1639,9 @@ mod tests {
             "name=\"host11\"; len=${#name}\n",
             "f() {\n  local a=\"$1\"\n  for x in $a; do echo \"$x\"; done\n}\n",
             "while [ $n -lt 3 ]; do n=$((n+1)); done\n",
+            "if { true; } then echo ok; fi\n",
+            "for i in 1; do for j in 2; do echo $j; done done\n",
+            "for i in 1 2; { echo $i; }\nfor i\n{ :; }\n",
         ] {
             assert!(read_alone(t), "{t:?}");
         }
@@ -1631,6 +1674,12 @@ mod tests {
             "f() echo\n",
             "case x in a) b ;; \n",
             "echo a=(1 2)\n",
+            "if then echo X; fi\n",
+            "while do :; done\n",
+            "if true; then x=1 fi\n",
+            "{ true; } >f then\n",
+            "for i { :; }\n",
+            "{ }\n",
         ] {
             assert!(parse_lines(t, 0).is_none(), "{t:?}");
         }
@@ -1758,6 +1807,13 @@ mod tests {
             "|&",
             "${x@Q}",
             "${a[@]@Q}",
+            "then ",
+            " do ",
+            "done",
+            " fi",
+            "esac",
+            "for i in a; ",
+            "for i; ",
         ];
         let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
         let mut next = || {

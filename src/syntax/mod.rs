@@ -182,6 +182,28 @@ fn parse_at(text: &str, base: usize, rule: Rule) -> Result<(List, bool), SyntaxE
     Ok((b.cmd_list(list)?, open_heredoc))
 }
 
+/// Whether an and-or list ends with a compound command's closing token
+/// (`}`, `)`, `fi`, `done`, `esac`, `]]`, `))`), after which bash reads a
+/// reserved word (its `reserved_word_acceptable`): a compound command or a
+/// function definition without redirections.
+fn ends_in_closing_token(a: &AndOr) -> bool {
+    let p = a.rest.last().map_or(&a.first, |(_, p)| p);
+    p.cmds.last().is_some_and(|c| {
+        c.redirs.is_empty()
+            && match &c.kind {
+                CommandKind::Simple(_) => false,
+                CommandKind::FuncDef { body, .. } => body.redirs.is_empty(),
+                _ => true,
+            }
+    })
+}
+
+/// The number of blanks at `pos`.
+fn skip_blanks(text: &str, pos: usize) -> usize {
+    let rest = &text[pos.min(text.len())..];
+    rest.len() - rest.trim_start_matches([' ', '\t']).len()
+}
+
 /// The token bash would report at a failure offset.
 fn token_at(text: &str, pos: usize) -> Option<String> {
     let rest = &text[pos.min(text.len())..];
@@ -380,6 +402,16 @@ impl Builder {
                 match c.as_rule() {
                     Rule::and_or => and_or = Some(self.and_or(c)?),
                     Rule::amp => background = true,
+                    Rule::kw_next if !and_or.as_ref().is_some_and(ends_in_closing_token) => {
+                        let at = self.span(&c).start;
+                        let t = token_at(c.get_input(), c.as_span().start()).unwrap_or_default();
+                        return Err(SyntaxError::new(
+                            format!("syntax error near unexpected token `{t}'"),
+                            Span::new(at, at + t.len()),
+                            "unexpected token",
+                            None,
+                        ));
+                    }
                     _ => {}
                 }
             }
@@ -545,10 +577,29 @@ impl Builder {
         let rule = p.as_rule();
         let span = self.span(&p);
         let inner: Vec<Pair<Rule>> = p.into_inner().collect();
+        // The lists of a compound command, each holding a command (bash's
+        // `compound_list`; a case arm's list may be empty).
         let lists = |v: &[Pair<Rule>]| -> R<Vec<List>> {
             v.iter()
                 .filter(|c| c.as_rule() == Rule::cmd_list)
-                .map(|c| self.cmd_list(c.clone()))
+                .map(|c| {
+                    if !c
+                        .clone()
+                        .into_inner()
+                        .any(|i| i.as_rule() == Rule::list_item)
+                    {
+                        let end = c.as_span().end();
+                        let t = token_at(c.get_input(), end).unwrap_or_default();
+                        let at = self.base + end + skip_blanks(c.get_input(), end);
+                        return Err(SyntaxError::new(
+                            format!("syntax error near unexpected token `{t}'"),
+                            Span::new(at, at + t.len()),
+                            "unexpected token",
+                            Some("bash wants a command here".into()),
+                        ));
+                    }
+                    self.cmd_list(c.clone())
+                })
                 .collect()
         };
         Ok(match rule {
@@ -598,7 +649,17 @@ impl Builder {
                         _ => {}
                     }
                 }
-                let body = lists(&inner)?.into_iter().next().unwrap_or_default();
+                // `for i in a; { …; }`: the brace group's list.
+                let brace: Vec<Pair<Rule>> = inner
+                    .iter()
+                    .filter(|c| c.as_rule() == Rule::brace_group)
+                    .flat_map(|c| c.clone().into_inner())
+                    .collect();
+                let body = lists(&inner)?
+                    .into_iter()
+                    .chain(lists(&brace)?)
+                    .next()
+                    .unwrap_or_default();
                 CommandKind::For { var, words, body }
             }
             Rule::while_cmd | Rule::until_cmd => {
