@@ -1353,7 +1353,7 @@ impl<'a> Reader<'a> {
         };
         let (op, word) = match (self.peek(), self.peek_at(1)) {
             (Some(b'}'), _) => (ParamOp::Plain, None),
-            (Some(b'/' | b'^' | b','), _) => return self.stop(),
+            (Some(b'/' | b'^' | b',' | b'~'), _) => return self.stop(),
             (Some(b':'), n) if !matches!(n, Some(b'-' | b'=' | b'+' | b'?')) => return self.stop(),
             (Some(c), n) => {
                 let colon = c == b':';

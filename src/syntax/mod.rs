@@ -1332,9 +1332,13 @@ impl Builder {
                                     }
                                     Rule::param_case => {
                                         let t = b.as_str();
-                                        op = ParamOp::Case {
-                                            upper: t.starts_with('^'),
-                                            all: t.len() == 2,
+                                        op = if t.starts_with('~') {
+                                            ParamOp::Toggle { all: t.len() == 2 }
+                                        } else {
+                                            ParamOp::Case {
+                                                upper: t.starts_with('^'),
+                                                all: t.len() == 2,
+                                            }
                                         };
                                     }
                                     Rule::param_transform => {

@@ -46,6 +46,13 @@ if for i in c; { echo $i; } then echo t; fi
 f() { for i in a; { echo $i; }; for j; { :; }; for k
 do :; done; }; type f
 "#;
+    // `${X~~}`, `${X~}`: bash toggles the case one character to one.
+    case_toggle_expansions: r#"
+x=HeLLo; echo "${x~}" "${x~~}"; a=(aB Cd ""); printf "[%s]" "${a[@]~~}" "${a[@]~}" "${a[1]~~}"; echo
+x=aBc1-ß; echo "${x~~}" "${x~}"; e=; echo "[${e~~}]"; unset u; echo "[${u~}]"
+set -- aB c; echo ${@~~} "${*~}"; f() { echo ${x~~} ${x~}; }; type f
+set -u; (echo "${nope~~}"); echo "st=$?"
+"#;
     enable_builtin: r#"
 enable | head -3; enable -n echo test; enable -n; type echo; type -t echo; command -v echo; echo hi; builtin echo x; echo "st=$?"; enable echo; type echo; enable nosuch; echo "st=$?"
 enable -s | tr "\n" " "; echo; enable -a | head -3; enable -n -a 2>&1 | head -2; enable -p | head -2; enable -f /nonexistent-x y; echo "st=$?"; enable -x; echo "st=$?"; enable -ns; enable -d foo; echo "st=$?"; enable -d echo; echo "st=$?"
