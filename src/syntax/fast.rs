@@ -1613,6 +1613,8 @@ mod tests {
             "for i in a\n\n  { :; } >f\nfor i in a;\n# c\n{ :; }\n",
             "cat <<EOF; echo same line\nbody\nEOF\necho after\n",
             "echo one; cat <<'E'\nraw\nE\n",
+            "cat <<A; cat <<-'B' | cat 3<<\\C\na\nA\n\tb\n\tB\nc\nC\necho z\n",
+            "while read l; do :; done <<A 3<<B\n1\nA\n2\nB\n",
             "if true; then\n  cat <<EOF\n  in if\nEOF\nfi\necho z\n",
             "echo *.@(txt|md) !(a b|\"c)\"|$x) a?(b)c +(x*(y)) ${v#@(a|b)}\n",
             "case $f in @(a|b)) x ;; !(*.sh)|+(z)) y ;; esac\n",

@@ -142,20 +142,15 @@ fn parse_at(text: &str, base: usize, rule: Rule) -> Result<(List, bool), SyntaxE
         .flatten()
         .take(if has_heredoc { usize::MAX } else { 0 })
     {
-        if b.as_rule() == Rule::newline
-            && b.clone()
-                .into_inner()
-                .filter(|h| h.as_rule() == Rule::heredoc_body)
-                .count()
-                > 1
-        {
-            let sp = b.as_span();
+        if b.as_rule() == Rule::hd_too_many {
+            // At the newline that ends the line.
+            let at = base + b.as_span().start().saturating_sub(1);
             return Err(SyntaxError::unsupported(
-                "more than one here-document on a line",
-                Span::new(base + sp.start(), base + sp.start() + 1),
+                "more than six here-documents on a line",
+                Span::new(at, at + 1),
             ));
         }
-        if b.as_rule() == Rule::heredoc_body {
+        if is_heredoc_body(b.as_rule()) {
             let body_end = b.as_span().end();
             let mut body = String::new();
             let mut start = None;
@@ -166,7 +161,17 @@ fn parse_at(text: &str, base: usize, rule: Rule) -> Result<(List, bool), SyntaxE
                 body.push_str(l.as_str());
             }
             open_heredoc = body_end == text.len() && lines_end == body_end;
-            bodies.push_back((body, base + start.unwrap_or(0)));
+            // The line that ended it, without its leading tabs (none at
+            // the end of the text).
+            let end_line = text[lines_end..body_end]
+                .trim_start_matches('\t')
+                .trim_end_matches('\n');
+            let closed = lines_end < body_end;
+            bodies.push_back(HereBody {
+                text: body,
+                at: base + start.unwrap_or(lines_end),
+                end_line: closed.then(|| end_line.to_string()),
+            });
         }
     }
     let b = Builder {
@@ -377,7 +382,29 @@ fn rule_name(r: Rule) -> String {
 
 struct Builder {
     base: usize,
-    bodies: std::cell::RefCell<std::collections::VecDeque<(String, usize)>>,
+    bodies: std::cell::RefCell<std::collections::VecDeque<HereBody>>,
+}
+
+/// A here-document body as the grammar read it at a newline.
+struct HereBody {
+    text: String,
+    /// Offset of its first byte in the source.
+    at: usize,
+    /// The delimiter line that ended it (`None`: the text ended first).
+    end_line: Option<String>,
+}
+
+/// The rules that read a here-document body (one per place on its line).
+fn is_heredoc_body(r: Rule) -> bool {
+    matches!(
+        r,
+        Rule::heredoc_body
+            | Rule::heredoc_body_2
+            | Rule::heredoc_body_3
+            | Rule::heredoc_body_4
+            | Rule::heredoc_body_5
+            | Rule::heredoc_body_6
+    )
 }
 
 type R<T> = Result<T, SyntaxError>;
@@ -1084,12 +1111,24 @@ impl Builder {
                 _ => {}
             }
         }
-        if let Some((strip, quoted, _)) = heredoc {
-            let (mut text, at) = self
-                .bodies
-                .borrow_mut()
-                .pop_front()
-                .unwrap_or((String::new(), span.end));
+        if let Some((strip, quoted, hd_delim)) = heredoc {
+            let body = self.bodies.borrow_mut().pop_front();
+            // The bodies are handed out in the order of the operators; one
+            // ended by another's delimiter means the grammar paired them
+            // wrongly (a here-document inside `$(…)` on a line holding one
+            // of its own): refuse rather than misread.
+            if let Some(HereBody {
+                end_line: Some(l), ..
+            }) = &body
+            {
+                if *l != hd_delim {
+                    return Err(SyntaxError::unsupported(
+                        "a here-document inside a substitution on a line with another",
+                        span,
+                    ));
+                }
+            }
+            let (mut text, at) = body.map_or((String::new(), span.end), |b| (b.text, b.at));
             if strip {
                 text = text
                     .split_inclusive('\n')
@@ -1631,7 +1670,7 @@ pub fn needs_more_input(text: &str) -> bool {
         Err(_) => matches!(parse(text), Err(e) if at_end_of_input(&e)),
         Ok(pairs) => {
             let open_heredoc = pairs.flatten().any(|p| {
-                p.as_rule() == Rule::heredoc_body
+                is_heredoc_body(p.as_rule())
                     && p.as_span().end() == text.len()
                     && p.clone()
                         .into_inner()

@@ -53,6 +53,72 @@ x=aBc1-ß; echo "${x~~}" "${x~}"; e=; echo "[${e~~}]"; unset u; echo "[${u~}]"
 set -- aB c; echo ${@~~} "${*~}"; f() { echo ${x~~} ${x~}; }; type f
 set -u; (echo "${nope~~}"); echo "st=$?"
 "#;
+    // Several here-documents on a line: the bodies follow it in the order
+    // of the operators (`<<-` and quoting apply to each).
+    here_documents_several_on_a_line: r#"
+cat <<A; cat <<B
+a
+A
+b
+B
+read -r x <<A; read -r y 3<<B <&3; echo "$x $y"
+x1
+A
+y1
+B
+while read -r l; do read -r m <&3; echo "$l/$m"; done <<A 3<<-B
+1
+2
+A
+	one
+	two
+	B
+cat <<A | cat - <<B
+x
+A
+y
+B
+x=X; cat <<-A; cat <<"B"; cat <<-\C; cat <<'D'
+		t1 $x
+	A
+	b $x
+B
+	c $x
+	C
+d $x
+D
+cat <<A <<B <<C <<D <<E <<F
+1
+A
+2
+B
+3
+C
+4
+D
+5
+E
+6
+F
+if true; then cat <<A; fi; cat <<B
+in
+A
+out
+B
+f() { cat <<A; cat <<B; }
+fa
+A
+fb
+B
+f; type f
+echo "$(cat <<A; cat <<B
+ca
+A
+cb
+B
+)"
+echo end
+"#;
     enable_builtin: r#"
 enable | head -3; enable -n echo test; enable -n; type echo; type -t echo; command -v echo; echo hi; builtin echo x; echo "st=$?"; enable echo; type echo; enable nosuch; echo "st=$?"
 enable -s | tr "\n" " "; echo; enable -a | head -3; enable -n -a 2>&1 | head -2; enable -p | head -2; enable -f /nonexistent-x y; echo "st=$?"; enable -x; echo "st=$?"; enable -ns; enable -d foo; echo "st=$?"; enable -d echo; echo "st=$?"
@@ -1039,8 +1105,8 @@ fn unsupported_syntax_is_an_error_not_a_misparse() {
     for (script, what) in [
         ("select x in a b; do :; done\n", "`select'"),
         (
-            "cat <<A; cat <<B\na\nA\nb\nB\necho x\n",
-            "more than one here-document",
+            "echo x; cat <<A <<B <<C <<D <<E <<F <<G\n1\nA\n2\nB\n3\nC\n4\nD\n5\nE\n6\nF\n7\nG\n",
+            "more than six here-documents",
         ),
     ] {
         let r = run_script_with(&[&nsh], script, &[], false);
