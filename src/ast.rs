@@ -238,6 +238,8 @@ pub enum ParamOp {
     Slice,
     /// `${X^^}`, `${X^}`, `${X,,}`, `${X,}`.
     Case { upper: bool, all: bool },
+    /// `${X~~}`, `${X~}`: the case of every / the first character toggled.
+    Toggle { all: bool },
     /// `${X@Q}`, `${X@E}`, `${X@U}`, `${X@u}`, `${X@L}`, `${X@a}`.
     Transform(char),
     /// `${!X*}` / `${!X@}`: the names of the variables starting with X.
@@ -665,6 +667,8 @@ fn write_part(f: &mut fmt::Formatter<'_>, p: &WordPart, in_dq: bool) -> fmt::Res
                     (false, true) => ",,",
                     (false, false) => ",",
                 },
+                ParamOp::Toggle { all: true } => "~~",
+                ParamOp::Toggle { all: false } => "~",
                 ParamOp::Transform(c) => match c {
                     'Q' => "@Q",
                     'E' => "@E",

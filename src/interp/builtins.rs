@@ -1709,7 +1709,7 @@ fn jobs(sh: &mut Shell, args: &[String]) -> i32 {
             Some(c) => format!("Exit {c}"),
         };
         let pid = if long {
-            format!(" {}", j.pid)
+            format!(" {:>5}", j.pid)
         } else {
             " ".to_string()
         };

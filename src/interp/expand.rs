@@ -481,6 +481,7 @@ fn is_at(p: &WordPart) -> bool {
             | ParamOp::Subst { .. }
             | ParamOp::Slice
             | ParamOp::Case { .. }
+            | ParamOp::Toggle { .. }
             | ParamOp::Transform(_)
     );
     match &pe.index {
@@ -987,6 +988,7 @@ fn list_param(
                 .collect()
         }
         ParamOp::Case { upper, all } => values.iter().map(|v| case_conv(v, upper, all)).collect(),
+        ParamOp::Toggle { all } => values.iter().map(|v| case_toggle(v, all)).collect(),
         ParamOp::Transform(c @ ('A' | 'K' | 'k')) => whole_transform(sh, name, array, &values, c),
         ParamOp::Transform(c) => values.iter().map(|v| transform(sh, name, v, c)).collect(),
         ParamOp::Slice => {
@@ -1156,6 +1158,30 @@ pub(super) fn case_conv(v: &str, upper: bool, all: bool) -> String {
         let mut it = v.chars();
         match it.next() {
             Some(c) => format!("{}{}", conv(c), it.as_str()),
+            None => String::new(),
+        }
+    }
+}
+
+/// `${X~~}` / `${X~}`: bash's `sh_modcase` with `CASE_TOGGLE`, one
+/// character to one: a character that has a lower case becomes it, else one
+/// that has an upper case (`towlower`/`towupper`); `ß` stays.
+fn case_toggle(v: &str, all: bool) -> String {
+    let toggle = |c: char| -> char {
+        let lower = case_conv(c.encode_utf8(&mut [0; 4]), false, true);
+        let upper = case_conv(c.encode_utf8(&mut [0; 4]), true, true);
+        match (lower.chars().next(), upper.chars().next()) {
+            (Some(l), _) if l != c => l,
+            (_, Some(u)) => u,
+            _ => c,
+        }
+    };
+    if all {
+        v.chars().map(toggle).collect()
+    } else {
+        let mut it = v.chars();
+        match it.next() {
+            Some(c) => format!("{}{}", toggle(c), it.as_str()),
             None => String::new(),
         }
     }
@@ -1332,6 +1358,10 @@ fn scalar_param(
         ParamOp::Case { upper, all } => {
             let v = set_or_unbound(sh, shown, val)?;
             case_conv(&v, upper, all)
+        }
+        ParamOp::Toggle { all } => {
+            let v = set_or_unbound(sh, shown, val)?;
+            case_toggle(&v, all)
         }
         // The attributes even of a variable without a value (`declare -A
         // m`); an unset variable otherwise gives nothing (not `''`).

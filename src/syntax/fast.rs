@@ -92,7 +92,11 @@ fn pest_run(
         let end = starts.get(to).copied().unwrap_or(text.len());
         let chunk = &text[s..end];
         match parse_at(chunk, base + s, Rule::program) {
-            Ok((list, false)) if to >= n || !ends_with_joiner(chunk) => return Some((list, to)),
+            Ok((list, false))
+                if to >= n || (!ends_with_joiner(chunk) && !open_brace_param(chunk)) =>
+            {
+                return Some((list, to))
+            }
             Ok(_) => {}
             Err(e) if at_end_of_input(&e) => {}
             Err(_) => return None,
@@ -102,6 +106,43 @@ fn pest_run(
         }
         to = (to + (to - from)).min(n);
     }
+}
+
+/// Whether `chunk` ends inside a `${…}` (whose word may go on over the
+/// next lines: `${x:-` then `+}`), where pest alone would read `${` as
+/// text. Quotes, escapes and comments are skipped; a stray `${` only makes
+/// the pest run longer.
+fn open_brace_param(chunk: &str) -> bool {
+    let b = chunk.as_bytes();
+    if memchr::memmem::find(b, b"${").is_none() {
+        return false;
+    }
+    let (mut depth, mut dq) = (0usize, false);
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'\\' => i += 1,
+            b'"' => dq = !dq,
+            b'\'' if !dq => match memchr::memchr(b'\'', &b[i + 1..]) {
+                Some(k) => i += k + 1,
+                None => break,
+            },
+            b'#' if !dq && depth == 0 && (i == 0 || matches!(b[i - 1], b' ' | b'\t' | b'\n')) => {
+                match memchr::memchr(b'\n', &b[i..]) {
+                    Some(k) => i += k,
+                    None => break,
+                }
+            }
+            b'$' if b.get(i + 1) == Some(&b'{') => {
+                depth += 1;
+                i += 1;
+            }
+            b'}' if depth > 0 => depth -= 1,
+            _ => {}
+        }
+        i += 1;
+    }
+    depth > 0
 }
 
 /// The byte offset where each line starts.
@@ -322,6 +363,16 @@ impl<'a> Reader<'a> {
             (Some(b'\n') | None, _) => {}
             (Some(b')' | b'}' | b'`'), _) => {}
             (Some(b';'), Some(b';' | b'&')) => {}
+            // `kw_next`: a reserved word after a compound command.
+            (Some(b't' | b'd' | b'f' | b'e'), _)
+                if ["then", "do", "done", "fi", "elif", "else", "esac"]
+                    .iter()
+                    .any(|w| self.kw(w)) =>
+            {
+                if !super::ends_in_closing_token(&and_or) {
+                    return None;
+                }
+            }
             _ => return None,
         }
         Some(ListItem {
@@ -575,19 +626,26 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// The `cmd_list` of a compound command: the builder refuses an empty
+    /// one (bash's `compound_list`), so an empty one goes to pest.
+    fn compound_list(&mut self) -> Option<List> {
+        let l = self.cmd_list();
+        (!l.items.is_empty()).then_some(l)
+    }
+
     /// `compound`, at a keyword, `{` or `(` that `command` has seen.
     fn compound(&mut self) -> Option<CommandKind> {
         if self.peek() == Some(b'(') {
             self.pos += 1;
             self.skip();
-            let l = self.cmd_list();
+            let l = self.compound_list()?;
             self.skip();
             return self.eat(b')').then_some(CommandKind::Subshell(l));
         }
         if self.kw("{") {
             self.pos += 1;
             self.skip();
-            let l = self.cmd_list();
+            let l = self.compound_list()?;
             self.skip();
             return self.eat_kw("}").then_some(CommandKind::Brace(l));
         }
@@ -607,7 +665,7 @@ impl<'a> Reader<'a> {
             self.skip();
             if self.eat_kw("else") {
                 self.skip();
-                else_ = Some(self.cmd_list());
+                else_ = Some(self.compound_list()?);
                 self.skip();
             }
             return self
@@ -620,7 +678,7 @@ impl<'a> Reader<'a> {
         for (k, until) in [("while", false), ("until", true)] {
             if self.eat_kw(k) {
                 self.skip();
-                let cond = self.cmd_list();
+                let cond = self.compound_list()?;
                 let body = self.do_group()?;
                 return Some(CommandKind::While { cond, body, until });
             }
@@ -650,13 +708,13 @@ impl<'a> Reader<'a> {
     /// `cmd_list ~ k_then ~ cmd_list` after `if`/`elif`.
     fn cond_then(&mut self) -> Option<(List, List)> {
         self.skip();
-        let c = self.cmd_list();
+        let c = self.compound_list()?;
         self.skip();
         if !self.eat_kw("then") {
             return None;
         }
         self.skip();
-        let b = self.cmd_list();
+        let b = self.compound_list()?;
         Some((c, b))
     }
 
@@ -667,13 +725,14 @@ impl<'a> Reader<'a> {
             return None;
         }
         self.skip();
-        let body = self.cmd_list();
+        let body = self.compound_list()?;
         self.skip();
         self.eat_kw("done").then_some(body)
     }
 
-    /// `for_cmd` after `for`:
-    /// `name ~ (nls ~ k_in ~ word* ~ (semi | newline) | semi)? ~ nls ~ do_group`
+    /// `for_cmd` after `for`: `name ~ ((nls ~ k_in ~ word* ~ (semi |
+    /// newline) | semi | newline) ~ nls ~ (do_group | brace_group) | nls ~
+    /// do_group)`
     fn for_rest(&mut self) -> Option<CommandKind> {
         self.skip();
         let var = self.name()?.to_string();
@@ -701,12 +760,21 @@ impl<'a> Reader<'a> {
                 words = Some(ws);
             }
         }
+        // Whether a separator came before the body (a brace group needs one).
+        let mut sep = words.is_some();
         if words.is_none() {
             self.pos = save;
-            self.semi();
+            sep = self.semi() || self.peek() == Some(b'\n');
         }
         self.skip();
         self.nls();
+        self.skip();
+        if sep && self.kw("{") {
+            return match self.compound()? {
+                CommandKind::Brace(body) => Some(CommandKind::For { var, words, body }),
+                _ => None,
+            };
+        }
         let body = self.do_group()?;
         Some(CommandKind::For { var, words, body })
     }
@@ -1337,7 +1405,7 @@ impl<'a> Reader<'a> {
         };
         let (op, word) = match (self.peek(), self.peek_at(1)) {
             (Some(b'}'), _) => (ParamOp::Plain, None),
-            (Some(b'/' | b'^' | b','), _) => return self.stop(),
+            (Some(b'/' | b'^' | b',' | b'~'), _) => return self.stop(),
             (Some(b':'), n) if !matches!(n, Some(b'-' | b'=' | b'+' | b'?')) => return self.stop(),
             (Some(c), n) => {
                 let colon = c == b':';
@@ -1495,6 +1563,13 @@ mod tests {
     }
 
     #[test]
+    fn a_braced_parameter_open_at_a_line_end_goes_on() {
+        assert!(open_brace_param("echo ${x:-\n"));
+        assert!(!open_brace_param("echo ${x} '${' \"a\" # ${\n"));
+        same(" }a${!x}${#x}${x:-\n+}${x}case esac\n");
+    }
+
+    #[test]
     fn plain_lines_build_what_pest_builds() {
         let lines = [
             "iptables -A FORWARD -s 10.0.1.0/24 -i veth1 -p tcp --dport 1000 -j ACCEPT",
@@ -1586,8 +1661,23 @@ mod tests {
             "echo \"$(cat <<EOF\nx\nEOF\n)\"\n",
             "echo `date` \"`id`\"\n",
             "echo ${x/a/b} ${x:1:2} ${x^^}\n",
+            // A reserved word right after a compound command.
+            "if { true; } then echo ok; fi\n",
+            "if ( true ) then :; elif (false) then :; else { :; } fi\n",
+            "while { false; } do :; done; until (true) do { :; } done\n",
+            "if true; then if true; then echo a; fi fi\n",
+            "for i in 1; do case $i in 1) echo c;; esac done\n",
+            "for i in 1; do for j in 2; do echo $j; done done\n",
+            "case x in x) { echo y; } esac\n",
+            "if f() { :; } then :; fi\nif a | { b; } && (c) then :; fi\n",
+            "if [[ 1 ]] then :; fi; while (( 0 )) do :; done\n",
+            // A brace group as the body of `for`.
+            "for i in 1 2; { echo $i; }\nfor i; { :; }\nfor i\n{ :; }\n",
+            "for i in a\n\n  { :; } >f\nfor i in a;\n# c\n{ :; }\n",
             "cat <<EOF; echo same line\nbody\nEOF\necho after\n",
             "echo one; cat <<'E'\nraw\nE\n",
+            "cat <<A; cat <<-'B' | cat 3<<\\C\na\nA\n\tb\n\tB\nc\nC\necho z\n",
+            "while read l; do :; done <<A 3<<B\n1\nA\n2\nB\n",
             "if true; then\n  cat <<EOF\n  in if\nEOF\nfi\necho z\n",
             "echo *.@(txt|md) !(a b|\"c)\"|$x) a?(b)c +(x*(y)) ${v#@(a|b)}\n",
             "case $f in @(a|b)) x ;; !(*.sh)|+(z)) y ;; esac\n",
@@ -1614,6 +1704,9 @@ mod tests {
             "name=\"host11\"; len=${#name}\n",
             "f() {\n  local a=\"$1\"\n  for x in $a; do echo \"$x\"; done\n}\n",
             "while [ $n -lt 3 ]; do n=$((n+1)); done\n",
+            "if { true; } then echo ok; fi\n",
+            "for i in 1; do for j in 2; do echo $j; done done\n",
+            "for i in 1 2; { echo $i; }\nfor i\n{ :; }\n",
         ] {
             assert!(read_alone(t), "{t:?}");
         }
@@ -1646,6 +1739,12 @@ mod tests {
             "f() echo\n",
             "case x in a) b ;; \n",
             "echo a=(1 2)\n",
+            "if then echo X; fi\n",
+            "while do :; done\n",
+            "if true; then x=1 fi\n",
+            "{ true; } >f then\n",
+            "for i { :; }\n",
+            "{ }\n",
         ] {
             assert!(parse_lines(t, 0).is_none(), "{t:?}");
         }
@@ -1774,6 +1873,13 @@ mod tests {
             "|&",
             "${x@Q}",
             "${a[@]@Q}",
+            "then ",
+            " do ",
+            "done",
+            " fi",
+            "esac",
+            "for i in a; ",
+            "for i; ",
         ];
         let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
         let mut next = || {

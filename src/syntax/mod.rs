@@ -142,20 +142,15 @@ fn parse_at(text: &str, base: usize, rule: Rule) -> Result<(List, bool), SyntaxE
         .flatten()
         .take(if has_heredoc { usize::MAX } else { 0 })
     {
-        if b.as_rule() == Rule::newline
-            && b.clone()
-                .into_inner()
-                .filter(|h| h.as_rule() == Rule::heredoc_body)
-                .count()
-                > 1
-        {
-            let sp = b.as_span();
+        if b.as_rule() == Rule::hd_too_many {
+            // At the newline that ends the line.
+            let at = base + b.as_span().start().saturating_sub(1);
             return Err(SyntaxError::unsupported(
-                "more than one here-document on a line",
-                Span::new(base + sp.start(), base + sp.start() + 1),
+                "more than six here-documents on a line",
+                Span::new(at, at + 1),
             ));
         }
-        if b.as_rule() == Rule::heredoc_body {
+        if is_heredoc_body(b.as_rule()) {
             let body_end = b.as_span().end();
             let mut body = String::new();
             let mut start = None;
@@ -166,7 +161,17 @@ fn parse_at(text: &str, base: usize, rule: Rule) -> Result<(List, bool), SyntaxE
                 body.push_str(l.as_str());
             }
             open_heredoc = body_end == text.len() && lines_end == body_end;
-            bodies.push_back((body, base + start.unwrap_or(0)));
+            // The line that ended it, without its leading tabs (none at
+            // the end of the text).
+            let end_line = text[lines_end..body_end]
+                .trim_start_matches('\t')
+                .trim_end_matches('\n');
+            let closed = lines_end < body_end;
+            bodies.push_back(HereBody {
+                text: body,
+                at: base + start.unwrap_or(lines_end),
+                end_line: closed.then(|| end_line.to_string()),
+            });
         }
     }
     let b = Builder {
@@ -180,6 +185,28 @@ fn parse_at(text: &str, base: usize, rule: Rule) -> Result<(List, bool), SyntaxE
             SyntaxError::new("syntax error".into(), Span::new(base, base), "here", None)
         })?;
     Ok((b.cmd_list(list)?, open_heredoc))
+}
+
+/// Whether an and-or list ends with a compound command's closing token
+/// (`}`, `)`, `fi`, `done`, `esac`, `]]`, `))`), after which bash reads a
+/// reserved word (its `reserved_word_acceptable`): a compound command or a
+/// function definition without redirections.
+fn ends_in_closing_token(a: &AndOr) -> bool {
+    let p = a.rest.last().map_or(&a.first, |(_, p)| p);
+    p.cmds.last().is_some_and(|c| {
+        c.redirs.is_empty()
+            && match &c.kind {
+                CommandKind::Simple(_) => false,
+                CommandKind::FuncDef { body, .. } => body.redirs.is_empty(),
+                _ => true,
+            }
+    })
+}
+
+/// The number of blanks at `pos`.
+fn skip_blanks(text: &str, pos: usize) -> usize {
+    let rest = &text[pos.min(text.len())..];
+    rest.len() - rest.trim_start_matches([' ', '\t']).len()
 }
 
 /// The token bash would report at a failure offset.
@@ -355,7 +382,29 @@ fn rule_name(r: Rule) -> String {
 
 struct Builder {
     base: usize,
-    bodies: std::cell::RefCell<std::collections::VecDeque<(String, usize)>>,
+    bodies: std::cell::RefCell<std::collections::VecDeque<HereBody>>,
+}
+
+/// A here-document body as the grammar read it at a newline.
+struct HereBody {
+    text: String,
+    /// Offset of its first byte in the source.
+    at: usize,
+    /// The delimiter line that ended it (`None`: the text ended first).
+    end_line: Option<String>,
+}
+
+/// The rules that read a here-document body (one per place on its line).
+fn is_heredoc_body(r: Rule) -> bool {
+    matches!(
+        r,
+        Rule::heredoc_body
+            | Rule::heredoc_body_2
+            | Rule::heredoc_body_3
+            | Rule::heredoc_body_4
+            | Rule::heredoc_body_5
+            | Rule::heredoc_body_6
+    )
 }
 
 type R<T> = Result<T, SyntaxError>;
@@ -380,6 +429,16 @@ impl Builder {
                 match c.as_rule() {
                     Rule::and_or => and_or = Some(self.and_or(c)?),
                     Rule::amp => background = true,
+                    Rule::kw_next if !and_or.as_ref().is_some_and(ends_in_closing_token) => {
+                        let at = self.span(&c).start;
+                        let t = token_at(c.get_input(), c.as_span().start()).unwrap_or_default();
+                        return Err(SyntaxError::new(
+                            format!("syntax error near unexpected token `{t}'"),
+                            Span::new(at, at + t.len()),
+                            "unexpected token",
+                            None,
+                        ));
+                    }
                     _ => {}
                 }
             }
@@ -579,10 +638,29 @@ impl Builder {
         let rule = p.as_rule();
         let span = self.span(&p);
         let inner: Vec<Pair<Rule>> = p.into_inner().collect();
+        // The lists of a compound command, each holding a command (bash's
+        // `compound_list`; a case arm's list may be empty).
         let lists = |v: &[Pair<Rule>]| -> R<Vec<List>> {
             v.iter()
                 .filter(|c| c.as_rule() == Rule::cmd_list)
-                .map(|c| self.cmd_list(c.clone()))
+                .map(|c| {
+                    if !c
+                        .clone()
+                        .into_inner()
+                        .any(|i| i.as_rule() == Rule::list_item)
+                    {
+                        let end = c.as_span().end();
+                        let t = token_at(c.get_input(), end).unwrap_or_default();
+                        let at = self.base + end + skip_blanks(c.get_input(), end);
+                        return Err(SyntaxError::new(
+                            format!("syntax error near unexpected token `{t}'"),
+                            Span::new(at, at + t.len()),
+                            "unexpected token",
+                            Some("bash wants a command here".into()),
+                        ));
+                    }
+                    self.cmd_list(c.clone())
+                })
                 .collect()
         };
         Ok(match rule {
@@ -632,7 +710,17 @@ impl Builder {
                         _ => {}
                     }
                 }
-                let body = lists(&inner)?.into_iter().next().unwrap_or_default();
+                // `for i in a; { …; }`: the brace group's list.
+                let brace: Vec<Pair<Rule>> = inner
+                    .iter()
+                    .filter(|c| c.as_rule() == Rule::brace_group)
+                    .flat_map(|c| c.clone().into_inner())
+                    .collect();
+                let body = lists(&inner)?
+                    .into_iter()
+                    .chain(lists(&brace)?)
+                    .next()
+                    .unwrap_or_default();
                 CommandKind::For { var, words, body }
             }
             Rule::select_cmd => {
@@ -1084,12 +1172,24 @@ impl Builder {
                 _ => {}
             }
         }
-        if let Some((strip, quoted, _)) = heredoc {
-            let (mut text, at) = self
-                .bodies
-                .borrow_mut()
-                .pop_front()
-                .unwrap_or((String::new(), span.end));
+        if let Some((strip, quoted, hd_delim)) = heredoc {
+            let body = self.bodies.borrow_mut().pop_front();
+            // The bodies are handed out in the order of the operators; one
+            // ended by another's delimiter means the grammar paired them
+            // wrongly (a here-document inside `$(…)` on a line holding one
+            // of its own): refuse rather than misread.
+            if let Some(HereBody {
+                end_line: Some(l), ..
+            }) = &body
+            {
+                if *l != hd_delim {
+                    return Err(SyntaxError::unsupported(
+                        "a here-document inside a substitution on a line with another",
+                        span,
+                    ));
+                }
+            }
+            let (mut text, at) = body.map_or((String::new(), span.end), |b| (b.text, b.at));
             if strip {
                 text = text
                     .split_inclusive('\n')
@@ -1332,9 +1432,13 @@ impl Builder {
                                     }
                                     Rule::param_case => {
                                         let t = b.as_str();
-                                        op = ParamOp::Case {
-                                            upper: t.starts_with('^'),
-                                            all: t.len() == 2,
+                                        op = if t.starts_with('~') {
+                                            ParamOp::Toggle { all: t.len() == 2 }
+                                        } else {
+                                            ParamOp::Case {
+                                                upper: t.starts_with('^'),
+                                                all: t.len() == 2,
+                                            }
                                         };
                                     }
                                     Rule::param_transform => {
@@ -1627,7 +1731,7 @@ pub fn needs_more_input(text: &str) -> bool {
         Err(_) => matches!(parse(text), Err(e) if at_end_of_input(&e)),
         Ok(pairs) => {
             let open_heredoc = pairs.flatten().any(|p| {
-                p.as_rule() == Rule::heredoc_body
+                is_heredoc_body(p.as_rule())
                     && p.as_span().end() == text.len()
                     && p.clone()
                         .into_inner()

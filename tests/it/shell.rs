@@ -86,6 +86,108 @@ trap "echo int" INT; trap -- - INT; trap -p INT; trap "echo t" TERM; trap - TERM
 umask -S; umask 027; umask -S; umask; umask -p; umask -S 022; umask
 umask -S 0077; umask; umask u=rwx,g=rx,o=; umask; umask a+w; umask; umask -p -S; umask g-w,o-rwx; umask; umask 999; echo $?; umask x=r; echo $?; umask u+y; echo $?; umask -x; umask 8; umask -- 022; umask
 "#;
+    // bash reads a reserved word right after `}`, `)`, `fi`, `done`,
+    // `esac`, `]]`, `))` (shellspec's main script relies on it).
+    reserved_word_right_after_a_compound_command: r#"
+if { true; } then echo brace; fi; if ( true ) then echo paren; fi
+if [[ 1 ]] then echo cond; fi; if (( 1 )) then echo arith; fi
+while { false; } do :; done; until { true; } do :; done; echo loops
+i=; while [[ $i != xx ]] do i=x$i; done; echo "$i"
+if true; then { echo x; } fi; if true; then (echo y) fi; if true; then if true; then echo a; fi fi
+for i in 1; do { echo $i; } done; for i in 1; do case $i in 1) echo c;; esac done
+for i in 1; do for j in 2; do echo $j; done done; case x in x) { echo y; } esac
+if false; then :; elif { true; } then { echo a; } else { echo b; } fi
+if ! { false; } then echo not; fi; if true | { true; } then echo pipe; fi; if { false; } || (true) then echo or; fi
+if f() { echo fn; } then f; fi; x=$(if { true; } then echo sub; fi); echo "$x"
+echo } then; echo { fi
+"#;
+    // `for NAME in WORDS; { …; }`, `for NAME; { …; }`, after a newline too;
+    // bash prints the body as `do … done`.
+    for_with_a_brace_group_body: r#"
+for i in 1 2; { echo $i; }
+set -- a b; for i; { echo "[$i]"; }
+for i in x y
+{ echo $i; } | tr xy XY
+for i
+{ echo "<$i>"; }
+for i in a; do { echo $i; } done; for i in b; { echo $i; }
+if for i in c; { echo $i; } then echo t; fi
+f() { for i in a; { echo $i; }; for j; { :; }; for k
+do :; done; }; type f
+"#;
+    // `${X~~}`, `${X~}`: bash toggles the case one character to one.
+    case_toggle_expansions: r#"
+x=HeLLo; echo "${x~}" "${x~~}"; a=(aB Cd ""); printf "[%s]" "${a[@]~~}" "${a[@]~}" "${a[1]~~}"; echo
+x=aBc1-ß; echo "${x~~}" "${x~}"; e=; echo "[${e~~}]"; unset u; echo "[${u~}]"
+set -- aB c; echo ${@~~} "${*~}"; f() { echo ${x~~} ${x~}; }; type f
+set -u; (echo "${nope~~}"); echo "st=$?"
+"#;
+    // Several here-documents on a line: the bodies follow it in the order
+    // of the operators (`<<-` and quoting apply to each).
+    here_documents_several_on_a_line: r#"
+cat <<A; cat <<B
+a
+A
+b
+B
+read -r x <<A; read -r y 3<<B <&3; echo "$x $y"
+x1
+A
+y1
+B
+while read -r l; do read -r m <&3; echo "$l/$m"; done <<A 3<<-B
+1
+2
+A
+	one
+	two
+	B
+cat <<A | cat - <<B
+x
+A
+y
+B
+x=X; cat <<-A; cat <<"B"; cat <<-\C; cat <<'D'
+		t1 $x
+	A
+	b $x
+B
+	c $x
+	C
+d $x
+D
+cat <<A <<B <<C <<D <<E <<F
+1
+A
+2
+B
+3
+C
+4
+D
+5
+E
+6
+F
+if true; then cat <<A; fi; cat <<B
+in
+A
+out
+B
+f() { cat <<A; cat <<B; }
+fa
+A
+fb
+B
+f; type f
+echo "$(cat <<A; cat <<B
+ca
+A
+cb
+B
+)"
+echo end
+"#;
     enable_builtin: r#"
 enable | head -3; enable -n echo test; enable -n; type echo; type -t echo; command -v echo; echo hi; builtin echo x; echo "st=$?"; enable echo; type echo; enable nosuch; echo "st=$?"
 enable -s | tr "\n" " "; echo; enable -a | head -3; enable -n -a 2>&1 | head -2; enable -p | head -2; enable -f /nonexistent-x y; echo "st=$?"; enable -x; echo "st=$?"; enable -ns; enable -d foo; echo "st=$?"; enable -d echo; echo "st=$?"
@@ -1069,16 +1171,60 @@ fn syntax_error_unexpected_end_of_file() {
 #[test]
 fn unsupported_syntax_is_an_error_not_a_misparse() {
     let nsh = nsh_bin().to_str().expect("path").to_string();
-    let script = "cat <<A; cat <<B\na\nA\nb\nB\necho x\n";
+    let script =
+        "echo x; cat <<A <<B <<C <<D <<E <<F <<G\n1\nA\n2\nB\n3\nC\n4\nD\n5\nE\n6\nF\n7\nG\n";
     let r = run_script_with(&[&nsh], script, &[], false);
     assert_eq!(r.status, 2, "{script}: {}", r.stderr);
     assert_eq!(r.stdout, "");
     assert!(r.stderr.contains("not supported"), "{script}: {}", r.stderr);
     assert!(
-        r.stderr.contains("more than one here-document"),
+        r.stderr.contains("more than six here-documents"),
         "{script}: {}",
         r.stderr
     );
+}
+
+/// Syntax errors bash reports around compound commands: an empty list
+/// (`if then`, `while do`, `{ }`), a word that is not reserved after a
+/// redirection or a simple command, a brace group right after `for NAME`.
+/// bash's first line, status 2, nothing run.
+#[test]
+fn compound_command_syntax_errors_say_what_bash_says() {
+    let nsh = nsh_bin().to_str().expect("path").to_string();
+    for script in [
+        "echo ran\nif then echo X; fi\n",
+        "while do echo X; break; done\n",
+        "until do echo X; break; done\n",
+        "if\nthen :; fi\n",
+        "while\ndo :; done\n",
+        "if true; then fi\n",
+        "if true; then :; else fi\n",
+        "if true; then :; elif then :; fi\n",
+        "for i in 1; do done\n",
+        "{ }\n",
+        "( )\n",
+        "f() { # c\n}\n",
+        "for ((;;)) { }\n",
+        "{ true; } echo\n",
+        "{ true; } then\n",
+        "if { true; } >/dev/null then echo a; fi\n",
+        "if true; then echo; fi fi\n",
+        "for i in 1; do { :; } done done\n",
+        "if true; then f() { :; } >/dev/null fi\n",
+        "for i { echo $i; }\n",
+        "for i in a; { echo $i; } done\n",
+        "for i in 1; { }\n",
+    ] {
+        let bash = run_script_with(&["bash"], script, &[], false);
+        let ours = run_script_with(&[&nsh], script, &[], false);
+        assert_eq!(ours.status, 2, "{script}: {}", ours.stderr);
+        assert_eq!(ours.stdout, "", "{script}");
+        assert_eq!(
+            ours.stderr.lines().next(),
+            bash.stderr.lines().next(),
+            "{script}"
+        );
+    }
 }
 
 /// A syntax error inside `[[ … ]]` or `for ((…))`: bash's first line (its
