@@ -255,7 +255,15 @@ fn dispatch(
                     line: sh.lineno,
                     func: true,
                 });
+                let src = sh.func_srcs.get(&name).cloned();
+                let pushed = src.is_some();
+                if let Some(src) = src {
+                    sh.sources.push(src);
+                }
                 let r = sh.call_function(&body, args);
+                if pushed {
+                    sh.sources.pop();
+                }
                 sh.frames.pop();
                 sh.func_names.pop();
                 r

@@ -271,6 +271,9 @@ pub struct Shell {
     pub frames: Vec<Frame>,
     /// The file each function was defined in (`BASH_SOURCE`).
     pub func_files: HashMap<String, String>,
+    /// The source text each function was defined in: its commands report
+    /// that file and its lines (`$LINENO`, messages) when called.
+    pub func_srcs: HashMap<String, Rc<Source>>,
     /// The statuses of the last pipeline (`PIPESTATUS`).
     pub pipestatus: Vec<i32>,
     /// Interactive only (set by the REPL): whether Ctrl-C was pressed
@@ -357,6 +360,7 @@ impl Shell {
             func_names: Vec::new(),
             frames: Vec::new(),
             func_files: HashMap::new(),
+            func_srcs: HashMap::new(),
             pipestatus: Vec::new(),
             interrupted: None,
             ignored_on_entry: proc::ignored_signals(),
@@ -1074,6 +1078,9 @@ impl Shell {
                     self.src_name()
                 };
                 self.func_files.insert(name.clone(), file);
+                if let Some(src) = self.sources.last() {
+                    self.func_srcs.insert(name.clone(), src.clone());
+                }
                 Ok(0)
             }
             _ => {

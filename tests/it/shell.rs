@@ -17,6 +17,25 @@ macro_rules! same_as_bash {
 }
 
 same_as_bash! {
+    functions_from_a_sourced_file_report_its_lines: r#"
+D=$(mktemp -d); cd "$D"
+cat > lib2.sh <<'EOF'
+# lib
+x=1
+libf() {
+  echo "in-libf $LINENO"
+  nocmd_zz
+  echo "$LINENO ${BASH_SOURCE[0]##*/}"
+}
+EOF
+. ./lib2.sh; libf
+g() { echo "g $LINENO"; libf; }
+g
+eval 'h() { echo "h $LINENO"; nocmd_h; }'
+h
+unset -f libf; libf 2>&1 | sed 's/^.*line/line/'
+cd /; rm -rf "$D"
+"#;
     read_and_mapfile_from_a_descriptor: r#"
 T=$(mktemp); printf 'l1\nl2 x\nl3\n' > "$T"
 exec {rd}<"$T"; read -r -u $rd a; read -u "$rd" b c; echo "[$a][$b][$c]"; mapfile -t -u $rd rest; echo "${#rest[@]} ${rest[0]}"; exec {rd}<&-
