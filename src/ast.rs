@@ -708,6 +708,17 @@ pub fn function_text(name: &str, body: &Command) -> String {
     p.out
 }
 
+/// An and-or list as bash names a job (`jobs`, the `Killed` report):
+/// `type`'s layout.
+pub fn and_or_text(ao: &AndOr) -> String {
+    let mut p = Printer {
+        one_line: true,
+        ..Printer::default()
+    };
+    p.and_or(ao, 0);
+    p.out
+}
+
 /// One command as bash prints it (`$BASH_COMMAND`): `type`'s layout,
 /// without here-document bodies.
 pub fn command_text(c: &Command) -> String {
@@ -721,6 +732,8 @@ struct Printer {
     out: String,
     /// Here-document bodies waiting for the end of the current line.
     pending: Vec<(String, String)>,
+    /// A job's name: brace groups on one line.
+    one_line: bool,
 }
 
 impl Printer {
@@ -820,6 +833,11 @@ impl Printer {
                     self.redir(r);
                 }
                 return;
+            }
+            CommandKind::Brace(l) if self.one_line => {
+                self.out.push_str("{ ");
+                self.inline(l);
+                self.out.push_str("; }");
             }
             CommandKind::Brace(l) => {
                 self.out.push_str("{ \n");

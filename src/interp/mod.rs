@@ -944,7 +944,7 @@ impl Shell {
         self.last_bg = Some(pid);
         self.jobs.push(Job {
             pid,
-            text: format!("{}", item.and_or),
+            text: crate::ast::and_or_text(&item.and_or),
             status: None,
         });
         self.status = 0;

@@ -353,7 +353,7 @@ fn reap_ended_jobs(sh: &mut Shell) {
                 record(sh, p.as_raw(), c);
             }
             Ok(WaitStatus::Signaled(p, s, _)) => {
-                record(sh, p.as_raw(), 128 + s as i32);
+                record_signaled(sh, p.as_raw(), s as i32);
             }
             _ => {}
         }
@@ -367,7 +367,7 @@ pub fn wait_any_child(sh: &mut Shell) -> Option<(i32, i32)> {
         match waitpid(Pid::from_raw(-1), None) {
             Ok(WaitStatus::Exited(p, c)) => return Some((p.as_raw(), record(sh, p.as_raw(), c))),
             Ok(WaitStatus::Signaled(p, s, _)) => {
-                return Some((p.as_raw(), record(sh, p.as_raw(), 128 + s as i32)))
+                return Some((p.as_raw(), record_signaled(sh, p.as_raw(), s as i32)))
             }
             Ok(_) => continue,
             Err(nix::errno::Errno::EINTR) if pending_signal().is_none() => continue,
@@ -398,7 +398,7 @@ fn wait_pid_with(sh: &mut Shell, pid: i32, interruptible: bool) -> i32 {
             Ok(WaitStatus::Signaled(_, s, core)) => {
                 sh.last_wait_signal = Some(s as i32);
                 let _ = core;
-                return record(sh, pid, 128 + s as i32);
+                return record_signaled(sh, pid, s as i32);
             }
             Ok(_) => continue,
             Err(nix::errno::Errno::EINTR) => {
@@ -427,6 +427,21 @@ fn record(sh: &mut Shell, pid: i32, st: i32) -> i32 {
     }
     sh.coproc_reaped(pid);
     st
+}
+
+/// A child killed by signal `sig`: recorded as 128+sig; a background
+/// job's death is reported as bash reports it (`line N: PID Killed  cmd`),
+/// except for SIGINT, SIGTERM, SIGPIPE and trapped signals.
+fn record_signaled(sh: &mut Shell, pid: i32, sig: i32) -> i32 {
+    let quiet = matches!(sig, libc::SIGINT | libc::SIGTERM | libc::SIGPIPE)
+        || sh.traps.contains_key(signal_name(sig));
+    if !quiet {
+        if let Some(j) = sh.jobs.iter().find(|j| j.pid == pid && j.status.is_none()) {
+            let msg = format!("{pid:>5} {:<24}{}", strsignal(sig), j.text);
+            sh.error(&msg);
+        }
+    }
+    record(sh, pid, 128 + sig)
 }
 
 /// A child reaped elsewhere: its job's status (and a coprocess's end).
@@ -532,6 +547,13 @@ pub fn run_pipeline(sh: &mut Shell, cmds: &[Command]) -> Ex {
 /// In a forked child: run a command; a simple external command is exec'd
 /// directly without another fork.
 pub fn run_in_child(sh: &mut Shell, c: &Command) -> Ex {
+    // A subshell is this child already (bash forks once: `$!` of
+    // `( … ) &` is the subshell, and `kill $!` ends it).
+    if let CommandKind::Subshell(l) = &c.kind {
+        if c.redirs.is_empty() {
+            return sh.run_list(l);
+        }
+    }
     if let CommandKind::Simple(s) = &c.kind {
         sh.lineno = sh
             .sources

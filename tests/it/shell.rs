@@ -17,6 +17,20 @@ macro_rules! same_as_bash {
 }
 
 same_as_bash! {
+    killed_jobs_are_reported: r#"
+{ sleep 2 & kill -9 $!; wait $!; echo "st=$?"; } 2>&1 | sed 's/[0-9]\{3,\}/PID/'
+{ sleep 2 & p=$!; kill $p; wait $p; echo "st=$?"; } 2>&1 | sed 's/[0-9]\{3,\}/PID/'
+{ sleep 2 & kill -INT $!; wait; echo "st=$?"; } 2>&1 | sed 's/[0-9]\{3,\}/PID/'
+{ sleep 2 & kill -PIPE $!; wait; echo "st=$?"; } 2>&1 | sed 's/[0-9]\{3,\}/PID/'
+{ (sleep 2; echo x) & kill -9 $!; wait; echo "st=$?"; } 2>&1 | sed 's/[0-9]\{3,\}/PID/'
+{ sleep 2 & kill -9 $!; sleep 0.5; echo between; wait; echo "st=$?"; } 2>&1 | sed 's/[0-9]\{3,\}/PID/'
+{ sleep 2 & kill -USR1 $!; wait -n; echo "st=$?"; } 2>&1 | sed 's/[0-9]\{3,\}/PID/'
+{
+(sleep 1; echo x) & { sleep 1; echo y; } & sleep 1 | cat & sleep 1 && true & if true; then sleep 1; fi & f() { sleep 1; } ; f >/dev/null 2>&1 & for i in 1; do sleep 1; done &
+jobs; kill $(jobs -p); wait
+} 2>&1 | sed 's/[0-9]\{3,\}/PID/'
+(echo $BASH_SUBSHELL) & wait; (echo $BASH_SUBSHELL) | cat; (exit 3) | cat; echo ${PIPESTATUS[@]}; (exit 4) & wait $!; echo $?
+"#;
     functions_from_a_sourced_file_report_its_lines: r#"
 D=$(mktemp -d); cd "$D"
 cat > lib2.sh <<'EOF'
