@@ -23,7 +23,7 @@ same_as_bash! {
 { sleep 2 & kill -INT $!; wait; echo "st=$?"; } 2>&1 | sed 's/[0-9]\{3,\}/PID/'
 { sleep 2 & kill -PIPE $!; wait; echo "st=$?"; } 2>&1 | sed 's/[0-9]\{3,\}/PID/'
 { (sleep 2; echo x) & kill -9 $!; wait; echo "st=$?"; } 2>&1 | sed 's/[0-9]\{3,\}/PID/'
-{ sleep 2 & kill -9 $!; sleep 0.5; echo between; wait; echo "st=$?"; } 2>&1 | sed 's/[0-9]\{3,\}/PID/'
+{ sleep 2 & kill -9 $!; sleep 1; echo between; wait; echo "st=$?"; } 2>&1 | sed 's/[0-9]\{3,\}/PID/'
 { sleep 2 & kill -USR1 $!; wait -n; echo "st=$?"; } 2>&1 | sed 's/[0-9]\{3,\}/PID/'
 {
 (sleep 1; echo x) & { sleep 1; echo y; } & sleep 1 | cat & sleep 1 && true & if true; then sleep 1; fi & f() { sleep 1; } ; f >/dev/null 2>&1 & for i in 1; do sleep 1; done &
