@@ -1127,6 +1127,7 @@ fn declare_one(
     o.off.apply(v, false);
     if o.on.nameref {
         v.nameref = true;
+        sh.namerefs_seen = true;
     }
     sh.invalidate_env();
     match (scalar, items) {

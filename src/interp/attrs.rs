@@ -142,6 +142,9 @@ impl Shell {
     /// references (a reference without a value stands for itself). A
     /// circular chain resolves to `None`.
     pub fn try_resolve<'a>(&'a self, name: &'a str) -> Option<Cow<'a, str>> {
+        if !self.namerefs_seen {
+            return Some(Cow::Borrowed(name));
+        }
         let mut cur: &str = name;
         for _ in 0..=NAMEREF_MAX {
             match self.vars.get(cur) {
@@ -335,6 +338,7 @@ mod tests {
     #[test]
     fn resolve_follows_and_stops_on_cycles() {
         let mut sh = Shell::new("nsh", Vec::new());
+        sh.namerefs_seen = true;
         for (n, t) in [("a", "b"), ("b", "c"), ("x", "y"), ("y", "x")] {
             sh.vars.insert(
                 n.into(),

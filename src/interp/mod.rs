@@ -306,6 +306,9 @@ pub struct Shell {
     pub in_ps4: bool,
     /// Builtins turned off with `enable -n`.
     pub disabled_builtins: Vec<String>,
+    /// A variable was given the name-reference attribute at some point:
+    /// until then no name needs resolving.
+    pub namerefs_seen: bool,
     /// An assignment to an integer variable failed in arithmetic: bash
     /// abandons the command line (checked after a builtin).
     pub assign_aborted: bool,
@@ -353,6 +356,7 @@ impl Shell {
             trap_depth: 0,
             in_debug: false,
             disabled_builtins: Vec::new(),
+            namerefs_seen: false,
             in_ps4: false,
             assign_aborted: false,
             xtrace_level: 1,
@@ -500,15 +504,31 @@ impl Shell {
     /// attributes applied; `Err` carries bash's message (a readonly
     /// variable, an integer variable's arithmetic error).
     pub fn set_var(&mut self, name: &str, value: String) -> Result<(), String> {
+        if !self.namerefs_seen {
+            // No name reference was ever made: the name is the variable.
+            return self.set_resolved(name, value);
+        }
         let Some(name) = self.resolve_warn(name) else {
             return Err(String::new());
         };
+        self.set_resolved(&name, value)
+    }
+
+    fn set_resolved(&mut self, name: &str, value: String) -> Result<(), String> {
         if name.contains('[') {
             // A reference to an element (`declare -n r='a[1]'`).
-            return arrays::set_ref(self, "", &name, value);
+            return arrays::set_ref(self, "", name, value);
         }
-        let value = self.attr_value(&name, value, None)?;
-        self.store_var(&name, value)
+        let plain = self
+            .vars
+            .get(name)
+            .is_none_or(|v| !v.integer && v.case == attrs::Case::Keep);
+        let value = if plain {
+            value
+        } else {
+            self.attr_value(name, value, None)?
+        };
+        self.store_var(name, value)
     }
 
     /// Store `value` in `name` as it is (attributes already applied).
