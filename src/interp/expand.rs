@@ -987,8 +987,13 @@ fn list_param(
                 .map(|v| pattern::replace(&pat, v, &rep, all, anchor))
                 .collect()
         }
-        ParamOp::Case { upper, all } => values.iter().map(|v| case_conv(v, upper, all)).collect(),
-        ParamOp::Toggle { all } => values.iter().map(|v| case_toggle(v, all)).collect(),
+        ParamOp::Case { .. } | ParamOp::Toggle { .. } => {
+            let pat = case_pattern(sh, pe)?;
+            values
+                .iter()
+                .map(|v| modcase(v, pe.op, pat.as_deref()))
+                .collect()
+        }
         ParamOp::Transform(c @ ('A' | 'K' | 'k')) => whole_transform(sh, name, array, &values, c),
         ParamOp::Transform(c) => values.iter().map(|v| transform(sh, name, v, c)).collect(),
         ParamOp::Slice => {
@@ -1134,6 +1139,45 @@ fn transform(sh: &mut Shell, name: &str, v: &str, c: char) -> String {
             .map(super::attrs::letters)
             .unwrap_or_default(),
     }
+}
+
+/// The pattern of `${X^^PAT}` and the like, expanded; `None` without one.
+fn case_pattern(sh: &mut Shell, pe: &ParamExp) -> Result<Option<String>, Ctl> {
+    match &pe.word {
+        Some(w) => Ok(Some(expand_pattern(sh, w)?).filter(|p| !p.is_empty())),
+        None => Ok(None),
+    }
+}
+
+/// `${X^^}`, `${X,}`, `${X~~}`… with an optional pattern: only the
+/// characters it matches change (with `^`, `,`, `~`: the first one only,
+/// if it matches), as bash's `sh_modcase`.
+fn modcase(v: &str, op: ParamOp, pat: Option<&str>) -> String {
+    let (all, toggle, upper) = match op {
+        ParamOp::Case { upper, all } => (all, false, upper),
+        ParamOp::Toggle { all } => (all, true, false),
+        _ => return v.to_string(),
+    };
+    let conv = |s: &str, all: bool| {
+        if toggle {
+            case_toggle(s, all)
+        } else {
+            case_conv(s, upper, all)
+        }
+    };
+    let Some(pat) = pat else {
+        return conv(v, all);
+    };
+    let mut out = String::with_capacity(v.len());
+    for (i, c) in v.chars().enumerate() {
+        let s = c.to_string();
+        if (all || i == 0) && pattern::fnmatch(pat, &s) {
+            out.push_str(&conv(&s, true));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// `${X^^}`, `${X,}`… and `declare -u`/`-l`: bash maps each character
@@ -1355,13 +1399,10 @@ fn scalar_param(
                     .collect()
             }
         }
-        ParamOp::Case { upper, all } => {
+        ParamOp::Case { .. } | ParamOp::Toggle { .. } => {
             let v = set_or_unbound(sh, shown, val)?;
-            case_conv(&v, upper, all)
-        }
-        ParamOp::Toggle { all } => {
-            let v = set_or_unbound(sh, shown, val)?;
-            case_toggle(&v, all)
+            let pat = case_pattern(sh, pe)?;
+            modcase(&v, pe.op, pat.as_deref())
         }
         // The attributes even of a variable without a value (`declare -A
         // m`); an unset variable otherwise gives nothing (not `''`).

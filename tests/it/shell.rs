@@ -17,6 +17,11 @@ macro_rules! same_as_bash {
 }
 
 same_as_bash! {
+    case_modification_with_a_pattern: r#"
+x=hello; echo ${x^^[le]} ${x^[h]} ${x^[e]} ${x,,[L]} ${x~~[lo]}; X=HELLO; echo ${X,,[LO]} ${X,[H]}
+a=(ab cd); echo ${a[@]^^[ac]} ${x^^?} ${x^^*} ${x^^} ${X,,} ${x~}; p="[hl]"; echo ${x^^$p} "${x^^"[hl]"}"
+f(){ echo ${x^^[le]} ${x~~}; }; type f; f
+"#;
     killed_jobs_are_reported: r#"
 { sleep 2 & kill -9 $!; wait $!; echo "st=$?"; } 2>&1 | sed 's/[0-9]\{3,\}/PID/'
 { sleep 2 & p=$!; kill $p; wait $p; echo "st=$?"; } 2>&1 | sed 's/[0-9]\{3,\}/PID/'
