@@ -632,7 +632,7 @@ fn builtin(sh: &mut Shell, argv: &[Word]) -> Ex {
         "ulimit" => Ok(super::ulimit::builtin(sh, &args)),
         "times" => Ok(times()),
         "compgen" => Ok(super::compgen::builtin(sh, &args)),
-        "enable" => Ok(super::compgen::enable(sh, &args)),
+        "enable" => Ok(super::enable::builtin(sh, &args)),
         "disown" => Ok(disown(sh, &args)),
         "alias" => Ok(alias(sh, &args)),
         "unalias" => Ok(unalias(sh, &args)),

@@ -19,6 +19,7 @@ pub mod compgen;
 pub mod cond;
 pub mod coproc;
 pub mod dirstack;
+pub mod enable;
 pub mod expand;
 pub mod hash;
 pub mod pattern;
