@@ -1485,7 +1485,21 @@ pub fn bash_syntax_lines(
 /// or for an unexpected end of file the line where it met the end.
 pub fn syntax_error_line(text: &str, e: &crate::syntax::SyntaxError) -> usize {
     if e.message.contains("EOF while looking") {
-        return text.matches('\n').count() + usize::from(!text.ends_with('\n'));
+        let lines = text.matches('\n').count() + usize::from(!text.ends_with('\n'));
+        let b = text.as_bytes();
+        let at = e.offset.min(text.len());
+        // bash names the line a quote, `${`, `((`/`$((` or `a=(` opened
+        // on; a `$(` it reads on to the end, one line past it.
+        let comsub =
+            b.get(at) == Some(&b'(') && at > 0 && b[at - 1] == b'$' && b.get(at + 1) != Some(&b'(');
+        return match e
+            .message
+            .strip_prefix("unexpected EOF while looking for matching ")
+        {
+            Some(_) if comsub => lines + 1,
+            Some(_) => Source::new("", text).line_of(at),
+            None => lines,
+        };
     }
     let line = Source::new("", text).line_of(e.offset);
     if e.message.contains("end of file") && !text.ends_with('\n') {

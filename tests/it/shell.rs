@@ -1301,6 +1301,37 @@ fn cond_and_arith_for_syntax_errors_say_what_bash_says() {
     }
 }
 
+/// An opener left unclosed at the end of the script: bash's message and
+/// line (the opener's line for quotes, `${`, `$((`, `a=(`; one past the
+/// end for `$(`), and nothing run. `${` is never text.
+#[test]
+fn unclosed_openers_are_reported_at_bash_lines() {
+    let nsh = nsh_bin().to_str().expect("path").to_string();
+    for script in [
+        "echo a\nx=$(( 1 +\necho b\n",
+        "echo a\nx=$( echo\necho b\necho c\n",
+        "echo a\nx=$( echo\necho b\necho c",
+        "echo a\necho \"abc\necho b\n",
+        "echo a\necho 'abc\necho b\n\n\n",
+        "echo a\necho `x\necho b\necho c\n",
+        "echo a\necho ${x\necho b\n",
+        "echo a\necho $'x\necho b\n",
+        "echo a\na=(1 2\necho b\necho c\n",
+        "echo a\necho \"x $(echo\necho b\necho c\n",
+        "echo \"abc",
+    ] {
+        let bash = run_script_with(&["bash"], script, &[], false);
+        let ours = run_script_with(&[&nsh], script, &[], false);
+        assert_eq!(ours.status, 2, "{script}: {}", ours.stderr);
+        assert_eq!(ours.stdout, "", "{script}");
+        assert_eq!(
+            ours.stderr.lines().next(),
+            bash.stderr.lines().next(),
+            "{script}"
+        );
+    }
+}
+
 #[test]
 fn parse_only_flag() {
     let nsh = nsh_bin().to_str().expect("path").to_string();
