@@ -924,6 +924,12 @@ impl Builder {
                         let raw = re.as_str().to_string();
                         let mut parts = Vec::new();
                         self.regex_parts(re, &mut parts)?;
+                        // A regular expression, never a glob pattern:
+                        // `*(` there is `*` and a group.
+                        EXTGLOB_SITES.with(|s| {
+                            s.borrow_mut()
+                                .retain(|x| !(rsp.start..rsp.end).contains(&x.offset))
+                        });
                         let w = Word { parts, span: rsp };
                         toks.push((CTok::Word(w, raw), rsp));
                     }

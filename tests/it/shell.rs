@@ -17,6 +17,11 @@ macro_rules! same_as_bash {
 }
 
 same_as_bash! {
+    regex_groups_are_not_extended_globs: r#"
+s="  hello world  "; [[ "$s" =~ ^[[:space:]]*(.*)[[:space:]]*$ ]] && echo "[${BASH_REMATCH[1]}]"
+[[ abab =~ ^(ab)+$ ]] && echo plus; [[ x =~ ^?(x)$ ]]; echo "st=$?"; [[ aXb =~ a@(X)b ]]; echo "st=$?"; [[ "a b" =~ ^a!(.)b$ ]]; echo "st=$?"
+f() { [[ $1 =~ ^[0-9]*(\.[0-9]+)?$ ]] && echo num; }; f 12.5
+"#;
     case_modification_with_a_pattern: r#"
 x=hello; echo ${x^^[le]} ${x^[h]} ${x^[e]} ${x,,[L]} ${x~~[lo]}; X=HELLO; echo ${X,,[LO]} ${X,[H]}
 a=(ab cd); echo ${a[@]^^[ac]} ${x^^?} ${x^^*} ${x^^} ${X,,} ${x~}; p="[hl]"; echo ${x^^$p} "${x^^"[hl]"}"
