@@ -28,17 +28,17 @@ a=(ab cd); echo ${a[@]^^[ac]} ${x^^?} ${x^^*} ${x^^} ${X,,} ${x~}; p="[hl]"; ech
 f(){ echo ${x^^[le]} ${x~~}; }; type f; f
 "#;
     killed_jobs_are_reported: r#"
-{ sleep 2 & kill -9 $!; wait $!; echo "st=$?"; } 2>&1 | sed 's/[0-9]\{3,\}/PID/'
-{ sleep 2 & p=$!; kill $p; wait $p; echo "st=$?"; } 2>&1 | sed 's/[0-9]\{3,\}/PID/'
-{ sleep 2 & kill -INT $!; wait; echo "st=$?"; } 2>&1 | sed 's/[0-9]\{3,\}/PID/'
-{ sleep 2 & kill -PIPE $!; wait; echo "st=$?"; } 2>&1 | sed 's/[0-9]\{3,\}/PID/'
-{ (sleep 2; echo x) & kill -9 $!; wait; echo "st=$?"; } 2>&1 | sed 's/[0-9]\{3,\}/PID/'
-{ sleep 2 & kill -9 $!; sleep 1; echo between; wait; echo "st=$?"; } 2>&1 | sed 's/[0-9]\{3,\}/PID/'
-{ sleep 2 & kill -USR1 $!; wait -n; echo "st=$?"; } 2>&1 | sed 's/[0-9]\{3,\}/PID/'
+{ sleep 2 & kill -9 $!; wait $!; echo "st=$?"; } 2>&1 | sed 's/ *[0-9]\{3,\}/ PID/'
+{ sleep 2 & p=$!; kill $p; wait $p; echo "st=$?"; } 2>&1 | sed 's/ *[0-9]\{3,\}/ PID/'
+{ sleep 2 & kill -INT $!; wait; echo "st=$?"; } 2>&1 | sed 's/ *[0-9]\{3,\}/ PID/'
+{ sleep 2 & kill -PIPE $!; wait; echo "st=$?"; } 2>&1 | sed 's/ *[0-9]\{3,\}/ PID/'
+{ (sleep 2; echo x) & kill -9 $!; wait; echo "st=$?"; } 2>&1 | sed 's/ *[0-9]\{3,\}/ PID/'
+{ sleep 2 & kill -9 $!; sleep 1; echo between; wait; echo "st=$?"; } 2>&1 | sed 's/ *[0-9]\{3,\}/ PID/'
+{ sleep 2 & kill -USR1 $!; wait -n; echo "st=$?"; } 2>&1 | sed 's/ *[0-9]\{3,\}/ PID/'
 {
 (sleep 1; echo x) & { sleep 1; echo y; } & sleep 1 | cat & sleep 1 && true & if true; then sleep 1; fi & f() { sleep 1; } ; f >/dev/null 2>&1 & for i in 1; do sleep 1; done &
 jobs; kill $(jobs -p); wait
-} 2>&1 | sed 's/[0-9]\{3,\}/PID/'
+} 2>&1 | sed 's/ *[0-9]\{3,\}/ PID/'
 (echo $BASH_SUBSHELL) & wait; (echo $BASH_SUBSHELL) | cat; (exit 3) | cat; echo ${PIPESTATUS[@]}; (exit 4) & wait $!; echo $?
 "#;
     functions_from_a_sourced_file_report_its_lines: r#"
@@ -111,7 +111,7 @@ echo "[$COMP_WORDBREAKS]"; echo "${BASH_ARGV0##*/}"; BASH_ARGV0=foo; echo $0; ec
 SECONDS=5; sleep 1.1; s=$SECONDS; [ "$s" -ge 6 ] && [ "$s" -le 7 ] && echo seconds-ok
 "#;
     jobs_options_and_subshells: r#"
-sleep 1 & sleep 1.2 & jobs -p | wc -l; jobs -l | sed "s/[0-9]\{3,\}/PID/"; jobs -r; jobs -s; echo "st=$?"; jobs -x echo %1 | sed "s/[0-9]\{3,\}/PID/"; jobs %2; jobs %5; echo "st=$?"; jobs -z; echo "st=$?"
+sleep 1 & sleep 1.2 & jobs -p | wc -l; jobs -l | sed "s/ *[0-9]\{3,\}/ PID/"; jobs -r; jobs -s; echo "st=$?"; jobs -x echo %1 | sed "s/ *[0-9]\{3,\}/ PID/"; jobs %2; jobs %5; echo "st=$?"; jobs -z; echo "st=$?"
 x=$(jobs -p | wc -l); echo "sub=$x"; kill $(jobs -p); wait; echo end
 (exit 3) & wait; sleep 0.1; jobs; echo "st=$?"
 "#;
