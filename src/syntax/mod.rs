@@ -74,9 +74,49 @@ pub fn parse(text: &str) -> Result<List, SyntaxError> {
         Some(list) => Ok(list),
         None => {
             EXTGLOB_SITES.with(|s| s.borrow_mut().clear());
-            parse_at(text, 0, Rule::program).map(|(list, _)| list)
+            parse_at(text, 0, Rule::program)
+                .map(|(list, _)| list)
+                .map_err(|e| earlier_error(text, e))
         }
     }
+}
+
+/// bash reads a script a command at a time, so an error inside a compound
+/// command that is never closed (`if then` … with no `fi`) comes before
+/// the end of the file. The grammar only finds the end: close what it
+/// expects there (`fi`, `done`, `esac`, `}`) and, if the text then fails
+/// earlier (the builder's checks), report that error.
+fn earlier_error(text: &str, e: SyntaxError) -> SyntaxError {
+    if e.message != "syntax error: unexpected end of file" {
+        return e;
+    }
+    let mut more = text.to_string();
+    let mut err = e.clone();
+    for _ in 0..8 {
+        let Some(help) = err.help.as_deref() else {
+            return e;
+        };
+        let Some(closer) = ["`fi'", "`done'", "`esac'", "`}'"]
+            .iter()
+            .find(|c| help.contains(**c))
+        else {
+            return e;
+        };
+        if !more.ends_with('\n') {
+            more.push('\n');
+        }
+        more.push_str(&closer[1..closer.len() - 1]);
+        more.push('\n');
+        match parse_at(&more, 0, Rule::program) {
+            Ok(_) => return e,
+            Err(next) if next.offset < text.len() && next.message != e.message => {
+                return next;
+            }
+            Err(next) if next.message == e.message => err = next,
+            Err(_) => return e,
+        }
+    }
+    e
 }
 
 thread_local! {

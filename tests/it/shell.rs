@@ -1324,6 +1324,14 @@ fn unclosed_openers_are_reported_at_bash_lines() {
         "echo a\na=(1 2\necho b\necho c\n",
         "echo a\necho \"x $(echo\necho b\necho c\n",
         "echo \"abc",
+        // An error inside a compound command never closed comes first.
+        "echo before\nif then\necho after\n",
+        "while do\necho after\n",
+        "echo a\nif true; then\n  while do :; done\necho b\n",
+        "f() {\n if then\n",
+        "for i in 1; do\n{ }\n",
+        "case x in\nx) if then\n",
+        "echo a\nif true; then echo x\n",
     ] {
         let bash = run_script_with(&["bash"], script, &[], false);
         let ours = run_script_with(&[&nsh], script, &[], false);
