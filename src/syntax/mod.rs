@@ -380,6 +380,8 @@ fn unclosed(text: &str) -> Option<(char, usize)> {
                     i += 1;
                 }
                 b'(' if top == Some(b')') => st.push((b')', i)),
+                // `((…))`: an arithmetic command.
+                b'(' if word_start && b.get(i + 1) == Some(&b'(') => st.push((b')', i)),
                 // `a=(…` / `a+=(…`: an array assignment.
                 b'(' if i > 0 && b[i - 1] == b'=' => st.push((b')', i)),
                 // `@(…`: an extended glob pattern (`!(` starting a command

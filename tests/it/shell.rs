@@ -1332,6 +1332,7 @@ fn unclosed_openers_are_reported_at_bash_lines() {
         "for i in 1; do\n{ }\n",
         "case x in\nx) if then\n",
         "echo a\nif true; then echo x\n",
+        "echo a\n(( 1 +\necho b\n",
     ] {
         let bash = run_script_with(&["bash"], script, &[], false);
         let ours = run_script_with(&[&nsh], script, &[], false);
