@@ -489,6 +489,18 @@ impl Shell {
                 sh.export("PWD");
             }
         }
+        // bash without extdebug sets these once, from the script's
+        // arguments: their count, and the arguments last first.
+        let argv: arrays::Elems = sh
+            .params
+            .iter()
+            .rev()
+            .enumerate()
+            .map(|(i, p)| (i as i64, p.clone()))
+            .collect();
+        let argc = arrays::Elems::from([(0, sh.params.len().to_string())]);
+        sh.set_array("BASH_ARGV", argv).ok();
+        sh.set_array("BASH_ARGC", argc).ok();
         sh
     }
 

@@ -109,6 +109,7 @@ echo $BASH_SUBSHELL; (echo $BASH_SUBSHELL; (echo $BASH_SUBSHELL)); echo $(echo $
 echo "$SHELLOPTS"; echo "$BASHOPTS"; set -e -o pipefail; echo "$SHELLOPTS"; set +e +o pipefail; echo $OPTERR $HISTCMD; echo ${#EPOCHREALTIME} ${#EPOCHSECONDS}; [[ $SRANDOM =~ ^[0-9]+$ ]] && echo srandom
 echo "[$COMP_WORDBREAKS]"; echo "${BASH_ARGV0##*/}"; BASH_ARGV0=foo; echo $0; echo "${#GROUPS[@]}" "${GROUPS[0]}"; cd /; pushd /tmp >/dev/null; echo "${DIRSTACK[@]}"; popd >/dev/null; echo "${DIRSTACK[@]}"
 SECONDS=5; sleep 1.1; s=$SECONDS; [ "$s" -ge 6 ] && [ "$s" -le 7 ] && echo seconds-ok
+declare -p BASH_ARGC BASH_ARGV; f() { declare -p BASH_ARGC BASH_ARGV; }; f x y
 "#;
     jobs_options_and_subshells: r#"
 sleep 1 & sleep 1.2 & jobs -p | wc -l; jobs -l | sed "s/ *[0-9]\{3,\}/ PID/"; jobs -r; jobs -s; echo "st=$?"; jobs -x echo %1 | sed "s/ *[0-9]\{3,\}/ PID/"; jobs %2; jobs %5; echo "st=$?"; jobs -z; echo "st=$?"
