@@ -1631,32 +1631,47 @@ fn kill(sh: &mut Shell, args: &[String]) -> i32 {
     st
 }
 
-const JOBS_USAGE: &str = "jobs: usage: jobs [-lnprs] [jobspec ...] or jobs -x command [args]\n";
-
-/// `jobs [-lnprs] [JOBSPEC…]` and `jobs -x COMMAND [ARGS…]`.
-fn jobs(sh: &mut Shell, args: &[String]) -> i32 {
-    let (mut long, mut pids, mut running, mut stopped, mut changed) =
-        (false, false, false, false, false);
+/// The letters of a builtin's leading option words (`-lp`, `-n -s`, up
+/// to `--` or the first operand), each with the index of the word after
+/// its own (where an argument of the option would be), and the index of
+/// the first operand.
+pub fn option_letters(args: &[String]) -> (Vec<(char, usize)>, usize) {
+    let mut letters = Vec::new();
     let mut i = 0;
     while let Some(a) = args.get(i).filter(|a| a.starts_with('-') && a.len() > 1) {
         i += 1;
         if a == "--" {
             break;
         }
-        for c in a[1..].chars() {
-            match c {
-                'l' => long = true,
-                'p' => pids = true,
-                'r' => running = true,
-                's' => stopped = true,
-                'n' => changed = true,
-                'x' => return jobs_exec(sh, &args[i..]),
-                _ => {
-                    sh.error(&format!("jobs: -{c}: invalid option"));
-                    write_fd(2, JOBS_USAGE.as_bytes());
-                    return 2;
-                }
-            }
+        letters.extend(a[1..].chars().map(|c| (c, i)));
+    }
+    (letters, i)
+}
+
+/// bash's answer to an unknown option letter: the message, the usage
+/// line, status 2.
+pub fn invalid_option(sh: &Shell, cmd: &str, c: char, usage: &str) -> i32 {
+    sh.error(&format!("{cmd}: -{c}: invalid option"));
+    write_fd(2, usage.as_bytes());
+    2
+}
+
+const JOBS_USAGE: &str = "jobs: usage: jobs [-lnprs] [jobspec ...] or jobs -x command [args]\n";
+
+/// `jobs [-lnprs] [JOBSPEC…]` and `jobs -x COMMAND [ARGS…]`.
+fn jobs(sh: &mut Shell, args: &[String]) -> i32 {
+    let (mut long, mut pids, mut running, mut stopped, mut changed) =
+        (false, false, false, false, false);
+    let (letters, i) = option_letters(args);
+    for (c, next) in letters {
+        match c {
+            'l' => long = true,
+            'p' => pids = true,
+            'r' => running = true,
+            's' => stopped = true,
+            'n' => changed = true,
+            'x' => return jobs_exec(sh, &args[next..]),
+            _ => return invalid_option(sh, "jobs", c, JOBS_USAGE),
         }
     }
     // Reap what has ended (in a subshell the parent's jobs are not

@@ -1,7 +1,7 @@
 //! `enable`: list the builtins, or turn them off (`-n`: a command of the
 //! same name then runs) and on again.
 
-use super::builtins::is_builtin;
+use super::builtins::{invalid_option, is_builtin, option_letters};
 use super::compgen::builtins;
 use super::{proc, Shell};
 
@@ -17,40 +17,30 @@ const ENABLE_USAGE: &str = "enable: usage: enable [-a] [-dnps] [-f filename] [na
 /// off (`-n`, so that a command of the same name runs) and on again.
 pub fn builtin(sh: &mut Shell, args: &[String]) -> i32 {
     let (mut all, mut off, mut special, mut delete) = (false, false, false, false);
-    let mut i = 0;
-    while let Some(a) = args.get(i).filter(|a| a.starts_with('-') && a.len() > 1) {
-        i += 1;
-        if a == "--" {
-            break;
-        }
-        for c in a[1..].chars() {
-            match c {
-                'a' => all = true,
-                'n' => off = true,
-                's' => special = true,
-                'p' => {}
-                'd' => delete = true,
-                'f' => {
-                    let Some(file) = args.get(i) else {
-                        sh.error("enable: -f: option requires an argument");
-                        proc::write_fd(2, ENABLE_USAGE.as_bytes());
-                        return 2;
-                    };
-                    if std::path::Path::new(file).exists() {
-                        sh.error("enable: -f: loadable builtins are not supported by nsh");
-                    } else {
-                        sh.error(&format!(
-                            "enable: cannot open shared object {file}: {file}: cannot open shared object file: No such file or directory"
-                        ));
-                    }
-                    return 1;
-                }
-                _ => {
-                    sh.error(&format!("enable: -{c}: invalid option"));
+    let (letters, i) = option_letters(args);
+    for (c, next) in letters {
+        match c {
+            'a' => all = true,
+            'n' => off = true,
+            's' => special = true,
+            'p' => {}
+            'd' => delete = true,
+            'f' => {
+                let Some(file) = args.get(next) else {
+                    sh.error("enable: -f: option requires an argument");
                     proc::write_fd(2, ENABLE_USAGE.as_bytes());
                     return 2;
+                };
+                if std::path::Path::new(file).exists() {
+                    sh.error("enable: -f: loadable builtins are not supported by nsh");
+                } else {
+                    sh.error(&format!(
+                        "enable: cannot open shared object {file}: {file}: cannot open shared object file: No such file or directory"
+                    ));
                 }
+                return 1;
             }
+            _ => return invalid_option(sh, "enable", c, ENABLE_USAGE),
         }
     }
     let names = &args[i..];

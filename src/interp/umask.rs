@@ -1,6 +1,7 @@
 //! `umask [-p] [-S] [MODE]`: octal and symbolic (`u=rwx,g=rx,o=`) masks,
 //! as bash's umask builtin reads and prints them.
 
+use super::builtins::{invalid_option, option_letters};
 use super::{proc, Shell};
 
 const USAGE: &str = "umask: usage: umask [-p] [-S] [mode]\n";
@@ -24,22 +25,12 @@ fn set(mask: u32) {
 
 pub fn builtin(sh: &mut Shell, args: &[String]) -> i32 {
     let (mut symbolic, mut reusable) = (false, false);
-    let mut i = 0;
-    while let Some(a) = args.get(i).filter(|a| a.starts_with('-') && a.len() > 1) {
-        i += 1;
-        if a == "--" {
-            break;
-        }
-        for c in a[1..].chars() {
-            match c {
-                'S' => symbolic = true,
-                'p' => reusable = true,
-                _ => {
-                    sh.error(&format!("umask: -{c}: invalid option"));
-                    proc::write_fd(2, USAGE.as_bytes());
-                    return 2;
-                }
-            }
+    let (letters, i) = option_letters(args);
+    for (c, _) in letters {
+        match c {
+            'S' => symbolic = true,
+            'p' => reusable = true,
+            _ => return invalid_option(sh, "umask", c, USAGE),
         }
     }
     if let Some(mode) = args.get(i) {

@@ -1234,8 +1234,7 @@ fn unsupported_syntax_is_an_error_not_a_misparse() {
 /// bash's first line, status 2, nothing run.
 #[test]
 fn compound_command_syntax_errors_say_what_bash_says() {
-    let nsh = nsh_bin().to_str().expect("path").to_string();
-    for script in [
+    syntax_errors_say_what_bash_says(&[
         "echo ran\nif then echo X; fi\n",
         "while do echo X; break; done\n",
         "until do echo X; break; done\n",
@@ -1258,7 +1257,14 @@ fn compound_command_syntax_errors_say_what_bash_says() {
         "for i { echo $i; }\n",
         "for i in a; { echo $i; } done\n",
         "for i in 1; { }\n",
-    ] {
+    ]);
+}
+
+/// Each script, run by bash and by nsh: nsh exits 2 having run nothing,
+/// and its first line on stderr is bash's (the message and the line).
+fn syntax_errors_say_what_bash_says(scripts: &[&str]) {
+    let nsh = nsh_bin().to_str().expect("path").to_string();
+    for script in scripts {
         let bash = run_script_with(&["bash"], script, &[], false);
         let ours = run_script_with(&[&nsh], script, &[], false);
         assert_eq!(ours.status, 2, "{script}: {}", ours.stderr);
@@ -1276,8 +1282,7 @@ fn compound_command_syntax_errors_say_what_bash_says() {
 /// script with status 0 or 2; nsh has parsed it all first.)
 #[test]
 fn cond_and_arith_for_syntax_errors_say_what_bash_says() {
-    let nsh = nsh_bin().to_str().expect("path").to_string();
-    for script in [
+    syntax_errors_say_what_bash_says(&[
         "echo ran\n[[ a b ]]\n",
         "[[ -n ]]\n",
         "[[ a =~ ]]\n",
@@ -1294,17 +1299,7 @@ fn cond_and_arith_for_syntax_errors_say_what_bash_says() {
         "[[ a !~ b ]]\n",
         "for ((i=0; i<3)); do :; done\n",
         "for ((i=0; i<3; i++; j)); do :; done\n",
-    ] {
-        let bash = run_script_with(&["bash"], script, &[], false);
-        let ours = run_script_with(&[&nsh], script, &[], false);
-        assert_eq!(ours.status, 2, "{script}: {}", ours.stderr);
-        assert_eq!(ours.stdout, "", "{script}");
-        assert_eq!(
-            ours.stderr.lines().next(),
-            bash.stderr.lines().next(),
-            "{script}"
-        );
-    }
+    ]);
 }
 
 /// An opener left unclosed at the end of the script: bash's message and
@@ -1312,8 +1307,7 @@ fn cond_and_arith_for_syntax_errors_say_what_bash_says() {
 /// end for `$(`), and nothing run. `${` is never text.
 #[test]
 fn unclosed_openers_are_reported_at_bash_lines() {
-    let nsh = nsh_bin().to_str().expect("path").to_string();
-    for script in [
+    syntax_errors_say_what_bash_says(&[
         "echo a\nx=$(( 1 +\necho b\n",
         "echo a\nx=$( echo\necho b\necho c\n",
         "echo a\nx=$( echo\necho b\necho c",
@@ -1334,17 +1328,7 @@ fn unclosed_openers_are_reported_at_bash_lines() {
         "case x in\nx) if then\n",
         "echo a\nif true; then echo x\n",
         "echo a\n(( 1 +\necho b\n",
-    ] {
-        let bash = run_script_with(&["bash"], script, &[], false);
-        let ours = run_script_with(&[&nsh], script, &[], false);
-        assert_eq!(ours.status, 2, "{script}: {}", ours.stderr);
-        assert_eq!(ours.stdout, "", "{script}");
-        assert_eq!(
-            ours.stderr.lines().next(),
-            bash.stderr.lines().next(),
-            "{script}"
-        );
-    }
+    ]);
 }
 
 #[test]
