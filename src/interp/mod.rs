@@ -1157,16 +1157,7 @@ impl Shell {
             }
             CommandKind::For { var, words, body } => {
                 self.set_line(c.span);
-                let items: Vec<String> = match words {
-                    Some(ws) => {
-                        let mut v = Vec::new();
-                        for w in ws {
-                            v.extend(expand::expand_word(self, w)?);
-                        }
-                        v
-                    }
-                    None => self.params.clone(),
-                };
+                let items = self.loop_items(words)?;
                 let mut st = 0;
                 self.loop_depth += 1;
                 let head = self
@@ -1346,6 +1337,19 @@ impl Shell {
                 return Ok(1);
             }
         }
+    }
+
+    /// The words a `for` or `select` goes over: `in WORDS` expanded, else
+    /// the positional parameters.
+    pub(super) fn loop_items(&mut self, words: &Option<Vec<Word>>) -> Result<Vec<String>, Ctl> {
+        let Some(ws) = words else {
+            return Ok(self.params.clone());
+        };
+        let mut v = Vec::new();
+        for w in ws {
+            v.extend(expand::expand_word(self, w)?);
+        }
+        Ok(v)
     }
 
     /// Call a shell function with `args` as its positional parameters.

@@ -25,16 +25,7 @@ impl Shell {
             builtins::xtrace(self, &h);
         }
         self.before_command(|| loop_head("select", var, words))?;
-        let items: Vec<String> = match words {
-            Some(ws) => {
-                let mut v = Vec::new();
-                for w in ws {
-                    v.extend(expand::expand_word(self, w)?);
-                }
-                v
-            }
-            None => self.params.clone(),
-        };
+        let items = self.loop_items(words)?;
         if items.is_empty() {
             return Ok(0);
         }

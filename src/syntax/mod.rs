@@ -737,35 +737,9 @@ impl Builder {
                 }
                 CommandKind::If { branches, else_ }
             }
-            Rule::for_cmd => {
-                let mut var = String::new();
-                let mut words = None;
-                for c in &inner {
-                    match c.as_rule() {
-                        Rule::name => var = c.as_str().to_string(),
-                        Rule::k_in => words = Some(Vec::new()),
-                        Rule::word => {
-                            if let Some(w) = words.as_mut() {
-                                w.push(self.word(c.clone())?)
-                            }
-                        }
-                        _ => {}
-                    }
-                }
-                // `for i in a; { …; }`: the brace group's list.
-                let brace: Vec<Pair<Rule>> = inner
-                    .iter()
-                    .filter(|c| c.as_rule() == Rule::brace_group)
-                    .flat_map(|c| c.clone().into_inner())
-                    .collect();
-                let body = lists(&inner)?
-                    .into_iter()
-                    .chain(lists(&brace)?)
-                    .next()
-                    .unwrap_or_default();
-                CommandKind::For { var, words, body }
-            }
-            Rule::select_cmd => {
+            // `for`/`select NAME [in WORDS]`, a do-group or (`for i in a;
+            // { …; }`) a brace group's list as the body.
+            Rule::for_cmd | Rule::select_cmd => {
                 let mut var = String::new();
                 let mut words = None;
                 for c in &inner {
@@ -790,7 +764,11 @@ impl Builder {
                     .chain(lists(&brace)?)
                     .next()
                     .unwrap_or_default();
-                CommandKind::Select { var, words, body }
+                if rule == Rule::select_cmd {
+                    CommandKind::Select { var, words, body }
+                } else {
+                    CommandKind::For { var, words, body }
+                }
             }
             Rule::while_cmd | Rule::until_cmd => {
                 let mut l = lists(&inner)?.into_iter();
